@@ -1,0 +1,71 @@
+"""Findings: what a check says about the content, and the findings document."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from generator.i18n import message
+
+Severity = Literal["error", "warning", "info"]
+SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem (or note) about one student, item and file.
+
+    `params` carries the figures a message is built from, so the same finding can
+    be told in any language; `message` is filled in for the chosen language.
+    """
+
+    code: str
+    severity: Severity
+    student: str | None = None
+    item: str | None = None
+    file: str | None = None
+    params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    message: str = field(default="", compare=False, hash=False)
+
+    def localized(self, lang: str) -> Finding:
+        text = message(self.code, lang, self.params)
+        return Finding(self.code, self.severity, self.student, self.item, self.file,
+                       self.params, text)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("params")
+        return data
+
+
+def sort_key(f: Finding) -> tuple:
+    return (f.student or "", f.item or "", SEVERITY_ORDER[f.severity], f.code, f.file or "",
+            json.dumps(f.params, sort_keys=True, default=str, ensure_ascii=False))
+
+
+def counts(findings: Iterable[Finding]) -> dict[str, int]:
+    c = Counter(f.severity for f in findings)
+    return {"error": c["error"], "warning": c["warning"], "info": c["info"]}
+
+
+def document(findings: list[Finding], students: list[str], today: date, lang: str) -> dict:
+    """The findings document of the contract (`check --format json`, `report.json`)."""
+    ordered = sorted((f.localized(lang) for f in findings), key=sort_key)
+    return {
+        "version": 1,
+        "today": today.isoformat(),
+        "students": students,
+        "findings": [f.to_json() for f in ordered],
+        "counts": counts(ordered),
+    }
+
+
+def exit_code(findings: Iterable[Finding], strict: bool = False) -> int:
+    c = counts(findings)
+    if c["error"] or (strict and c["warning"]):
+        return 1
+    return 0
