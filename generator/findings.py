@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from generator.i18n import message
+from generator.i18n import message, severity
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
@@ -40,6 +40,12 @@ class Finding:
         data = asdict(self)
         data.pop("params")
         return data
+
+
+def make(code: str, student: str | None = None, item: str | None = None,
+         file: str | None = None, **params: Any) -> Finding:
+    """A finding whose severity comes from the catalog (`generator/messages/`)."""
+    return Finding(code, severity(code), student, item, file, params)  # type: ignore[arg-type]
 
 
 def sort_key(f: Finding) -> tuple:
