@@ -23,6 +23,9 @@ def catalog() -> dict[str, dict[str, Any]]:
     for path in sorted(_CATALOG_DIR.glob("*.toml")):
         with path.open("rb") as fh:
             for code, entry in tomllib.load(fh).items():
+                if code == "ui":  # interface strings: every file may add some
+                    merged.setdefault("ui", {}).update(entry)
+                    continue
                 if code in merged:
                     raise RuntimeError(f"finding code {code!r} defined twice ({path.name})")
                 merged[code] = entry
