@@ -46,7 +46,17 @@ def message(code: str, lang: str, params: dict[str, Any] | None = None) -> str:
     if entry is None:
         return code
     template = entry.get(lang) or entry.get(DEFAULT_LANG) or code
-    return template.format_map(_Missing(params or {}))
+    return template.format_map(_Missing(_in_lang(params or {}, lang)))
+
+
+def _in_lang(params: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A parameter may itself be said in each language: {"zh-TW": …, "en": …}."""
+    out: dict[str, Any] = {}
+    for key, value in params.items():
+        if isinstance(value, dict) and DEFAULT_LANG in value:
+            value = value.get(lang) or value[DEFAULT_LANG]
+        out[key] = value
+    return out
 
 
 def text(key: str, lang: str, **params: Any) -> str:
