@@ -1,0 +1,385 @@
+"""Ask the network whether each link works, politely.
+
+One request at a time per host is rarely enough and dozens are rude, so each
+host gets a small cap under an overall one. A link is first asked with HEAD (no
+body to download); GET is used when HEAD is refused or when the page itself is
+needed to see what it says (a 200 page saying "not found", a sign-in form).
+Redirects are followed by hand so every hop is recorded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import hashlib
+import random
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from generator.links import pages
+from generator.links.risk import assess
+
+# Failures that mean "we never reached a server", so a run where every link ends
+# in one of these says more about the student's network than about the links.
+NETWORK_ERRORS = frozenset({"dns", "refused", "network", "connect-timeout"})
+USER_AGENT = "portfolio-link-check/0.1 (+learning-portfolio link permanence)"
+
+
+@dataclass(frozen=True)
+class CheckerConfig:
+    timeout: float = 10.0          # seconds for each request (connect, read, …)
+    retries: int = 2               # extra attempts on 429/503, 502/504 and dropped connections
+    backoff: float = 0.5           # first retry waits this, doubling each time
+    max_retry_after: float = 30.0  # a longer Retry-After is not waited for: reported instead
+    per_host: int = 4
+    total: int = 32
+    max_redirects: int = 10
+    max_body: int = 1_000_000      # bytes of a page read for hashing and snapshots
+    verify_tls: bool = True
+    trust_env: bool = True         # honour HTTP(S)_PROXY from the environment
+    user_agent: str = USER_AGENT
+
+
+@dataclass(frozen=True)
+class Hop:
+    url: str
+    status: int
+    method: str
+
+
+@dataclass
+class CheckResult:
+    """What the network said about one URL.
+
+    `error` is None for a link that works, else a stable key: "status" (4xx/5xx,
+    see `status`), "timeout", "connect-timeout", "dns", "tls", "refused",
+    "network", "too-many-redirects", "soft-404", "parked", "skipped" (not a web
+    address). `risks` holds what the answer showed about permanence
+    ("login-wall", "access-request").
+    """
+
+    url: str
+    checked_at: str
+    status: int | None = None
+    final_url: str = ""
+    chain: list[Hop] = field(default_factory=list)
+    error: str | None = None
+    detail: str = ""
+    risks: list[str] = field(default_factory=list)
+    content_type: str = ""
+    content_hash: str | None = None
+    attempts: int = 0
+    elapsed: float = 0.0
+    body: bytes | None = field(default=None, repr=False)  # capped; for snapshots, never stored
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def redirected(self) -> bool:
+        return bool(self.chain) and _same_place(self.url, self.final_url) is False
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("body")
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CheckResult:
+        data = dict(data)
+        data["chain"] = [Hop(**h) for h in data.get("chain", [])]
+        known = {f for f in cls.__dataclass_fields__ if f != "body"}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def _same_place(a: str, b: str) -> bool:
+    """A redirect that only adds a trailing slash or drops a fragment still lands on the page."""
+    sa, sb = urlsplit(a), urlsplit(b)
+    return (sa.scheme, sa.netloc.lower(), sa.path.rstrip("/") or "/", sa.query) == (
+        sb.scheme, sb.netloc.lower(), sb.path.rstrip("/") or "/", sb.query)
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def host_key(url: str) -> str:
+    """The unit a per-host cap counts in: host and port, as the Host header names it."""
+    parts = urlsplit(url)
+    return (parts.netloc or "").lower()
+
+
+class Checker:
+    """Checks many URLs at once within the caps; use as `async with Checker() as c`."""
+
+    def __init__(self, config: CheckerConfig | None = None,
+                 client: httpx.AsyncClient | None = None) -> None:
+        self.config = config or CheckerConfig()
+        self._client = client
+        self._own_client = client is None
+        self._total = asyncio.Semaphore(self.config.total)
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+
+    async def __aenter__(self) -> Checker:
+        if self._client is None:
+            cfg = self.config
+            self._client = httpx.AsyncClient(
+                follow_redirects=False, verify=cfg.verify_tls, trust_env=cfg.trust_env,
+                timeout=httpx.Timeout(cfg.timeout),
+                limits=httpx.Limits(max_connections=cfg.total,
+                                    max_keepalive_connections=cfg.total),
+                headers={"User-Agent": cfg.user_agent, "Accept": "text/html,*/*;q=0.8",
+                         "Accept-Language": "zh-TW,zh;q=0.9,en;q=0.8"})
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._own_client and self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def check_many(self, urls: Iterable[str]) -> dict[str, CheckResult]:
+        unique = list(dict.fromkeys(urls))
+        results = await asyncio.gather(*(self.check(u) for u in unique))
+        return dict(zip(unique, results, strict=True))
+
+    async def check(self, url: str) -> CheckResult:
+        started = time.monotonic()
+        result = CheckResult(url=url, checked_at=now_iso(), final_url=url)
+        if any(r.kind in ("malformed", "not-http") for r in assess(url)):
+            result.error, result.detail = "skipped", "not a web address"
+            return result
+        try:
+            await self._follow(result)
+        finally:
+            result.elapsed = round(time.monotonic() - started, 3)
+        return result
+
+    async def _follow(self, result: CheckResult) -> None:
+        url = result.url
+        seen: set[str] = set()
+        for _ in range(self.config.max_redirects + 1):
+            answer = await self._ask(result, url)
+            if answer is None:
+                return
+            response = answer.response
+            location = response.headers.get("location")
+            if response.is_redirect and location:
+                result.chain.append(Hop(url, response.status_code, response.request.method))
+                url = urljoin(url, location.strip())
+                result.final_url = url
+                if pages.is_login(url):
+                    result.status = response.status_code
+                    result.risks.append("login-wall")
+                    return
+                if url in seen:
+                    break
+                seen.add(url)
+                continue
+            self._judge(result, answer)
+            return
+        result.error, result.detail = "too-many-redirects", str(len(result.chain))
+
+    def _judge(self, result: CheckResult, answer: _Answer) -> None:
+        response = answer.response
+        result.status = response.status_code
+        result.content_type = response.headers.get("content-type", "").split(";")[0].strip()
+        if response.status_code == 401:
+            result.risks.append("login-wall")
+            return
+        if response.status_code >= 400:
+            result.error, result.detail = "status", response.reason_phrase
+            return
+        body = answer.body
+        if body is None:
+            # HEAD could not show the page: keep the headers as its fingerprint, so a
+            # changed video or PDF is still noticed without downloading it.
+            result.content_hash = _header_fingerprint(response)
+            return
+        result.body = body
+        title, text = pages.read(body, response.charset_encoding)
+        result.content_hash = hashlib.sha256(text.encode()).hexdigest()
+        if pages.is_login(result.final_url) or pages.is_access_request(title, text):
+            result.risks.append(
+                "access-request" if pages.is_access_request(title, text) else "login-wall")
+        elif verdict := pages.soft_error(title, text, result.final_url):
+            result.error, result.detail = verdict, title[:120]
+
+    async def _ask(self, result: CheckResult, url: str) -> _Answer | None:
+        """One hop: HEAD, then GET when HEAD fails or the page must be read."""
+        try:
+            head = await self._request(result, "HEAD", url)
+        except _Failed as failed:
+            if failed.error in ("timeout", "connect-timeout", "dns", "tls", "refused"):
+                result.error, result.detail = failed.error, failed.detail
+                return None
+            head = None  # a server that chokes on HEAD may still answer GET
+        if head is not None:
+            r = head.response
+            if r.is_redirect and r.headers.get("location"):
+                return head
+            if r.status_code < 400 and not _wants_body(r):
+                return head
+        try:
+            return await self._request(result, "GET", url)
+        except _Failed as failed:
+            result.error, result.detail = failed.error, failed.detail
+            return None
+
+    async def _request(self, result: CheckResult, method: str, url: str) -> _Answer:
+        """One method on one URL, retried on answers that mean "later"."""
+        assert self._client is not None, "use `async with Checker()`"
+        cfg = self.config
+        attempt = 0
+        while True:
+            attempt += 1
+            result.attempts += 1
+            try:
+                async with self._slot(url):
+                    answer = await self._send(method, url)
+            except httpx.HTTPError as exc:
+                failed = _classify(exc, url, cfg.timeout)
+                if attempt > cfg.retries or failed.error in ("dns", "tls", "refused"):
+                    raise failed from exc
+                await asyncio.sleep(_backoff(cfg.backoff, attempt))
+                continue
+            status = answer.response.status_code
+            if status in (429, 502, 503, 504) and attempt <= cfg.retries:
+                wait = _retry_after(answer.response.headers.get("retry-after"))
+                if wait is None:
+                    wait = _backoff(cfg.backoff, attempt)
+                if wait <= cfg.max_retry_after:
+                    await asyncio.sleep(wait)
+                    continue
+            return answer
+
+    async def _send(self, method: str, url: str) -> _Answer:
+        assert self._client is not None
+        request = self._client.build_request(method, url)
+        response = await self._client.send(request, stream=True)
+        body: bytes | None = None
+        try:
+            if method == "GET" and _wants_body(response) and response.status_code < 300:
+                # stop reading at the cap: a linked 2 GB video must not be downloaded
+                chunks: list[bytes] = []
+                size = 0
+                async for chunk in response.aiter_bytes():
+                    chunks.append(chunk)
+                    size += len(chunk)
+                    if size >= self.config.max_body:
+                        break
+                body = b"".join(chunks)[: self.config.max_body]
+        finally:
+            await response.aclose()
+        return _Answer(response, body)
+
+    def _slot(self, url: str) -> _Slot:
+        key = host_key(url)
+        if key not in self._hosts:
+            self._hosts[key] = asyncio.Semaphore(self.config.per_host)
+        return _Slot(self._hosts[key], self._total)
+
+
+@dataclass(frozen=True)
+class _Answer:
+    response: httpx.Response
+    body: bytes | None  # read only for pages, and only up to the cap
+
+
+class _Slot:
+    """Hold a place for the host first, then overall, so a busy host never idles the others."""
+
+    def __init__(self, host: asyncio.Semaphore, total: asyncio.Semaphore) -> None:
+        self.host, self.total = host, total
+
+    async def __aenter__(self) -> None:
+        await self.host.acquire()
+        try:
+            await self.total.acquire()
+        except BaseException:
+            self.host.release()
+            raise
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.total.release()
+        self.host.release()
+
+
+class _Failed(Exception):
+    def __init__(self, error: str, detail: str) -> None:
+        super().__init__(error, detail)
+        self.error, self.detail = error, detail
+
+
+def _classify(exc: httpx.HTTPError, url: str, timeout: float) -> _Failed:
+    text = str(exc) or type(exc).__name__
+    low = text.lower()
+    if isinstance(exc, httpx.ConnectTimeout):
+        return _Failed("connect-timeout", f"{timeout:g}")
+    if isinstance(exc, httpx.TimeoutException):
+        return _Failed("timeout", f"{timeout:g}")
+    if isinstance(exc, httpx.ConnectError):
+        if "certificate" in low or "ssl" in low or "tls" in low:
+            return _Failed("tls", text)
+        if "refused" in low:
+            return _Failed("refused", text)
+        if ("name or service" in low or "nodename" in low or "getaddrinfo" in low
+                or "name resolution" in low or "no address" in low):
+            return _Failed("dns", urlsplit(url).hostname or url)
+        return _Failed("network", text)
+    if isinstance(exc, httpx.TooManyRedirects):
+        return _Failed("too-many-redirects", text)
+    return _Failed("network", text)
+
+
+def _wants_body(response: httpx.Response) -> bool:
+    kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    return not kind or kind.startswith("text/") or kind in (
+        "application/xhtml+xml", "application/xml")
+
+
+def _header_fingerprint(response: httpx.Response) -> str | None:
+    parts = [response.headers.get(h, "") for h in ("etag", "content-length", "last-modified")]
+    if not any(parts):
+        return None
+    return "h:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _backoff(base: float, attempt: int) -> float:
+    # jitter keeps many links to one host from retrying in lock-step
+    return base * (2 ** (attempt - 1)) * (0.75 + random.random() / 2)
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Retry-After is either seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if re.fullmatch(r"\d+(\.\d+)?", value):
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def network_down(results: Iterable[CheckResult]) -> bool:
+    """True when no link reached any server: the computer is offline, not every link dead."""
+    tried = [r for r in results if r.error != "skipped"]
+    return bool(tried) and all(r.status is None and r.error in NETWORK_ERRORS for r in tried)
+
+
+async def check_urls(urls: Iterable[str], config: CheckerConfig | None = None
+                     ) -> dict[str, CheckResult]:
+    async with Checker(config) as checker:
+        return await checker.check_many(urls)
