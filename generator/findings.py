@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from generator.i18n import message, severity
+from generator.i18n import catalog, message, severity, text
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
@@ -32,9 +32,14 @@ class Finding:
     message: str = field(default="", compare=False, hash=False)
 
     def localized(self, lang: str) -> Finding:
-        text = message(self.code, lang, self.params)
+        said = message(self.code, lang, self.params)
+        template = str(catalog().get(self.code, {}).get(lang, ""))
+        # Where in a file, when the code's own message does not already say it.
+        for where in ("line", "entry", "department"):
+            if where in self.params and "{" + where + "}" not in template:
+                said += text(f"at-{where}", lang, **{where: self.params[where]})
         return Finding(self.code, self.severity, self.student, self.item, self.file,
-                       self.params, text)
+                       self.params, said)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

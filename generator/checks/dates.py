@@ -1,0 +1,79 @@
+"""Dates and terms: nothing before entering school, nothing after today, nothing impossible."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from generator.calendar import Term, academic_year, term_of
+from generator.findings import Finding, make
+from generator.model import Item, Portfolio, Student
+
+
+def check(portfolio: Portfolio) -> Iterator[Finding]:
+    today = portfolio.today
+    limits = portfolio.rules.limits
+    for student in portfolio.students:
+        enrolled = student.info.enrolled if student.info else None
+        for item in student.items:
+            yield from _item_dates(student, item, today, enrolled, limits)
+
+
+def _item_dates(student: Student, item: Item, today: dt.date, enrolled: int | None,
+                limits) -> Iterator[Finding]:
+    key = student.key
+    if item.term is not None:
+        term = Term.parse(item.term)
+        if item.term > term_of(today):
+            yield make("date-in-future", key, item.id, None, field="term",
+                       value=term.label("zh-TW"), today=today.isoformat())
+        if enrolled is not None:
+            last = enrolled + limits.school_years - 1
+            if not enrolled <= term.year <= last:
+                yield make("field-invalid", key, item.id, "index.md", field="term",
+                           value=item.term, reason={
+                               "zh-TW": f"你是 {enrolled} 學年度入學，學期要在 {enrolled}1 到 {last}2 之間",
+                               "en": f"you entered in year {enrolled}; terms run from "
+                                     f"{enrolled}1 to {last}2"})
+    dated = [("date", item.date), ("end", item.end)]
+    dated += [(f"details.{k}", v) for k, v in item.details.items() if isinstance(v, dt.date)]
+    for field, day in dated:
+        if day is None:
+            continue
+        if day > today:
+            yield make("date-in-future", key, item.id, None, field=field,
+                       value=day.isoformat(), today=today.isoformat())
+    if item.type == "performance" and item.date is not None and enrolled is not None:
+        first = dt.date(enrolled + 1911, limits.performance_start_month,
+                        limits.performance_start_day)
+        if item.date < first:
+            yield make("date-before-enrollment", key, item.id, None, value=item.date.isoformat(),
+                       first=first.isoformat(), enrolled=enrolled)
+    if item.submitted is not None:
+        yield from _submitted_year(key, item, today, enrolled, limits)
+
+
+def _submitted_year(key: str, item: Item, today: dt.date, enrolled: int | None,
+                    limits) -> Iterator[Finding]:
+    """勾選 happens once a year: not before the item exists, not after this year."""
+    year = item.submitted
+    assert year is not None
+    current = academic_year(today)
+    why: dict[str, str] | None = None
+    if year > current:
+        why = {"zh-TW": f"今年是 {current} 學年度，還不能勾選 {year} 學年度",
+               "en": f"this is year {current}; year {year} has not come yet"}
+    elif enrolled is not None and not enrolled <= year <= enrolled + limits.school_years - 1:
+        why = {"zh-TW": f"勾選學年度要在你的高中三年（{enrolled}–{enrolled + 2}）內",
+               "en": f"the year ticked must be one of your three school years "
+                     f"({enrolled}–{enrolled + 2})"}
+    elif item.type == "course" and item.term is not None and year != item.term // 10:
+        why = {"zh-TW": f"課程學習成果只能在它的學年度（{item.term // 10}）勾選",
+               "en": f"a course outcome is ticked in its own school year ({item.term // 10})"}
+    elif item.type == "performance" and item.year is not None and year < item.year:
+        why = {"zh-TW": f"這筆多元表現發生在 {item.year} 學年度，不能在更早的 {year} 學年度勾選",
+               "en": f"this happened in year {item.year}; it cannot be ticked in the earlier "
+                     f"year {year}"}
+    if why:
+        yield make("field-invalid", key, item.id, "index.md", field="submitted", value=year,
+                   reason=why)

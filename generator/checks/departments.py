@@ -1,0 +1,116 @@
+"""Department selections: limits, known and ticked items, and the codes a department wants."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from generator.findings import Finding, make
+from generator.model import Department, Portfolio, Student
+from generator.rules import Rules
+from generator.text import count_prose_chars, markdown_images
+
+# The three parts of 學習歷程自述, and the words that name them in a heading.
+STATEMENT_PARTS = {
+    "O": ("反思", "reflection"),
+    "P": ("動機", "motivation"),
+    "Q": ("計畫", "計劃", "規劃", "plan"),
+}
+_KEYS = {"reflection": "O", "motivation": "P", "plan": "Q"}
+_HEADING = re.compile(r"^#{1,6}\s+(.+)$", re.M)
+
+
+def statement_parts(statement: str | dict[str, str] | None) -> set[str]:
+    """Which of O/P/Q a 學習歷程自述 provides.
+
+    As a mapping, by its keys (O/P/Q or reflection/motivation/plan); as Markdown, by its
+    headings; a text with no recognisable heading is taken to cover all three.
+    """
+    if not statement:
+        return set()
+    if isinstance(statement, dict):
+        out = set()
+        for k, v in statement.items():
+            if v and str(v).strip():
+                code = _KEYS.get(str(k).lower(), str(k).upper())
+                if code in STATEMENT_PARTS:
+                    out.add(code)
+        return out
+    headings = _HEADING.findall(statement)
+    found = {code for code, words in STATEMENT_PARTS.items()
+             for h in headings if any(w in h.lower() for w in words)}
+    return found or set(STATEMENT_PARTS)
+
+
+def provided_codes(student: Student, dep: Department) -> set[str]:
+    """The 審查資料 codes a department's selection and texts provide."""
+    codes: set[str] = set()
+    if student.has_course_records and student.courses:
+        codes.add("A")
+    for item_id in [*dep.courses, *dep.performances]:
+        item = student.item(item_id)
+        if item is not None and item.code:
+            codes.add(item.code)
+    if dep.reflection and dep.reflection.strip():
+        codes.add("N")
+    codes |= statement_parts(dep.statement)
+    return codes
+
+
+def check(portfolio: Portfolio) -> Iterator[Finding]:
+    for student in portfolio.students:
+        for dep in student.departments:
+            yield from check_department(student, dep, portfolio.rules)
+
+
+def check_department(student: Student, dep: Department, rules: Rules) -> Iterator[Finding]:
+    key = student.key
+    limits = rules.limits
+    where = {"department": dep.code, "name": dep.name}
+    for kind, ids, limit in (("course", dep.courses, limits.department_courses),
+                             ("performance", dep.performances, limits.department_performances)):
+        if len(ids) > limit:
+            yield make("department-limit", key, None, "departments.yaml", count=len(ids),
+                       limit=limit, kind=_kind_name(kind), **where)
+        for item_id in ids:
+            item = student.item(item_id)
+            if item is None:
+                yield make("department-unknown-item", key, item_id, "departments.yaml", **where)
+                continue
+            if item.type != kind:
+                yield make("field-invalid", key, item_id, "departments.yaml",
+                           field="courses" if kind == "course" else "performances",
+                           value=item_id, reason={
+                               "zh-TW": f"這是{_kind_name(item.type)['zh-TW']}，請放到另一個清單",
+                               "en": f"this is a {_kind_name(item.type)['en'][:-1]}; put it in "
+                                     "the other list"}, **where)
+            if item.submitted is None or (item.type == "course" and not item.certified):
+                yield make("department-not-submitted", key, item_id, "departments.yaml", **where)
+            if dep.wants and item.code and item.code not in dep.wants:
+                yield make("department-code-not-wanted", key, item_id, "departments.yaml",
+                           code=item.code, code_name=_code_name(rules, item.code),
+                           wants=", ".join(dep.wants), **where)
+    if dep.wants:
+        missing = [c for c in dep.wants if c not in provided_codes(student, dep)]
+        for code in missing:
+            yield make("department-code-uncovered", key, None, "departments.yaml", code=code,
+                       code_name=_code_name(rules, code), **where)
+    if dep.reflection:
+        chars = count_prose_chars(dep.reflection)
+        images = len(markdown_images(dep.reflection))
+        if chars > limits.reflection_max_chars or images > limits.reflection_max_images:
+            yield make("reflection-too-long", key, None, "departments.yaml", count=chars,
+                       limit=limits.reflection_max_chars, images=images,
+                       image_limit=limits.reflection_max_images, **where)
+
+
+def _kind_name(kind: str) -> dict[str, str]:
+    return ({"zh-TW": "課程學習成果", "en": "course outcomes"} if kind == "course"
+            else {"zh-TW": "多元表現", "en": "performances"})
+
+
+def _code_name(rules: Rules, code: str) -> dict[str, str]:
+    named = rules.codes.get(code)
+    if named is None:
+        return {"zh-TW": code, "en": code}
+    return {"zh-TW": named.zh, "en": named.en}

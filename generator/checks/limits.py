@@ -1,0 +1,44 @@
+"""Counting limits: per term and subject (upload), per year (勾選), and 認證 before 勾選."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from generator.calendar import Term
+from generator.findings import Finding, make
+from generator.model import Portfolio
+
+
+def check(portfolio: Portfolio) -> Iterator[Finding]:
+    limits = portfolio.rules.limits
+    for student in portfolio.students:
+        key = student.key
+        courses = [i for i in student.items if i.type == "course" and i.term is not None]
+        per_term = Counter(i.term for i in courses)
+        for term, n in sorted(per_term.items()):
+            if n > limits.course_per_term:
+                yield make("term-limit", key, None, None, term=Term.parse(term).code, count=n,
+                           limit=limits.course_per_term,
+                           items=", ".join(i.id for i in courses if i.term == term))
+        per_subject = Counter((i.term, i.subject) for i in courses if i.subject)
+        for (term, subject), n in sorted(per_subject.items()):
+            if n > limits.course_per_subject_per_term:
+                yield make("subject-limit", key, None, None, term=term, subject=subject, count=n,
+                           limit=limits.course_per_subject_per_term,
+                           items=", ".join(i.id for i in courses
+                                           if i.term == term and i.subject == subject))
+        for item in student.items:
+            if item.type == "course" and item.submitted is not None and not item.certified:
+                yield make("not-certified", key, item.id, None, year=item.submitted)
+        for kind, limit in (("course", limits.course_ticked_per_year),
+                            ("performance", limits.performance_ticked_per_year)):
+            ticked = [i for i in student.items if i.type == kind and i.submitted is not None]
+            per_year = Counter(i.submitted for i in ticked)
+            for year, n in sorted(per_year.items()):
+                if n > limit:
+                    yield make("year-limit", key, None, None, year=year, count=n, limit=limit,
+                               kind={"zh-TW": "課程學習成果" if kind == "course" else "多元表現",
+                                     "en": "course outcomes" if kind == "course"
+                                     else "performances"},
+                               items=", ".join(i.id for i in ticked if i.submitted == year))

@@ -1,0 +1,36 @@
+"""Links, judged offline: allowed on this category at all, and likely to last.
+
+Whether a link answers today is the link checker's job (`generator/links/checker`);
+here only what the rules and the URL itself say.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from generator.findings import Finding, make
+from generator.links.risk import assess
+from generator.model import Portfolio
+
+
+def check(portfolio: Portfolio) -> Iterator[Finding]:
+    rules = portfolio.rules
+    allowed = set(rules.links.allowed_categories)
+    for student in portfolio.students:
+        for item in student.items:
+            if not item.links:
+                continue
+            if item.type == "course" or item.category not in allowed:
+                if item.type == "course":
+                    category = {"zh-TW": "課程學習成果", "en": "course outcome"}
+                elif item.category:
+                    cat = rules.categories[item.category]
+                    category = {"zh-TW": cat.zh, "en": cat.en}
+                else:
+                    category = {"zh-TW": "未分類", "en": "uncategorised"}
+                yield make("link-not-allowed", student.key, item.id, None, category=category)
+                continue
+            for url in item.links:
+                for risk in assess(url):
+                    yield make("link-at-risk", student.key, item.id, None, url=url,
+                               reason=risk.reason, risk=risk.kind)

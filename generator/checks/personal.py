@@ -1,0 +1,70 @@
+"""Personal data that should not reach a reviewer: national ID numbers and locations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import regex
+
+from generator.findings import Finding, make
+from generator.model import Portfolio
+
+# A letter, then 1/2 (citizens) or 8/9 (resident certificates), then 8 digits.
+_ID = regex.compile(r"(?<![A-Za-z0-9])([A-Z])([1289]\d{8})(?![0-9])", regex.I)
+# Letters map to two-digit numbers in an order that is not alphabetical (I, O, W, Z moved).
+_LETTER_VALUES = dict(zip("ABCDEFGHJKLMNPQRSTUVXYWZIO", range(10, 36), strict=True))
+
+
+def is_national_id(text: str) -> bool:
+    m = _ID.fullmatch(text.strip())
+    if not m:
+        return False
+    n = _LETTER_VALUES[m.group(1).upper()]
+    digits = [int(c) for c in m.group(2)]
+    total = n // 10 + (n % 10) * 9 + sum(d * w for d, w in zip(digits[:8], range(8, 0, -1),
+                                                               strict=True)) + digits[8]
+    return total % 10 == 0
+
+
+def national_ids(text: str) -> list[str]:
+    return [m.group(0) for m in _ID.finditer(text) if is_national_id(m.group(0))]
+
+
+def masked(value: str) -> str:
+    return value[:3] + "*" * (len(value) - 6) + value[-3:]
+
+
+def check(portfolio: Portfolio) -> Iterator[Finding]:
+    for student in portfolio.students:
+        key = student.key
+        if student.info and student.info.profile:
+            yield from _ids_in(key, None, "student.yaml", student.info.profile,
+                               {"zh-TW": "個人簡歷", "en": "profile"})
+        for dep in student.departments:
+            texts = [dep.reflection or ""]
+            texts += (list(dep.statement.values()) if isinstance(dep.statement, dict)
+                      else [dep.statement or ""])
+            yield from _ids_in(key, None, "departments.yaml", "\n".join(texts),
+                               {"zh-TW": f"{dep.name} 的文字", "en": f"the texts for {dep.name}"})
+        for item in student.items:
+            fields = [item.title, item.summary or "", item.body,
+                      *(str(v) for v in item.details.values())]
+            yield from _ids_in(key, item.id, None, "\n".join(fields),
+                               {"zh-TW": "項目的文字", "en": "the item's text"})
+            for name, info in item.files.items():
+                if info.text:
+                    yield from _ids_in(key, item.id, name, info.text,
+                                       {"zh-TW": "檔案內容", "en": "the file's text"})
+                if info.has_location:
+                    yield make("personal-data", key, item.id, name, kind="location",
+                               what={"zh-TW": "拍攝地點（GPS 位置）", "en": "where it was taken "
+                                     "(GPS location)"},
+                               where={"zh-TW": "檔案的中繼資料", "en": "the file's metadata"})
+
+
+def _ids_in(key: str, item: str | None, file: str | None, text: str,
+            where: dict[str, str]) -> Iterable[Finding]:
+    for value in dict.fromkeys(national_ids(text)):
+        yield make("personal-data", key, item, file, kind="national-id",
+                   what={"zh-TW": f"身分證字號 {masked(value)}",
+                         "en": f"a national ID number ({masked(value)})"}, where=where)

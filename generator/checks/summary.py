@@ -1,0 +1,22 @@
+"""簡述: always written, at most 100 characters as people count them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from generator.findings import Finding, make
+from generator.model import Portfolio
+from generator.text import count_chars
+
+
+def check(portfolio: Portfolio) -> Iterator[Finding]:
+    limit = portfolio.rules.summary.max_chars
+    for student in portfolio.students:
+        for item in student.items:
+            if not item.summary or not item.summary.strip():
+                yield make("summary-missing", student.key, item.id)
+                continue
+            n = count_chars(item.summary)
+            if n > limit:
+                yield make("summary-too-long", student.key, item.id, count=n, limit=limit,
+                           over=n - limit)

@@ -1,0 +1,153 @@
+"""Loading a content root into one `Portfolio`: settings, students, items and files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from generator.calendar import resolve_today
+from generator.content.errors import findings_from
+from generator.content.inspect import InspectCache
+from generator.content.items import read_item
+from generator.content.paths import resolve_inside
+from generator.content.readers import ReadError, read_toml
+from generator.content.records import (
+    read_cadres,
+    read_courses,
+    read_departments,
+    read_student_info,
+)
+from generator.findings import Finding, make
+from generator.model import Portfolio, Settings, Student
+from generator.rules import OVERRIDABLE, Rules, load_rules
+
+# Folders of a content root that are not students.
+NOT_STUDENTS = {"themes", "reviews", "output"}
+SETTINGS_KEYS = {"school", "theme", "language", "today", *OVERRIDABLE}
+
+
+_WHY_MISSING = {
+    "missing": {"zh-TW": "資料夾裡沒有這個檔案（檔名要一字不差，大小寫也算）",
+                "en": "there is no such file in the item's folder (names are case-sensitive)"},
+    "outside": {"zh-TW": "這個路徑跑出了項目資料夾；請把檔案複製進項目資料夾再寫檔名",
+                "en": "the path leads out of the item's folder; copy the file into the folder "
+                      "and give its name"},
+    "url": {"zh-TW": "這裡要寫項目資料夾裡的檔名，不是網址；網址請放在 links",
+            "en": "give a file name in the item's folder, not a web address; put addresses "
+                  "under links"},
+}
+
+
+class ContentError(Exception):
+    """The content root cannot be worked on at all (exit code 2)."""
+
+
+def load_settings(root: Path) -> tuple[Settings, Rules, list[Finding]]:
+    path = root / "portfolio.toml"
+    findings: list[Finding] = []
+    data: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            data = read_toml(path)
+        except ReadError as err:
+            findings.append(make(err.code, None, None, "portfolio.toml", line=err.line or 1,
+                                 detail=err.detail))
+    settings = Settings(extra={k: v for k, v in data.items() if k not in SETTINGS_KEYS})
+    if isinstance(data.get("school"), str):
+        settings.school = data["school"]
+    if isinstance(data.get("theme"), str):
+        settings.theme = data["theme"]
+    if data.get("language") in ("zh-TW", "en"):
+        settings.language = data["language"]
+    today = data.get("today")
+    if isinstance(today, dt.date):
+        settings.today = today
+    elif isinstance(today, str):
+        try:
+            settings.today = dt.date.fromisoformat(today)
+        except ValueError:
+            findings.append(make("field-invalid", None, None, "portfolio.toml", field="today",
+                                 value=today, reason={"zh-TW": "日期要寫成 2026-11-20 這樣",
+                                                      "en": "write dates like 2026-11-20"}))
+    try:
+        rules = load_rules({k: data[k] for k in OVERRIDABLE if k in data})
+    except ValidationError as exc:
+        found, _ = findings_from(exc, [], student=None, item=None, file="portfolio.toml")
+        findings.extend(found)
+        rules = load_rules()
+    return settings, rules, findings
+
+
+def student_folders(root: Path) -> list[Path]:
+    folders = []
+    for path in sorted(root.iterdir()):
+        if not path.is_dir() or path.name.startswith((".", "_")) or path.name in NOT_STUDENTS:
+            continue
+        if (path / "student.yaml").exists() or (path / "items").is_dir():
+            folders.append(path)
+    return folders
+
+
+def load_student(folder: Path, rules: Rules) -> tuple[Student, list[Finding]]:
+    slug = folder.name
+    info, findings = read_student_info(folder, slug)
+    key = info.student_id if info else slug
+    student = Student(slug=slug, path=folder, info=info)
+    student.courses, found, student.has_course_records = read_courses(folder, key)
+    findings += found
+    student.cadres, found = read_cadres(folder, key)
+    findings += found
+    student.departments, found = read_departments(folder, key)
+    findings += found
+    items_dir = folder / "items"
+    if items_dir.is_dir():
+        for item_dir in sorted(p for p in items_dir.iterdir()
+                               if p.is_dir() and not p.name.startswith((".", "_"))):
+            item, found = read_item(item_dir, slug, key, rules)
+            findings += found
+            if item is not None:
+                student.items.append(item)
+    return student, findings
+
+
+def load_portfolio(root: Path, today: dt.date | None = None,
+                   use_cache: bool = True) -> tuple[Portfolio, list[Finding]]:
+    """Read everything under `root`; findings report what could not be read as written."""
+    if not root.exists():
+        raise ContentError(f"{root}: no such folder")
+    if not root.is_dir():
+        raise ContentError(f"{root}: not a folder")
+    settings, rules, findings = load_settings(root)
+    portfolio = Portfolio(root=root, rules=rules, settings=settings,
+                          today=resolve_today(today, settings.today))
+    for folder in student_folders(root):
+        student, found = load_student(folder, rules)
+        portfolio.students.append(student)
+        findings += found
+    findings += attach_files(portfolio, InspectCache(root if use_cache else None))
+    return portfolio, findings
+
+
+def attach_files(portfolio: Portfolio, cache: InspectCache) -> list[Finding]:
+    """Resolve every file an item names and inspect it (in parallel, through the cache)."""
+    findings: list[Finding] = []
+    jobs: list[tuple[Path, str]] = []
+    owners: list[Any] = []
+    for student in portfolio.students:
+        for item in student.items:
+            for _slot, name in item.attachments:
+                real, problem = resolve_inside(item.path, name)
+                if real is None:
+                    findings.append(make("attachment-missing", student.key, item.id, name,
+                                         reason=_WHY_MISSING[problem or "missing"]))
+                    continue
+                jobs.append((real, name))
+                owners.append(item)
+    infos = cache.inspect_many(jobs, portfolio.rules.files.image_max_pixels)
+    for item, info in zip(owners, infos, strict=True):
+        item.files[info.name] = info
+    cache.save()
+    return findings

@@ -1,0 +1,117 @@
+"""Reading a student's own files: student.yaml, courses.csv, cadres.yaml, departments.yaml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from generator.content.errors import findings_from
+from generator.content.readers import ReadError, read_csv, read_yaml
+from generator.findings import Finding, make
+from generator.model import CadreRecord, CourseRecord, Department, StudentInfo
+
+M = TypeVar("M", bound=BaseModel)
+COURSE_COLUMNS = ("term", "subject", "grade", "credits", "score", "passed", "makeup_score",
+                  "makeup_passed", "counted")
+# The headers of the official 修課紀錄 screen, accepted as well as the English ones.
+COURSE_COLUMNS_ZH = {"學期": "term", "學年度學期": "term", "科目名稱": "subject",
+                     "開課年級": "grade", "修課學分": "credits", "學分": "credits",
+                     "學期學業成績": "score", "成績及格": "passed", "補考成績": "makeup_score",
+                     "補考及格": "makeup_passed", "是否採計學分": "counted"}
+
+
+def _read_error(err: ReadError, key: str, file: str) -> Finding:
+    return make(err.code, key, None, file, line=err.line or 1, detail=err.detail)
+
+
+def read_student_info(folder: Path, key: str) -> tuple[StudentInfo | None, list[Finding]]:
+    path = folder / "student.yaml"
+    if not path.is_file():
+        return None, [make("file-missing", key, None, "student.yaml")]
+    try:
+        raw = read_yaml(path)
+    except ReadError as err:
+        return None, [_read_error(err, key, "student.yaml")]
+    if not isinstance(raw, dict):
+        return None, [make("syntax-error", key, None, "student.yaml", line=1,
+                           detail="not a set of `key: value` lines")]
+    try:
+        return StudentInfo.model_validate(raw), []
+    except ValidationError as exc:
+        found, _ = findings_from(exc, list(StudentInfo.model_fields), student=key, item=None,
+                                 file="student.yaml")
+        return None, found
+
+
+def _records(rows: list[Any], model: type[M], key: str, file: str,
+             first_line: int, label: str) -> tuple[list[M], list[Finding]]:
+    out: list[M] = []
+    findings: list[Finding] = []
+    for n, row in enumerate(rows):
+        if not isinstance(row, dict):
+            findings.append(make("syntax-error", key, None, file, line=first_line + n,
+                                 detail="not a set of `key: value` fields"))
+            continue
+        try:
+            out.append(model.model_validate(row))
+        except ValidationError as exc:
+            found, _ = findings_from(exc, list(model.model_fields), student=key, item=None,
+                                     file=file, where={label: first_line + n})
+            findings.extend(found)
+    return out, findings
+
+
+def read_courses(folder: Path, key: str) -> tuple[list[CourseRecord], list[Finding], bool]:
+    path = folder / "courses.csv"
+    if not path.is_file():
+        return [], [], False
+    try:
+        rows = read_csv(path)
+    except ReadError as err:
+        return [], [_read_error(err, key, "courses.csv")], True
+    cleaned = []
+    for row in rows:
+        clean: dict[str, Any] = {}
+        for col, value in row.items():
+            if col is None:  # more cells than headers
+                continue
+            name = COURSE_COLUMNS_ZH.get(col.strip(), col.strip())
+            if value is not None and (value.strip() or name in COURSE_COLUMNS):
+                clean[name] = value.strip() if value.strip() else None
+        cleaned.append({k: v for k, v in clean.items() if v is not None})
+    # Line 1 is the header, so the first record is on line 2.
+    records, findings = _records(cleaned, CourseRecord, key, "courses.csv", 2, "line")
+    return records, findings, True
+
+
+def read_cadres(folder: Path, key: str) -> tuple[list[CadreRecord], list[Finding]]:
+    return _read_list(folder / "cadres.yaml", CadreRecord, key)
+
+
+def read_departments(folder: Path, key: str) -> tuple[list[Department], list[Finding]]:
+    departments, findings = _read_list(folder / "departments.yaml", Department, key)
+    seen: set[str] = set()
+    for dep in departments:
+        if dep.code in seen:
+            findings.append(make("field-invalid", key, None, "departments.yaml", field="code",
+                                 value=dep.code, reason={"zh-TW": "同一個校系代碼出現兩次",
+                                                         "en": "the same code appears twice"}))
+        seen.add(dep.code)
+    return departments, findings
+
+
+def _read_list(path: Path, model: type[M], key: str) -> tuple[list[M], list[Finding]]:
+    if not path.is_file():
+        return [], []
+    try:
+        raw = read_yaml(path)
+    except ReadError as err:
+        return [], [_read_error(err, key, path.name)]
+    if raw is None:
+        return [], []
+    if not isinstance(raw, list):
+        return [], [make("syntax-error", key, None, path.name, line=1,
+                         detail="a list of entries, each starting with `- `")]
+    return _records(raw, model, key, path.name, 1, "entry")

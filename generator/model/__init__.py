@@ -1,0 +1,37 @@
+"""The content model: one portfolio root, its students, their items and records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from generator.model.files import FileInfo
+from generator.model.item import FrontMatter, Item
+from generator.model.student import CadreRecord, CourseRecord, Department, Student, StudentInfo
+from generator.rules import Rules
+
+__all__ = ["CadreRecord", "CourseRecord", "Department", "FileInfo", "FrontMatter", "Item",
+           "Portfolio", "Settings", "Student", "StudentInfo"]
+
+
+@dataclass
+class Settings:
+    """Site settings from portfolio.toml, with the command line laid over them."""
+
+    school: str | None = None
+    theme: str = "default"
+    language: str = "zh-TW"
+    today: date | None = None
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class Portfolio:
+    """A content root: every student, under one set of rules."""
+
+    root: Path
+    rules: Rules
+    settings: Settings
+    today: date
+    students: list[Student] = field(default_factory=list)

@@ -1,0 +1,152 @@
+"""A student: who they are, their records, items and department selections."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from generator.calendar import Term
+from generator.model.item import Item
+
+
+class StudentInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str
+    student_id: str
+    school: str | None = None
+    enrolled: int
+    profile: str | None = None
+
+    @field_validator("student_id", "name", mode="before")
+    @classmethod
+    def _as_text(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, int) else v
+
+    @field_validator("enrolled")
+    @classmethod
+    def _roc_year(cls, v: int) -> int:
+        if not 90 <= v <= 200:
+            raise ValueError("入學學年度是民國年，例如 113")
+        return v
+
+
+def _yes_no(v: Any) -> Any:
+    if isinstance(v, str):
+        t = v.strip().lower()
+        if t in ("", "無", "無成績"):
+            return None
+        if t in ("true", "yes", "y", "1", "是", "及格", "採計", "採計學分", "通過"):
+            return True
+        if t in ("false", "no", "n", "0", "否", "不及格", "不採計", "未通過"):
+            return False
+    return v
+
+
+class CourseRecord(BaseModel):
+    """One row of 修課紀錄."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    term: int
+    subject: str
+    grade: int | None = None
+    credits: float
+    score: float | None = None
+    passed: bool | None = None
+    makeup_score: float | None = None
+    makeup_passed: bool | None = None
+    counted: bool | None = None
+
+    @field_validator("term", mode="before")
+    @classmethod
+    def _term(cls, v: Any) -> Any:
+        return Term.parse(v).code
+
+    @field_validator("grade", "score", "makeup_score", mode="before")
+    @classmethod
+    def _blank(cls, v: Any) -> Any:
+        return None if isinstance(v, str) and v.strip() in ("", "無", "無成績", "-") else v
+
+    _bools = field_validator("passed", "makeup_passed", "counted", mode="before")(
+        lambda cls, v: _yes_no(v))
+
+
+class CadreRecord(BaseModel):
+    """One 校內幹部經歷 entered by the school."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    term: int
+    unit: str
+    role: str
+    level: str | None = None
+
+    @field_validator("term", mode="before")
+    @classmethod
+    def _term(cls, v: Any) -> Any:
+        return Term.parse(v).code
+
+
+class Department(BaseModel):
+    """One department applied to and the selection made for it."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    code: str
+    name: str
+    courses: list[str] = Field(default_factory=list)
+    performances: list[str] = Field(default_factory=list)
+    wants: list[str] = Field(default_factory=list)
+    statement: str | dict[str, str] | None = None
+    reflection: str | None = None
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _code_text(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, int) else v
+
+    @field_validator("courses", "performances", "wants", mode="before")
+    @classmethod
+    def _list(cls, v: Any) -> Any:
+        if v is None:
+            return []
+        return [v] if isinstance(v, str) else v
+
+    @field_validator("wants")
+    @classmethod
+    def _codes(cls, v: list[str]) -> list[str]:
+        out = [c.strip().upper() for c in v]
+        bad = [c for c in out if len(c) != 1 or c not in "ABCDEFGHIJKLMNOPQ"]
+        if bad:
+            raise ValueError(f"審查資料代碼是 A 到 Q 的字母，不認得：{', '.join(bad)}")
+        return out
+
+
+class Student(BaseModel):
+    """Everything in one student's folder, after loading."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    slug: str
+    path: Path
+    info: StudentInfo | None = None
+    items: list[Item] = Field(default_factory=list)
+    courses: list[CourseRecord] = Field(default_factory=list)
+    cadres: list[CadreRecord] = Field(default_factory=list)
+    departments: list[Department] = Field(default_factory=list)
+    has_course_records: bool = False
+
+    @property
+    def key(self) -> str:
+        """How findings and reports name the student: the student number where known."""
+        return self.info.student_id if self.info else self.slug
+
+    @property
+    def name(self) -> str:
+        return self.info.name if self.info else self.slug
+
+    def item(self, item_id: str) -> Item | None:
+        return next((i for i in self.items if i.id == item_id), None)

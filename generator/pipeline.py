@@ -1,0 +1,64 @@
+"""The pipeline every command shares: load the content, run the rules, gather findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from generator import findings as F
+from generator.checks import run_checks
+from generator.content.loader import ContentError, load_portfolio
+from generator.findings import Finding
+from generator.model import Portfolio
+
+
+@dataclass
+class CheckResult:
+    portfolio: Portfolio
+    findings: list[Finding]
+    lang: str
+
+    def document(self) -> dict:
+        return F.document(self.findings, [s.key for s in self.portfolio.students],
+                          self.portfolio.today, self.lang)
+
+    def exit_code(self, strict: bool = False) -> int:
+        return F.exit_code(self.findings, strict)
+
+
+def check_content(root: Path, today: dt.date | None = None, lang: str | None = None,
+                  offline: bool = False) -> CheckResult:
+    """Load `root` and run every rule; raises ContentError when there is nothing to check."""
+    portfolio, found = load_portfolio(root, today=today)
+    if not portfolio.students:
+        raise ContentError(f"{root}: no student folders (a folder with student.yaml or items/)")
+    found += run_checks(portfolio)
+    if not offline:
+        found = _with_network_links(portfolio, found)
+    return CheckResult(portfolio, _dedupe(found), lang or portfolio.settings.language)
+
+
+def _with_network_links(portfolio: Portfolio, found: list[Finding]) -> list[Finding]:
+    try:
+        from generator.links.service import network_findings
+    except ImportError:
+        return found
+    return found + list(network_findings(portfolio))
+
+
+def _dedupe(found: list[Finding]) -> list[Finding]:
+    return list(dict.fromkeys(found))
+
+
+def fail_unreadable(exc: BaseException, root: Path) -> NoReturn:
+    """Exit 2 with a one-line reason: the input cannot be worked on at all."""
+    if isinstance(exc, ContentError):
+        click.echo(f"portfolio: {exc}", err=True)
+    else:
+        click.echo(f"portfolio: cannot read {root}: {type(exc).__name__}: {exc}", err=True)
+    sys.exit(2)

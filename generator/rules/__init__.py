@@ -1,0 +1,132 @@
+"""The rules table: limits, file types, categories and codes, loaded from data.
+
+`official.toml` holds the rules as the official system states them; a school's
+`portfolio.toml` may override `[files]`, `[summary]`, `[limits]` and `[links]`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+_OFFICIAL = Path(__file__).parent / "official.toml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class FileRules(_Strict):
+    megabyte: int
+    document_max_mb: float
+    media_max_mb: float
+    quota_mb: float
+    document_types: tuple[str, ...]
+    media_types: tuple[str, ...]
+    image_types: tuple[str, ...]
+    image_max_pixels: int
+
+    @property
+    def document_max_bytes(self) -> int:
+        return int(self.document_max_mb * self.megabyte)
+
+    @property
+    def media_max_bytes(self) -> int:
+        return int(self.media_max_mb * self.megabyte)
+
+    @property
+    def quota_bytes(self) -> int:
+        return int(self.quota_mb * self.megabyte)
+
+
+class SummaryRules(_Strict):
+    max_chars: int
+
+
+class Limits(_Strict):
+    course_per_term: int
+    course_per_subject_per_term: int
+    course_ticked_per_year: int
+    performance_ticked_per_year: int
+    department_courses: int
+    department_performances: int
+    reflection_max_chars: int
+    reflection_max_images: int
+    performance_start_month: int
+    performance_start_day: int
+    school_years: int
+
+
+class LinkRules(_Strict):
+    allowed_categories: tuple[str, ...]
+
+
+class Named(_Strict):
+    zh: str = Field(alias="zh-TW")
+    en: str
+
+    def name(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+class Form(Named):
+    code: str
+
+
+class FieldSpec(Named):
+    kind: str
+    choices: tuple[str, ...] = ()
+
+
+class Category(Named):
+    code: str
+    fields: dict[str, FieldSpec]
+
+
+class Rules(_Strict):
+    files: FileRules
+    summary: SummaryRules
+    limits: Limits
+    links: LinkRules
+    forms: dict[str, Form]
+    categories: dict[str, Category]
+    codes: dict[str, Named]
+
+    def category_key(self, value: str) -> str | None:
+        """The category key for a key or its Chinese name (both are accepted)."""
+        if value in self.categories:
+            return value
+        for key, cat in self.categories.items():
+            if value == cat.zh:
+                return key
+        return None
+
+    def form_key(self, value: str) -> str | None:
+        if value in self.forms:
+            return value
+        for key, form in self.forms.items():
+            if value in (form.zh, form.code):
+                return key
+        return None
+
+
+OVERRIDABLE = ("files", "summary", "limits", "links")
+
+
+@cache
+def official_data() -> dict[str, Any]:
+    with _OFFICIAL.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def load_rules(overrides: dict[str, Any] | None = None) -> Rules:
+    """The official rules with a school's overrides laid over them."""
+    data = {k: dict(v) if isinstance(v, dict) else v for k, v in official_data().items()}
+    for section, values in (overrides or {}).items():
+        if section in OVERRIDABLE and isinstance(values, dict):
+            data[section] = {**data[section], **values}
+    return Rules.model_validate(data)
