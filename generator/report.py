@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from generator.pipeline import CheckResult
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-_MARK = {"error": "✖", "warning": "▲", "info": "ℹ"}  # noqa: RUF001
+_MARK = {"error": "✖", "warning": "▲", "info": "ℹ"}
 
 
 def print_findings(result: CheckResult, console: Console | None = None) -> None:
@@ -32,7 +32,8 @@ def print_findings(result: CheckResult, console: Console | None = None) -> None:
             console.print(Text(f"  {heading}", style="bold"))
             for f in in_item:
                 line = Text("    ")
-                line.append(f"{_MARK[f.severity]} {text(f.severity, lang)}", style=_STYLE[f.severity])
+                mark = f"{_MARK[f.severity]} {text(f.severity, lang)}"
+                line.append(mark, style=_STYLE[f.severity])
                 line.append(f" [{f.code}]", style="dim")
                 if f.file:
                     line.append(f" {f.file}", style="magenta")

@@ -32,7 +32,8 @@ def _item_dates(student: Student, item: Item, today: dt.date, enrolled: int | No
             if not enrolled <= term.year <= last:
                 yield make("field-invalid", key, item.id, "index.md", field="term",
                            value=item.term, reason={
-                               "zh-TW": f"你是 {enrolled} 學年度入學，學期要在 {enrolled}1 到 {last}2 之間",
+                               "zh-TW": f"你是 {enrolled} 學年度入學，"
+                                        f"學期要在 {enrolled}1 到 {last}2 之間",
                                "en": f"you entered in year {enrolled}; terms run from "
                                      f"{enrolled}1 to {last}2"})
     dated = [("date", item.date), ("end", item.end)]

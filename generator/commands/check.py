@@ -26,7 +26,7 @@ def check(content: Path, lang: str | None, today: dt.date | None, fmt: str, offl
     """Check CONTENT (default ./content) against the official rules."""
     try:
         result = check_content(content, today=today, lang=lang, offline=offline)
-    except Exception as exc:  # noqa: BLE001 - the content root itself is unusable
+    except Exception as exc:
         fail_unreadable(exc, content)
     if fmt == "json":
         sys.stdout.write(json.dumps(result.document(), ensure_ascii=False, indent=2) + "\n")

@@ -81,11 +81,13 @@ def read(body: bytes, charset: str | None = None) -> tuple[str, str]:
     try:
         parser.feed(decode(body, charset))
         parser.close()
-    except Exception:  # noqa: BLE001 - a broken page is still a page; keep what was read
+    except Exception:  # a broken page is still a page: keep what was read
         pass
-    squash = lambda parts: " ".join(" ".join(parts).split())  # noqa: E731
-    heading = squash(parser.title + [" "] + parser.heading)
-    return heading, squash(parser.text)
+    return _squash([*parser.title, " ", *parser.heading]), _squash(parser.text)
+
+
+def _squash(parts: list[str]) -> str:
+    return " ".join(" ".join(parts).split())
 
 
 def _contains(text: str, phrase: str) -> bool:
