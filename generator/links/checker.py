@@ -14,6 +14,8 @@ import email.utils
 import hashlib
 import random
 import re
+import socket
+import ssl
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -28,7 +30,8 @@ from generator.links.risk import assess
 
 # Failures that mean "we never reached a server", so a run where every link ends
 # in one of these says more about the student's network than about the links.
-NETWORK_ERRORS = frozenset({"dns", "refused", "network", "connect-timeout"})
+# (A refused connection is an answer: some host said no.)
+NETWORK_ERRORS = frozenset({"dns", "network", "connect-timeout"})
 USER_AGENT = "portfolio-link-check/0.1 (+learning-portfolio link permanence)"
 
 
@@ -319,24 +322,28 @@ class _Failed(Exception):
 
 
 def _classify(exc: httpx.HTTPError, url: str, timeout: float) -> _Failed:
-    text = str(exc) or type(exc).__name__
-    low = text.lower()
     if isinstance(exc, httpx.ConnectTimeout):
         return _Failed("connect-timeout", f"{timeout:g}")
     if isinstance(exc, httpx.TimeoutException):
         return _Failed("timeout", f"{timeout:g}")
-    if isinstance(exc, httpx.ConnectError):
-        if "certificate" in low or "ssl" in low or "tls" in low:
-            return _Failed("tls", text)
-        if "refused" in low:
-            return _Failed("refused", text)
-        if ("name or service" in low or "nodename" in low or "getaddrinfo" in low
-                or "name resolution" in low or "no address" in low):
-            return _Failed("dns", urlsplit(url).hostname or url)
-        return _Failed("network", text)
     if isinstance(exc, httpx.TooManyRedirects):
-        return _Failed("too-many-redirects", text)
-    return _Failed("network", text)
+        return _Failed("too-many-redirects", str(exc))
+    # httpx wraps the socket's own error a few layers down; that one says what happened
+    causes: list[BaseException] = []
+    cause: BaseException | None = exc
+    while cause is not None and len(causes) < 8:
+        causes.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    text = " ".join(str(c) for c in causes).lower()
+    if any(isinstance(c, ssl.SSLError) for c in causes) or "certificate" in text:
+        return _Failed("tls", str(exc))
+    if any(isinstance(c, ConnectionRefusedError) for c in causes) or "refused" in text:
+        return _Failed("refused", str(exc))
+    if any(isinstance(c, socket.gaierror) for c in causes) or any(
+            s in text for s in ("name or service", "nodename", "getaddrinfo",
+                                "name resolution", "no address associated")):
+        return _Failed("dns", urlsplit(url).hostname or url)
+    return _Failed("network", str(exc) or type(exc).__name__)
 
 
 def _wants_body(response: httpx.Response) -> bool:

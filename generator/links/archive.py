@@ -1,0 +1,100 @@
+"""Second copies of a linked page: the web archive's, and a small local one.
+
+When the original disappears, the Wayback form of the URL is what a student can
+put in its place, and the local snapshot is the evidence of what the page said.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urljoin
+
+import httpx
+
+from generator.links.checker import CheckerConfig, CheckResult
+from generator.links.history import STATE_DIR
+
+WAYBACK = "https://web.archive.org/web/"
+SAVE_ENDPOINT = "https://web.archive.org/save/"
+SNAPSHOT_DIR = "snapshots"
+SNAPSHOT_MAX_BYTES = 512_000  # a page's text and markup, not its images: evidence, not a mirror
+SNAPSHOT_KEEP = 3             # versions per link: enough to show what changed
+
+
+def wayback_url(url: str) -> str:
+    """The archive's address for `url`: its newest copy, whenever it was saved."""
+    return WAYBACK + url
+
+
+@dataclass(frozen=True)
+class ArchiveResult:
+    url: str
+    ok: bool
+    archive_url: str | None = None
+    error: str | None = None
+
+
+async def save(urls: list[str], endpoint: str = SAVE_ENDPOINT,
+               config: CheckerConfig | None = None,
+               client: httpx.AsyncClient | None = None) -> dict[str, ArchiveResult]:
+    """Ask the archive at `endpoint` to save each URL (`endpoint + url`, as the Wayback Machine's
+    save API takes it). Asked one at a time: archives rate-limit hard."""
+    cfg = config or CheckerConfig()
+    own = client is None
+    client = client or httpx.AsyncClient(
+        timeout=httpx.Timeout(max(cfg.timeout, 30.0)), trust_env=cfg.trust_env,
+        verify=cfg.verify_tls, follow_redirects=False, headers={"User-Agent": cfg.user_agent})
+    results: dict[str, ArchiveResult] = {}
+    try:
+        for url in dict.fromkeys(urls):
+            results[url] = await _save_one(client, endpoint, url)
+    finally:
+        if own:
+            await client.aclose()
+    return results
+
+
+async def _save_one(client: httpx.AsyncClient, endpoint: str, url: str) -> ArchiveResult:
+    try:
+        response = await client.get(endpoint + url)
+    except httpx.HTTPError as exc:
+        return ArchiveResult(url, False, error=str(exc) or type(exc).__name__)
+    if response.status_code >= 400:
+        return ArchiveResult(url, False, error=f"HTTP {response.status_code}")
+    # the archive names the new copy in Content-Location (or redirects to it)
+    where = response.headers.get("content-location") or response.headers.get("location")
+    archived = urljoin(endpoint, where) if where else wayback_url(url)
+    return ArchiveResult(url, True, archive_url=archived)
+
+
+def snapshot_dir(root: Path, url: str) -> Path:
+    key = hashlib.sha256(url.encode()).hexdigest()[:16]
+    return root / STATE_DIR / SNAPSHOT_DIR / key
+
+
+def keep_snapshot(root: Path, result: CheckResult, max_bytes: int = SNAPSHOT_MAX_BYTES,
+                  keep: int = SNAPSHOT_KEEP) -> Path | None:
+    """Store the page just read, unless the newest snapshot already has this content.
+
+    Returns the snapshot's path (new or existing), or None for a link with no page
+    (a failure, a file that was not downloaded).
+    """
+    if not result.ok or result.body is None or not result.content_hash:
+        return None
+    folder = snapshot_dir(root, result.url)
+    stamp = re.sub(r"[^0-9]", "", result.checked_at[:19]) or datetime.now().strftime("%Y%m%d%H%M%S")
+    existing = sorted(folder.glob("*.html")) if folder.is_dir() else []
+    tag = result.content_hash.removeprefix("h:")[:12]
+    if existing and existing[-1].stem.endswith(tag):
+        return existing[-1]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "url.txt").write_text(result.url + "\n", encoding="utf-8")
+    path = folder / f"{stamp}-{tag}.html"
+    path.write_bytes(result.body[:max_bytes])
+    for old in existing[: max(0, len(existing) + 1 - keep)]:
+        old.unlink(missing_ok=True)
+    return path

@@ -1,0 +1,209 @@
+"""What `check`, `build` and `links` call: check a portfolio's links, remember, report.
+
+One run checks each distinct URL once however many items name it, answers from
+the history when the last check is recent enough, and writes the history back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+from collections.abc import Coroutine, Sequence
+from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+from generator.findings import Finding, make
+from generator.links import archive as arch
+from generator.links.checker import Checker, CheckerConfig, CheckResult, network_down
+from generator.links.history import History, LinkRecord
+from generator.links.verdict import result_findings, unchecked_findings
+
+T = TypeVar("T")
+# (student, item, url): the student as findings name them (student.key), the item id
+LinkRef = tuple[str | None, str | None, str]
+SETTINGS_TABLE = "link_check"  # the table of portfolio.toml these settings come from
+
+
+@dataclass(frozen=True)
+class LinkSettings:
+    """How links are checked; a school may set any of these in portfolio.toml `[link_check]`."""
+
+    cache_hours: float = 24.0      # a rebuild within this reuses the last check
+    checker: CheckerConfig = field(default_factory=CheckerConfig)
+    archive_endpoint: str = arch.SAVE_ENDPOINT
+    snapshots: bool = True
+    snapshot_max_bytes: int = arch.SNAPSHOT_MAX_BYTES
+    snapshot_keep: int = arch.SNAPSHOT_KEEP
+
+    @property
+    def max_age(self) -> timedelta:
+        return timedelta(hours=max(0.0, self.cache_hours))
+
+    @classmethod
+    def from_table(cls, table: object) -> LinkSettings:
+        """Settings from a `[link_check]` table; unknown or ill-typed values are ignored."""
+        if not isinstance(table, dict):
+            return cls()
+        mine = {f.name for f in fields(cls) if f.name != "checker"}
+        theirs = {f.name for f in fields(CheckerConfig)}
+        base, checker = cls(), CheckerConfig()
+        values: dict[str, Any] = {}
+        tuned: dict[str, Any] = {}
+        for key, value in table.items():
+            key = key.replace("-", "_")
+            if key in mine and _same_kind(getattr(base, key), value):
+                values[key] = value
+            elif key in theirs and _same_kind(getattr(checker, key), value):
+                tuned[key] = value
+        return replace(base, checker=replace(checker, **tuned), **values)
+
+
+def _same_kind(default: object, value: object) -> bool:
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, float):
+        return isinstance(value, int | float)
+    return isinstance(value, type(default))
+
+
+@dataclass
+class LinkReport:
+    """One run over a portfolio's links: what each said, what the history holds, the findings."""
+
+    refs: list[LinkRef]
+    results: dict[str, CheckResult]         # only the URLs checked or answered from cache now
+    records: dict[str, LinkRecord]
+    findings: list[Finding]
+    offline: bool = False
+    network_down: bool = False
+    from_cache: set[str] = field(default_factory=set)
+    archived: dict[str, arch.ArchiveResult] = field(default_factory=dict)
+
+    @property
+    def urls(self) -> list[str]:
+        return list(dict.fromkeys(url for _, _, url in self.refs))
+
+
+def run(refs: Sequence[LinkRef], root: Path | None, settings: LinkSettings | None = None, *,
+        offline: bool = False, archive: bool = False, max_age: timedelta | None = None,
+        now: datetime | None = None) -> LinkReport:
+    """Check every link of `refs` (unless `offline`), record it, and say what was found.
+
+    `max_age` overrides the settings' cache age (timedelta(0): always ask the network).
+    With `root` None nothing is remembered. Never raises for a bad link or no network.
+    """
+    settings = settings or LinkSettings()
+    refs = list(refs)
+    history = History.load(root)
+    urls = list(dict.fromkeys(url for _, _, url in refs))
+    report = LinkReport(refs, {}, {}, [], offline=offline)
+    if offline:
+        report.records = {u: r for u in urls if (r := history.get(u))}
+        report.findings = [f for s, i, u in refs
+                           for f in unchecked_findings(s, i, u, history.get(u))]
+        return report
+
+    age = settings.max_age if max_age is None else max_age
+    cached = {u: r for u in urls if (r := history.fresh(u, age, now))}
+    to_check = [u for u in urls if u not in cached]
+    checked = _run_sync(_check(to_check, settings.checker)) if to_check else {}
+    report.from_cache = set(cached)
+    report.network_down = network_down(checked.values())
+    if report.network_down:
+        # no server answered at all: the computer is offline, not every link dead
+        checked = {}
+    for result in checked.values():
+        record = history.record(result)
+        if root is not None and settings.snapshots:
+            with contextlib.suppress(OSError):
+                if path := arch.keep_snapshot(root, result, settings.snapshot_max_bytes,
+                                              settings.snapshot_keep):
+                    record.snapshot = path.relative_to(root).as_posix()
+    report.results = {**cached, **checked}
+
+    if archive and not report.network_down:
+        worth = [u for u in urls if (r := report.results.get(u)) and r.ok and not r.risks]
+        report.archived = _run_sync(arch.save(worth, settings.archive_endpoint, settings.checker))
+        for url, saved in report.archived.items():
+            if saved.ok and (record := history.get(url)):
+                record.archive_url = saved.archive_url
+                record.archived_at = datetime.now(UTC).isoformat(timespec="seconds")
+
+    with contextlib.suppress(OSError):  # a read-only content root still gets its report
+        history.save()
+    report.records = {u: r for u in urls if (r := history.get(u))}
+    report.findings = _findings(refs, report)
+    return report
+
+
+def _findings(refs: list[LinkRef], report: LinkReport) -> list[Finding]:
+    found: list[Finding] = []
+    for student, item, url in refs:
+        result = report.results.get(url)
+        record = report.records.get(url)
+        if result is None:
+            found += unchecked_findings(student, item, url, record)
+            continue
+        found += result_findings(student, item, url, result, record)
+        saved = report.archived.get(url)
+        if saved is not None and not saved.ok:
+            found.append(make("link-archive-failed", student, item, None, url=url,
+                              reason=saved.error or "?"))
+    return found
+
+
+async def _check(urls: list[str], config: CheckerConfig) -> dict[str, CheckResult]:
+    async with Checker(config) as checker:
+        return await checker.check_many(urls)
+
+
+def _run_sync(coro: Coroutine[Any, Any, T]) -> T:
+    """Run `coro` to the end, also when called from code already inside an event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+# --- the portfolio model's side -------------------------------------------------------------
+
+def portfolio_links(portfolio: Any) -> list[LinkRef]:
+    """Every (student, item, url) whose category may carry links.
+
+    Links where none are allowed are already an error (`link-not-allowed`) and are
+    to be removed, so they are not visited.
+    """
+    allowed = set(portfolio.rules.links.allowed_categories)
+    refs: list[LinkRef] = []
+    for student in portfolio.students:
+        for item in student.items:
+            if item.type == "course" or item.category not in allowed:
+                continue
+            refs.extend((student.key, item.id, url) for url in item.links)
+    return refs
+
+
+def settings_for(portfolio: Any) -> LinkSettings:
+    extra = getattr(getattr(portfolio, "settings", None), "extra", None) or {}
+    return LinkSettings.from_table(extra.get(SETTINGS_TABLE))
+
+
+def network_findings(portfolio: Any, *, archive: bool = False) -> list[Finding]:
+    """The networked link findings of a loaded portfolio, for `check` and `build`.
+
+    Answers from `.portfolio/links.json` when the last check is younger than the
+    cache age, so a rebuild stays off the network.
+    """
+    return run(portfolio_links(portfolio), portfolio.root, settings_for(portfolio),
+               archive=archive).findings
+
+
+def link_findings(refs: Sequence[LinkRef], root: Path | None, *, offline: bool = False,
+                  settings: LinkSettings | None = None) -> list[Finding]:
+    """The networked link findings for a list of (student, item, url)."""
+    return run(refs, root, settings, offline=offline).findings

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from generator.links.checker import CheckerConfig
+from generator.links.service import LinkSettings
+
+from .server import LinkServer
+
+# Short enough that the page that never answers costs about two seconds.
+FAST = CheckerConfig(timeout=1.0, retries=1, backoff=0.05, max_retry_after=5.0,
+                     trust_env=False)
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[LinkServer]:
+    srv = LinkServer().start()
+    yield srv
+    srv.close()
+
+
+@pytest.fixture
+def settings() -> LinkSettings:
+    return LinkSettings(checker=FAST)
