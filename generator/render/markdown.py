@@ -1,0 +1,168 @@
+"""Markdown written by a student → HTML safe to put on a page or in a PDF.
+
+The student's text is untrusted: it may hold raw HTML, `<script>`, event handlers
+or `javascript:` links, pasted from anywhere. markdown-it-py renders it (raw HTML
+allowed, so `<sup>`, `<br>` and friends work), then nh3 keeps only an allow-list
+of tags, attributes and URL schemes. Images go through a hook so each renderer can
+point them where its own copy of the file lives (the site: resized variants; the
+PDF: the file in the item's folder).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterable
+from functools import cache
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+# An image hook gets the `src` as written and its alt text, and returns the attributes
+# of the `<img>` to emit (src, srcset, sizes, width, height…; the extra key "webp" is a
+# WebP srcset that wraps the image in <picture>), or None to drop the image, keeping
+# its alt text.
+ImageHook = Callable[[str, str], "dict[str, str] | None"]
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+_SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.\-]*):", re.I)
+
+_TAGS = (nh3.ALLOWED_TAGS - {"area", "map", "center", "acronym", "tt", "strike"}) | {
+    "picture", "source", "input", "section"}
+_ATTRIBUTES: dict[str, set[str]] = {
+    **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
+    "img": {"src", "alt", "title", "width", "height", "srcset", "sizes", "loading",
+            "decoding"},
+    "source": {"srcset", "type", "sizes"},
+    "a": {"href", "title", "hreflang"},
+    "input": {"type", "checked", "disabled"},
+    "ol": {"start"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "*": {"id", "lang", "dir"},
+}
+
+
+def is_local_path(src: str) -> bool:
+    """A relative path that stays where it is written (no scheme, no root, no `..`)."""
+    if not src or _SCHEME.match(src) or src.startswith(("/", "\\", "//")):
+        return False
+    parts = src.replace("\\", "/").split("/")
+    return ".." not in parts
+
+
+def _keep_local(src: str, alt: str) -> dict[str, str] | None:
+    return {"src": src} if is_local_path(src) else None
+
+
+class _Renderer(RendererHTML):
+    def image(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        token = tokens[idx]
+        alt = self.renderInlineAsText(token.children or [], options, env)
+        src = str(token.attrGet("src") or "")
+        hook: ImageHook = env.get("image_hook") or _keep_local
+        attrs = hook(src, alt)
+        if attrs is None:
+            return html.escape(alt)
+        attrs = dict(attrs)
+        webp = attrs.pop("webp", None)
+        attrs.setdefault("alt", alt)
+        if token.attrGet("title"):
+            attrs.setdefault("title", str(token.attrGet("title")))
+        attrs.setdefault("loading", "lazy")
+        attrs.setdefault("decoding", "async")
+        img = "<img " + " ".join(f'{k}="{html.escape(v)}"' for k, v in attrs.items()) + ">"
+        if not webp:
+            return img
+        sizes = f' sizes="{html.escape(attrs["sizes"])}"' if "sizes" in attrs else ""
+        return (f'<picture><source type="image/webp" srcset="{html.escape(webp)}"{sizes}>'
+                f"{img}</picture>")
+
+
+def _shift_headings(md: MarkdownIt, offset: int) -> None:
+    def rule(state: object) -> None:
+        for token in state.tokens:  # type: ignore[attr-defined]
+            if token.type in ("heading_open", "heading_close"):
+                level = min(6, int(token.tag[1]) + offset)
+                token.tag = f"h{level}"
+
+    md.core.ruler.push("shift_headings", rule)
+
+
+@cache
+def _parser(heading_offset: int) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False},
+                    renderer_cls=_Renderer)
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin).use(tasklists_plugin)
+    # Every URL reaches nh3, which removes the unsafe ones; markdown-it's own check
+    # would leave `[text](javascript:…)` in the page as literal text instead.
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    if heading_offset:
+        _shift_headings(md, heading_offset)
+    return md
+
+
+def _srcset_filter(schemes: frozenset[str]) -> Callable[[str, str, str], str | None]:
+    def allowed(url: str) -> bool:
+        m = _SCHEME.match(url)
+        return m is None or m.group(1).lower() in schemes
+
+    def keep(tag: str, attr: str, value: str) -> str | None:
+        # nh3 checks the schemes of href and src but not of srcset: do it here.
+        if attr == "srcset":
+            urls = [part.strip().split()[0] for part in value.split(",") if part.strip()]
+            return value if all(allowed(u) for u in urls) else None
+        if tag == "input" and attr == "type":
+            return value if value == "checkbox" else None
+        return value
+
+    return keep
+
+
+def sanitize(fragment: str, schemes: Iterable[str] = SAFE_SCHEMES) -> str:
+    """Only an allow-list of HTML survives: no script, style, event handler, form or
+    iframe, and no URL with a scheme outside `schemes` (relative URLs are kept)."""
+    allowed = frozenset(s.lower() for s in schemes)
+    return nh3.clean(fragment, tags=_TAGS, attributes=_ATTRIBUTES,
+                     clean_content_tags={"script", "style"},
+                     attribute_filter=_srcset_filter(allowed), url_schemes=set(allowed),
+                     link_rel="noopener noreferrer", strip_comments=True)
+
+
+def render_markdown(text: str | None, image: ImageHook | None = None, *,
+                    heading_offset: int = 0,
+                    schemes: Iterable[str] = SAFE_SCHEMES) -> str:
+    """Sanitised HTML for the Markdown `text`.
+
+    `image` maps each image's src to the attributes to emit (default: a relative
+    path inside the item is kept as written, anything else is dropped). Use
+    `heading_offset=1` where the page already has an <h1> and the text's `#` should
+    become <h2>. `schemes` are the URL schemes allowed in links and images; add
+    "file" for a PDF renderer that resolves images to file:// URLs.
+    """
+    if not text:
+        return ""
+    md = _parser(max(0, min(5, heading_offset)))
+    rendered = md.render(text, {"image_hook": image})
+    return sanitize(rendered, schemes)
+
+
+def plain_text(text: str | None) -> str:
+    """The words of a Markdown text without markup (for counts, titles and excerpts)."""
+    if not text:
+        return ""
+    tokens = _parser(0).parse(text)
+    words: list[str] = []
+    for token in tokens:
+        if token.type == "inline":
+            words.extend(child.content for child in token.children or []
+                         if child.type in ("text", "code_inline"))
+        elif token.type in ("code_block", "fence"):
+            words.append(token.content)
+    return "".join(words)
