@@ -28,7 +28,7 @@ class Finding:
     student: str | None = None
     item: str | None = None
     file: str | None = None
-    params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    params: dict[str, Any] = field(default_factory=dict, hash=False)
     message: str = field(default="", compare=False, hash=False)
 
     def localized(self, lang: str) -> Finding:
@@ -47,7 +47,7 @@ class Finding:
         return data
 
 
-def make(code: str, student: str | None = None, item: str | None = None,
+def make(code: str, /, student: str | None = None, item: str | None = None,
          file: str | None = None, **params: Any) -> Finding:
     """A finding whose severity comes from the catalog (`generator/messages/`)."""
     return Finding(code, severity(code), student, item, file, params)  # type: ignore[arg-type]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +58,8 @@ def _dedupe(found: list[Finding]) -> list[Finding]:
 
 def fail_unreadable(exc: BaseException, root: Path) -> NoReturn:
     """Exit 2 with a one-line reason: the input cannot be worked on at all."""
+    if os.environ.get("PORTFOLIO_DEBUG") and not isinstance(exc, ContentError):
+        raise exc  # tests and developers want the traceback of a bug
     if isinstance(exc, ContentError):
         click.echo(f"portfolio: {exc}", err=True)
     else:

@@ -1,0 +1,91 @@
+"""The command line: new, check, formats, languages and exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.builder import run_cli
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_new_then_check_is_clean(tmp_path):
+    target = tmp_path / "x"
+    assert run_cli("new", str(target)).exit_code == 0
+    run = run_cli("check", str(target), "--offline", "--format", "json")
+    assert run.exit_code == 0
+    assert run.doc["counts"] == {"error": 0, "warning": 0, "info": 0}
+
+
+def test_new_refuses_a_folder_with_content(tmp_path):
+    (tmp_path / "keep.txt").write_text("mine")
+    assert run_cli("new", str(tmp_path)).exit_code == 2
+    assert (tmp_path / "keep.txt").read_text() == "mine"
+
+
+def test_demo_content_passes():
+    run = run_cli("check", str(ROOT / "content"), "--offline", "--format", "json")
+    assert run.exit_code == 0, run.output
+    assert run.doc["counts"]["error"] == 0
+    assert run.doc["today"] == "2026-11-20"  # from content/portfolio.toml
+
+
+def test_findings_document_shape(content):
+    content.student()
+    content.course("long", summary="字" * 104)
+    run = content.check("--today", "2026-11-22")
+    doc = run.doc
+    assert set(doc) == {"version", "today", "students", "findings", "counts"}
+    assert doc["version"] == 1 and doc["today"] == "2026-11-22"
+    (f,) = doc["findings"]
+    assert f == {"severity": "error", "code": "summary-too-long", "student": "11301234",
+                 "item": "long", "file": None, "message": f["message"]}
+    assert f["message"].startswith("簡述 104 字")
+    assert doc["counts"] == {"error": 1, "warning": 0, "info": 0}
+
+
+def test_english_messages(content):
+    content.student()
+    content.course("long", summary="字" * 104)
+    (f,) = content.check("--lang", "en").doc["findings"]
+    assert "104 characters" in f["message"]
+
+
+def test_text_output_groups_by_student_and_item(content):
+    content.student()
+    content.course("long", summary="字" * 104)
+    run = run_cli("check", str(content.root), "--offline")
+    assert run.exit_code == 1
+    lines = run.output.splitlines()
+    assert lines[0].startswith("王小明 11301234")
+    assert lines[1].strip() == "long"
+    assert "summary-too-long" in lines[2] and "錯誤" in lines[2]
+
+
+def test_bad_usage_and_unreadable_root_exit_2(tmp_path):
+    assert run_cli("check", str(tmp_path / "nope"), "--offline").exit_code == 2
+    assert run_cli("check", str(tmp_path), "--offline").exit_code == 2  # no students
+    assert run_cli("check", "--today", "yesterday").exit_code == 2
+    assert run_cli("frobnicate").exit_code == 2
+
+
+def test_real_process_no_traceback_and_source_date_epoch(tmp_path):
+    """The installed command, as a student runs it: no traceback on a broken root."""
+    student = tmp_path / "c" / "s"
+    (student / "items" / "a").mkdir(parents=True)
+    (student / "student.yaml").write_text("name: [\n", "utf-8")
+    (student / "items" / "a" / "index.md").write_bytes(b"---\n\xff\xfe: x\n---\n")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}  # 2026-01-01
+    env.pop("PORTFOLIO_DEBUG", None)
+    proc = subprocess.run([sys.executable, "-m", "generator", "check", str(tmp_path / "c"),
+                           "--offline", "--format", "json"], capture_output=True, text=True,
+                          env=env, timeout=60)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["today"] == "2026-01-01"
+    assert {f["code"] for f in doc["findings"]} == {"syntax-error", "encoding-invalid"}

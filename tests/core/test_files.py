@@ -1,0 +1,162 @@
+"""Attached files are judged by their bytes; bad files are findings, never tracebacks."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+import pytest
+
+
+def only(run, code):
+    found = run.having(code)
+    assert found, f"expected {code}, got {run.codes()}"
+    return found
+
+
+def test_good_files_of_every_kind_pass(content, media):
+    content.student()
+    content.course("report", document="report.pdf", images=["photo.jpg"])
+    content.file("report", "report.pdf", media.pdf)
+    content.file("report", "photo.jpg", media.jpg)
+    content.performance("video", category="work", media="clip.mp4", document="scan.png")
+    content.file("video", "clip.mp4", media.mp4)
+    content.file("video", "scan.png", media.png)
+    content.performance("song", category="other", media="tone.mp3")
+    content.file("song", "tone.mp3", media.mp3)
+    run = content.check()
+    assert run.doc["findings"] == []
+    assert run.exit_code == 0
+
+
+def test_inline_markdown_images_are_checked_too(content, media):
+    content.student()
+    content.course("inline", body="實驗裝置：\n\n![裝置](setup.jpg)\n")
+    run = content.check()
+    (f,) = only(run, "attachment-missing")
+    assert (f["item"], f["file"]) == ("inline", "setup.jpg")
+    content.file("inline", "setup.jpg", media.jpg)
+    assert content.check().doc["findings"] == []
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "/etc/passwd", "nothere.pdf",
+                                  "https://example.org/report.pdf"])
+def test_attachment_missing_or_outside_the_item(content, name):
+    content.student()
+    content.course("escape", document=name)
+    run = content.check()
+    (f,) = only(run, "attachment-missing")
+    assert (f["student"], f["item"], f["file"], f["severity"]) == (
+        "11301234", "escape", name, "error")
+    assert run.exit_code == 1
+
+
+def test_symlink_leaving_the_item_folder(content, media, tmp_path):
+    content.student()
+    folder = content.course("link", document="secret.pdf")
+    outside = tmp_path / "elsewhere.pdf"
+    outside.write_bytes(media.pdf.read_bytes())
+    os.symlink(outside, folder / "secret.pdf")
+    run = content.check()
+    assert only(run, "attachment-missing")[0]["file"] == "secret.pdf"
+
+
+def test_file_type_not_allowed(content, media):
+    content.student()
+    content.course("word", document="report.docx")
+    content.file("word", "report.docx", media.docx)
+    content.performance("wave", category="work", media="tone.wav")
+    content.file("wave", "tone.wav", media.wav)
+    run = content.check()
+    found = only(run, "file-type-not-allowed")
+    assert {(f["item"], f["file"]) for f in found} == {("word", "report.docx"),
+                                                       ("wave", "tone.wav")}
+    assert run.exit_code == 1
+
+
+def test_file_type_mismatch_by_bytes(content, media):
+    content.student()
+    content.course("fake-pdf", document="report.pdf")
+    content.file("fake-pdf", "report.pdf", media.png)
+    content.performance("fake-mp3", category="work", media="song.mp3")
+    content.file("fake-mp3", "song.mp3", media.wav)
+    run = content.check()
+    found = {f["item"]: f for f in only(run, "file-type-mismatch")}
+    assert set(found) == {"fake-pdf", "fake-mp3"}
+    assert "png" in found["fake-pdf"]["message"] and "wav" in found["fake-mp3"]["message"]
+
+
+def test_file_too_large(content, media):
+    content.student()
+    content.course("big-doc", document="big.png")
+    content.file("big-doc", "big.png", media.big_png)
+    content.performance("big-song", category="other", media="long.mp3")
+    content.file("big-song", "long.mp3", media.big_mp3)
+    run = content.check()
+    found = {f["item"]: f for f in only(run, "file-too-large")}
+    assert set(found) == {"big-doc", "big-song"}
+    assert found["big-doc"]["severity"] == "error"
+    assert "4" in found["big-doc"]["message"] and "10" in found["big-song"]["message"]
+    assert run.exit_code == 1
+
+
+@pytest.mark.parametrize("attr,name,slot", [
+    ("corrupt_pdf", "report.pdf", "document"),
+    ("truncated_mp4", "clip.mp4", "media"),
+    ("bomb_png", "poster.png", "document"),
+])
+def test_file_unreadable(content, media, attr, name, slot):
+    content.student()
+    content.performance("bad", category="work", **{slot: name})
+    content.file("bad", name, getattr(media, attr))
+    run = content.check()
+    (f,) = only(run, "file-unreadable")
+    assert (f["student"], f["item"], f["file"], f["severity"]) == (
+        "11301234", "bad", name, "error")
+    assert run.exit_code == 1
+
+
+def test_empty_file_is_unreadable(content):
+    content.student()
+    content.course("empty", document="report.pdf")
+    content.file("empty", "report.pdf", b"")
+    (f,) = only(content.check(), "file-unreadable")
+    assert f["file"] == "report.pdf"
+
+
+def test_quota_exceeded_uses_the_rules_table(content, media):
+    content.student()
+    content.settings("[files]\nquota_mb = 0.2\n")  # a school could lower it; 1500 by default
+    content.course("report", document="report.pdf")
+    content.file("report", "report.pdf", media.pdf)
+    run = content.check()
+    (f,) = only(run, "quota-exceeded")
+    assert (f["student"], f["severity"]) == ("11301234", "warning")
+
+
+def test_originals_are_never_modified(content, media):
+    content.student()
+    content.course("report", document="report.pdf", images=["gps.jpg"])
+    content.file("report", "report.pdf", media.pdf)
+    content.file("report", "gps.jpg", media.gps_jpg)
+
+    def snapshot():
+        return {p: hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in content.root.rglob("*") if p.is_file() and ".portfolio" not in p.parts}
+
+    before = snapshot()
+    content.check()
+    content.check()
+    assert snapshot() == before
+
+
+def test_second_check_uses_the_cache(content, media):
+    content.student()
+    content.course("report", document="report.pdf")
+    content.file("report", "report.pdf", media.pdf)
+    first = content.check()
+    cache = content.root / ".portfolio" / "cache" / "files.json"
+    assert cache.is_file()
+    stamp = cache.stat().st_mtime_ns
+    assert content.check().doc == first.doc
+    assert cache.stat().st_mtime_ns == stamp  # nothing new learned, nothing written
