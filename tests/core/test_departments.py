@@ -77,7 +77,8 @@ def test_texts_and_course_records_cover_their_codes(content):
                   "1131,物理,1,2,85,true,,,true\n")
     content.departments([dep(courses=["c1"], wants=["A", "B", "N", "O", "P", "Q"],
                              reflection="綜整心得。",
-                             statement="## 高中學習歷程反思\n…\n## 就讀動機\n…\n## 未來學習計畫\n…")])
+                             statement="## 高中學習歷程反思\n…\n## 就讀動機\n…\n"
+                                       "## 未來學習計畫\n…")])
     assert content.check().having("department-code-uncovered") == []
 
 

@@ -9,9 +9,10 @@ def test_national_id_in_summary_body_and_pdf(content, media):
     content.course("in-body", body="報名時填了 F131104093。")
     content.course("in-pdf", document="form.pdf")
     content.file("in-pdf", "form.pdf",
-                 media.pdf_with_text("報名表：王小明 身分證字號 A123456789", pages=1,
-                                     name="form.pdf"))
-    content.course("not-an-id", subject="化學", summary="序號 A123456788 的校驗碼不對，不是身分證。")
+                 media.pdf_with_text("報名表：王小明 身分證字號 A123456789",
+                                     pages=1, name="form.pdf"))
+    content.course("not-an-id", subject="化學",
+                   summary="序號 A123456788 的校驗碼不對，不是身分證。")
     run = content.check()
     found = run.having("personal-data")
     assert {(f["item"], f["file"]) for f in found} == {
