@@ -47,7 +47,7 @@ case "$job" in
     .venv/bin/portfolio check content --offline "$@" || [ $? -eq 1 ]
     ;;
   test)
-    .venv/bin/ruff check generator tests bench
+    .venv/bin/ruff check .
     # -n auto: one worker per core; slow media tests spread across them.
     .venv/bin/python -m pytest -n auto "$@"
     ;;
