@@ -46,11 +46,13 @@ def main() -> None:
 
 
 def _register() -> None:
+    from generator.commands.build import build
     from generator.commands.check import check
     from generator.commands.new import new
 
     main.add_command(new)
     main.add_command(check)
+    main.add_command(build)
 
 
 _register()

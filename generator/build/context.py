@@ -1,0 +1,124 @@
+"""The build context: everything a renderer needs, handed to each in turn."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any, TypeVar
+
+from generator.build.parallel import TaskFailed, run_tasks
+from generator.build.progress import Reporter
+from generator.build.state import BuildState
+from generator.findings import Finding
+from generator.model import Item, Portfolio, Student
+from generator.pipeline import CheckResult
+from generator.render.theme import Theme
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def tool_version() -> str:
+    try:
+        return version("portfolio")
+    except PackageNotFoundError:
+        return "dev"
+
+
+@dataclass
+class Failure:
+    """A piece of output that could not be made (the rest of the build went on)."""
+
+    renderer: str
+    what: str
+    error: str
+
+
+@dataclass
+class BuildContext:
+    """One build: the checked content, where output goes, and the memory of the last build.
+
+    Renderers read the model and findings, write under `output`, keep derived files
+    under `cache_dir`, and ask `state` (through `fresh`/`record`) what is already up
+    to date. `shared` carries results from one renderer to the next (the media
+    renderer leaves its derived files there for the site and the PDF).
+    """
+
+    check: CheckResult
+    output: Path
+    lang: str
+    jobs: int
+    cache_dir: Path
+    state: BuildState
+    theme: Theme
+    offline: bool = False
+    reporter: Reporter = field(default_factory=lambda: Reporter(live=False))
+    shared: dict[str, Any] = field(default_factory=dict)
+    failures: list[Failure] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def portfolio(self) -> Portfolio:
+        return self.check.portfolio
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.check.findings
+
+    @property
+    def today(self) -> date:
+        return self.portfolio.today
+
+    @property
+    def content(self) -> Path:
+        return self.portfolio.root
+
+    def students(self) -> list[Student]:
+        return self.portfolio.students
+
+    def findings_for(self, student: Student, item: Item | None = None) -> list[Finding]:
+        """Findings about one student (item None: all of theirs), in the build's language."""
+        return [f.localized(self.lang) for f in self.findings if f.student == student.key
+                and (item is None or f.item == item.id)]
+
+    def fingerprint(self, *parts: Any) -> str:
+        """A hash of the inputs of one output; tool version and language are always in."""
+        h = hashlib.sha256()
+        h.update(json.dumps([tool_version(), self.lang, *parts], sort_keys=True, default=str,
+                            ensure_ascii=False).encode())
+        return h.hexdigest()
+
+    def fresh(self, rel: str, fingerprint: str) -> bool:
+        return self.state.fresh(rel, fingerprint)
+
+    def record(self, rel: str, fingerprint: str, renderer: str) -> None:
+        self.state.record(rel, fingerprint, renderer)
+
+    def path(self, rel: str) -> Path:
+        """The output path of `rel` (POSIX, relative to the output folder), parents made."""
+        target = self.output / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+    def run(self, label: str, fn: Callable[[BuildContext, T], R], tasks: Sequence[T],
+            renderer: str = "") -> list[R | TaskFailed]:
+        """`fn(self, task)` for each task over `jobs` cores, with a progress bar.
+
+        A task that raises is reported as a Failure and gives a TaskFailed result.
+        """
+        step = self.reporter.task(label, len(tasks))
+
+        def done(result: Any) -> None:
+            step.advance()
+            if isinstance(result, TaskFailed):
+                self.failures.append(Failure(renderer or label, str(result.task), result.error))
+
+        try:
+            return run_tasks(self, fn, tasks, done)
+        finally:
+            step.done()

@@ -1,0 +1,42 @@
+"""The renderers of a build, in the order they run.
+
+A renderer is an object with a `name` and a `run(ctx)` that writes its part of the
+output (see BuildContext for what it may use). To add one, add a line to RENDERERS:
+"module:attribute", where the attribute is a Renderer instance or a class made with
+no arguments. Modules are imported only when a build runs, so a renderer's heavy
+dependencies (WeasyPrint…) cost nothing to `portfolio check`.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from generator.build.context import BuildContext
+
+
+@runtime_checkable
+class Renderer(Protocol):
+    name: str
+
+    def run(self, ctx: BuildContext) -> None: ...
+
+
+RENDERERS: tuple[str, ...] = (
+    "generator.render.media.renderer:MediaRenderer",   # thumbnails, posters, clean copies
+    "generator.render.site.renderer:SiteRenderer",     # the HTML pages and theme files
+)
+
+
+def load(spec: str) -> Renderer:
+    module, _, attr = spec.partition(":")
+    obj = getattr(import_module(module), attr)
+    renderer = obj() if isinstance(obj, type) else obj
+    if not isinstance(renderer, Renderer):
+        raise TypeError(f"{spec} is not a renderer (needs .name and .run(ctx))")
+    return renderer
+
+
+def default_renderers() -> list[Renderer]:
+    return [load(spec) for spec in RENDERERS]

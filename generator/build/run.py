@@ -1,0 +1,106 @@
+"""`build()`: check the content, run every renderer, write report.json, remember the state."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from generator.build.context import BuildContext, Failure
+from generator.build.parallel import default_jobs
+from generator.build.progress import Reporter
+from generator.build.renderers import Renderer, default_renderers
+from generator.build.state import STATE_DIR, BuildState
+from generator.pipeline import CheckResult, check_content
+from generator.render.theme import Theme
+
+
+@dataclass
+class BuildResult:
+    check: CheckResult
+    output: Path
+    rendered: list[str]       # output files written by this build
+    kept: list[str]           # output files that were already up to date
+    removed: list[str]        # outputs of the last build no longer produced
+    failures: list[Failure]
+    seconds: float
+
+    def exit_code(self, strict: bool = False) -> int:
+        # Output that could not be made is as much a problem as an error in the content.
+        return max(self.check.exit_code(strict), 1 if self.failures else 0)
+
+
+def cache_dir_for(content: Path, output: Path) -> Path:
+    """Derived files live with the content (they survive `rm -rf output`) when writable."""
+    preferred = content / ".portfolio" / "cache" / "derived"
+    try:
+        preferred.mkdir(parents=True, exist_ok=True)
+        if os.access(preferred, os.W_OK):
+            return preferred
+    except OSError:
+        pass
+    fallback = output / STATE_DIR / "cache"
+    fallback.mkdir(parents=True, exist_ok=True)
+    return fallback
+
+
+def make_context(check: CheckResult, output: Path, *, jobs: int | None = None,
+                 offline: bool = False, reporter: Reporter | None = None) -> BuildContext:
+    output.mkdir(parents=True, exist_ok=True)
+    portfolio = check.portfolio
+    return BuildContext(
+        check=check, output=output, lang=check.lang, jobs=jobs or default_jobs(),
+        cache_dir=cache_dir_for(portfolio.root, output), state=BuildState(output),
+        theme=Theme.resolve(portfolio.root, portfolio.settings.theme), offline=offline,
+        reporter=reporter or Reporter(live=False))
+
+
+def build(content: Path, output: Path, *, lang: str | None = None, today: date | None = None,
+          offline: bool = False, jobs: int | None = None,
+          renderers: Sequence[Renderer] | None = None,
+          reporter: Reporter | None = None) -> BuildResult:
+    """Build everything under `output` that is out of date. Raises ContentError (exit 2)
+    when `content` cannot be worked on at all; bad content only gives findings."""
+    started = time.perf_counter()
+    check = check_content(content, today=today, lang=lang, offline=offline)
+    return build_checked(check, output, jobs=jobs, offline=offline, renderers=renderers,
+                         reporter=reporter, started=started)
+
+
+def build_checked(check: CheckResult, output: Path, *, jobs: int | None = None,
+                  offline: bool = False, renderers: Sequence[Renderer] | None = None,
+                  reporter: Reporter | None = None,
+                  started: float | None = None) -> BuildResult:
+    """The build of already checked content (serve re-uses this after each reload)."""
+    started = time.perf_counter() if started is None else started
+    ctx = make_context(check, output, jobs=jobs, offline=offline, reporter=reporter)
+    with ctx.reporter.running():
+        for renderer in renderers if renderers is not None else default_renderers():
+            t0 = time.perf_counter()
+            try:
+                renderer.run(ctx)
+            except Exception as exc:  # a broken renderer must not cost the others' output
+                ctx.failures.append(Failure(renderer.name, "*", f"{type(exc).__name__}: {exc}"))
+            ctx.timings[renderer.name] = round(time.perf_counter() - t0, 3)
+    _write_report(ctx)
+    removed = ctx.state.remove_stale()
+    seconds = round(time.perf_counter() - started, 3)
+    ctx.state.save({
+        "rendered": ctx.state.rendered, "kept": len(ctx.state.kept), "removed": removed,
+        "failures": [vars(f) for f in ctx.failures], "timings": ctx.timings,
+        "seconds": seconds, "jobs": ctx.jobs, "lang": ctx.lang, "theme": ctx.theme.name,
+    })
+    return BuildResult(check, output, list(ctx.state.rendered), list(ctx.state.kept), removed,
+                       ctx.failures, seconds)
+
+
+def _write_report(ctx: BuildContext) -> None:
+    path = ctx.output / "report.json"
+    data = json.dumps(ctx.check.document(), ensure_ascii=False, indent=2) + "\n"
+    tmp = path.with_name("report.json.tmp")
+    tmp.write_text(data, "utf-8")
+    os.replace(tmp, path)

@@ -1,0 +1,56 @@
+"""`portfolio build`: the browsable site (and whatever other renderers add), incrementally."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from generator.build import build as run_build
+from generator.build.progress import Reporter
+from generator.cli import CONTENT_ARG, common_options
+from generator.i18n import text
+from generator.pipeline import fail_unreadable
+from generator.report import print_findings
+
+OUTPUT_OPTION = click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False),
+                             default="output", show_default=True,
+                             help="Where the site goes.")
+JOBS_OPTION = click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+                           help="Processes to use (default: all cores).")
+
+
+@click.command()
+@CONTENT_ARG
+@OUTPUT_OPTION
+@common_options
+@click.option("--offline", is_flag=True, help="Stay off the network: links are not visited.")
+@JOBS_OPTION
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors of the build.")
+def build(content: Path, output: Path, lang: str | None, today: dt.date | None, offline: bool,
+          jobs: int | None, strict: bool, quiet: bool) -> None:
+    """Build CONTENT (default ./content) into OUTPUT: pages, media, report.json.
+
+    Content with errors is still built, so it can be previewed; the exit code says
+    whether it is ready (0), has errors (1), or could not be read at all (2).
+    """
+    err = Console(stderr=True, highlight=False)
+    try:
+        result = run_build(content, output, lang=lang, today=today, offline=offline, jobs=jobs,
+                           reporter=Reporter(err, live=None if not quiet else False))
+    except Exception as exc:
+        fail_unreadable(exc, content)
+    if not quiet:
+        print_findings(result.check)
+    lang = result.check.lang
+    for failure in result.failures:
+        said = text("build-failed", lang, what=failure.what, error=failure.error)
+        err.print(f"[bold red]✖[/] {said} [dim]({failure.renderer})[/]", markup=True)
+    if not quiet:
+        err.print(text("build-done", lang, written=len(result.rendered), kept=len(result.kept),
+                       seconds=f"{result.seconds:.1f}", output=str(output)))
+    sys.exit(result.exit_code(strict))
