@@ -123,3 +123,11 @@ def test_limits_budget_leaves_headroom() -> None:
     assert limits.budget("media") == 9_700_000
     assert limits.budget("document") == 3_880_000
     assert SizeLimits(document=5_000_000).limit("document") == 5_000_000
+
+
+def test_parallel_items_share_the_cores() -> None:
+    from generator.media.upload import jobs_and_threads
+
+    assert jobs_and_threads(1, cores=2) == (1, 2)  # one encode gets both cores
+    assert jobs_and_threads(5, cores=2) == (2, 1)  # two at a time, one thread each
+    assert jobs_and_threads(0, cores=2) == (1, 2)

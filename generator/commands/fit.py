@@ -1,0 +1,166 @@
+"""`portfolio fit`: upload-ready copies of every 文件 and 影音, within the limits.
+
+Originals are only read; the copies go to OUTPUT/<student>/upload/<item>/.
+`--dry-run` says what would be done and how big the result would be.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from generator.cli import CONTENT_ARG, common_options
+from generator.content.loader import ContentError, load_portfolio
+from generator.findings import Finding, exit_code
+from generator.i18n import text
+from generator.media.encode import Settings
+from generator.media.fit import FitPlan, SizeLimits
+from generator.media.upload import (
+    FitOutcome,
+    default_cache_dir,
+    fit_item,
+    jobs_and_threads,
+    plan_item,
+    upload_dir,
+    work_weight,
+)
+from generator.model import Item, Portfolio, Student
+from generator.pipeline import CheckResult, fail_unreadable
+from generator.report import print_findings
+
+Work = list[tuple[Student, Item, list[FitPlan]]]
+
+
+@click.command(name="fit")
+@CONTENT_ARG
+@click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False),
+              default="output", show_default=True, help="Where the upload copies go.")
+@click.option("--dry-run", is_flag=True, help="Only say what would be done, and the sizes.")
+@common_options
+def fit_command(content: Path, output: Path, dry_run: bool, lang: str | None,
+                today: dt.date | None) -> None:
+    """Make upload-ready copies of files over their limits (originals are never changed)."""
+    try:
+        portfolio, _ = load_portfolio(content, today=today)
+        if not portfolio.students:
+            raise ContentError(f"{content}: no student folders (a folder with student.yaml "
+                               "or items/)")
+    except Exception as exc:
+        fail_unreadable(exc, content)
+    lang = lang or portfolio.settings.language
+    limits = SizeLimits.from_rules(portfolio.rules.files)
+    work: Work = [(s, i, plan_item(i, limits, s.key)) for s in portfolio.students
+                  for i in s.items]
+    if dry_run:
+        print_plan(work, lang)
+        found = [f for *_, plans in work for p in plans for f in p.findings]
+    else:
+        outcomes = run(work, output, default_cache_dir(content), limits, lang=lang)
+        found = [f for o in outcomes for f in o.findings]
+    if found:
+        print_findings(CheckResult(portfolio, found, lang))
+    if not dry_run:
+        made = sum(o.made for o in outcomes)
+        reused = sum(o.reused for o in outcomes)
+        click.echo(text("fit-done", lang, made=made, reused=reused, out=str(output)))
+    sys.exit(exit_code(found))
+
+
+def run(work: Work, output: Path, cache_dir: Path, limits: SizeLimits,
+        console: Console | None = None, lang: str = "zh-TW") -> list[FitOutcome]:
+    """Fit every item, items in parallel, with a progress bar when on a terminal."""
+    console = console or Console(stderr=True)
+    busy = [w for w in work if any(work_weight(p) >= 1 for p in w[2])]
+    jobs, threads = jobs_and_threads(len(busy))
+    settings = Settings(threads=threads)
+    weights = {id(p): work_weight(p) for *_, plans in work for p in plans}
+    done: dict[tuple[int, str], float] = {}
+    lock = threading.Lock()
+    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+               TimeElapsedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, disable=not console.is_terminal,
+                  transient=False) as bar:
+        task = bar.add_task(text("fit-progress", lang), total=sum(weights.values()) or 1)
+
+        def one(entry: tuple[Student, Item, list[FitPlan]]) -> FitOutcome:
+            student, item, plans = entry
+            by_slot = {p.slot: weights[id(p)] for p in plans}
+
+            def progress(slot: str, fraction: float) -> None:
+                with lock:
+                    done[(id(item), slot)] = fraction * by_slot.get(slot, 0.0)
+                    bar.update(task, completed=sum(done.values()))
+
+            outcome = fit_item(item, upload_dir(output, student.slug, item.id), cache_dir,
+                               limits, settings, student_key=student.key, progress=progress,
+                               plans=plans)
+            with lock:
+                for p in plans:  # cached and copied files never report progress themselves
+                    done[(id(item), p.slot)] = weights[id(p)]
+                bar.update(task, completed=sum(done.values()))
+            return outcome
+
+        # Slowest first: two long encodes side by side finish sooner than in a row.
+        ordered = sorted(work, key=lambda w: -sum(weights[id(p)] for p in w[2]))
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            outcomes = list(pool.map(one, ordered))
+    return sorted(outcomes, key=lambda o: (o.student, o.item))
+
+
+def print_plan(work: Work, lang: str, console: Console | None = None) -> None:
+    """The --dry-run table: per file, the size now, the size after, what will be done."""
+    console = console or Console(highlight=False)
+    table = Table(show_lines=False)
+    for key in ("fit-col-file", "fit-col-now", "fit-col-after", "fit-col-action"):
+        sizes = "now" in key or "after" in key
+        # Paths fold rather than being cut: the student has to know which file is meant.
+        table.add_column(text(key, lang), justify="right" if sizes else "left",
+                         overflow="fold", no_wrap=sizes)
+    for student, item, plans in work:
+        for p in plans:
+            name = item.document if p.slot == "document" else item.media
+            action = text(f"fit-action-{p.action}", lang)
+            if p.detail:
+                action += f" ({p.detail})"
+            if p.trim:
+                action += " " + text("fit-trimmed", lang, trim=str(p.trim))
+            style = {"too-long": "red", "failed": "red", "skip": "yellow"}.get(p.action, "")
+            table.add_row(f"{student.slug}/{item.id}/{name}", _size(p.size),
+                          _size(p.estimate) if p.estimate is not None else "—",
+                          action, style=style)
+    console.print(table)
+
+
+def findings_of(outcomes: list[FitOutcome]) -> list[Finding]:
+    return [f for o in outcomes for f in o.findings]
+
+
+def fit_portfolio(portfolio: Portfolio, output: Path, cache_dir: Path | None = None,
+                  console: Console | None = None, lang: str = "zh-TW") -> list[FitOutcome]:
+    """Every item's upload copies, for `build`: the same work as `portfolio fit`."""
+    limits = SizeLimits.from_rules(portfolio.rules.files)
+    work: Work = [(s, i, plan_item(i, limits, s.key)) for s in portfolio.students
+                  for i in s.items]
+    return run(work, output, cache_dir or default_cache_dir(portfolio.root), limits, console,
+               lang)
+
+
+def _size(size: int) -> str:
+    if size < 100_000:
+        return f"{size / 1000:.0f} kB"
+    return f"{size / 1_000_000:.1f} MB"

@@ -1,0 +1,103 @@
+"""`portfolio fit` on a content root: layout, dry run, exit codes, originals, the cache."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.media.probe import probe
+
+STUDENT = "name: 測試生\nstudent_id: \"11300001\"\nenrolled: 113\n"
+
+
+def item(root: Path, item_id: str, front: str, files: dict[str, Path | bytes]) -> None:
+    folder = root / "stu" / "items" / item_id
+    folder.mkdir(parents=True)
+    (folder / "index.md").write_text(
+        "---\ntype: performance\ncategory: work\ntitle: 作品\nsummary: 簡述\n"
+        f"date: 2025-03-01\n{front}---\n心得\n", "utf-8")
+    for name, data in files.items():
+        target = folder / name
+        if isinstance(data, Path):
+            shutil.copyfile(data, target)
+        else:
+            target.write_bytes(data)
+
+
+@pytest.fixture
+def content(tmp_path: Path, long_clip: Path, hevc_clip: Path, big_png: Path) -> Path:
+    root = tmp_path / "content"
+    (root / "stu").mkdir(parents=True)
+    (root / "stu" / "student.yaml").write_text(STUDENT, "utf-8")
+    item(root, "talk", 'media: talk.mp4\nmedia_trim: "00:10-00:55"\n', {"talk.mp4": long_clip})
+    item(root, "phone", "media: phone.mp4\n", {"phone.mp4": hevc_clip})
+    item(root, "poster", "document: poster.png\n", {"poster.png": big_png})
+    item(root, "report", "document: report.pdf\n",
+         {"report.pdf": b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"})
+    return root
+
+
+def originals(root: Path) -> dict[str, str]:
+    # .portfolio/ is the tool's own cache, not the student's files.
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*"))
+            if p.is_file() and ".portfolio" not in p.relative_to(root).parts}
+
+
+def fit_cli(*args: str) -> tuple[int, str]:
+    # A wide console, so that table rows keep each path on one line.
+    result = CliRunner().invoke(main, ["fit", *args], catch_exceptions=False,
+                                env={"COLUMNS": "200"})
+    return result.exit_code, result.output
+
+
+def test_fit_writes_the_upload_layout_and_leaves_originals(content: Path,
+                                                           tmp_path: Path) -> None:
+    before = originals(content)
+    out = tmp_path / "output"
+    code, text = fit_cli(str(content), "-o", str(out), "--lang", "en")
+    assert code == 0, text  # a media-codec warning is not an error
+    upload = out / "stu" / "upload"
+    made = sorted(str(p.relative_to(upload)) for p in upload.rglob("*") if p.is_file())
+    assert made == ["phone/media.mp4", "poster/document.png", "report/document.pdf",
+                    "talk/media.mp4"]
+    for name in ("phone/media.mp4", "talk/media.mp4"):
+        assert probe(upload / name).is_upload_ready
+    assert abs(probe(upload / "talk" / "media.mp4").duration - 45) <= 0.5
+    assert (upload / "poster" / "document.png").stat().st_size <= 4_000_000
+    assert "media-codec" in text and "4 made" in text
+    assert originals(content) == before
+
+    stamps = {p: p.stat().st_mtime_ns for p in upload.rglob("*") if p.is_file()}
+    code, text = fit_cli(str(content), "-o", str(out), "--lang", "en")
+    assert code == 0 and "0 made, 4 reused" in text
+    assert {p: p.stat().st_mtime_ns for p in upload.rglob("*") if p.is_file()} == stamps
+    assert originals(content) == before
+
+
+def test_too_long_is_an_error_and_dry_run_writes_nothing(content: Path, tmp_path: Path,
+                                                        long_clip: Path) -> None:
+    item(content, "lecture", "media: lecture.mp4\n", {"lecture.mp4": long_clip})
+    out = tmp_path / "output"
+    code, text = fit_cli(str(content), "-o", str(out), "--dry-run")
+    assert code == 1
+    assert "media-too-long" in text and "media_trim" in text
+    rows = {line.split("│")[1].strip(): line for line in text.splitlines()
+            if line.startswith("│")}
+    assert set(rows) == {"stu/lecture/lecture.mp4", "stu/talk/talk.mp4", "stu/phone/phone.mp4",
+                         "stu/poster/poster.png", "stu/report/report.pdf"}
+    assert "太長" in rows["stu/lecture/lecture.mp4"]
+    assert "轉檔" in rows["stu/talk/talk.mp4"] and "00:10-00:55" in rows["stu/talk/talk.mp4"]
+    assert "縮小" in rows["stu/poster/poster.png"]
+    assert "直接複製" in rows["stu/report/report.pdf"]
+    assert not out.exists()
+
+
+def test_unreadable_content_is_exit_2(tmp_path: Path) -> None:
+    code, _ = fit_cli(str(tmp_path / "nowhere"), "-o", str(tmp_path / "o"))
+    assert code == 2
