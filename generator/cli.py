@@ -53,6 +53,7 @@ def _register() -> None:
     main.add_command(new)
     main.add_command(check)
     main.add_command(build)
+    main.add_command(__import__("generator.commands.fit", fromlist=["fit_command"]).fit_command)
 
 
 _register()
