@@ -1,0 +1,125 @@
+"""HTML → PDF with WeasyPrint, then each item's own PDF laid into the pages kept for it.
+
+WeasyPrint cannot place another PDF's pages, so the print theme reserves one empty
+`attachment` page per document page. Because those pages are real pages of the
+layout, the page numbers, the "page" column of the lists and the outline already
+count them; here pypdf lays the document page, scaled to fit between the running
+header and the page number, onto its reserved page. Nothing is inserted or moved,
+so the outline WeasyPrint wrote stays right.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+from urllib.request import url2pathname
+
+from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from generator.render.pdf.itemview import AttachmentView
+
+PT_PER_MM = 72 / 25.4
+# top, right, bottom, left: the margins of `@page attachment` in print.css.
+ATTACHMENT_MARGINS_MM = (12.0, 8.0, 11.0, 8.0)
+
+
+class RenderError(Exception):
+    """The PDF could not be made; the message says why, for a finding."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pages: int
+    size: int
+
+
+def timestamp(today: date) -> str:
+    """The PDF's creation date: SOURCE_DATE_EPOCH when set, else `today` at midnight UTC,
+    never the clock, so two builds of the same content are the same bytes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    when = datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() \
+        else datetime(today.year, today.month, today.day, tzinfo=UTC)
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class _PrintFetcher(URLFetcher):
+    """Only the print-ready files under `allowed` and inline data: no network (a build
+    must not depend on it, nor leak a visit) and no other local file (the student's
+    raw HTML could name one)."""
+
+    def __init__(self, allowed: Iterable[Path]):
+        super().__init__(allowed_protocols={"file", "data"})
+        self.roots = [p.resolve() for p in allowed]
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        if url.startswith("file:"):
+            path = Path(url2pathname(urlparse(url).path)).resolve()
+            if not any(path.is_relative_to(r) for r in self.roots):
+                raise ValueError(f"not fetched while printing: {url}")
+        return super().fetch(url, headers)
+
+
+def render_pdf(html: str, allowed: Iterable[Path],
+               attachments: Iterable[AttachmentView] = ()) -> bytes:
+    """The finished PDF: WeasyPrint's layout with every attached document laid in."""
+    try:
+        document = HTML(string=html, url_fetcher=_PrintFetcher(allowed)).render()
+        page_of = {anchor: n for n, page in enumerate(document.pages) for anchor in page.anchors}
+        raw = document.write_pdf()
+    except Exception as exc:  # WeasyPrint raises many kinds; all mean "no PDF"
+        raise RenderError(f"{type(exc).__name__}: {exc}") from exc
+    attachments = [a for a in attachments if a.anchors]
+    if not attachments or raw is None:
+        return raw or b""
+    try:
+        return _lay_in(raw, page_of, attachments)
+    except Exception as exc:  # a document pypdf cannot read must not sink the portfolio
+        raise RenderError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _lay_in(raw: bytes, page_of: dict[str, int], attachments: list[AttachmentView]) -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(raw)))
+    for att in attachments:
+        # A writer's own pages, since turning a rotated page upright edits its contents.
+        source = PdfWriter(clone_from=PdfReader(att.path))
+        for n, anchor in enumerate(att.anchors):
+            if anchor in page_of and n < len(source.pages):
+                place(writer.pages[page_of[anchor]], source.pages[n])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def place(target: PageObject, page: PageObject) -> None:
+    """Lay `page` onto `target`, scaled down (never up) to fit inside the margins."""
+    if page.rotation:
+        page.transfer_rotation_to_content()
+    box = page.cropbox
+    width, height = float(box.width), float(box.height)
+    if width <= 0 or height <= 0:
+        return
+    top, right, bottom, left = (m * PT_PER_MM for m in ATTACHMENT_MARGINS_MM)
+    page_w, page_h = float(target.mediabox.width), float(target.mediabox.height)
+    area_w, area_h = page_w - left - right, page_h - top - bottom
+    scale = min(area_w / width, area_h / height, 1.0)
+    x = left + (area_w - width * scale) / 2
+    y = bottom + (area_h - height * scale) / 2
+    ctm = (Transformation().translate(-float(box.left), -float(box.bottom))
+           .scale(scale, scale).translate(x, y))
+    target.merge_transformed_page(page, ctm, over=False)
+
+
+def write_atomic(data: bytes, target: Path) -> None:
+    """Readers (a browser, `serve`) never see half a PDF."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)

@@ -1,0 +1,61 @@
+"""One PDF from the model: a student's whole portfolio, a department's copy, or one item.
+
+This is the part with no memory: given the same student, rules and settings it
+returns the same bytes. Deciding whether to call it (incremental builds) and where
+to write lives in `build.py`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from generator.i18n import text
+from generator.model import Department, Item, Student
+from generator.render.pdf.assemble import render_pdf, timestamp
+from generator.render.pdf.images import ImageCache
+from generator.render.pdf.itemview import ItemViews, Quality
+from generator.render.pdf.theme import PrintTheme
+from generator.render.pdf.view import PrintView, build_view
+from generator.rules import Rules
+
+
+@dataclass(frozen=True)
+class PdfSettings:
+    lang: str
+    today: date
+    cache_dir: Path                       # print-sized pictures and poster frames
+    content_root: Path | None = None      # for a theme of the content's own
+    theme: str = "default"
+    quality: Quality = field(default_factory=Quality)
+
+    @property
+    def images(self) -> ImageCache:
+        return ImageCache(self.cache_dir / "images")
+
+
+def render_portfolio(student: Student, rules: Rules, settings: PdfSettings,
+                     department: Department | None = None) -> tuple[bytes, PrintView]:
+    """The reviewer's copy: every part in DOMAIN.md's order, documents laid in."""
+    theme = PrintTheme(settings.theme, settings.content_root)
+    views = ItemViews(rules, settings.lang, settings.images, settings.quality)
+    view = build_view(student, rules, views, settings.today.isoformat(), department)
+    title = text("pdf-cover-title", settings.lang)
+    title = f"{student.name} {title}" + (f" · {department.name}" if department else "")
+    html = theme.render("portfolio.html", settings.lang, v=view, title=title,
+                        created=timestamp(settings.today))
+    attachments = [v.attachment for v in view.items if v.attachment]
+    data = render_pdf(html, [settings.cache_dir], attachments)
+    return data, view
+
+
+def render_item_page(item: Item, student: Student, rules: Rules, settings: PdfSettings,
+                     quality: Quality) -> bytes:
+    """The item's own page alone, as the 文件 to upload for an item that has none."""
+    theme = PrintTheme(settings.theme, settings.content_root)
+    views = ItemViews(rules, settings.lang, settings.images, quality, attach_documents=False)
+    view = views.view(item)
+    html = theme.render("upload.html", settings.lang, v=view, lang=settings.lang,
+                        name=student.name, created=timestamp(settings.today))
+    return render_pdf(html, [settings.cache_dir])
