@@ -1,12 +1,145 @@
-"""Derived media (placeholder)."""
+"""The media step of the build: web copies of every file an item shows.
+
+Runs before the pages, so they know each picture's sizes. For every image, PDF,
+video and audio file of every item, the cache entry is made once (in parallel,
+across cores) and then linked into `<student>/items/<item>/files/`. The pages find
+what was made in `ctx.shared["media"]`, keyed by (student slug, item id, file name).
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
 from generator.build.context import BuildContext
+from generator.model import FileInfo, Item, Student
+from generator.render.media.derive import Derived, Job, cache_key, derive, load_entry, media_kind
+from generator.render.media.images import Variant
+
+SHARED_KEY = "media"
+FILES_DIR = "files"
+_ROLE = {"w": "", "p": "page1.", "poster": "poster."}
+
+
+@dataclass(frozen=True)
+class ItemFile:
+    """One of an item's files as the site shows it; URLs are relative to the item's page."""
+
+    name: str
+    kind: str                          # image | pdf | video | audio
+    info: FileInfo
+    pictures: tuple[tuple[str, Variant], ...] = ()   # (url, variant): the image/poster/page
+    copy: str | None = None            # url of the copy (pdf, audio, video)
+    problem: str | None = None
+
+    def srcset(self, fmt: str) -> str:
+        return ", ".join(f"{url} {v.width}w" for url, v in self.pictures if v.format == fmt)
+
+    @property
+    def fallback_format(self) -> str:
+        return next((v.format for _, v in self.pictures if v.format != "webp"), "jpg")
+
+    def pick(self, width: int, fmt: str | None = None) -> tuple[str, Variant] | None:
+        """The smallest variant at least `width` wide (else the largest) in `fmt`."""
+        fmt = fmt or self.fallback_format
+        options = sorted(((u, v) for u, v in self.pictures if v.format == fmt),
+                         key=lambda p: p[1].width)
+        if not options:
+            return None
+        return next((p for p in options if p[1].width >= width), options[-1])
+
+    def with_prefix(self, prefix: str) -> ItemFile:
+        """The same file seen from another page (`prefix` leads to the item's folder)."""
+        return ItemFile(self.name, self.kind, self.info,
+                        tuple((prefix + u, v) for u, v in self.pictures),
+                        prefix + self.copy if self.copy else None, self.problem)
+
+
+def public_name(name: str, generic: str) -> str:
+    """`setup.jpg` + `w.480.webp` → `setup.jpg.480.webp`; a copy keeps the file's own name."""
+    safe = name.replace("/", "_").replace("\\", "_")
+    if generic.startswith("copy."):
+        return safe
+    role, _, rest = generic.partition(".")
+    return f"{safe}.{_ROLE.get(role, role + '.')}{rest}"
+
+
+def _job(ctx: BuildContext, info: FileInfo) -> Job | None:
+    if info.problem or not info.sha256:
+        return None
+    kind = media_kind(info.kind, info.video_codec)
+    if kind is None:
+        return None
+    ext = "pdf" if kind == "pdf" else (info.extension or "bin")
+    max_px = ctx.portfolio.rules.files.image_max_pixels
+    return Job(cache_key(info.sha256, kind, ext, max_px), "", kind, ext, info.duration, max_px)
+
+
+def _derive_task(ctx: BuildContext, job: Job) -> Derived:
+    return derive(ctx.cache_dir, job)
+
+
+def _link(source: Path, target: Path) -> None:
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(source, tmp)
+    except OSError:
+        shutil.copyfile(source, tmp)
+    os.replace(tmp, target)
 
 
 class MediaRenderer:
     name = "media"
 
     def run(self, ctx: BuildContext) -> None:
-        pass
+        planned: list[tuple[Student, Item, str, Job]] = []
+        todo: dict[str, Job] = {}
+        for student in ctx.students():
+            for item in student.items:
+                for name, info in item.files.items():
+                    job = _job(ctx, info)
+                    if job is None:
+                        continue
+                    source = str(item.path / name)
+                    job = Job(job.key, source, job.kind, job.ext, job.duration, job.max_pixels)
+                    planned.append((student, item, name, job))
+                    if job.key not in todo and load_entry(ctx.cache_dir, job.key) is None:
+                        todo[job.key] = job
+        if todo:
+            ctx.run("媒體 media", _derive_task, list(todo.values()), renderer=self.name)
+
+        shared: dict[tuple[str, str, str], ItemFile] = ctx.shared.setdefault(SHARED_KEY, {})
+        for student, item, name, job in planned:
+            derived = load_entry(ctx.cache_dir, job.key)
+            if derived is None:  # the derive task failed and was reported
+                continue
+            shared[(student.slug, item.id, name)] = self._publish(ctx, student, item, name,
+                                                                  job, derived)
+
+    def _publish(self, ctx: BuildContext, student: Student, item: Item, name: str, job: Job,
+                 derived: Derived) -> ItemFile:
+        from generator.render.media.derive import entry_dir
+
+        folder = f"{student.slug}/items/{item.id}/{FILES_DIR}"
+        entry = entry_dir(ctx.cache_dir, job.key)
+
+        def publish(generic: str) -> str:
+            public = public_name(name, generic)
+            rel = f"{folder}/{public}"
+            fingerprint = f"{job.key}/{generic}"
+            if not ctx.fresh(rel, fingerprint):
+                _link(entry / generic, ctx.path(rel))
+                ctx.record(rel, fingerprint, self.name)
+            return f"{FILES_DIR}/{quote(public)}"
+
+        pictures = tuple((publish(v.file), v) for v in derived.variants)
+        copy = publish(derived.copy) if derived.copy else None
+        return ItemFile(name, derived.kind, item.files[name], pictures, copy, derived.problem)
+
+
+def item_files(ctx: BuildContext) -> dict[tuple[str, str, str], ItemFile]:
+    return ctx.shared.get(SHARED_KEY, {})
