@@ -49,7 +49,7 @@ class ImageCache:
     """Print-ready copies of pictures, keyed by content hash, box, dpi and quality."""
 
     def __init__(self, folder: Path):
-        self.folder = folder
+        self.folder = folder.resolve()  # pictures are handed to WeasyPrint as file:// URLs
 
     def prepare(self, source: Path, box: PrintBox, dpi: int, quality: int,
                 digest: str | None = None) -> PrintImage | None:

@@ -26,8 +26,7 @@ class PdfSettings:
     lang: str
     today: date
     cache_dir: Path                       # print-sized pictures and poster frames
-    content_root: Path | None = None      # for a theme of the content's own
-    theme: str = "default"
+    theme: PrintTheme = field(default_factory=PrintTheme)
     quality: Quality = field(default_factory=Quality)
 
     @property
@@ -38,12 +37,11 @@ class PdfSettings:
 def render_portfolio(student: Student, rules: Rules, settings: PdfSettings,
                      department: Department | None = None) -> tuple[bytes, PrintView]:
     """The reviewer's copy: every part in DOMAIN.md's order, documents laid in."""
-    theme = PrintTheme(settings.theme, settings.content_root)
     views = ItemViews(rules, settings.lang, settings.images, settings.quality)
     view = build_view(student, rules, views, settings.today.isoformat(), department)
     title = text("pdf-cover-title", settings.lang)
     title = f"{student.name} {title}" + (f" · {department.name}" if department else "")
-    html = theme.render("portfolio.html", settings.lang, v=view, title=title,
+    html = settings.theme.render("portfolio.html", settings.lang, v=view, title=title,
                         created=timestamp(settings.today))
     attachments = [v.attachment for v in view.items if v.attachment]
     data = render_pdf(html, [settings.cache_dir], attachments)
@@ -53,9 +51,8 @@ def render_portfolio(student: Student, rules: Rules, settings: PdfSettings,
 def render_item_page(item: Item, student: Student, rules: Rules, settings: PdfSettings,
                      quality: Quality) -> bytes:
     """The item's own page alone, as the 文件 to upload for an item that has none."""
-    theme = PrintTheme(settings.theme, settings.content_root)
     views = ItemViews(rules, settings.lang, settings.images, quality, attach_documents=False)
     view = views.view(item)
-    html = theme.render("upload.html", settings.lang, v=view, lang=settings.lang,
+    html = settings.theme.render("upload.html", settings.lang, v=view,
                         name=student.name, created=timestamp(settings.today))
     return render_pdf(html, [settings.cache_dir])

@@ -1,13 +1,12 @@
-"""The print theme: where its templates live and how a view becomes HTML.
+"""The print part of a theme (`themes/<name>/print/`): templates and print.css → HTML.
 
-A content root may carry its own `themes/<name>/print/`; otherwise the shipped
-`themes/<name>/print/`, and any template a theme lacks falls back to the default
-theme's, so a school can restyle the cover without copying every file.
+Which folder a file comes from is the site's `Theme` rule (content root first, then
+the shipped theme, then `default`), so a school can restyle the cover by dropping in
+one template without copying the rest.
 """
 
 from __future__ import annotations
 
-import hashlib
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -15,45 +14,36 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
 from generator.i18n import text
+from generator.render.theme import Theme
 
-SHIPPED = Path(__file__).resolve().parents[3] / "themes"
-DEFAULT = "default"
+SUBDIR = "print"
 
 
 class PrintTheme:
-    def __init__(self, name: str = DEFAULT, content_root: Path | None = None):
-        dirs: list[Path] = []
-        for base in ([content_root / "themes"] if content_root else []) + [SHIPPED]:
-            for theme in dict.fromkeys((name, DEFAULT)):
-                folder = base / theme / "print"
-                if folder.is_dir() and folder not in dirs:
-                    dirs.append(folder)
+    def __init__(self, theme: Theme | None = None, *, name: str | None = None,
+                 content_root: Path | None = None):
+        self.theme = theme or Theme.resolve(content_root, name)
+        dirs = tuple(self.theme.search_path(SUBDIR))
         if not dirs:
-            raise FileNotFoundError(f"no print theme under {SHIPPED}")
-        self.dirs = dirs
-        self.env = _environment(tuple(dirs))
+            raise FileNotFoundError(f"no {SUBDIR}/ folder in theme {self.theme.name!r}")
+        self.env = _environment(dirs)
 
     def css(self) -> str:
-        return self.env.loader.get_source(self.env, "print.css")[0]  # type: ignore[union-attr]
+        path = self.theme.find(f"{SUBDIR}/print.css")
+        return path.read_text("utf-8") if path else ""
 
     def fingerprint(self) -> str:
-        """A hash of every file the theme is made of: a changed theme renders again."""
-        h = hashlib.sha256()
-        for folder in self.dirs:
-            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-                h.update(str(path.relative_to(folder)).encode())
-                h.update(path.read_bytes())
-        return h.hexdigest()
+        """A hash of every file of the print theme: a changed theme renders again."""
+        return self.theme.digest(SUBDIR)
 
     def render(self, template: str, lang: str, **context: Any) -> str:
         def t(key: str, **params: Any) -> str:
             return text(f"pdf-{key}", lang, **params)
 
-        return self.env.get_template(template).render(t=t, css=self.css(), **context)
+        return self.env.get_template(template).render(t=t, lang=lang, css=self.css(), **context)
 
 
 @cache
-def _environment(dirs: tuple[Path, ...]) -> Environment:
-    loader = ChoiceLoader([FileSystemLoader(str(d)) for d in dirs])
-    return Environment(loader=loader, autoescape=True, undefined=StrictUndefined,
-                       trim_blocks=False, lstrip_blocks=False)
+def _environment(dirs: tuple[str, ...]) -> Environment:
+    loader = ChoiceLoader([FileSystemLoader(d) for d in dirs])
+    return Environment(loader=loader, autoescape=True, undefined=StrictUndefined)

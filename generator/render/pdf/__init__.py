@@ -1,0 +1,18 @@
+"""PDFs as reviewers get them, and upload-ready 文件.
+
+    from generator.render.pdf import PdfSettings, render_portfolio, make_upload_pdf
+    data, view = render_portfolio(student, rules, settings)             # whole portfolio
+    data, view = render_portfolio(student, rules, settings, department)  # one department
+    make_upload_pdf(item, student, rules, settings, target)             # upload/<item>/document.pdf
+
+In a build, `PdfRenderer` (build.py) does all of it incrementally.
+"""
+
+from generator.render.pdf.assemble import RenderError
+from generator.render.pdf.build import PdfRenderer
+from generator.render.pdf.itemview import Quality
+from generator.render.pdf.render import PdfSettings, render_item_page, render_portfolio
+from generator.render.pdf.upload import UploadResult, make_upload_pdf, needs_upload_pdf
+
+__all__ = ["PdfRenderer", "PdfSettings", "Quality", "RenderError", "UploadResult",
+           "make_upload_pdf", "needs_upload_pdf", "render_item_page", "render_portfolio"]
