@@ -26,6 +26,7 @@ class Renderer(Protocol):
 RENDERERS: tuple[str, ...] = (
     "generator.render.media.renderer:MediaRenderer",   # thumbnails, posters, clean copies
     "generator.render.site.renderer:SiteRenderer",     # the HTML pages and theme files
+    "generator.render.pdf.build:PdfRenderer",          # portfolio PDFs, upload-ready 文件
 )
 
 
