@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections import Counter
@@ -47,6 +48,11 @@ class LinkServer(ThreadingHTTPServer):
 class Handler(BaseHTTPRequestHandler):
     server: LinkServer
     protocol_version = "HTTP/1.1"
+
+    def setup(self) -> None:
+        super().setup()
+        # headers and body are two writes: without this each answer waits for a delayed ACK
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, *args: object) -> None:  # keep pytest output clean
         pass
@@ -147,7 +153,7 @@ class Handler(BaseHTTPRequestHandler):
                 peak = srv.state.setdefault("peak", Counter())
                 peak[host] = max(peak[host], srv.state["now"][host])
             time.sleep(0.1)
-            with srv.lock:
+            with srv.lock:  # before answering: the client holds its slot at least this long
                 srv.state["now"][host] -= 1
             self.send(200, "ok", "text/plain")
         else:

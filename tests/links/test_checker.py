@@ -150,3 +150,15 @@ def test_result_round_trips_through_json(server: LinkServer) -> None:
     r = check(server, "/chain/1")["/chain/1"]
     back = CheckResult.from_json(r.to_json())
     assert back.chain == r.chain and back.final_url == r.final_url and back.body is None
+
+
+def test_the_per_host_cap_is_reached_and_never_exceeded(server: LinkServer) -> None:
+    server.state.pop("peak", None)
+    config = CheckerConfig(per_host=3, total=50, timeout=5, trust_env=False)
+    urls = [server.url(f"/slow?k=cap{i}") for i in range(24)]
+    started = time.monotonic()
+    results = asyncio.run(check_urls(urls, config))
+    assert all(r.ok for r in results.values())
+    assert max(server.state["peak"].values()) == 3
+    # 24 links × (HEAD + GET) × 100 ms, three at a time: about 1.6 s, not 4.8 s one by one
+    assert time.monotonic() - started < 3.5
