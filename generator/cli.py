@@ -54,6 +54,7 @@ def _register() -> None:
     main.add_command(check)
     main.add_command(build)
     main.add_command(__import__("generator.commands.fit", fromlist=["fit_command"]).fit_command)
+    main.add_command(__import__("generator.commands.links", fromlist=["links"]).links)
 
 
 _register()

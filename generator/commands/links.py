@@ -1,0 +1,148 @@
+"""`portfolio links`: every external link, whether it works, and its history.
+
+Always asks the network afresh (that is what the command is for); `check` and
+`build` are the ones that answer from the cache. `--offline` reports from the
+history in `.portfolio/links.json` alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from generator.cli import CONTENT_ARG, common_options
+from generator.content.loader import ContentError, load_portfolio
+from generator.findings import Finding, counts, document
+from generator.i18n import text
+from generator.links.archive import wayback_url
+from generator.links.history import day
+from generator.links.service import LinkReport, portfolio_links, run, settings_for
+from generator.model import Portfolio
+from generator.pipeline import CheckResult, fail_unreadable
+from generator.report import print_findings
+
+# Worst first: a link's state in the table is the worst finding it has.
+_STATES = (("link-broken", "broken", "bold red"), ("link-at-risk", "at-risk", "yellow"),
+           ("link-redirected", "redirected", "yellow"), ("link-unchecked", "unchecked", "cyan"))
+
+
+@click.command(name="links")
+@CONTENT_ARG
+@common_options
+@click.option("--offline", is_flag=True, help="Stay off the network: report from the history.")
+@click.option("--archive", is_flag=True,
+              help="Also ask the web archive to save a copy of every working link.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="text for people, json for scripts.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+def links(content: Path, lang: str | None, today: dt.date | None, offline: bool, archive: bool,
+          fmt: str, strict: bool) -> None:
+    """Check every external link in CONTENT (default ./content) and show its history."""
+    try:
+        portfolio, _ = load_portfolio(content, today=today)
+        if not portfolio.students:
+            raise ContentError(f"{content}: no student folders (a folder with student.yaml "
+                               "or items/)")
+    except Exception as exc:
+        fail_unreadable(exc, content)
+    lang = lang or portfolio.settings.language
+    refs = portfolio_links(portfolio)
+    err = Console(stderr=True, highlight=False)
+    if refs and not offline and fmt == "text" and err.is_terminal:
+        with err.status(text("links.checking", lang, count=len({u for *_, u in refs}))):
+            report = _run(portfolio, refs, offline, archive)
+    else:
+        report = _run(portfolio, refs, offline, archive)
+    found = _rule_findings(portfolio) + report.findings
+    if fmt == "json":
+        sys.stdout.write(json.dumps(links_document(portfolio, report, found, lang),
+                                    ensure_ascii=False, indent=2) + "\n")
+    else:
+        console = Console(highlight=False, soft_wrap=False)
+        print_table(report, found, lang, console)
+        print_findings(CheckResult(portfolio, found, lang), Console(highlight=False,
+                                                                     soft_wrap=True))
+    c = counts(found)
+    sys.exit(1 if c["error"] or (strict and c["warning"]) else 0)
+
+
+def _run(portfolio: Portfolio, refs: list[Any], offline: bool, archive: bool) -> LinkReport:
+    return run(refs, portfolio.root, settings_for(portfolio), offline=offline, archive=archive,
+               max_age=timedelta(0))
+
+
+def _rule_findings(portfolio: Portfolio) -> list[Finding]:
+    """What the URLs say offline (not allowed here, shortener, …), from the core's link rule."""
+    from generator.checks import links as link_rule
+
+    return list(link_rule.check(portfolio))
+
+
+def link_state(url: str, item: str | None, found: list[Finding]) -> str:
+    codes = {f.code for f in found if f.item == item and f.params.get("url") == url}
+    return next((state for code, state, _ in _STATES if code in codes), "ok")
+
+
+def print_table(report: LinkReport, found: list[Finding], lang: str, console: Console) -> None:
+    if not report.refs:
+        console.print(text("links.none", lang))
+        return
+    table = Table(title=text("links.title", lang), show_lines=True, expand=True)
+    # one wide column for the link itself: URLs are long and a terminal is 80 columns
+    table.add_column(text("links.col.url", lang), overflow="fold", min_width=24, ratio=1)
+    for key in ("status", "first-seen", "last-success", "failures"):
+        table.add_column(text(f"links.col.{key}", lang), no_wrap=True)
+    styles = {state: style for _, state, style in _STATES} | {"ok": "green"}
+    for student, item, url in report.refs:
+        record = report.records.get(url)
+        state = link_state(url, item, found)
+        status = Text(text(f"links.status.{state}", lang), style=styles[state])
+        if record is not None and record.status:
+            status.append(f" {record.status}", style="dim")
+        where = Text(f"{student or ''} · {item or ''}\n", style="dim")
+        where.append(url + "\n", style="")
+        copy = record.archive_url if record and record.archive_url else wayback_url(url)
+        where.append(f"{text('links.col.archive', lang)}: {copy}", style="dim")
+        table.add_row(
+            where, status,
+            day(record.first_seen) if record else "—",
+            (day(record.last_success) if record else None) or "—",
+            str(record.consecutive_failures) if record else "—")
+    console.print(table)
+    broken = len({u for s, i, u in report.refs if link_state(u, i, found) == "broken"})
+    risky = len({u for s, i, u in report.refs if link_state(u, i, found) == "at-risk"})
+    console.print(text("links.summary", lang, total=len(report.urls), broken=broken,
+                       risky=risky))
+    if report.network_down:
+        console.print(Text(text("links.network-down", lang), style="yellow"))
+
+
+def links_document(portfolio: Portfolio, report: LinkReport, found: list[Finding],
+                   lang: str) -> dict[str, Any]:
+    """The findings document, with each link's state and history beside it."""
+    doc = document(found, [s.key for s in portfolio.students], portfolio.today, lang)
+    rows = []
+    for student, item, url in report.refs:
+        record = report.records.get(url)
+        rows.append({
+            "student": student, "item": item, "url": url,
+            "state": link_state(url, item, found),
+            "codes": sorted({f.code for f in found
+                             if f.item == item and f.params.get("url") == url}),
+            "wayback": wayback_url(url),
+            "history": None if record is None else {
+                k: v for k, v in record.__dict__.items() if k not in ("url", "last")},
+        })
+    doc["links"] = rows
+    doc["offline"] = report.offline
+    doc["network_down"] = report.network_down
+    return doc
