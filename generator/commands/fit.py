@@ -7,8 +7,10 @@ Originals are only read; the copies go to OUTPUT/<student>/upload/<item>/.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -26,10 +28,10 @@ from rich.table import Table
 
 from generator.cli import CONTENT_ARG, common_options
 from generator.content.loader import ContentError, load_portfolio
-from generator.findings import Finding, exit_code
+from generator.findings import Finding, exit_code, make
 from generator.i18n import text
-from generator.media.encode import Settings
-from generator.media.fit import FitPlan, SizeLimits
+from generator.media.encode import Settings, atomic_output
+from generator.media.fit import FitPlan, FitResult, SizeLimits, file_sha256
 from generator.media.upload import (
     FitOutcome,
     default_cache_dir,
@@ -44,6 +46,7 @@ from generator.pipeline import CheckResult, fail_unreadable
 from generator.report import print_findings
 
 Work = list[tuple[Student, Item, list[FitPlan]]]
+PdfFitter = Callable[[Student, Item, FitPlan, Path], FitResult]
 
 
 @click.command(name="fit")
@@ -68,9 +71,12 @@ def fit_command(content: Path, output: Path, dry_run: bool, lang: str | None,
                   for i in s.items]
     if dry_run:
         print_plan(work, lang)
-        found = [f for *_, plans in work for p in plans for f in p.findings]
+        # A PDF over the limit is the PDF renderer's to shrink: no verdict before it tries.
+        found = [f for *_, plans in work for p in plans if not _big_pdf(p) for f in p.findings]
     else:
-        outcomes = run(work, output, default_cache_dir(content), limits, lang=lang)
+        cache_dir = default_cache_dir(content)
+        outcomes = run(work, output, cache_dir, limits, lang=lang,
+                       pdf_fitter=pdf_fitter(portfolio, cache_dir, lang))
         found = [f for o in outcomes for f in o.findings]
     if found:
         print_findings(CheckResult(portfolio, found, lang))
@@ -82,8 +88,12 @@ def fit_command(content: Path, output: Path, dry_run: bool, lang: str | None,
 
 
 def run(work: Work, output: Path, cache_dir: Path, limits: SizeLimits,
-        console: Console | None = None, lang: str = "zh-TW") -> list[FitOutcome]:
-    """Fit every item, items in parallel, with a progress bar when on a terminal."""
+        console: Console | None = None, lang: str = "zh-TW",
+        pdf_fitter: PdfFitter | None = None) -> list[FitOutcome]:
+    """Fit every item, items in parallel, with a progress bar when on a terminal.
+
+    PDFs over the limit go to `pdf_fitter` (the PDF renderer's shrinker) when given.
+    """
     console = console or Console(stderr=True)
     busy = [w for w in work if any(work_weight(p) >= 1 for p in w[2])]
     jobs, threads = jobs_and_threads(len(busy))
@@ -106,9 +116,14 @@ def run(work: Work, output: Path, cache_dir: Path, limits: SizeLimits,
                     done[(id(item), slot)] = fraction * by_slot.get(slot, 0.0)
                     bar.update(task, completed=sum(done.values()))
 
-            outcome = fit_item(item, upload_dir(output, student.slug, item.id), cache_dir,
-                               limits, settings, student_key=student.key, progress=progress,
-                               plans=plans)
+            out_dir = upload_dir(output, student.slug, item.id)
+            big = [p for p in plans if _big_pdf(p)] if pdf_fitter else []
+            outcome = fit_item(item, out_dir, cache_dir, limits, settings,
+                               student_key=student.key, progress=progress,
+                               plans=[p for p in plans if p not in big])
+            if big and pdf_fitter:
+                extra = tuple(pdf_fitter(student, item, p, out_dir) for p in big)
+                outcome = FitOutcome(outcome.student, outcome.item, outcome.results + extra)
             with lock:
                 for p in plans:  # cached and copied files never report progress themselves
                     done[(id(item), p.slot)] = weights[id(p)]
@@ -134,16 +149,56 @@ def print_plan(work: Work, lang: str, console: Console | None = None) -> None:
     for student, item, plans in work:
         for p in plans:
             name = item.document if p.slot == "document" else item.media
-            action = text(f"fit-action-{p.action}", lang)
+            action = text(f"fit-action-{'shrink' if _big_pdf(p) else p.action}", lang)
             if p.detail:
                 action += f" ({p.detail})"
             if p.trim:
                 action += " " + text("fit-trimmed", lang, trim=str(p.trim))
-            style = {"too-long": "red", "failed": "red", "skip": "yellow"}.get(p.action, "")
+            style = {"too-long": "red", "failed": "red"}.get(p.action, "")
             table.add_row(f"{student.slug}/{item.id}/{name}", _size(p.size),
                           _size(p.estimate) if p.estimate is not None else "—",
                           action, style=style)
     console.print(table)
+
+
+def _big_pdf(p: FitPlan) -> bool:
+    return p.kind == "pdf" and p.action == "skip"
+
+
+def pdf_fitter(portfolio: Portfolio, cache_dir: Path, lang: str) -> PdfFitter:
+    """Shrink a given PDF over the limit with the PDF renderer, remembering the verdict.
+
+    The verdict is kept by the source's hash, so a second run neither shrinks again
+    nor rewrites the copy, and still tells the student what was done.
+    """
+
+    def fit_pdf(student: Student, item: Item, p: FitPlan, out_dir: Path) -> FitResult:
+        from generator.render.pdf import PdfSettings, make_upload_pdf
+
+        target = out_dir / "document.pdf"
+        digest = file_sha256(p.source)
+        limit = portfolio.rules.files.document_max_bytes
+        marker = cache_dir / "pdf" / f"{digest}-{limit}.json"
+        where = (student.key, item.id, item.document)
+        try:
+            seen = json.loads(marker.read_text("utf-8"))
+            if target.is_file() and file_sha256(target) == seen["output"]:
+                found = tuple(make(f["code"], *where, **f["params"]) for f in seen["findings"])
+                return FitResult(p, target, target.stat().st_size, True, found)
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        settings = PdfSettings(lang=lang, today=portfolio.today, cache_dir=cache_dir / "pdf")
+        result = make_upload_pdf(item, student, portfolio.rules, settings, target)
+        made = target.is_file() and result.action != "failed"
+        if made:
+            with atomic_output(marker) as tmp:
+                tmp.write_text(json.dumps({"output": file_sha256(target), "findings": [
+                    {"code": f.code, "params": f.params} for f in result.findings]},
+                    ensure_ascii=False, default=str), "utf-8")
+        return FitResult(p, target if made else None, result.size if made else None, False,
+                         tuple(result.findings))
+
+    return fit_pdf
 
 
 def findings_of(outcomes: list[FitOutcome]) -> list[Finding]:
@@ -151,13 +206,19 @@ def findings_of(outcomes: list[FitOutcome]) -> list[Finding]:
 
 
 def fit_portfolio(portfolio: Portfolio, output: Path, cache_dir: Path | None = None,
-                  console: Console | None = None, lang: str = "zh-TW") -> list[FitOutcome]:
-    """Every item's upload copies, for `build`: the same work as `portfolio fit`."""
+                  console: Console | None = None, lang: str = "zh-TW",
+                  pdf: bool = False) -> list[FitOutcome]:
+    """Every item's upload copies, for `build`: the same work as `portfolio fit`.
+
+    PDFs given as 文件 are left to the PDF renderer unless `pdf` is set, so that
+    two renderers never write the same document.pdf.
+    """
     limits = SizeLimits.from_rules(portfolio.rules.files)
-    work: Work = [(s, i, plan_item(i, limits, s.key)) for s in portfolio.students
+    work: Work = [(s, i, plan_item(i, limits, s.key, pdf=pdf)) for s in portfolio.students
                   for i in s.items]
-    return run(work, output, cache_dir or default_cache_dir(portfolio.root), limits, console,
-               lang)
+    cache_dir = cache_dir or default_cache_dir(portfolio.root)
+    return run(work, output, cache_dir, limits, console, lang,
+               pdf_fitter(portfolio, cache_dir, lang) if pdf else None)
 
 
 def _size(size: int) -> str:

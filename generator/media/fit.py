@@ -158,7 +158,7 @@ def _plan_media(source: Path, size: int, limits: SizeLimits, trim: str | Trim | 
 def _plan_document(source: Path, size: int, limits: SizeLimits,
                    where: dict[str, Any]) -> FitPlan:
     limit, budget = limits.limit("document"), limits.budget("document")
-    if _is_pdf(source):
+    if is_pdf(source):
         if size <= limit:
             return FitPlan(source, "document", "pdf", "copy", size, size, "document.pdf")
         finding = _make("document-not-fitted", where, size=_mb(size), limit=_mb(limit))
@@ -302,7 +302,7 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _is_pdf(path: Path) -> bool:
+def is_pdf(path: Path) -> bool:
     try:
         with path.open("rb") as fh:
             return b"%PDF-" in fh.read(1024)

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from generator.content.paths import resolve_inside
 from generator.findings import Finding
 from generator.media.encode import Settings, default_threads
-from generator.media.fit import FitPlan, FitResult, SizeLimits, Slot, fit, plan
+from generator.media.fit import FitPlan, FitResult, SizeLimits, Slot, fit, is_pdf, plan
 
 # Per-item progress: (slot, fraction of that file done).
 ItemProgress = Callable[[str, float], None]
@@ -69,13 +69,19 @@ def default_cache_dir(content_root: Path) -> Path:
 
 
 def plan_item(item: UploadItem, limits: SizeLimits | None = None,
-              student_key: str | None = None) -> list[FitPlan]:
-    """What fitting `item` would do, file by file, without encoding (for --dry-run)."""
+              student_key: str | None = None, pdf: bool = True) -> list[FitPlan]:
+    """What fitting `item` would do, file by file, without encoding (for --dry-run).
+
+    `pdf=False` leaves a PDF given as 文件 alone: in `build` the PDF renderer owns
+    document.pdf (it also shrinks PDFs over the limit).
+    """
     plans = []
     for slot, name in _files(item):
         source, _why = resolve_inside(item.path, name)
         if source is None:
             continue  # `check` reports a missing file (attachment-missing); nothing to fit
+        if slot == "document" and not pdf and is_pdf(source):
+            continue
         trim = item.media_trim if slot == "media" else None
         plans.append(plan(source, slot, limits, trim, student=student_key or item.student,
                           item=item.id, name=name))
@@ -85,14 +91,14 @@ def plan_item(item: UploadItem, limits: SizeLimits | None = None,
 def fit_item(item: UploadItem, out_dir: Path, cache_dir: Path,
              limits: SizeLimits | None = None, settings: Settings | None = None, *,
              student_key: str | None = None, progress: ItemProgress | None = None,
-             plans: list[FitPlan] | None = None) -> FitOutcome:
+             plans: list[FitPlan] | None = None, pdf: bool = True) -> FitOutcome:
     """Write `item`'s upload-ready copies into `out_dir` (its upload/<item> folder).
 
     Never raises for bad media: problems are findings on the outcome. Originals
     are only read. Work is cached in `cache_dir` by content hash and settings.
     """
     settings = settings or Settings(threads=default_threads(1))
-    plans = plans if plans is not None else plan_item(item, limits, student_key)
+    plans = plans if plans is not None else plan_item(item, limits, student_key, pdf)
     results = []
     for p in plans:
         report = (lambda done, slot=p.slot: progress(slot, done)) if progress else None

@@ -101,3 +101,65 @@ def test_too_long_is_an_error_and_dry_run_writes_nothing(content: Path, tmp_path
 def test_unreadable_content_is_exit_2(tmp_path: Path) -> None:
     code, _ = fit_cli(str(tmp_path / "nowhere"), "-o", str(tmp_path / "o"))
     assert code == 2
+
+
+
+
+@pytest.fixture
+def scanned(tmp_path: Path) -> Path:
+    """A content root whose one item gives a 5+ MB scanned PDF as its 文件."""
+    import random
+
+    from PIL import Image
+
+    root = tmp_path / "content"
+    (root / "stu").mkdir(parents=True)
+    (root / "stu" / "student.yaml").write_text(STUDENT, "utf-8")
+    item(root, "scan", "document: scan.pdf\n", {})
+    pdf = root / "stu" / "items" / "scan" / "scan.pdf"
+    side = 2200  # a page of noise: even JPEG at q95 leaves it over the limit
+    Image.frombytes("RGB", (side, side), random.Random(5).randbytes(side * side * 3)).save(
+        pdf, "PDF", quality=95, resolution=200)
+    assert pdf.stat().st_size > 4_000_000
+    return root
+
+
+def test_pdf_over_the_limit_goes_to_the_pdf_renderer(scanned: Path, tmp_path: Path) -> None:
+    before = originals(scanned)
+    out = tmp_path / "output"
+    code, text = fit_cli(str(scanned), "-o", str(out), "--dry-run", "--lang", "en")
+    assert code == 0 and "shrink (PDF)" in text and "document-not-fitted" not in text
+    code, text = fit_cli(str(scanned), "-o", str(out), "--lang", "en")
+    # The verdict is the PDF renderer's (generator/render/pdf), whichever it is.
+    assert "document-pdf-shrunk" in text or "document-pdf-too-large" in text
+    assert "document-not-fitted" not in text
+    made = out / "stu" / "upload" / "scan" / "document.pdf"
+    assert not made.exists() or made.stat().st_size <= 4_000_000
+    assert originals(scanned) == before
+
+
+def test_a_shrunk_pdf_is_not_shrunk_again(scanned: Path, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.render.pdf as pdf_module
+    from generator.findings import make
+    from generator.render.pdf import UploadResult
+
+    calls: list[Path] = []
+
+    def shrink(item, student, rules, settings, target: Path):  # type: ignore[no-untyped-def]
+        calls.append(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(b"%PDF-1.4 small\n")
+        return UploadResult("shrunk", 15, [make("document-pdf-shrunk", student.key, item.id,
+                                                item.document, name=item.document, size="5.8",
+                                                limit="4", after="0.0", output="x")])
+
+    monkeypatch.setattr(pdf_module, "make_upload_pdf", shrink)
+    out = tmp_path / "output"
+    first = fit_cli(str(scanned), "-o", str(out), "--lang", "en")[1]
+    stamp = calls[0].stat().st_mtime_ns
+    second = fit_cli(str(scanned), "-o", str(out), "--lang", "en")[1]
+    assert len(calls) == 1
+    assert "1 made" in first and "0 made, 1 reused" in second
+    assert "document-pdf-shrunk" in second  # the student is still told what was done
+    assert calls[0].stat().st_mtime_ns == stamp
