@@ -10,11 +10,7 @@ Redirects are followed by hand so every hop is recorded.
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import hashlib
-import random
-import re
-import socket
 import ssl
 import time
 from collections.abc import Iterable
@@ -25,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from generator.links import pages
+from generator.links import pages, responses
 from generator.links.risk import assess
 
 # Failures that mean "we never reached a server", so a run where every link ends
@@ -223,7 +219,7 @@ class Checker:
         if body is None:
             # HEAD could not show the page: keep the headers as its fingerprint, so a
             # changed video or PDF is still noticed without downloading it.
-            result.content_hash = _header_fingerprint(response)
+            result.content_hash = responses.header_fingerprint(response)
             return
         result.body = body
         title, text = pages.read(body, response.charset_encoding)
@@ -238,7 +234,7 @@ class Checker:
         """One hop: HEAD, then GET when HEAD fails or the page must be read."""
         try:
             head = await self._request(result, "HEAD", url)
-        except _Failed as failed:
+        except responses.Failed as failed:
             if failed.error in ("timeout", "connect-timeout", "dns", "tls", "refused"):
                 result.error, result.detail = failed.error, failed.detail
                 return None
@@ -247,11 +243,11 @@ class Checker:
             r = head.response
             if r.is_redirect and r.headers.get("location"):
                 return head
-            if r.status_code < 400 and not _wants_body(r):
+            if r.status_code < 400 and not responses.wants_body(r):
                 return head
         try:
             return await self._request(result, "GET", url)
-        except _Failed as failed:
+        except responses.Failed as failed:
             result.error, result.detail = failed.error, failed.detail
             return None
 
@@ -266,16 +262,16 @@ class Checker:
                 async with self._slot(url):
                     answer = await self._send(method, url)
             except httpx.HTTPError as exc:
-                failed = _classify(exc, url, cfg.timeout)
+                failed = responses.classify(exc, url, cfg.timeout)
                 if attempt > cfg.retries or failed.error in ("dns", "tls", "refused"):
                     raise failed from exc
-                await asyncio.sleep(_backoff(cfg.backoff, attempt))
+                await asyncio.sleep(responses.backoff(cfg.backoff, attempt))
                 continue
             status = answer.response.status_code
             if status in (429, 502, 503, 504) and attempt <= cfg.retries:
-                wait = _retry_after(answer.response.headers.get("retry-after"))
+                wait = responses.retry_after(answer.response.headers.get("retry-after"))
                 if wait is None:
-                    wait = _backoff(cfg.backoff, attempt)
+                    wait = responses.backoff(cfg.backoff, attempt)
                 if wait <= cfg.max_retry_after:
                     await asyncio.sleep(wait)
                     continue
@@ -287,7 +283,7 @@ class Checker:
         response = await client.send(request, stream=True)
         body: bytes | None = None
         try:
-            if method == "GET" and _wants_body(response) and response.status_code < 300:
+            if method == "GET" and responses.wants_body(response) and response.status_code < 300:
                 # stop reading at the cap: a linked 2 GB video must not be downloaded
                 chunks: list[bytes] = []
                 size = 0
@@ -297,7 +293,7 @@ class Checker:
                     if size >= self.config.max_body:
                         break
                 body = b"".join(chunks)[: self.config.max_body]
-            elif method == "HEAD" or _small(response):
+            elif method == "HEAD" or responses.small(response):
                 # an answer read to its end leaves the connection open for the next request
                 await response.aread()
         finally:
@@ -334,76 +330,6 @@ class _Slot:
     async def __aexit__(self, *exc: object) -> None:
         self.total.release()
         self.host.release()
-
-
-class _Failed(Exception):
-    def __init__(self, error: str, detail: str) -> None:
-        super().__init__(error, detail)
-        self.error, self.detail = error, detail
-
-
-def _classify(exc: httpx.HTTPError, url: str, timeout: float) -> _Failed:
-    if isinstance(exc, httpx.ConnectTimeout):
-        return _Failed("connect-timeout", f"{timeout:g}")
-    if isinstance(exc, httpx.TimeoutException):
-        return _Failed("timeout", f"{timeout:g}")
-    if isinstance(exc, httpx.TooManyRedirects):
-        return _Failed("too-many-redirects", str(exc))
-    # httpx wraps the socket's own error a few layers down; that one says what happened
-    causes: list[BaseException] = []
-    cause: BaseException | None = exc
-    while cause is not None and len(causes) < 8:
-        causes.append(cause)
-        cause = cause.__cause__ or cause.__context__
-    text = " ".join(str(c) for c in causes).lower()
-    if any(isinstance(c, ssl.SSLError) for c in causes) or "certificate" in text:
-        return _Failed("tls", str(exc))
-    if any(isinstance(c, ConnectionRefusedError) for c in causes) or "refused" in text:
-        return _Failed("refused", str(exc))
-    if any(isinstance(c, socket.gaierror) for c in causes) or any(
-            s in text for s in ("name or service", "nodename", "getaddrinfo",
-                                "name resolution", "no address associated")):
-        return _Failed("dns", urlsplit(url).hostname or url)
-    return _Failed("network", str(exc) or type(exc).__name__)
-
-
-def _wants_body(response: httpx.Response) -> bool:
-    kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    return not kind or kind.startswith("text/") or kind in (
-        "application/xhtml+xml", "application/xml")
-
-
-def _small(response: httpx.Response) -> bool:
-    length = response.headers.get("content-length", "")
-    return length.isdigit() and int(length) <= 65_536
-
-
-def _header_fingerprint(response: httpx.Response) -> str | None:
-    parts = [response.headers.get(h, "") for h in ("etag", "content-length", "last-modified")]
-    if not any(parts):
-        return None
-    return "h:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
-
-def _backoff(base: float, attempt: int) -> float:
-    # jitter keeps many links to one host from retrying in lock-step
-    return base * (2 ** (attempt - 1)) * (0.75 + random.random() / 2)
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Retry-After is either seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if re.fullmatch(r"\d+(\.\d+)?", value):
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def network_down(results: Iterable[CheckResult]) -> bool:

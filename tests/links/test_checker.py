@@ -12,10 +12,10 @@ from generator.links.checker import (
     Checker,
     CheckerConfig,
     CheckResult,
-    _retry_after,
     check_urls,
     network_down,
 )
+from generator.links.responses import retry_after
 
 from .conftest import FAST
 from .server import LinkServer
@@ -61,7 +61,7 @@ def test_a_page_that_never_answers_times_out(server: LinkServer) -> None:
     assert time.monotonic() - started < 4  # one retry of a 1 s timeout, no GET after it
 
 
-def test_429_is_retried_after_retry_after(server: LinkServer) -> None:
+def test_429_is_retried_afterretry_after(server: LinkServer) -> None:
     started = time.monotonic()
     r = check(server, "/busy?k=checker")["/busy?k=checker"]
     assert r.ok and r.status == 200 and r.attempts >= 2
@@ -141,9 +141,9 @@ def test_no_network_at_all_is_recognised() -> None:
 
 
 def test_retry_after_as_http_date() -> None:
-    assert _retry_after("120") == 120
-    assert _retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0  # in the past: now
-    assert _retry_after("soon") is None
+    assert retry_after("120") == 120
+    assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0  # in the past: now
+    assert retry_after("soon") is None
 
 
 def test_result_round_trips_through_json(server: LinkServer) -> None:
