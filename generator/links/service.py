@@ -19,6 +19,7 @@ from generator.findings import Finding, make
 from generator.links import archive as arch
 from generator.links.checker import Checker, CheckerConfig, CheckResult, network_down
 from generator.links.history import History, LinkRecord
+from generator.links.risk import assess
 from generator.links.verdict import result_findings, unchecked_findings
 
 T = TypeVar("T")
@@ -102,7 +103,7 @@ def run(refs: Sequence[LinkRef], root: Path | None, settings: LinkSettings | Non
     report = LinkReport(refs, {}, {}, [], offline=offline)
     if offline:
         report.records = {u: r for u in urls if (r := history.get(u))}
-        report.findings = [f for s, i, u in refs
+        report.findings = [f for s, i, u in refs if is_web(u)
                            for f in unchecked_findings(s, i, u, history.get(u))]
         return report
 
@@ -116,6 +117,8 @@ def run(refs: Sequence[LinkRef], root: Path | None, settings: LinkSettings | Non
         # no server answered at all: the computer is offline, not every link dead
         checked = {}
     for result in checked.values():
+        if result.error == "skipped":
+            continue  # not a web address: nothing was asked, so nothing to remember
         record = history.record(result)
         if root is not None and settings.snapshots:
             with contextlib.suppress(OSError):
@@ -145,7 +148,8 @@ def _findings(refs: list[LinkRef], report: LinkReport) -> list[Finding]:
         result = report.results.get(url)
         record = report.records.get(url)
         if result is None:
-            found += unchecked_findings(student, item, url, record)
+            if is_web(url):
+                found += unchecked_findings(student, item, url, record)
             continue
         found += result_findings(student, item, url, result, record)
         saved = report.archived.get(url)
@@ -153,6 +157,11 @@ def _findings(refs: list[LinkRef], report: LinkReport) -> list[Finding]:
             found.append(make("link-archive-failed", student, item, None, url=url,
                               reason=saved.error or "?"))
     return found
+
+
+def is_web(url: str) -> bool:
+    """Could a browser open it at all? (The offline rule speaks of the others.)"""
+    return not any(r.kind in ("malformed", "not-http") for r in assess(url))
 
 
 async def _check(urls: list[str], config: CheckerConfig) -> dict[str, CheckResult]:

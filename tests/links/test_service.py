@@ -216,3 +216,12 @@ def test_network_findings_of_a_portfolio(server: LinkServer, tmp_path: Path) -> 
     assert [(f.code, f.student, f.item) for f in found] == [
         ("link-broken", "11301234", "physics-cup")]
     assert server.hits["HEAD /missing?no"] == 0  # links where none are allowed: not visited
+
+
+def test_an_address_that_is_not_a_web_page_is_not_asked_nor_remembered(
+        tmp_path: Path, settings: LinkSettings) -> None:
+    report = run([("s", "i", "mailto:me@example.org")], tmp_path, settings)
+    assert report.findings == []  # the offline rule (not-http) says it, once
+    assert History.load(tmp_path).records == {}
+    assert run([("s", "i", "mailto:me@example.org")], tmp_path, settings,
+               offline=True).findings == []
