@@ -36,6 +36,9 @@ class Job:
     duration: float | None
     max_pixels: int
 
+    def __str__(self) -> str:
+        return self.source
+
 
 @dataclass
 class Derived:

@@ -3,7 +3,7 @@
 Runs before the pages, so they know each picture's sizes. For every image, PDF,
 video and audio file of every item, the cache entry is made once (in parallel,
 across cores) and then linked into `<student>/items/<item>/files/`. The pages find
-what was made in `ctx.shared["media"]`, keyed by (student slug, item id, file name).
+what was made through `item_files(ctx, slug, item_id)`.
 """
 
 from __future__ import annotations
@@ -112,13 +112,14 @@ class MediaRenderer:
         if todo:
             ctx.run("媒體 media", _derive_task, list(todo.values()), renderer=self.name)
 
-        shared: dict[tuple[str, str, str], ItemFile] = ctx.shared.setdefault(SHARED_KEY, {})
+        shared: dict[tuple[str, str], dict[str, ItemFile]] = ctx.shared.setdefault(SHARED_KEY,
+                                                                                   {})
         for student, item, name, job in planned:
             derived = load_entry(ctx.cache_dir, job.key)
             if derived is None:  # the derive task failed and was reported
                 continue
-            shared[(student.slug, item.id, name)] = self._publish(ctx, student, item, name,
-                                                                  job, derived)
+            shared.setdefault((student.slug, item.id), {})[name] = self._publish(
+                ctx, student, item, name, job, derived)
 
     def _publish(self, ctx: BuildContext, student: Student, item: Item, name: str, job: Job,
                  derived: Derived) -> ItemFile:
@@ -141,5 +142,6 @@ class MediaRenderer:
         return ItemFile(name, derived.kind, item.files[name], pictures, copy, derived.problem)
 
 
-def item_files(ctx: BuildContext) -> dict[tuple[str, str, str], ItemFile]:
-    return ctx.shared.get(SHARED_KEY, {})
+def item_files(ctx: BuildContext, slug: str, item_id: str) -> dict[str, ItemFile]:
+    """The web copies of one item's files, by the name the item gives each."""
+    return ctx.shared.get(SHARED_KEY, {}).get((slug, item_id), {})

@@ -1,12 +1,66 @@
-"""The browsable site (placeholder until the pages land)."""
+"""The site step of the build: the theme's static files, then every out-of-date page."""
 
 from __future__ import annotations
 
+import hashlib
+import os
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
 from generator.build.context import BuildContext
+from generator.build.parallel import TaskFailed
+from generator.render.site import urls
+from generator.render.site.pages import PageTask, page_context, plan
+
+_ENVS: dict[tuple[str, ...], Environment] = {}
+
+
+def environment(search_path: list[str]) -> Environment:
+    """One Jinja2 environment per theme and process (templates compile once)."""
+    key = tuple(search_path)
+    if key not in _ENVS:
+        env = Environment(loader=FileSystemLoader(search_path),
+                          autoescape=select_autoescape(["html", "xml"], default=True),
+                          undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                          keep_trailing_newline=True)
+        _ENVS[key] = env
+    return _ENVS[key]
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _render_page(ctx: BuildContext, task: PageTask) -> int:
+    env = environment(ctx.theme.search_path("templates"))
+    html = env.get_template(task.template).render(page_context(ctx, task))
+    data = html.encode("utf-8")
+    write_atomic(ctx.output / task.rel, data)
+    return len(data)
 
 
 class SiteRenderer:
     name = "site"
 
     def run(self, ctx: BuildContext) -> None:
-        pass
+        self.copy_static(ctx)
+        planned = plan(ctx)
+        todo = [task for task, fp in planned if not ctx.fresh(task.rel, fp)]
+        fingerprints = dict((task.rel, fp) for task, fp in planned)
+        results = ctx.run("頁面 pages", _render_page, todo, renderer=self.name)
+        for task, result in zip(todo, results, strict=True):
+            if not isinstance(result, TaskFailed):
+                ctx.record(task.rel, fingerprints[task.rel], self.name)
+
+    def copy_static(self, ctx: BuildContext) -> None:
+        for rel, source in ctx.theme.files("static").items():
+            data = source.read_bytes()
+            out = urls.asset(rel)
+            fingerprint = hashlib.sha256(data).hexdigest()
+            if not ctx.fresh(out, fingerprint):
+                write_atomic(ctx.output / out, data)
+                ctx.record(out, fingerprint, self.name)

@@ -1,0 +1,228 @@
+"""The pages of the site: which there are, what each is made from, what each shows.
+
+`plan()` lists every page with a fingerprint of exactly the inputs it shows, so an
+unchanged page is never rendered again; `page_context()` builds what its template
+needs. The two are kept side by side on purpose: a page that starts showing
+something new must say so in its fingerprint, or incremental builds go stale.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from generator.build.context import BuildContext
+from generator.findings import Finding, sort_key
+from generator.i18n import text
+from generator.model import Department, Item, Student
+from generator.render.markdown import render_markdown
+from generator.render.media.derive import RECIPE_VERSION
+from generator.render.media.renderer import ItemFile, item_files
+from generator.render.site import records, urls, views
+from generator.render.site.review import estimate
+
+HTML_LANG = {"zh-TW": "zh-Hant-TW", "en": "en"}
+
+
+@dataclass(frozen=True)
+class PageTask:
+    kind: str            # index | student | item | department
+    rel: str             # output path
+    template: str
+    slug: str = ""
+    key: str = ""        # the item id or department code
+
+    def __str__(self) -> str:
+        return self.rel
+
+
+# ----------------------------------------------------------------- inputs (fingerprints)
+
+def _item_inputs(item: Item) -> dict[str, Any]:
+    data = item.model_dump(mode="json", exclude={"files", "path"})
+    data["files"] = sorted((n, f.sha256, f.kind, f.problem, f.pages, f.duration, f.width,
+                            f.height, f.size) for n, f in item.files.items())
+    return data
+
+
+def _finding_inputs(found: list[Finding]) -> list[str]:
+    return sorted(json.dumps([f.code, f.severity, f.item, f.file, f.params], sort_keys=True,
+                             default=str, ensure_ascii=False) for f in found)
+
+
+def _student_inputs(student: Student) -> dict[str, Any]:
+    return student.model_dump(mode="json", exclude={"items", "path"})
+
+
+def _common(ctx: BuildContext) -> list[Any]:
+    return [ctx.theme.digest("templates"), ctx.portfolio.settings.school,
+            ctx.portfolio.rules.model_dump(mode="json", by_alias=True), RECIPE_VERSION,
+            ctx.today.isoformat()]
+
+
+def selected_in(student: Student, item: Item) -> list[Department]:
+    return [d for d in student.departments if item.id in d.courses or item.id in d.performances]
+
+
+def department_findings(found: list[Finding], dep: Department) -> list[Finding]:
+    ids = {*dep.courses, *dep.performances}
+    return [f for f in found if f.params.get("department") == dep.code
+            or (f.item in ids and "department" not in f.params)]
+
+
+def plan(ctx: BuildContext) -> list[tuple[PageTask, str]]:
+    """Every page of the site with its fingerprint."""
+    common = _common(ctx)
+    out: list[tuple[PageTask, str]] = []
+    by_student: dict[str | None, list[Finding]] = {}
+    for f in ctx.findings:
+        by_student.setdefault(f.student, []).append(f)
+    index_inputs = []
+    for student in ctx.students():
+        found = by_student.get(student.key, [])
+        items = {i.id: _item_inputs(i) for i in student.items}
+        info = _student_inputs(student)
+        index_inputs.append([info, records.severity_counts(found), sorted(items.items())])
+        out.append((PageTask("student", urls.student_page(student.slug), "student.html",
+                             student.slug),
+                    ctx.fingerprint(common, "student", info, items, _finding_inputs(found))))
+        for item in student.items:
+            deps = [(d.code, d.name) for d in selected_in(student, item)]
+            mine = [f for f in found if f.item == item.id]
+            out.append((PageTask("item", urls.item_page(student.slug, item.id), "item.html",
+                                 student.slug, item.id),
+                        ctx.fingerprint(common, "item", student.slug, student.name,
+                                        info.get("info"), items[item.id], deps,
+                                        _finding_inputs(mine))))
+        for dep in student.departments:
+            chosen = [items.get(i) for i in [*dep.courses, *dep.performances]]
+            out.append((PageTask("department", urls.department_page(student.slug, dep.code),
+                                 "department.html", student.slug, dep.code),
+                        ctx.fingerprint(common, "department", info, chosen,
+                                        _finding_inputs(department_findings(found, dep)))))
+    index_inputs.append(_finding_inputs(by_student.get(None, [])))
+    out.insert(0, (PageTask("index", urls.index_page(), "index.html"),
+                   ctx.fingerprint(common, "index", index_inputs)))
+    return out
+
+
+# ----------------------------------------------------------------- contexts (what is shown)
+
+def files_of(ctx: BuildContext, slug: str, item_id: str) -> dict[str, ItemFile]:
+    return item_files(ctx, slug, item_id)
+
+
+def _findings(ctx: BuildContext, found: list[Finding]) -> list[Finding]:
+    return sorted((f.localized(ctx.lang) for f in found), key=sort_key)
+
+
+def _base(ctx: BuildContext, task: PageTask, title: str,
+          crumbs: list[tuple[str, str]]) -> dict[str, Any]:
+    lang = ctx.lang
+    return {
+        "lang": lang, "html_lang": HTML_LANG.get(lang, lang), "title": title,
+        "t": lambda key, **kw: text(key, lang, **kw), "url": urls.Linker(task.rel),
+        "school": ctx.portfolio.settings.school, "crumbs": crumbs, "page": task.kind,
+        "rules": ctx.portfolio.rules, "today": ctx.today, "code_label":
+            lambda code: views.code_label(ctx.portfolio.rules, code, lang),
+        "duration": views.duration, "megabytes": views.megabytes,
+    }
+
+
+def _student(ctx: BuildContext, slug: str) -> Student:
+    return next(s for s in ctx.students() if s.slug == slug)
+
+
+def _cards(ctx: BuildContext, task: PageTask, student: Student, items: list[Item],
+           found: list[Finding]) -> list[views.Card]:
+    linker = urls.Linker(task.rel)
+    return [views.card(i, linker.item(student.slug, i.id), files_of(ctx, student.slug, i.id),
+                       linker.item_prefix(student.slug, i.id), ctx.portfolio.rules, ctx.lang,
+                       [f for f in found if f.item == i.id]) for i in items]
+
+
+def page_context(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
+    builder = {"index": _index, "student": _student_page, "item": _item_page,
+               "department": _department_page}[task.kind]
+    return builder(ctx, task)
+
+
+def _index(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
+    title = text("site-class-title", ctx.lang)
+    rows = []
+    for student in ctx.students():
+        found = [f for f in ctx.findings if f.student == student.key]
+        rows.append({
+            "student": student, "url": urls.Linker(task.rel).student(student.slug),
+            "counts": records.severity_counts(found),
+            "courses": sum(1 for i in student.items if i.is_course),
+            "performances": sum(1 for i in student.items if not i.is_course),
+            "years": records.year_counts(student, ctx.portfolio.rules, ctx.lang),
+            "departments": student.departments,
+            "missing_summaries": sum(1 for i in student.items if not i.summary),
+        })
+    general = _findings(ctx, [f for f in ctx.findings if f.student is None])
+    return {**_base(ctx, task, title, []), "rows": rows, "findings": general}
+
+
+def _student_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
+    student = _student(ctx, task.slug)
+    rules, lang = ctx.portfolio.rules, ctx.lang
+    found = [f for f in ctx.findings if f.student == student.key]
+    cards = {c.id: c for c in _cards(ctx, task, student, student.items, found)}
+    deps = [{"department": d, "url": urls.Linker(task.rel).department(student.slug, d.code),
+             "review": estimate(student, d),
+             "counts": records.severity_counts(department_findings(found, d))}
+            for d in student.departments]
+    return {
+        **_base(ctx, task, student.name, [(text("site-class-title", lang),
+                                           urls.Linker(task.rel).index())]),
+        "student": student, "profile": render_markdown(
+            student.info.profile if student.info else "", heading_offset=2),
+        "years": records.year_counts(student, rules, lang),
+        "course_tables": records.course_tables(student, lang),
+        "courses": [(label, [cards[i.id] for i in group])
+                    for label, group in records.courses_by_term(student.items, lang)],
+        "performances": [(label, [cards[i.id] for i in group]) for label, group in
+                         records.performances_by_category(student.items, rules, lang)],
+        "departments": deps, "findings": _findings(ctx, found),
+        "counts": records.severity_counts(found),
+    }
+
+
+def _item_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
+    student = _student(ctx, task.slug)
+    item = student.item(task.key)
+    assert item is not None
+    lang = ctx.lang
+    linker = urls.Linker(task.rel)
+    found = [f for f in ctx.findings if f.student == student.key and f.item == item.id]
+    view = views.item_view(item, files_of(ctx, student.slug, item.id), ctx.portfolio.rules,
+                           lang)
+    deps = [(d, linker.department(student.slug, d.code)) for d in selected_in(student, item)]
+    return {
+        **_base(ctx, task, item.title, [(text("site-class-title", lang), linker.index()),
+                                        (student.name, linker.student(student.slug))]),
+        "student": student, "item": item, "view": view, "departments": deps,
+        "findings": _findings(ctx, found),
+        "summary_limit": ctx.portfolio.rules.summary.max_chars,
+    }
+
+
+def _department_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
+    from generator.render.site.reviewer import department_view
+
+    student = _student(ctx, task.slug)
+    dep = next(d for d in student.departments if d.code == task.key)
+    linker = urls.Linker(task.rel)
+    found = [f for f in ctx.findings if f.student == student.key]
+    mine = department_findings(found, dep)
+    chosen = [i for i in (student.item(x) for x in [*dep.courses, *dep.performances]) if i]
+    cards = {c.id: c for c in _cards(ctx, task, student, chosen, found)}
+    return {
+        **_base(ctx, task, dep.name, [(text("site-class-title", ctx.lang), linker.index()),
+                                      (student.name, linker.student(student.slug))]),
+        "student": student, "department": dep, "findings": _findings(ctx, mine),
+        **department_view(ctx, student, dep, cards),
+    }
