@@ -21,7 +21,14 @@ Progress = Callable[[float], None]
 
 
 class FitError(Exception):
-    """An encode that failed; the message is ffmpeg's last words, for the finding."""
+    """An encode that failed; the message is ffmpeg's last words, for the finding.
+
+    `key` names a known cause (probe's problem keys) that can be told in every language.
+    """
+
+    def __init__(self, message: str, key: str | None = None):
+        super().__init__(message)
+        self.key = key
 
 
 @dataclass(frozen=True)

@@ -199,8 +199,8 @@ def fit(source: Path, slot: Slot, out_dir: Path, cache_dir: Path,
         return FitResult(p, None, None, True, p.findings)
     dst = Path(out_dir) / p.output_name
     detail = p.detail
-    digest = file_sha256(p.source)
     try:
+        digest = file_sha256(p.source)
         if p.action == "copy":
             made = _publish(p.source, dst, digest)
         else:
@@ -208,7 +208,8 @@ def fit(source: Path, slot: Slot, out_dir: Path, cache_dir: Path,
                                                    settings, progress)
             made = _publish(cached, dst, None) or made
     except (FitError, ValueError, OSError) as exc:
-        finding = _make("media-fit-failed", where, reason=str(exc)[:200])
+        key = exc.key if isinstance(exc, FitError) else None
+        finding = _make("media-fit-failed", where, reason=_reason(key) if key else str(exc)[:200])
         return FitResult(p, None, None, False, (*p.findings, finding))
     _drop_stale(dst)
     size = dst.stat().st_size
@@ -274,6 +275,11 @@ def _produce(p: FitPlan, tmp: Path, limits: SizeLimits, settings: Settings,
     out = probe(tmp)
     if out.problem or not (out.is_upload_ready or p.action == "remux"):
         raise FitError(f"the converted file does not play ({out.problem or out.container})")
+    wanted = p.target.duration if p.target is not None else out.duration
+    if out.duration < wanted - 1.0 - 0.02 * wanted:
+        # ffmpeg stops quietly where a cut-off source ends: do not pass off half a video.
+        raise FitError(f"only {out.duration:.0f} s of {wanted:.0f} s could be read; "
+                       "the file is incomplete", key="truncated")
     return detail
 
 

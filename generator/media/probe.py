@@ -100,14 +100,15 @@ class MediaInfo:
 
     @property
     def is_upload_ready(self) -> bool:
-        """H.264/AAC in MP4 (or MP3 audio): what every browser and the official player play."""
+        """H.264/AAC in MP4 (or MP3, or AAC in MP4, for sound alone): what every browser
+        and the official player play."""
         if self.problem is not None:
             return False
         if self.has_video:
             return (self.container == "mp4" and self.video_codec == "h264"
                     and self.audio_codec in (None, "aac"))
         if self.has_audio:
-            return self.container == "mp3" and self.audio_codec == "mp3"
+            return (self.container, self.audio_codec) in (("mp3", "mp3"), ("mp4", "aac"))
         return False
 
 

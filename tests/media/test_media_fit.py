@@ -265,3 +265,17 @@ def _noise(n: int) -> bytes:
     import random
 
     return random.Random(3).randbytes(n)
+
+
+def test_cut_off_source_is_not_passed_off_as_whole(tmp_path: Path,
+                                                   make_clip: Callable[..., Path]) -> None:
+    # Index at the front, data cut at 60 %: the header still promises 5 s.
+    whole = make_clip(tmp_path / "whole.mp4", seconds=5, extra=("-movflags", "+faststart"))
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size * 6 // 10])
+    assert probe(cut).duration >= 4.9
+    result = run(cut, tmp_path, trim="00:00-00:05")
+    assert result.output is None
+    [failed] = [f for f in result.findings if f.code == "media-fit-failed"]
+    assert "incomplete" in failed.localized("en").message
+    assert "不完整" in failed.localized("zh-TW").message
