@@ -135,8 +135,9 @@ def run(refs: Sequence[LinkRef], root: Path | None, settings: LinkSettings | Non
                 record.archive_url = saved.archive_url
                 record.archived_at = datetime.now(UTC).isoformat(timespec="seconds")
 
-    with contextlib.suppress(OSError):  # a read-only content root still gets its report
-        history.save()
+    if checked or report.archived:  # nothing new: leave the content root untouched
+        with contextlib.suppress(OSError):  # a read-only content root still gets its report
+            history.save()
     report.records = {u: r for u in urls if (r := history.get(u))}
     report.findings = _findings(refs, report)
     return report
