@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import subprocess
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -38,12 +39,18 @@ class Made:
     department: list[str]        # the item ids the department selected
 
 
+@cache
+def _grain(size: tuple[int, int]) -> Image.Image:
+    return Image.effect_noise((size[0] * 2, size[1]), 64)
+
+
 def photo(seed: int, size: tuple[int, int] = (1600, 1200)) -> bytes:
     """A photo-like JPEG: gradients, shapes and grain, so it does not compress to nothing."""
     w, h = size
+    shift = seed * 37 % w  # each photo its own grain, from one noise field made once
     base = Image.merge("RGB", [Image.linear_gradient("L").resize(size).rotate(seed * 30),
                                Image.radial_gradient("L").resize(size),
-                               Image.effect_noise(size, 60 + seed)])
+                               _grain(size).crop((shift, 0, shift + w, h))])
     draw = ImageDraw.Draw(base)
     for k in range(6):
         x, y = (seed * 97 + k * 211) % w, (seed * 53 + k * 157) % h

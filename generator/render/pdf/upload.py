@@ -124,7 +124,7 @@ def recompress_pdf(source: Path, long_side: int, quality: int) -> bytes:
                 shrunk = shrunk.copy()
                 shrunk.thumbnail((long_side, long_side), Image.Resampling.LANCZOS)
             image.replace(shrunk, quality=quality)
-    writer.compress_identical_objects(remove_identicals=True, remove_orphans=True)
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
