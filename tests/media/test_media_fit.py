@@ -279,3 +279,10 @@ def test_cut_off_source_is_not_passed_off_as_whole(tmp_path: Path,
     [failed] = [f for f in result.findings if f.code == "media-fit-failed"]
     assert "incomplete" in failed.localized("en").message
     assert "不完整" in failed.localized("zh-TW").message
+
+
+def test_progress_is_reported_up_to_done(clip: Path, tmp_path: Path) -> None:
+    seen: list[float] = []
+    run(clip, tmp_path, trim="00:00-00:02", progress=seen.append)
+    assert seen and seen[-1] == 1.0
+    assert seen == sorted(seen) and all(0.0 <= f <= 1.0 for f in seen)
