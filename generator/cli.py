@@ -49,10 +49,12 @@ def _register() -> None:
     from generator.commands.build import build
     from generator.commands.check import check
     from generator.commands.new import new
+    from generator.commands.serve import serve
 
     main.add_command(new)
     main.add_command(check)
     main.add_command(build)
+    main.add_command(serve)
     main.add_command(__import__("generator.commands.fit", fromlist=["fit_command"]).fit_command)
     main.add_command(__import__("generator.commands.links", fromlist=["links"]).links)
 

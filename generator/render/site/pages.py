@@ -83,7 +83,10 @@ def plan(ctx: BuildContext) -> list[tuple[PageTask, str]]:
         found = by_student.get(student.key, [])
         items = {i.id: _item_inputs(i) for i in student.items}
         info = _student_inputs(student)
-        index_inputs.append([info, records.severity_counts(found), sorted(items.items())])
+        # The index shows counts, not items: an edited title or reflection leaves it alone.
+        shape = sorted((i.id, i.type, i.term, i.submitted, bool(i.summary))
+                       for i in student.items)
+        index_inputs.append([info, records.severity_counts(found), shape])
         out.append((PageTask("student", urls.student_page(student.slug), "student.html",
                              student.slug),
                     ctx.fingerprint(common, "student", info, items, _finding_inputs(found))))

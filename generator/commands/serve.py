@@ -1,0 +1,101 @@
+"""`portfolio serve`: build, serve on 127.0.0.1, rebuild and reload the browser on change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import sys
+import threading
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from generator.build import BuildResult
+from generator.build import build as run_build
+from generator.build.progress import Reporter
+from generator.build.server import Reloads, ignore_filter, make_server, watch_paths
+from generator.cli import CONTENT_ARG, common_options
+from generator.commands.build import JOBS_OPTION, OUTPUT_OPTION
+from generator.content.loader import ContentError
+from generator.i18n import text
+from generator.pipeline import fail_unreadable
+from generator.render.theme import BUILTIN
+from generator.report import print_findings
+
+PORT_TRIES = 20
+
+
+def _listen(output: Path, port: int, reloads: Reloads) -> ThreadingHTTPServer:
+    """The server on `port`, or on the next free one when it is taken (0: any free port)."""
+    for candidate in range(port, port + PORT_TRIES) if port else [0]:
+        try:
+            return make_server(output, candidate, reloads)
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise
+    raise click.UsageError(f"ports {port}–{port + PORT_TRIES - 1} are all in use; try --port")
+
+
+def _summary(result: BuildResult, err: Console) -> None:
+    lang = result.check.lang
+    pages = sum(1 for rel in result.rendered if rel.endswith(".html"))
+    c = result.check.document()["counts"]
+    err.print(text("serve-rebuilt", lang, written=len(result.rendered), pages=pages,
+                   seconds=f"{result.seconds:.1f}", error=c["error"], warning=c["warning"]))
+    for failure in result.failures:
+        err.print(text("build-failed", lang, what=failure.what, error=failure.error),
+                  style="red")
+
+
+@click.command()
+@CONTENT_ARG
+@OUTPUT_OPTION
+@common_options
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (the next free one is taken if busy; 0 for any).")
+@click.option("--online", is_flag=True,
+              help="Visit links on every rebuild (by default serve stays off the network).")
+@JOBS_OPTION
+def serve(content: Path, output: Path, lang: str | None, today: dt.date | None, port: int,
+          online: bool, jobs: int | None) -> None:
+    """Build CONTENT, serve it on http://127.0.0.1, and rebuild and reload on every change."""
+    err = Console(stderr=True, highlight=False)
+
+    def rebuild() -> BuildResult:
+        return run_build(content, output, lang=lang, today=today, offline=not online,
+                         jobs=jobs, reporter=Reporter(err))
+
+    try:
+        result = rebuild()
+    except Exception as exc:
+        fail_unreadable(exc, content)
+    print_findings(result.check)
+    _summary(result, err)
+
+    reloads = Reloads()
+    server = _listen(output, port, reloads)
+    threading.Thread(target=server.serve_forever, name="http", daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    click.echo(text("serve-listening", result.check.lang, url=url), err=False)
+    sys.stdout.flush()
+
+    import watchfiles
+
+    stop = threading.Event()
+    try:
+        for _changes in watchfiles.watch(*watch_paths(content, [BUILTIN]),
+                                         watch_filter=ignore_filter(output), stop_event=stop,
+                                         debounce=200, raise_interrupt=False):
+            try:
+                result = rebuild()
+            except ContentError as exc:  # e.g. the last student folder was just removed
+                err.print(f"portfolio: {exc}", style="red")
+                continue
+            _summary(result, err)
+            reloads.bump()
+    finally:
+        reloads.close()
+        server.shutdown()
+        server.server_close()
