@@ -59,6 +59,7 @@ class BuildContext:
     offline: bool = False
     reporter: Reporter = field(default_factory=lambda: Reporter(live=False))
     shared: dict[str, Any] = field(default_factory=dict)
+    steps: list[str] = field(default_factory=list)   # names of this build's renderers
     failures: list[Failure] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -92,6 +93,12 @@ class BuildContext:
         h.update(json.dumps([tool_version(), self.lang, *parts], sort_keys=True, default=str,
                             ensure_ascii=False).encode())
         return h.hexdigest()
+
+    def will_exist(self, rel: str, renderer: str) -> bool:
+        """Whether `rel` is there after this build: `renderer` runs now, or made it before.
+        For links to another renderer's output (the site linking to the PDF)."""
+        return renderer in self.steps or (rel in self.state.previous
+                                           and (self.output / rel).exists())
 
     def fresh(self, rel: str, fingerprint: str) -> bool:
         return self.state.fresh(rel, fingerprint)

@@ -39,5 +39,10 @@ def load(spec: str) -> Renderer:
     return renderer
 
 
-def default_renderers() -> list[Renderer]:
-    return [load(spec) for spec in RENDERERS]
+def default_renderers(skip: frozenset[str] | set[str] = frozenset()) -> list[Renderer]:
+    """Every renderer of RENDERERS in order, but those named in `skip`."""
+    return [r for r in (load(spec) for spec in RENDERERS) if r.name not in skip]
+
+
+def renderer_names() -> list[str]:
+    return [load(spec).name for spec in RENDERERS]

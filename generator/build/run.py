@@ -78,14 +78,19 @@ def build_checked(check: CheckResult, output: Path, *, jobs: int | None = None,
     """The build of already checked content (serve re-uses this after each reload)."""
     started = time.perf_counter() if started is None else started
     ctx = make_context(check, output, jobs=jobs, offline=offline, reporter=reporter)
+    chosen = list(renderers) if renderers is not None else default_renderers()
+    completed: set[str] = set()
+    ctx.steps = [r.name for r in chosen]
     with ctx.reporter.running():
-        for renderer in renderers if renderers is not None else default_renderers():
+        for renderer in chosen:
             t0 = time.perf_counter()
             try:
                 renderer.run(ctx)
+                completed.add(renderer.name)
             except Exception as exc:  # a broken renderer must not cost the others' output
                 ctx.failures.append(Failure(renderer.name, "*", f"{type(exc).__name__}: {exc}"))
             ctx.timings[renderer.name] = round(time.perf_counter() - t0, 3)
+    ctx.state.carry({e.get("by", "") for e in ctx.state.previous.values()} - completed)
     _write_report(ctx)
     removed = ctx.state.remove_stale()
     seconds = round(time.perf_counter() - started, 3)

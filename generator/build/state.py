@@ -51,6 +51,14 @@ class BuildState:
             self.current[rel] = {"fp": fingerprint, "by": renderer}
             self.rendered.append(rel)
 
+    def carry(self, renderers: set[str]) -> None:
+        """Keep what `renderers` wrote last time: they were skipped or broke off this time,
+        and their earlier output is better than none."""
+        with self._lock:
+            for rel, entry in self.previous.items():
+                if entry.get("by") in renderers and rel not in self.current:
+                    self.current[rel] = entry
+
     def stale(self) -> list[str]:
         """Outputs of the last build that this build did not produce again."""
         return sorted(set(self.previous) - set(self.current))

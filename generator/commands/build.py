@@ -11,6 +11,7 @@ from rich.console import Console
 
 from generator.build import build as run_build
 from generator.build.progress import Reporter
+from generator.build.renderers import Renderer, default_renderers, renderer_names
 from generator.cli import CONTENT_ARG, common_options
 from generator.i18n import text
 from generator.pipeline import fail_unreadable
@@ -19,8 +20,21 @@ from generator.report import print_findings
 OUTPUT_OPTION = click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False),
                              default="output", show_default=True,
                              help="Where the site goes.")
+SKIP_OPTION = click.option(
+    "--skip", multiple=True, metavar="NAME",
+    help="Leave out one step of the build (media, site, pdf…), e.g. --skip pdf for a quick "
+         "preview; its earlier output is kept. Repeat for more.")
 JOBS_OPTION = click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
                            help="Processes to use (default: all cores).")
+
+
+def chosen_renderers(skip: tuple[str, ...]) -> list[Renderer]:
+    names = renderer_names()
+    unknown = sorted(set(skip) - set(names))
+    if unknown:
+        raise click.BadParameter(f"{', '.join(unknown)} (steps: {', '.join(names)})",
+                                 param_hint="--skip")
+    return default_renderers(frozenset(skip))
 
 
 @click.command()
@@ -29,18 +43,21 @@ JOBS_OPTION = click.option("--jobs", "-j", type=click.IntRange(min=1), default=N
 @common_options
 @click.option("--offline", is_flag=True, help="Stay off the network: links are not visited.")
 @JOBS_OPTION
+@SKIP_OPTION
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors of the build.")
 def build(content: Path, output: Path, lang: str | None, today: dt.date | None, offline: bool,
-          jobs: int | None, strict: bool, quiet: bool) -> None:
+          jobs: int | None, skip: tuple[str, ...], strict: bool, quiet: bool) -> None:
     """Build CONTENT (default ./content) into OUTPUT: pages, media, report.json.
 
     Content with errors is still built, so it can be previewed; the exit code says
     whether it is ready (0), has errors (1), or could not be read at all (2).
     """
     err = Console(stderr=True, highlight=False)
+    renderers = chosen_renderers(skip)
     try:
         result = run_build(content, output, lang=lang, today=today, offline=offline, jobs=jobs,
+                           renderers=renderers,
                            reporter=Reporter(err, live=None if not quiet else False))
     except Exception as exc:
         fail_unreadable(exc, content)

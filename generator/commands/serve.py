@@ -17,7 +17,7 @@ from generator.build import build as run_build
 from generator.build.progress import Reporter
 from generator.build.server import Reloads, ignore_filter, make_server, watch_paths
 from generator.cli import CONTENT_ARG, common_options
-from generator.commands.build import JOBS_OPTION, OUTPUT_OPTION
+from generator.commands.build import JOBS_OPTION, OUTPUT_OPTION, SKIP_OPTION, chosen_renderers
 from generator.content.loader import ContentError
 from generator.i18n import text
 from generator.pipeline import fail_unreadable
@@ -58,14 +58,16 @@ def _summary(result: BuildResult, err: Console) -> None:
 @click.option("--online", is_flag=True,
               help="Visit links on every rebuild (by default serve stays off the network).")
 @JOBS_OPTION
+@SKIP_OPTION
 def serve(content: Path, output: Path, lang: str | None, today: dt.date | None, port: int,
-          online: bool, jobs: int | None) -> None:
+          online: bool, jobs: int | None, skip: tuple[str, ...]) -> None:
     """Build CONTENT, serve it on http://127.0.0.1, and rebuild and reload on every change."""
     err = Console(stderr=True, highlight=False)
+    renderers = chosen_renderers(skip)
 
     def rebuild() -> BuildResult:
         return run_build(content, output, lang=lang, today=today, offline=not online,
-                         jobs=jobs, reporter=Reporter(err))
+                         jobs=jobs, renderers=renderers, reporter=Reporter(err))
 
     try:
         result = rebuild()

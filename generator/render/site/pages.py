@@ -87,9 +87,11 @@ def plan(ctx: BuildContext) -> list[tuple[PageTask, str]]:
         shape = sorted((i.id, i.type, i.term, i.submitted, bool(i.summary))
                        for i in student.items)
         index_inputs.append([info, records.severity_counts(found), shape])
+        pdf = ctx.will_exist(urls.student_pdf(student.slug), "pdf")
         out.append((PageTask("student", urls.student_page(student.slug), "student.html",
                              student.slug),
-                    ctx.fingerprint(common, "student", info, items, _finding_inputs(found))))
+                    ctx.fingerprint(common, "student", info, items, _finding_inputs(found),
+                                    pdf)))
         for item in student.items:
             deps = [(d.code, d.name) for d in selected_in(student, item)]
             mine = [f for f in found if f.item == item.id]
@@ -100,10 +102,12 @@ def plan(ctx: BuildContext) -> list[tuple[PageTask, str]]:
                                         _finding_inputs(mine))))
         for dep in student.departments:
             chosen = [items.get(i) for i in [*dep.courses, *dep.performances]]
+            pdf = ctx.will_exist(urls.department_pdf(student.slug, dep.code), "pdf")
             out.append((PageTask("department", urls.department_page(student.slug, dep.code),
                                  "department.html", student.slug, dep.code),
                         ctx.fingerprint(common, "department", info, chosen,
-                                        _finding_inputs(department_findings(found, dep)))))
+                                        _finding_inputs(department_findings(found, dep)),
+                                        pdf)))
     index_inputs.append(_finding_inputs(by_student.get(None, [])))
     out.insert(0, (PageTask("index", urls.index_page(), "index.html"),
                    ctx.fingerprint(common, "index", index_inputs)))
@@ -191,6 +195,8 @@ def _student_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
                          records.performances_by_category(student.items, rules, lang)],
         "departments": deps, "findings": _findings(ctx, found),
         "counts": records.severity_counts(found),
+        "pdf": (urls.Linker(task.rel).to(urls.student_pdf(student.slug))
+                if ctx.will_exist(urls.student_pdf(student.slug), "pdf") else None),
     }
 
 
@@ -227,5 +233,7 @@ def _department_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
         **_base(ctx, task, dep.name, [(text("site-class-title", ctx.lang), linker.index()),
                                       (student.name, linker.student(student.slug))]),
         "student": student, "department": dep, "findings": _findings(ctx, mine),
+        "pdf": (linker.to(urls.department_pdf(student.slug, dep.code))
+                if ctx.will_exist(urls.department_pdf(student.slug, dep.code), "pdf") else None),
         **department_view(ctx, student, dep, cards),
     }

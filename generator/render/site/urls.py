@@ -29,6 +29,14 @@ def department_page(slug: str, code: str) -> str:
     return f"{slug}/departments/{code}/index.html"
 
 
+def student_pdf(slug: str) -> str:
+    return f"{slug}/portfolio.pdf"
+
+
+def department_pdf(slug: str, code: str) -> str:
+    return f"{slug}/departments/{code}/portfolio.pdf"
+
+
 def asset(name: str) -> str:
     return f"{ASSETS}/{name}"
 
