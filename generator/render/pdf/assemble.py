@@ -17,13 +17,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
-from urllib.request import url2pathname
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from weasyprint import HTML
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from generator.render.pdf.images import SCHEME
 from generator.render.pdf.itemview import AttachmentView
 
 PT_PER_MM = 72 / 25.4
@@ -51,27 +50,34 @@ def timestamp(today: date) -> str:
 
 
 class _PrintFetcher(URLFetcher):
-    """Only the print-ready files under `allowed` and inline data: no network (a build
-    must not depend on it, nor leak a visit) and no other local file (the student's
-    raw HTML could name one)."""
+    """Pictures from the print cache (`print-image:<name>`) and inline data, nothing else:
+    no network (a build must not depend on it, nor leak a visit) and no local file
+    (the student's raw HTML could name one)."""
 
-    def __init__(self, allowed: Iterable[Path]):
-        super().__init__(allowed_protocols={"file", "data"})
-        self.roots = [p.resolve() for p in allowed]
+    def __init__(self, folders: Iterable[Path]):
+        super().__init__(allowed_protocols={"data"})
+        self.folders = [p.resolve() for p in folders]
 
     def fetch(self, url: str, headers: Any = None) -> Any:
-        if url.startswith("file:"):
-            path = Path(url2pathname(urlparse(url).path)).resolve()
-            if not any(path.is_relative_to(r) for r in self.roots):
-                raise ValueError(f"not fetched while printing: {url}")
+        if url.startswith(f"{SCHEME}:"):
+            name = url.removeprefix(f"{SCHEME}:")
+            for folder in self.folders:
+                path = folder / name
+                if "/" not in name and "\\" not in name and path.is_file():
+                    return URLFetcherResponse(url, path.read_bytes(),
+                                              {"Content-Type": _MIME.get(path.suffix, "")})
+            raise ValueError(f"no such print image: {name}")
         return super().fetch(url, headers)
 
 
-def render_pdf(html: str, allowed: Iterable[Path],
+_MIME = {".jpg": "image/jpeg", ".png": "image/png"}
+
+
+def render_pdf(html: str, image_folders: Iterable[Path],
                attachments: Iterable[AttachmentView] = ()) -> bytes:
     """The finished PDF: WeasyPrint's layout with every attached document laid in."""
     try:
-        document = HTML(string=html, url_fetcher=_PrintFetcher(allowed)).render()
+        document = HTML(string=html, url_fetcher=_PrintFetcher(image_folders)).render()
         page_of = {anchor: n for n, page in enumerate(document.pages) for anchor in page.anchors}
         raw = document.write_pdf()
     except Exception as exc:  # WeasyPrint raises many kinds; all mean "no PDF"

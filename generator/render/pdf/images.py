@@ -38,11 +38,21 @@ GALLERY = PrintBox(82, 62)
 POSTER = PrintBox(80, 60)
 
 
+SCHEME = "print-image"
+
+
 @dataclass(frozen=True)
 class PrintImage:
     path: Path
     width: int
     height: int
+
+    @property
+    def url(self) -> str:
+        """Where the print theme finds the picture. Not a file:// URL: WeasyPrint names
+        each image in the PDF after its URL, and the PDF must not depend on where the
+        cache happens to be."""
+        return f"{SCHEME}:{self.path.name}"
 
 
 class ImageCache:

@@ -16,11 +16,11 @@ from generator.content.paths import resolve_inside
 from generator.i18n import text
 from generator.model import Item
 from generator.render.markdown import render_markdown
-from generator.render.pdf.images import GALLERY, INLINE, ImageCache, PrintImage
+from generator.render.pdf.images import GALLERY, INLINE, SCHEME, ImageCache, PrintImage
 from generator.render.pdf.poster import duration_label, poster_frame, qr_svg
 from generator.rules import Rules
 
-SCHEMES = ("http", "https", "mailto", "file")
+SCHEMES = ("http", "https", "mailto", SCHEME)
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,7 @@ class ItemViews:
             if img is None:
                 return None
             used.add(src)
-            return {"src": img.path.as_uri(), "width": str(img.width),
+            return {"src": img.url, "width": str(img.width),
                     "height": str(img.height)}
 
         return hook

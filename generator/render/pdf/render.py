@@ -44,7 +44,7 @@ def render_portfolio(student: Student, rules: Rules, settings: PdfSettings,
     html = settings.theme.render("portfolio.html", settings.lang, v=view, title=title,
                         created=timestamp(settings.today))
     attachments = [v.attachment for v in view.items if v.attachment]
-    data = render_pdf(html, [settings.cache_dir], attachments)
+    data = render_pdf(html, [settings.images.folder], attachments)
     return data, view
 
 
@@ -55,4 +55,4 @@ def render_item_page(item: Item, student: Student, rules: Rules, settings: PdfSe
     view = views.view(item)
     html = settings.theme.render("upload.html", settings.lang, v=view,
                         name=student.name, created=timestamp(settings.today))
-    return render_pdf(html, [settings.cache_dir])
+    return render_pdf(html, [settings.images.folder])
