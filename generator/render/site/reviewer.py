@@ -37,7 +37,7 @@ def _section(ctx: BuildContext, student: Student, item: Item, card: views.Card,
              prefix: str) -> Section:
     files = {n: f.with_prefix(prefix) for n, f in item_files(ctx, student.slug, item.id).items()}
     sec = Section(card, views.fields(item, ctx.portfolio.rules, ctx.lang),
-                  links=list(item.links), pages=item_pages(item),
+                  links=views.web_links(item.links), pages=item_pages(item),
                   media_seconds=item_media_seconds(item))
     for name in item.images:
         if name != item.document:

@@ -119,6 +119,10 @@ def fields(item: Item, rules: Rules, lang: str) -> list[tuple[str, str]]:
     return rows
 
 
+def web_links(links: list[str]) -> list[str]:
+    return [u for u in links if u.strip().lower().startswith(("https://", "http://"))]
+
+
 @dataclass
 class Card:
     """An item as a line in a list: enough to decide whether to open it."""
@@ -210,8 +214,9 @@ def item_view(item: Item, files: dict[str, ItemFile], rules: Rules, lang: str) -
     if item.media:
         view.media = files.get(item.media)
         view.media_poster = picture(view.media, 960, CONTENT_SIZES, item.media)
-    for url in item.links:
-        view.links.append((url, url.lower().startswith(("https://", "http://"))))
+    # Only web addresses are shown: anything else (javascript:, file:, a typo) could not be
+    # opened by a reviewer anyway, and the findings already say so.
+    view.links = [(url, True) for url in web_links(item.links)]
     for _slot, name in item.attachments:
         if name not in files:
             view.unusable.append(name)
