@@ -15,6 +15,7 @@ from generator.build.parallel import default_jobs
 from generator.build.progress import Reporter
 from generator.build.renderers import Renderer, default_renderers
 from generator.build.state import STATE_DIR, BuildState
+from generator.i18n import text
 from generator.pipeline import CheckResult, check_content
 from generator.render.theme import Theme
 
@@ -28,6 +29,7 @@ class BuildResult:
     removed: list[str]        # outputs of the last build no longer produced
     failures: list[Failure]
     seconds: float
+    notes: list[str]          # things the user should know that are not about content
 
     def exit_code(self, strict: bool = False) -> int:
         # Output that could not be made is as much a problem as an error in the content.
@@ -99,8 +101,10 @@ def build_checked(check: CheckResult, output: Path, *, jobs: int | None = None,
         "failures": [vars(f) for f in ctx.failures], "timings": ctx.timings,
         "seconds": seconds, "jobs": ctx.jobs, "lang": ctx.lang, "theme": ctx.theme.name,
     })
+    notes = [text("build-theme-missing", ctx.lang, theme=ctx.theme.name)] if ctx.theme.missing \
+        else []
     return BuildResult(check, output, list(ctx.state.rendered), list(ctx.state.kept), removed,
-                       ctx.failures, seconds)
+                       ctx.failures, seconds, notes)
 
 
 def _write_report(ctx: BuildContext) -> None:

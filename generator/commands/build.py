@@ -67,6 +67,8 @@ def build(content: Path, output: Path, lang: str | None, today: dt.date | None, 
     for failure in result.failures:
         said = text("build-failed", lang, what=failure.what, error=failure.error)
         err.print(f"[bold red]✖[/] {said} [dim]({failure.renderer})[/]", markup=True)
+    for note in result.notes:
+        err.print(f"[yellow]▲[/] {note}", markup=True)
     if not quiet:
         err.print(text("build-done", lang, written=len(result.rendered), kept=len(result.kept),
                        seconds=f"{result.seconds:.1f}", output=str(output)))

@@ -1,0 +1,127 @@
+"""Incremental builds, counted through the build's own record of what it wrote."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator.render.media import renderer as media_renderer
+from tests.builder import ContentBuilder
+from tests.site.sitekit import build_site, pages
+
+
+@pytest.fixture
+def three_items(content: ContentBuilder, media) -> ContentBuilder:
+    content.student()
+    content.course("optics", images=["photo.jpg"], submitted=113)
+    content.file("optics", "photo.jpg", media.jpg)
+    content.course("essay", subject="國文", form="report", submitted=113)
+    content.performance("contest", document="scan.png", submitted=113)
+    content.file("contest", "scan.png", media.png)
+    content.departments([{"code": "001", "name": "某大學 物理學系",
+                          "courses": ["optics"], "performances": ["contest"]}])
+    return content
+
+
+def test_nothing_changed_nothing_rendered(three_items: ContentBuilder, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = build_site(three_items.root, out)
+    assert pages(first) == sorted([
+        "index.html", "ming/index.html", "ming/items/contest/index.html",
+        "ming/items/essay/index.html", "ming/items/optics/index.html",
+        "ming/departments/001/index.html"])
+    assert any("/files/" in rel for rel in first.rendered)
+    again = build_site(three_items.root, out)
+    assert again.rendered == []
+    assert sorted(again.kept) == sorted(first.rendered)
+    log = json.loads((out / ".portfolio" / "build.json").read_text("utf-8"))
+    assert log["rendered"] == [] and log["kept"] == len(first.rendered)
+
+
+def test_one_item_changed_rerenders_it_and_the_pages_listing_it(
+        three_items: ContentBuilder, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_site(three_items.root, out)
+    three_items.course("optics", images=["photo.jpg"], submitted=113,
+                       body="改寫過的心得，多了一段。")
+    result = build_site(three_items.root, out)
+    # The item, the student home that lists it, the department that selected it; not the
+    # class index (its counts did not change), not the other items, no media work.
+    assert pages(result) == ["ming/departments/001/index.html", "ming/index.html",
+                             "ming/items/optics/index.html"]
+    assert all(rel.endswith(".html") for rel in result.rendered)
+    assert "改寫過的心得" in (out / "ming/items/optics/index.html").read_text("utf-8")
+
+
+def test_an_item_outside_every_department_leaves_department_pages_alone(
+        three_items: ContentBuilder, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_site(three_items.root, out)
+    three_items.course("essay", subject="國文", form="report", submitted=113, title="新標題")
+    assert pages(build_site(three_items.root, out)) == ["ming/index.html",
+                                                        "ming/items/essay/index.html"]
+
+
+def test_a_replaced_photo_is_derived_again_and_only_it(three_items: ContentBuilder, media,
+                                                       tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    build_site(three_items.root, out)
+    made: list[str] = []
+    real = media_renderer.derive
+    monkeypatch.setattr(media_renderer, "derive",
+                        lambda cache, job: made.append(job.source) or real(cache, job))
+    three_items.file("optics", "photo.jpg", media.gps_jpg)
+    result = build_site(three_items.root, out, jobs=1)
+    assert [Path(s).name for s in made] == ["photo.jpg"]
+    assert {rel.split("/files/")[0] for rel in result.rendered if "/files/" in rel} == {
+        "ming/items/optics"}
+
+
+def test_the_media_cache_is_shared_between_outputs(three_items: ContentBuilder,
+                                                   tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    build_site(three_items.root, tmp_path / "one")
+    made: list[str] = []
+    monkeypatch.setattr(media_renderer, "derive", lambda cache, job: made.append(job.source))
+    result = build_site(three_items.root, tmp_path / "two", jobs=1)
+    assert made == []           # every thumbnail came from the cache
+    assert not result.failures
+    assert any("/files/" in rel for rel in result.rendered)
+
+
+def test_a_removed_item_leaves_no_trace(three_items: ContentBuilder, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_site(three_items.root, out)
+    assert (out / "ming/items/contest/files").is_dir()
+    three_items.departments([{"code": "001", "name": "某大學 物理學系", "courses": ["optics"]}])
+    for path in sorted((three_items.root / "ming/items/contest").rglob("*"), reverse=True):
+        path.unlink()
+    (three_items.root / "ming/items/contest").rmdir()
+    result = build_site(three_items.root, out)
+    assert "ming/items/contest/index.html" in result.removed
+    assert not (out / "ming/items/contest").exists()
+    assert "ming/index.html" in result.rendered
+
+
+def test_parallel_and_serial_builds_are_identical(three_items: ContentBuilder,
+                                                  tmp_path: Path) -> None:
+    a = build_site(three_items.root, tmp_path / "a", jobs=1)
+    b = build_site(three_items.root, tmp_path / "b", jobs=2)
+    assert sorted(a.rendered) == sorted(b.rendered)
+    for rel in a.rendered:
+        assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
+
+
+def test_a_theme_change_rerenders_every_page(three_items: ContentBuilder,
+                                             tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = build_site(three_items.root, out)
+    override = three_items.root / "themes" / "default" / "templates" / "macros.html"
+    override.parent.mkdir(parents=True)
+    from generator.render.theme import BUILTIN
+    override.write_text((BUILTIN / "default/templates/macros.html").read_text("utf-8")
+                        + "\n{# a school's tweak #}\n", "utf-8")
+    assert pages(build_site(three_items.root, out)) == pages(first)
