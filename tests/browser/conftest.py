@@ -1,0 +1,91 @@
+"""Browser tests: the built demo in the system Chromium, over HTTP and over file://.
+
+No browser is ever downloaded: the tests use /usr/bin/chromium (CI installs it) and are
+skipped only where it is absent. The demo is built once per session and served by a
+plain http.server on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.site.sitekit import build_site, copy_demo
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.browser)
+            if not CHROMIUM.exists():
+                item.add_marker(pytest.mark.skip(reason="no Chromium at /usr/bin/chromium"))
+
+
+@pytest.fixture(scope="session")
+def demo_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("browser-demo")
+    content = copy_demo(base / "content")
+    result = build_site(content, base / "output")
+    assert not result.failures, result.failures
+    return base / "output"
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def http_base(demo_output: Path) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0),
+                                 partial(_Quiet, directory=str(demo_output)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    # A sub-path, not the server root: the site must not care where it lives.
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Watched:
+    """A page with everything it asked for and everything it complained about."""
+
+    page: Any
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def watched(browser: Any) -> Iterator[Watched]:
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    w = Watched(page)
+    page.on("request", lambda r: w.requests.append(r.url))
+    page.on("console", lambda m: w.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: w.errors.append(str(exc)))
+    page.on("requestfailed", lambda r: w.errors.append(f"failed: {r.url} {r.failure}"))
+    yield w
+    context.close()
