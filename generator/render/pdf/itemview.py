@@ -7,6 +7,8 @@ needs to know the rules table or the cache.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,9 +18,10 @@ from generator.content.paths import resolve_inside
 from generator.i18n import text
 from generator.model import Item
 from generator.render.markdown import render_markdown
-from generator.render.pdf.images import GALLERY, INLINE, SCHEME, ImageCache, PrintImage
+from generator.render.pdf.images import GALLERY, INLINE, SCHEME, ImageCache, PrintBox, PrintImage
 from generator.render.pdf.poster import duration_label, poster_frame, qr_svg
 from generator.rules import Rules
+from generator.text import markdown_images
 
 SCHEMES = ("http", "https", "mailto", SCHEME)
 
@@ -93,6 +96,19 @@ class ItemViews:
     def t(self, key: str, **params: Any) -> str:
         return text(f"pdf-{key}", self.lang, **params)
 
+    def prefetch(self, items: list[Item]) -> None:
+        """Print-size every picture of `items` at once, over all cores: decoding and
+        resizing release the GIL, and a cold cache with 48 phone photos is most of the
+        time of a first build."""
+        jobs: list[tuple[Item, str, PrintBox]] = []
+        for item in items:
+            inline = set(markdown_images(item.body))
+            jobs += [(item, name, INLINE) for name in item.images if name in inline]
+            jobs += [(item, name, GALLERY) for name in self._gallery_names(item, inline)]
+        if len(jobs) > 1:
+            with ThreadPoolExecutor(_cores()) as pool:
+                list(pool.map(lambda job: self._picture(*job), jobs))
+
     def view(self, item: Item) -> ItemView:
         used: set[str] = set()
         body = render_markdown(item.body, self._image_hook(item, used), heading_offset=2,
@@ -162,7 +178,7 @@ class ItemViews:
 
     # -- pictures -----------------------------------------------------------------------
 
-    def _picture(self, item: Item, name: str, box: Any) -> PrintImage | None:
+    def _picture(self, item: Item, name: str, box: PrintBox) -> PrintImage | None:
         real, _ = resolve_inside(item.path, name)
         info = item.files.get(name)
         if real is None or (info is not None and info.problem):
@@ -181,7 +197,7 @@ class ItemViews:
 
         return hook
 
-    def _gallery_names(self, item: Item, used: set[str]) -> list[str]:
+    def _gallery_names(self, item: Item, used: set[str] | frozenset[str]) -> list[str]:
         names = [n for n in item.images if n not in used]
         doc = item.files.get(item.document or "")
         if doc is not None and doc.kind in ("jpg", "png") and item.document not in used:
@@ -218,6 +234,13 @@ class ItemViews:
         v.attachment = AttachmentView(
             item.document, real, info.pages,
             [f"att-{item.id}-{n}" for n in range(info.pages)])
+
+
+def _cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
 
 
 def _plain(value: Any) -> str:

@@ -95,6 +95,7 @@ def build_view(student: Student, rules: Rules, views: ItemViews, today: str,
                department: Department | None = None) -> PrintView:
     lang, t = views.lang, views.t
     courses, perfs = selected_items(student, department, rules)
+    views.prefetch(courses + perfs)
     course_views = [views.view(i) for i in courses]
     by_cat: dict[str, list[ItemView]] = defaultdict(list)
     for item in perfs:
