@@ -32,7 +32,8 @@ class Finding:
     message: str = field(default="", compare=False, hash=False)
 
     def localized(self, lang: str) -> Finding:
-        said = message(self.code, lang, self.params)
+        # The file is a field of its own, and also what many messages name.
+        said = message(self.code, lang, {"file": self.file or "", **self.params})
         template = str(catalog().get(self.code, {}).get(lang, ""))
         # Where in a file, when the code's own message does not already say it.
         for where in ("line", "entry", "department"):

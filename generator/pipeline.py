@@ -39,17 +39,17 @@ def check_content(root: Path, today: dt.date | None = None, lang: str | None = N
     if not portfolio.students:
         raise ContentError(f"{root}: no student folders (a folder with student.yaml or items/)")
     found += run_checks(portfolio)
-    if not offline:
-        found = _with_network_links(portfolio, found)
+    found += _link_findings(portfolio, offline)
     return CheckResult(portfolio, _dedupe(found), lang or portfolio.settings.language)
 
 
-def _with_network_links(portfolio: Portfolio, found: list[Finding]) -> list[Finding]:
-    try:
-        from generator.links.service import network_findings
-    except ImportError:
-        return found
-    return found + list(network_findings(portfolio))
+def _link_findings(portfolio: Portfolio, offline: bool) -> list[Finding]:
+    """Networked link findings; offline, each link is said to be unchecked (never broken)."""
+    from generator.links.service import link_findings, network_findings, portfolio_links
+
+    if offline:
+        return link_findings(portfolio_links(portfolio), portfolio.root, offline=True)
+    return network_findings(portfolio)
 
 
 def _dedupe(found: list[Finding]) -> list[Finding]:
