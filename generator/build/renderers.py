@@ -2,9 +2,10 @@
 
 A renderer is an object with a `name` and a `run(ctx)` that writes its part of the
 output (see BuildContext for what it may use). To add one, add a line to RENDERERS:
-"module:attribute", where the attribute is a Renderer instance or a class made with
-no arguments. Modules are imported only when a build runs, so a renderer's heavy
-dependencies (WeasyPrint…) cost nothing to `portfolio check`.
+its name and "module:attribute", where the attribute is a Renderer instance or a
+class made with no arguments. Modules are imported only when their renderer runs, so
+a renderer's heavy dependencies (WeasyPrint…) cost nothing to `portfolio check` or
+to a build that skips it.
 """
 
 from __future__ import annotations
@@ -23,10 +24,10 @@ class Renderer(Protocol):
     def run(self, ctx: BuildContext) -> None: ...
 
 
-RENDERERS: tuple[str, ...] = (
-    "generator.render.media.renderer:MediaRenderer",   # thumbnails, posters, clean copies
-    "generator.render.site.renderer:SiteRenderer",     # the HTML pages and theme files
-    "generator.render.pdf.build:PdfRenderer",          # portfolio PDFs, upload-ready 文件
+RENDERERS: tuple[tuple[str, str], ...] = (
+    ("media", "generator.render.media.renderer:MediaRenderer"),  # thumbnails, posters, copies
+    ("site", "generator.render.site.renderer:SiteRenderer"),     # the HTML pages, theme files
+    ("pdf", "generator.render.pdf.build:PdfRenderer"),           # portfolio PDFs, upload 文件
 )
 
 
@@ -41,8 +42,8 @@ def load(spec: str) -> Renderer:
 
 def default_renderers(skip: frozenset[str] | set[str] = frozenset()) -> list[Renderer]:
     """Every renderer of RENDERERS in order, but those named in `skip`."""
-    return [r for r in (load(spec) for spec in RENDERERS) if r.name not in skip]
+    return [load(spec) for name, spec in RENDERERS if name not in skip]
 
 
 def renderer_names() -> list[str]:
-    return [load(spec).name for spec in RENDERERS]
+    return [name for name, _spec in RENDERERS]
