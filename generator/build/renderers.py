@@ -26,6 +26,7 @@ class Renderer(Protocol):
 
 RENDERERS: tuple[tuple[str, str], ...] = (
     ("media", "generator.render.media.renderer:MediaRenderer"),  # thumbnails, posters, copies
+    ("upload", "generator.media.renderer:UploadMediaRenderer"),  # upload-ready 影音, images
     ("site", "generator.render.site.renderer:SiteRenderer"),     # the HTML pages, theme files
     ("pdf", "generator.render.pdf.build:PdfRenderer"),           # portfolio PDFs, upload 文件
 )

@@ -1,0 +1,48 @@
+"""`build` makes the upload-ready 影音 too, and neither `fit` nor `build` touches an original."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import subprocess
+from pathlib import Path
+
+from tests.builder import run_cli
+
+
+def _hashes(root: Path) -> dict[Path, str]:
+    return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*")
+            if p.is_file() and ".portfolio" not in p.parts}
+
+
+def test_fit_and_build_leave_originals_alone(content, media, hevc_clip, tmp_path):
+    content.student()
+    content.course("report", document="report.pdf", images=["gps.jpg"])
+    content.file("report", "report.pdf", media.pdf)
+    content.file("report", "gps.jpg", media.gps_jpg)
+    content.performance("show", category="work", date=dt.date(2025, 3, 1), media="show.mp4",
+                        document="scan.png")
+    content.file("show", "show.mp4", hevc_clip)
+    content.file("show", "scan.png", media.png)
+    content.performance("song", category="other", media="tone.mp3")
+    content.file("song", "tone.mp3", media.mp3)
+    before = _hashes(content.root)
+    out = tmp_path / "out"
+
+    assert run_cli("fit", str(content.root), "-o", str(out)).exit_code in (0, 1)
+    assert _hashes(content.root) == before
+    build = run_cli("build", str(content.root), "-o", str(out), "--offline", "--skip", "pdf")
+    assert build.exit_code == 0, build.output
+    assert _hashes(content.root) == before
+
+    upload = out / "ming" / "upload"
+    video = upload / "show" / "media.mp4"
+    probe = json.loads(subprocess.run(
+        ["ffprobe", "-v", "error", "-print_format", "json", "-show_streams", str(video)],
+        capture_output=True, check=True).stdout)
+    assert {s["codec_name"] for s in probe["streams"]} == {"h264", "aac"}
+    assert (upload / "song" / "media.mp3").read_bytes() == media.mp3.read_bytes()
+    assert (upload / "show" / "document.png").is_file()
+    report = json.loads((out / "report.json").read_text("utf-8"))
+    assert "media-codec" in {f["code"] for f in report["findings"]}  # HEVC was converted
