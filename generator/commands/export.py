@@ -1,0 +1,67 @@
+"""`portfolio export`: one bundle per department (reviewer-view site, PDF, upload files, zip).
+
+Exit codes: 0 every requested bundle written; 1 a selection breaks a department rule
+(no bundle for it without --force) or its output could not be made; 2 bad usage, an
+unknown department code, or content that cannot be read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from generator.cli import CONTENT_ARG, common_options
+from generator.i18n import text
+from generator.pipeline import fail_unreadable
+
+
+@click.command("export")
+@CONTENT_ARG
+@click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False),
+              default="output", show_default=True, help="Where the site and bundles go.")
+@common_options
+@click.option("--department", "-d", "codes", multiple=True, metavar="CODE",
+              help="A 校系代碼 to export (repeat for more).")
+@click.option("--all", "everything", is_flag=True, help="Export every department.")
+@click.option("--force", is_flag=True,
+              help="Export a selection that breaks a rule (marked so in its manifest).")
+@click.option("--offline", is_flag=True, help="Stay off the network: links are not visited.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes to use (default: all cores).")
+def export(content: Path, output: Path, lang: str | None, today: dt.date | None,
+           codes: tuple[str, ...], everything: bool, force: bool, offline: bool,
+           jobs: int | None) -> None:
+    """Export department bundles of CONTENT: OUTPUT/<student>/departments/<code>.zip."""
+    from generator.build.progress import Reporter
+    from generator.export.run import ExportError, export_departments
+    from generator.report import print_findings
+
+    err = Console(stderr=True, highlight=False)
+    if not codes and not everything:
+        raise click.UsageError("name a department with --department CODE, or use --all")
+    try:
+        outcome = export_departments(content, output, codes=list(codes), everything=everything,
+                                     force=force, lang=lang, today=today, offline=offline,
+                                     jobs=jobs, reporter=Reporter(err, live=False))
+    except ExportError as exc:
+        err.print(f"portfolio: {exc}", markup=False)
+        sys.exit(2)
+    except Exception as exc:
+        fail_unreadable(exc, content)
+    lang = outcome.lang
+    for failure in outcome.failures:
+        err.print(f"[bold red]✖[/] {text('build-failed', lang, what=failure[0], error=failure[1])}",
+                  markup=True)
+    for blocked in outcome.blocked:
+        err.print(f"[bold red]✖[/] {text('export-blocked', lang, **blocked.describe())}",
+                  markup=True)
+        print_findings(blocked.as_check(outcome.check), err)
+    for bundle in outcome.bundles:
+        said = "export-forced" if bundle.forced else "export-written"
+        err.print(text(said, lang, path=str(bundle.path), files=len(bundle.entries),
+                       minutes=bundle.manifest["review"]["minutes"]))
+    sys.exit(outcome.exit_code)

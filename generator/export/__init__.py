@@ -1,0 +1,1 @@
+"""Department bundles (`portfolio export`), the comparison page and the 收訖明細 checklist."""

@@ -1,0 +1,91 @@
+"""`export_departments()`: check, build what the bundles need, write one zip per department."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from generator.build.context import tool_version
+from generator.build.progress import Reporter
+from generator.export.bundle import Bundle, blocking, make_bundle
+from generator.findings import Finding
+from generator.model import Department, Student
+from generator.pipeline import CheckResult, check_content
+
+
+class ExportError(Exception):
+    """Bad usage: a department code no student applies to (exit 2)."""
+
+
+@dataclass
+class Blocked:
+    student: Student
+    department: Department
+    findings: list[Finding]
+
+    def describe(self) -> dict[str, str | int]:
+        return {"code": self.department.code, "name": self.department.name,
+                "student": self.student.name, "n": len(self.findings)}
+
+    def as_check(self, check: CheckResult) -> CheckResult:
+        return CheckResult(check.portfolio, self.findings, check.lang)
+
+
+@dataclass
+class ExportOutcome:
+    check: CheckResult
+    bundles: list[Bundle] = field(default_factory=list)
+    blocked: list[Blocked] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        return self.check.lang
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.blocked or self.failures else 0
+
+
+def select(students: list[Student], codes: list[str],
+           everything: bool) -> list[tuple[Student, Department]]:
+    """The (student, department) pairs asked for; unknown codes raise ExportError."""
+    known = {d.code for s in students for d in s.departments}
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise ExportError(f"no student applies to department {', '.join(unknown)} "
+                          f"(known: {', '.join(sorted(known)) or 'none'})")
+    if everything and not known:
+        raise ExportError("no departments.yaml names a department")
+    return [(s, d) for s in students for d in s.departments if everything or d.code in codes]
+
+
+def export_departments(content: Path, output: Path, *, codes: list[str], everything: bool,
+                       force: bool, lang: str | None = None, today: date | None = None,
+                       offline: bool = False, jobs: int | None = None,
+                       reporter: Reporter | None = None) -> ExportOutcome:
+    from generator.build.run import build_checked
+
+    check = check_content(content, today=today, lang=lang, offline=offline)
+    portfolio = check.portfolio
+    chosen = select(portfolio.students, codes, everything)
+    outcome = ExportOutcome(check)
+    ready: list[tuple[Student, Department, bool]] = []
+    for student, dep in chosen:
+        errors = blocking(student, dep, portfolio.rules)
+        if errors and not force:
+            outcome.blocked.append(Blocked(student, dep, errors))
+        else:
+            ready.append((student, dep, bool(errors)))
+    if not ready:
+        return outcome
+    # The build is incremental: what is already up to date costs nothing.
+    result = build_checked(check, output, jobs=jobs, offline=offline, reporter=reporter)
+    outcome.failures = [(f.what, f.error) for f in result.failures]
+    for student, dep, forced in ready:
+        bundle = make_bundle(output, student, dep, portfolio.rules, result.check.findings,
+                             lang=check.lang, today=portfolio.today, forced=forced,
+                             tool=tool_version())
+        outcome.bundles.append(bundle)
+    return outcome
