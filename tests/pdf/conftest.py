@@ -10,7 +10,10 @@ text item, course records, a school cadre record and one department.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import io
+import os
+import shutil
 import subprocess
 from dataclasses import dataclass
 from functools import cache
@@ -60,7 +63,20 @@ def photo(seed: int, size: tuple[int, int] = (1600, 1200)) -> bytes:
     return out.getvalue()
 
 
+TITLES = {"refraction": "光的折射實驗報告", "temperature": "用 Python 分析教室溫度紀錄",
+          "garden": "自主學習：Arduino 自動澆花系統", "trip": "內湖科技園區踏查相簿",
+          "camp": "參加臺大電機營"}
+DEPARTMENT = ["refraction", "camp"]
+
+
+def describe(root: Path) -> Made:
+    summaries = {k: f"{t}的簡述：量測數據、整理圖表並討論誤差來源。" for k, t in TITLES.items()}
+    return Made(root, dict(TITLES), summaries, list(DEPARTMENT))
+
+
 def make_content(root: Path, media: MediaFactory) -> Made:
+    made = describe(root)
+    titles, summaries = made.titles, made.summaries
     c = ContentBuilder(root, media)
     folder = c.student(SLUG, profile="我喜歡做**會動**的東西。")
     c.write(folder / "courses.csv",
@@ -68,10 +84,6 @@ def make_content(root: Path, media: MediaFactory) -> Made:
             "1131,物理,1,2,88,true,,,true\n1131,數學,1,4,91,true,,,true\n"
             "1132,化學,1,2,57,false,66,true,true\n")
     c.write(folder / "cadres.yaml", "- {term: 1131, unit: 一年三班, role: 學藝股長, level: 班級}\n")
-    titles = {"refraction": "光的折射實驗報告", "temperature": "用 Python 分析教室溫度紀錄",
-              "garden": "自主學習：Arduino 自動澆花系統", "trip": "內湖科技園區踏查相簿",
-              "camp": "參加臺大電機營"}
-    summaries = {k: f"{t}的簡述：量測數據、整理圖表並討論誤差來源。" for k, t in titles.items()}
     c.course("refraction", title=titles["refraction"], summary=summaries["refraction"],
              form="science", term=1132, submitted=113, document="report.pdf")
     c.file("refraction", "report.pdf", media.pdf)
@@ -95,29 +107,53 @@ def make_content(root: Path, media: MediaFactory) -> Made:
         c.file("trip", name, photo(n + 3))
     c.performance("camp", title=titles["camp"], summary=summaries["camp"], category="other",
                   date=dt.date(2026, 1, 20), body="兩天的營隊。")
-    department = ["refraction", "camp"]
     c.departments([{"code": "001012", "name": "國立臺灣大學 電機工程學系",
                     "courses": ["refraction"], "performances": ["camp"],
                     "statement": "## 就讀動機\n\n我想學電機。", "reflection": "做、教、改。"}],
                   slug=SLUG)
-    return Made(root, titles, summaries, department)
+    return made
 
 
 def run_build(root: Path, out: Path, **kw: object) -> BuildResult:
     return build(root, out, offline=True, renderers=[PdfRenderer()], jobs=1, **kw)  # type: ignore[arg-type]
 
 
-@pytest.fixture(scope="session")
-def made(tmp_path_factory: pytest.TempPathFactory, media: MediaFactory) -> Made:
-    return make_content(tmp_path_factory.mktemp("pdf") / "content", media)
+def _shared(factory: pytest.TempPathFactory, worker: str, name: str) -> tuple[Path, Path]:
+    """A folder made once per test run, even under xdist: the first worker to get the
+    lock makes it, the others wait and read it (a build is the slowest thing here)."""
+    if worker == "master":
+        return factory.mktemp(name), Path(os.devnull)
+    folder = factory.getbasetemp().parent / name
+    return folder, folder.with_suffix(".lock")
 
 
 @pytest.fixture(scope="session")
-def built(made: Made, tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildResult, Path]:
-    out = tmp_path_factory.mktemp("pdf-out")
-    result = run_build(made.root, out)
-    assert not result.failures, result.failures
-    return result, out
+def built_once(tmp_path_factory: pytest.TempPathFactory, media: MediaFactory,
+               worker_id: str) -> tuple[Made, BuildResult | None, Path]:
+    folder, lock = _shared(tmp_path_factory, worker_id, "pdf-shared")
+    with open(lock, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        done = folder / "done"
+        if done.exists():
+            return describe(folder / "content"), None, folder / "out"
+        shutil.rmtree(folder / "content", ignore_errors=True)
+        shutil.rmtree(folder / "out", ignore_errors=True)
+        made = make_content(folder / "content", media)
+        result = run_build(made.root, folder / "out")
+        assert not result.failures, result.failures
+        done.touch()
+        return made, result, folder / "out"
+
+
+@pytest.fixture(scope="session")
+def made(built_once: tuple[Made, BuildResult | None, Path]) -> Made:
+    return built_once[0]
+
+
+@pytest.fixture(scope="session")
+def built(built_once: tuple[Made, BuildResult | None, Path]) -> Path:
+    """The output folder of the shared build."""
+    return built_once[2]
 
 
 def outline_titles(reader: PdfReader) -> list[tuple[int, str, int]]:

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from generator.build import BuildResult
 from generator.i18n import text
 from tests.pdf.conftest import LINK, SLUG, Made, image_xobjects, outline_titles, pdffonts
 
@@ -19,8 +18,8 @@ def part_names(lang: str = "zh-TW") -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def whole(built: tuple[BuildResult, Path]) -> PdfReader:
-    return PdfReader(built[1] / SLUG / "portfolio.pdf")
+def whole(built: Path) -> PdfReader:
+    return PdfReader(built / SLUG / "portfolio.pdf")
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +61,8 @@ def test_document_pages_are_appended_after_their_item(whole: PdfReader,
     assert f"{attached[1] + 2} / {total}" in pages_text[attached[1] + 1]
 
 
-def test_cjk_font_embedded_and_subset(built: tuple[BuildResult, Path]) -> None:
-    fonts = pdffonts(built[1] / SLUG / "portfolio.pdf")
+def test_cjk_font_embedded_and_subset(built: Path) -> None:
+    fonts = pdffonts(built / SLUG / "portfolio.pdf")
     assert any("CJK" in f["name"] for f in fonts)
     assert all(f["emb"] == "yes" and f["sub"] == "yes" for f in fonts), fonts
 
@@ -85,9 +84,9 @@ def test_video_shows_poster_length_and_clickable_link(whole: PdfReader,
     assert LINK in uris
 
 
-def test_department_copy_holds_its_selection_only(built: tuple[BuildResult, Path],
+def test_department_copy_holds_its_selection_only(built: Path,
                                                   made: Made) -> None:
-    reader = PdfReader(built[1] / SLUG / "departments" / "001012" / "portfolio.pdf")
+    reader = PdfReader(built / SLUG / "departments" / "001012" / "portfolio.pdf")
     everything = "".join(p.extract_text() for p in reader.pages).replace("\n", "")
     items = [t for d, t, _ in outline_titles(reader) if d == 1]
     for item, title in made.titles.items():

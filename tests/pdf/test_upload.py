@@ -8,7 +8,6 @@ from pathlib import Path
 from PIL import Image
 from pypdf import PdfReader
 
-from generator.build import BuildResult
 from tests.builder import ContentBuilder
 from tests.mediafactory import MediaFactory
 from tests.pdf.conftest import PHOTOS, SLUG, Made, image_xobjects, photo, run_build
@@ -20,26 +19,26 @@ def upload(out: Path, item: str) -> Path:
     return out / SLUG / "upload" / item / "document.pdf"
 
 
-def test_twelve_photo_item_fits_with_every_photo(built: tuple[BuildResult, Path],
+def test_twelve_photo_item_fits_with_every_photo(built: Path,
                                                  made: Made) -> None:
     originals = sum(p.stat().st_size for p in (made.root / SLUG / "items" / "trip").glob("*.jpg"))
     assert originals > LIMIT  # the point: as given, the photos alone would not fit
-    path = upload(built[1], "trip")
+    path = upload(built, "trip")
     assert path.stat().st_size < LIMIT
     reader = PdfReader(path)
     assert len(image_xobjects(reader)) == PHOTOS
     assert "內湖科技園區踏查相簿" in "".join(p.extract_text() for p in reader.pages)
 
 
-def test_given_pdf_within_limit_is_copied_as_is(built: tuple[BuildResult, Path],
+def test_given_pdf_within_limit_is_copied_as_is(built: Path,
                                                 made: Made) -> None:
     given = made.root / SLUG / "items" / "refraction" / "report.pdf"
-    assert upload(built[1], "refraction").read_bytes() == given.read_bytes()
+    assert upload(built, "refraction").read_bytes() == given.read_bytes()
 
 
-def test_every_item_has_an_upload_document(built: tuple[BuildResult, Path], made: Made) -> None:
+def test_every_item_has_an_upload_document(built: Path, made: Made) -> None:
     for item in made.titles:
-        assert upload(built[1], item).is_file(), item
+        assert upload(built, item).is_file(), item
 
 
 def _scanned_pdf(pages: int = 2) -> bytes:
