@@ -46,8 +46,15 @@ def chosen_renderers(skip: tuple[str, ...]) -> list[Renderer]:
 @SKIP_OPTION
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors of the build.")
+@click.option("--reviews", "reviews", type=click.Path(path_type=Path, file_okay=False,
+                                                      exists=True), default=None,
+              help="Counselor comments: a folder of <student>.yaml (default: each student's "
+                   "reviews.yaml, and CONTENT/reviews/).")
+@click.option("--no-reviews", is_flag=True,
+              help="The student-only site: leave every counselor comment out.")
 def build(content: Path, output: Path, lang: str | None, today: dt.date | None, offline: bool,
-          jobs: int | None, skip: tuple[str, ...], strict: bool, quiet: bool) -> None:
+          jobs: int | None, skip: tuple[str, ...], strict: bool, quiet: bool,
+          reviews: Path | None, no_reviews: bool) -> None:
     """Build CONTENT (default ./content) into OUTPUT: pages, media, report.json.
 
     Content with errors is still built, so it can be previewed; the exit code says
@@ -55,6 +62,9 @@ def build(content: Path, output: Path, lang: str | None, today: dt.date | None, 
     """
     err = Console(stderr=True, highlight=False)
     renderers = chosen_renderers(skip)
+    for renderer in renderers:
+        if renderer.name == "counselor":
+            renderer.reviews_dir, renderer.with_reviews = reviews, not no_reviews  # type: ignore[attr-defined]
     try:
         result = run_build(content, output, lang=lang, today=today, offline=offline, jobs=jobs,
                            renderers=renderers,
