@@ -8,7 +8,17 @@ import pytest
 from pypdf import PdfReader
 
 from generator.i18n import text
-from tests.pdf.conftest import LINK, SLUG, Made, image_xobjects, outline_titles, pdffonts
+from tests.builder import ContentBuilder
+from tests.mediafactory import MediaFactory
+from tests.pdf.conftest import (
+    LINK,
+    SLUG,
+    Made,
+    image_xobjects,
+    outline_titles,
+    pdffonts,
+    run_build,
+)
 
 PARTS = ("cover", "statement", "records", "courses", "reflection", "performances", "other")
 
@@ -94,3 +104,25 @@ def test_department_copy_holds_its_selection_only(built: Path,
         assert (made.summaries[item] in everything) == (item in made.department)
     assert "國立臺灣大學 電機工程學系" in everything
     assert [t for d, t, _ in outline_titles(reader) if d == 0] == part_names()
+
+
+def test_a_document_that_cannot_be_laid_in_costs_only_its_pages(
+        tmp_path: Path, media: MediaFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    c = ContentBuilder(tmp_path / "content", media)
+    c.student(SLUG)
+    c.course("report", document="report.pdf")
+    c.file("report", "report.pdf", media.pdf)
+
+    def broken(*_args: object) -> None:
+        raise ValueError("unreadable page tree")
+
+    monkeypatch.setattr("generator.render.pdf.assemble.place", broken)
+    result = run_build(c.root, tmp_path / "out")
+    assert not result.failures
+    found = [f for f in result.check.findings if f.code == "pdf-document-not-attached"]
+    assert [(f.item, f.file) for f in found] == [("report", "report.pdf")]
+    reader = PdfReader(tmp_path / "out" / SLUG / "portfolio.pdf")
+    assert any("課程成果 report" in t for _, t, _ in outline_titles(reader))
+    # Kept on the next build, the PDF still says what is wrong with it.
+    again = run_build(c.root, tmp_path / "out")
+    assert "pdf-document-not-attached" in [f.code for f in again.check.findings]

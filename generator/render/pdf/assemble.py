@@ -74,8 +74,14 @@ _MIME = {".jpg": "image/jpeg", ".png": "image/png"}
 
 
 def render_pdf(html: str, image_folders: Iterable[Path],
-               attachments: Iterable[AttachmentView] = ()) -> bytes:
-    """The finished PDF: WeasyPrint's layout with every attached document laid in."""
+               attachments: Iterable[AttachmentView] = (),
+               unattached: list[AttachmentView] | None = None) -> bytes:
+    """The finished PDF: WeasyPrint's layout with every attached document laid in.
+
+    A document that cannot be laid in leaves its reserved pages with only the header
+    and page number, and is added to `unattached`: one broken file must not cost the
+    student the whole portfolio.
+    """
     try:
         document = HTML(string=html, url_fetcher=_PrintFetcher(image_folders)).render()
         page_of = {anchor: n for n, page in enumerate(document.pages) for anchor in page.anchors}
@@ -85,20 +91,17 @@ def render_pdf(html: str, image_folders: Iterable[Path],
     attachments = [a for a in attachments if a.anchors]
     if not attachments or raw is None:
         return raw or b""
-    try:
-        return _lay_in(raw, page_of, attachments)
-    except Exception as exc:  # a document pypdf cannot read must not sink the portfolio
-        raise RenderError(f"{type(exc).__name__}: {exc}") from exc
-
-
-def _lay_in(raw: bytes, page_of: dict[str, int], attachments: list[AttachmentView]) -> bytes:
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(raw)))
     for att in attachments:
-        # A writer's own pages, since turning a rotated page upright edits its contents.
-        source = PdfWriter(clone_from=PdfReader(att.path))
-        for n, anchor in enumerate(att.anchors):
-            if anchor in page_of and n < len(source.pages):
-                place(writer.pages[page_of[anchor]], source.pages[n])
+        try:
+            # A writer's own pages, since turning a rotated page upright edits its contents.
+            source = PdfWriter(clone_from=PdfReader(att.path))
+            for n, anchor in enumerate(att.anchors):
+                if anchor in page_of and n < len(source.pages):
+                    place(writer.pages[page_of[anchor]], source.pages[n])
+        except Exception:  # pypdf on a PDF it cannot take apart: say so, go on
+            if unattached is not None:
+                unattached.append(att)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -8,8 +8,9 @@ Outputs, per student:
 Each output is keyed by a fingerprint of everything that goes into it (the student's
 model with every file's hash, the rules, the print theme, this package's code, the
 language, the date stamped into the PDF): an unchanged student renders nothing. The
-verdict on an upload copy (its findings) is kept in the cache under the same key, so
-an item that cannot be made to fit is not rendered again just to say so again.
+verdict on each output (its findings) is kept in the cache under the same key, so a
+kept PDF still reports them, and an item that cannot be made to fit is not rendered
+again just to say so again.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 
 from generator.build.context import BuildContext
 from generator.build.parallel import TaskFailed
-from generator.findings import Finding
+from generator.findings import Finding, make
 from generator.model import Department, Student
 from generator.render.pdf.assemble import timestamp, write_atomic
 from generator.render.pdf.render import PdfSettings, render_portfolio
@@ -103,9 +104,12 @@ def run_task(ctx: BuildContext, task: PdfTask) -> TaskResult:
     rules = ctx.portfolio.rules
     if task.kind == "portfolio":
         department = _department(student, task.department)
-        data, _view = render_portfolio(student, rules, settings, department)
+        data, view = render_portfolio(student, rules, settings, department)
         write_atomic(data, ctx.output / task.rel)
-        return TaskResult(True, [])
+        found = [make("pdf-document-not-attached", student.key, a.item, a.name, name=a.name,
+                      output=task.rel) for a in view.unattached]
+        _save_verdict(settings.cache_dir, task.fingerprint, True, found)
+        return TaskResult(True, found)
     item = student.item(task.item or "")
     assert item is not None
     result = make_upload_pdf(item, student, rules, settings, ctx.output / task.rel)
@@ -123,8 +127,7 @@ class PdfRenderer:
         settings = settings_for(ctx)
         todo: list[PdfTask] = []
         for task in plan(ctx, settings):
-            verdict = _load_verdict(settings.cache_dir, task.fingerprint) \
-                if task.kind == "upload" else None
+            verdict = _load_verdict(settings.cache_dir, task.fingerprint)
             if ctx.fresh(task.rel, task.fingerprint):
                 ctx.check.findings.extend(verdict[1] if verdict else [])
             elif verdict is not None and not verdict[0]:

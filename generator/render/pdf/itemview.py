@@ -55,6 +55,7 @@ class MediaView:
 class AttachmentView:
     """A PDF document whose pages follow the item: the template reserves one page each."""
 
+    item: str
     name: str
     path: Path
     pages: int
@@ -232,7 +233,7 @@ class ItemViews:
         if real is None:
             return
         v.attachment = AttachmentView(
-            item.document, real, info.pages,
+            item.id, item.document, real, info.pages,
             [f"att-{item.id}-{n}" for n in range(info.pages)])
 
 

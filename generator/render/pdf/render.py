@@ -44,7 +44,7 @@ def render_portfolio(student: Student, rules: Rules, settings: PdfSettings,
     html = settings.theme.render("portfolio.html", settings.lang, v=view, title=title,
                         created=timestamp(settings.today))
     attachments = [v.attachment for v in view.items if v.attachment]
-    data = render_pdf(html, [settings.images.folder], attachments)
+    data = render_pdf(html, [settings.images.folder], attachments, view.unattached)
     return data, view
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from generator.calendar import Term
 from generator.model import Department, Item, Student
 from generator.render.markdown import render_markdown
-from generator.render.pdf.itemview import SCHEMES, ItemView, ItemViews
+from generator.render.pdf.itemview import SCHEMES, AttachmentView, ItemView, ItemViews
 from generator.rules import Rules
 
 
@@ -64,6 +64,7 @@ class PrintView:
     other: list[Text]
     media_minutes: str = "0"
     counts: dict[str, int] = field(default_factory=dict)
+    unattached: list[AttachmentView] = field(default_factory=list)  # could not be laid in
 
     @property
     def performances(self) -> list[ItemView]:
