@@ -1,0 +1,123 @@
+"""The build step for the comparison page and the 收訖明細 checklists.
+
+Outputs, per student:
+    <student>/compare.html               items × departments, coverage, review time
+    <student>/checklist/<year>.html      what should be in the central database that year
+    <student>/checklist/<year>.pdf       the same, printable
+
+Joins RENDERERS as "generator.export.pages:ComparePagesRenderer" (after the site, whose
+stylesheet the pages use). Each output is fingerprinted by the student's model, the
+rules, the theme's templates, the language and the date, so an unchanged student
+renders nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.build.context import BuildContext
+from generator.i18n import text
+from generator.model import Student
+from generator.render.site import urls
+from generator.render.site.renderer import environment, write_atomic
+
+NAME = "compare"
+HTML_LANG = {"zh-TW": "zh-Hant-TW", "en": "en"}
+
+
+def compare_page(slug: str) -> str:
+    return f"{slug}/compare.html"
+
+
+def checklist_page(slug: str, year: int) -> str:
+    return f"{slug}/checklist/{year}.html"
+
+
+def checklist_pdf(slug: str, year: int) -> str:
+    return f"{slug}/checklist/{year}.pdf"
+
+
+def _base(ctx: BuildContext, rel: str, title: str, student: Student) -> dict[str, Any]:
+    from generator.export.views import code_label
+
+    lang = ctx.lang
+    linker = urls.Linker(rel)
+    return {
+        "lang": lang, "html_lang": HTML_LANG.get(lang, lang), "title": title,
+        "t": lambda key, **kw: text(key, lang, **kw), "url": linker,
+        "school": ctx.portfolio.settings.school, "page": "compare", "today": ctx.today,
+        "rules": ctx.portfolio.rules, "student": student,
+        "crumbs": [(text("site-class-title", lang), linker.index()),
+                   (student.name, linker.student(student.slug))],
+        "code_label": lambda code: code_label(ctx.portfolio.rules, code, lang),
+        "item_url": lambda item_id: linker.item(student.slug, item_id),
+        "dep_url": lambda code: linker.department(student.slug, code),
+    }
+
+
+def _render(ctx: BuildContext, template: str, context: dict[str, Any]) -> str:
+    env = environment(ctx.theme.search_path("templates"))
+    return env.get_template(template).render(context)
+
+
+def render_compare(ctx: BuildContext, student: Student) -> str:
+    from generator.export.views import checklist_years, comparison
+
+    rel = compare_page(student.slug)
+    linker = urls.Linker(rel)
+    view = comparison(student, ctx.portfolio.rules, ctx.lang)
+    years = [(y, linker.to(checklist_page(student.slug, y))) for y in checklist_years(student)]
+    return _render(ctx, "compare.html", {
+        **_base(ctx, rel, text("compare-title", ctx.lang, name=student.name), student),
+        "view": view, "checklists": years})
+
+
+def render_checklist(ctx: BuildContext, student: Student, year: int) -> str:
+    from generator.export.views import year_checklist
+
+    rel = checklist_page(student.slug, year)
+    view = year_checklist(student, ctx.portfolio.rules, year, ctx.lang)
+    base = _base(ctx, rel, text("checklist-title", ctx.lang, year=year), student)
+    base["page"] = "checklist"
+    return _render(ctx, "checklist.html", {
+        **base, "y": view, "pdf": urls.Linker(rel).to(checklist_pdf(student.slug, year))})
+
+
+def html_to_pdf(html: str, base_url: str, created: str) -> bytes:
+    from weasyprint import HTML
+
+    doc = HTML(string=html, base_url=base_url).render()
+    doc.metadata.created = created
+    doc.metadata.modified = created
+    return doc.write_pdf()
+
+
+class ComparePagesRenderer:
+    name = NAME
+
+    def run(self, ctx: BuildContext) -> None:
+        from generator.export.views import checklist_years
+        from generator.render.pdf.assemble import timestamp
+
+        common = [NAME, 1, ctx.theme.digest("templates"), ctx.theme.digest("static"),
+                  ctx.portfolio.rules.model_dump(mode="json", by_alias=True),
+                  ctx.portfolio.settings.school, ctx.today.isoformat(), timestamp(ctx.today)]
+        for student in ctx.students():
+            whole = student.model_dump(mode="json", exclude={"path"})
+            rel = compare_page(student.slug)
+            fp = ctx.fingerprint(*common, "compare", whole)
+            if not ctx.fresh(rel, fp):
+                write_atomic(ctx.path(rel), render_compare(ctx, student).encode("utf-8"))
+                ctx.record(rel, fp, self.name)
+            for year in checklist_years(student):
+                page, pdf = checklist_page(student.slug, year), checklist_pdf(student.slug, year)
+                fp = ctx.fingerprint(*common, "checklist", year, whole)
+                if ctx.fresh(page, fp) and ctx.fresh(pdf, fp):
+                    continue
+                html = render_checklist(ctx, student, year)
+                write_atomic(ctx.path(page), html.encode("utf-8"))
+                ctx.record(page, fp, self.name)
+                data = html_to_pdf(html, (ctx.output / page).resolve().as_uri(),
+                                   timestamp(ctx.today))
+                write_atomic(ctx.path(pdf), data)
+                ctx.record(pdf, fp, self.name)
