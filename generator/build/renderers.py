@@ -30,7 +30,6 @@ RENDERERS: tuple[tuple[str, str], ...] = (
     ("site", "generator.render.site.renderer:SiteRenderer"),     # the HTML pages, theme files
     ("pdf", "generator.render.pdf.build:PdfRenderer"),           # portfolio PDFs, upload 文件
     ("compare", "generator.export.pages:ComparePagesRenderer"),  # comparison, 收訖明細
-    ("compare", "generator.export.pages:ComparePagesRenderer"),  # comparison, 收訖明細
     ("counselor", "generator.counselor.renderer:CounselorRenderer"),  # dashboard, CSVs, comments
 )
 
