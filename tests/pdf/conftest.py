@@ -31,6 +31,7 @@ from tests.mediafactory import MediaFactory
 
 SLUG = "ming"
 LINK = "https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=42s"
+CAMP_SITE = "https://camp.ee.example.edu.tw/2026/winter/index.html"
 PHOTOS = 12
 
 
@@ -106,7 +107,8 @@ def make_content(root: Path, media: MediaFactory) -> Made:
     for n, name in enumerate(names):
         c.file("trip", name, photo(n + 3))
     c.performance("camp", title=titles["camp"], summary=summaries["camp"], category="other",
-                  date=dt.date(2026, 1, 20), body="兩天的營隊。")
+                  date=dt.date(2026, 1, 20),
+                  body=f"兩天的營隊。\n\n[營隊網站]({CAMP_SITE})")
     c.departments([{"code": "001012", "name": "國立臺灣大學 電機工程學系",
                     "courses": ["refraction"], "performances": ["camp"],
                     "statement": "## 就讀動機\n\n我想學電機。", "reflection": "做、教、改。"}],

@@ -11,6 +11,7 @@ from generator.i18n import text
 from tests.builder import ContentBuilder
 from tests.mediafactory import MediaFactory
 from tests.pdf.conftest import (
+    CAMP_SITE,
     LINK,
     SLUG,
     Made,
@@ -92,6 +93,14 @@ def test_video_shows_poster_length_and_clickable_link(whole: PdfReader,
     uris = [a.get_object()["/A"].get("/URI") for page in whole.pages
             for a in page.get("/Annots") or [] if "/A" in a.get_object()]
     assert LINK in uris
+
+
+def test_links_in_texts_are_printed_in_full(whole: PdfReader, pages_text: list[str]) -> None:
+    flat = "".join(pages_text).replace("\n", "")
+    assert f"營隊網站 ({CAMP_SITE})" in flat
+    uris = [a.get_object()["/A"].get("/URI") for page in whole.pages
+            for a in page.get("/Annots") or [] if "/A" in a.get_object()]
+    assert CAMP_SITE in uris
 
 
 def test_department_copy_holds_its_selection_only(built: Path,

@@ -8,8 +8,10 @@ needs to know the rules table or the cache.
 from __future__ import annotations
 
 import os
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -112,8 +114,8 @@ class ItemViews:
 
     def view(self, item: Item) -> ItemView:
         used: set[str] = set()
-        body = render_markdown(item.body, self._image_hook(item, used), heading_offset=2,
-                               schemes=SCHEMES)
+        body = spell_out_links(render_markdown(item.body, self._image_hook(item, used),
+                                               heading_offset=2, schemes=SCHEMES))
         gallery = [img for name in self._gallery_names(item, used)
                    if (img := self._picture(item, name, GALLERY)) is not None]
         code = item.code or ""
@@ -235,6 +237,23 @@ class ItemViews:
         v.attachment = AttachmentView(
             item.id, item.document, real, info.pages,
             [f"att-{item.id}-{n}" for n in range(info.pages)])
+
+
+_LINK = re.compile(r'<a href="(https?://[^"]+)"([^>]*)>(.*?)</a>', re.S)
+
+
+def spell_out_links(html: str) -> str:
+    """Paper cannot be clicked: a link whose text is not its address gets the address
+    printed after it, in full (and clickable in the PDF)."""
+    def spelled(m: re.Match[str]) -> str:
+        href, attrs, label = m.group(1), m.group(2), m.group(3)
+        shown = unescape(re.sub(r"<[^>]+>", "", label)).strip()
+        if shown in (unescape(href), unescape(href).removesuffix("/")):
+            return m.group(0)
+        return (f'<a href="{href}"{attrs}>{label}</a>'
+                f' <a class="url spelled" href="{href}">({href})</a>')
+
+    return _LINK.sub(spelled, html)
 
 
 def _cores() -> int:

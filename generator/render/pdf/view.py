@@ -15,7 +15,13 @@ from typing import Any
 from generator.calendar import Term
 from generator.model import Department, Item, Student
 from generator.render.markdown import render_markdown
-from generator.render.pdf.itemview import SCHEMES, AttachmentView, ItemView, ItemViews
+from generator.render.pdf.itemview import (
+    SCHEMES,
+    AttachmentView,
+    ItemView,
+    ItemViews,
+    spell_out_links,
+)
 from generator.rules import Rules
 
 
@@ -130,7 +136,7 @@ def build_view(student: Student, rules: Rules, views: ItemViews, today: str,
 
 
 def _md(text: str | None) -> str:
-    return render_markdown(text, heading_offset=2, schemes=SCHEMES)
+    return spell_out_links(render_markdown(text, heading_offset=2, schemes=SCHEMES))
 
 
 def _statements(student: Student, department: Department | None, rules: Rules,
