@@ -1,0 +1,57 @@
+"""The comparison page and a checklist in the system Chromium, from file://."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import CHROMIUM, LAUNCH_ARGS
+from tests.export.conftest import DEPARTMENTS, Exported
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not CHROMIUM.exists(), reason="no Chromium at /usr/bin/chromium")]
+
+
+@pytest.fixture(scope="module")
+def page() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        context = browser.new_context(viewport={"width": 1200, "height": 900})
+        page = context.new_page()
+        page.errors = []  # type: ignore[attr-defined]
+        page.on("pageerror", lambda exc: page.errors.append(str(exc)))  # type: ignore[attr-defined]
+        page.on("requestfailed", lambda r: page.errors.append(r.url))  # type: ignore[attr-defined]
+        yield page
+        browser.close()
+
+
+def test_compare_then_checklist(page: Any, exported: Exported) -> None:
+    start = (exported.output / "ming" / "compare.html").as_uri()
+    page.goto(start)
+    assert page.locator("h1").inner_text().startswith("王小明")
+    headers = page.locator("table.compare-matrix thead th").all_inner_texts()
+    for dep in DEPARTMENTS:
+        assert any(dep["name"] in h for h in headers)
+    assert page.locator("table.compare-matrix tbody tr").count() == 7
+    # The stylesheet loaded through its relative link.
+    assert page.evaluate("() => document.styleSheets.length") >= 1
+    assert page.evaluate("() => getComputedStyle(document.body).fontFamily").strip() != ""
+    page.get_by_role("link", name="113 學年度收訖明細核對表").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/ming/checklist/113.html")
+    assert page.locator("h1").inner_text() == "113 學年度收訖明細核對表"
+    assert page.get_by_text("Prism 光的折射實驗").count() == 1
+    assert page.locator("td.verdict").count() >= 5
+    # Printing hides the download button.
+    page.emulate_media(media="print")
+    assert not page.locator(".no-print").first.is_visible()
+    page.emulate_media(media="screen")
+    page.go_back()
+    page.get_by_role("link", name="國立成功大學 資訊工程學系").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/ming/departments/011202/index.html")
+    assert page.errors == []  # type: ignore[attr-defined]
