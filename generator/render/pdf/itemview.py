@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from generator.calendar import Term
 from generator.content.paths import resolve_inside
@@ -218,7 +219,7 @@ class ItemViews:
         if kind == "video" and not info.problem:
             poster = poster_frame(item.path / item.media, info.sha256, info.duration,
                                   self.images, self.quality.dpi, self.quality.jpeg)
-        link = item.links[0] if item.links else None
+        link = online_copy(item.links)
         return MediaView(kind, item.media, duration_label(info.duration), poster, link,
                          qr_svg(link) if link else None)
 
@@ -237,6 +238,20 @@ class ItemViews:
         v.attachment = AttachmentView(
             item.id, item.document, real, info.pages,
             [f"att-{item.id}-{n}" for n in range(info.pages)])
+
+
+# Hosts where a link is most likely the online copy of the item's video or recording.
+MEDIA_HOSTS = ("youtube.com", "youtu.be", "vimeo.com", "drive.google.com", "soundcloud.com",
+               "bilibili.com", "facebook.com", "instagram.com", "spotify.com")
+
+
+def online_copy(links: list[str]) -> str | None:
+    """The link to print under a video or recording: a media host's first, else the first."""
+    for url in links:
+        host = (urlsplit(url).hostname or "").lower()
+        if any(host == h or host.endswith("." + h) for h in MEDIA_HOSTS):
+            return url
+    return links[0] if links else None
 
 
 _LINK = re.compile(r'<a href="(https?://[^"]+)"([^>]*)>(.*?)</a>', re.S)
