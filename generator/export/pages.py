@@ -72,7 +72,7 @@ def render_compare(ctx: BuildContext, student: Student) -> str:
         "view": view, "checklists": years})
 
 
-def render_checklist(ctx: BuildContext, student: Student, year: int) -> str:
+def render_checklist(ctx: BuildContext, student: Student, year: int, pdf: bool = True) -> str:
     from generator.export.views import year_checklist
 
     rel = checklist_page(student.slug, year)
@@ -80,7 +80,8 @@ def render_checklist(ctx: BuildContext, student: Student, year: int) -> str:
     base = _base(ctx, rel, text("checklist-title", ctx.lang, year=year), student)
     base["page"] = "checklist"
     return _render(ctx, "checklist.html", {
-        **base, "y": view, "pdf": urls.Linker(rel).to(checklist_pdf(student.slug, year))})
+        **base, "y": view,
+        "pdf": urls.Linker(rel).to(checklist_pdf(student.slug, year)) if pdf else None})
 
 
 def html_to_pdf(html: str, base_url: str, created: str) -> bytes:
@@ -102,6 +103,8 @@ class ComparePagesRenderer:
         common = [NAME, 1, ctx.theme.digest("templates"), ctx.theme.digest("static"),
                   ctx.portfolio.rules.model_dump(mode="json", by_alias=True),
                   ctx.portfolio.settings.school, ctx.today.isoformat(), timestamp(ctx.today)]
+        # `build --skip pdf` is a quick preview: no WeasyPrint here either.
+        with_pdf = "pdf" in ctx.steps
         for student in ctx.students():
             whole = student.model_dump(mode="json", exclude={"path"})
             rel = compare_page(student.slug)
@@ -111,12 +114,14 @@ class ComparePagesRenderer:
                 ctx.record(rel, fp, self.name)
             for year in checklist_years(student):
                 page, pdf = checklist_page(student.slug, year), checklist_pdf(student.slug, year)
-                fp = ctx.fingerprint(*common, "checklist", year, whole)
-                if ctx.fresh(page, fp) and ctx.fresh(pdf, fp):
+                fp = ctx.fingerprint(*common, "checklist", year, whole, with_pdf)
+                if ctx.fresh(page, fp) and (not with_pdf or ctx.fresh(pdf, fp)):
                     continue
-                html = render_checklist(ctx, student, year)
+                html = render_checklist(ctx, student, year, with_pdf)
                 write_atomic(ctx.path(page), html.encode("utf-8"))
                 ctx.record(page, fp, self.name)
+                if not with_pdf:
+                    continue
                 data = html_to_pdf(html, (ctx.output / page).resolve().as_uri(),
                                    timestamp(ctx.today))
                 write_atomic(ctx.path(pdf), data)
