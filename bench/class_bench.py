@@ -1,0 +1,145 @@
+"""Time and measure `portfolio build` on a synthetic class: 40 students and a grade of 1,000.
+
+    python bench/class_bench.py [--sizes 40 1000] [--skip-pdf-over 100] [--jobs N]
+
+Each student has three items (two course outcomes, one performance), one small
+distinct photo (320×240 JPEG), a department, a `reviews.yaml` with comments, and
+every third student a problem (a missing summary, a shortened link, an uncertified
+course outcome after the 認證 window); portfolio.toml names `[deadlines]`. Each size
+is built from scratch as a fresh process (`--offline`, every renderer, the counselor
+step included); classes over `--skip-pdf-over` students are built with `--skip pdf`.
+Reported per size: wall time, the peak resident memory of the largest process
+(ru_maxrss of the build and its forked workers), the pages and files written.
+Figures go to stdout and bench/results/class_bench.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+from PIL import Image, ImageDraw
+
+RESULTS = Path(__file__).resolve().parent / "results"
+TODAY = "2026-11-20"
+DEADLINES = """
+[deadlines]
+upload = { start = 2026-09-01, end = 2026-10-31 }
+certify = { start = 2026-11-01, end = 2026-11-10 }
+tick = { start = 2027-01-02, end = 2027-01-15 }
+confirm = { start = 2027-02-20, end = 2027-03-03 }
+"""
+
+
+def photo(path: Path, rng: random.Random) -> None:
+    img = Image.new("RGB", (320, 240), tuple(rng.randrange(256) for _ in range(3)))
+    draw = ImageDraw.Draw(img)
+    for _ in range(6):
+        x, y, r = rng.randrange(320), rng.randrange(240), rng.randrange(10, 60)
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=tuple(rng.randrange(256)
+                                                              for _ in range(3)))
+    img.save(path, "JPEG", quality=80)
+
+
+def item(folder: Path, front: dict, body: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    text = "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False) + "---\n"
+    (folder / "index.md").write_text(text + body + "\n", "utf-8")
+
+
+def make_class(root: Path, students: int) -> None:
+    rng = random.Random(students)
+    root.mkdir(parents=True)
+    (root / "portfolio.toml").write_text(f'today = "{TODAY}"\n{DEADLINES}', "utf-8")
+    for n in range(students):
+        slug = f"s{n:04d}"
+        folder = root / slug
+        (folder / "items").mkdir(parents=True)
+        (folder / "student.yaml").write_text(yaml.safe_dump(
+            {"name": f"學生{n:04d}", "student_id": f"113{n:05d}", "enrolled": 113},
+            allow_unicode=True), "utf-8")
+        problem = n % 3
+        item(folder / "items" / "optics", {
+            "type": "course", "title": "光的折射實驗", "subject": "物理", "term": 1131,
+            "certified": True, "form": "report", "submitted": 113, "images": ["photo.jpg"],
+            "summary": "以雷射筆與水槽量測折射率並討論誤差。"}, "心得。\n\n![照片](photo.jpg)")
+        photo(folder / "items" / "optics" / "photo.jpg", rng)
+        item(folder / "items" / "draft", {
+            "type": "course", "title": "化學實作", "subject": "化學", "term": 1151,
+            "certified": problem != 2, "form": "practical",
+            "summary": "滴定實驗的紀錄。"}, "心得。")
+        contest = {"type": "performance", "title": "物理競賽", "category": "competition",
+                   "date": "2025-03-01", "submitted": 113}
+        if problem != 0:
+            contest["summary"] = "參加比賽的過程與收穫。"
+        if problem == 1:
+            contest["links"] = ["https://bit.ly/3abcdef"]
+        item(folder / "items" / "contest", contest, "比賽心得。")
+        (folder / "departments.yaml").write_text(yaml.safe_dump(
+            [{"code": "001012", "name": "某大學 物理學系", "courses": ["optics"],
+              "performances": ["contest"]}], allow_unicode=True), "utf-8")
+        (folder / "reviews.yaml").write_text(
+            "items:\n  optics: 簡述再具體一點。\ndepartments:\n  \"001012\": 自述要寫計畫。\n",
+            "utf-8")
+
+
+def measure(content: Path, output: Path, jobs: int, skip_pdf: bool) -> dict:
+    """Run one build as a child process; its wall time and the largest peak RSS."""
+    cmd = [sys.executable, "-m", "generator", "build", str(content), "-o", str(output),
+           "--offline", "-q", "-j", str(jobs), "--today", TODAY]
+    if skip_pdf:
+        cmd += ["--skip", "pdf"]
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    seconds = time.perf_counter() - t0
+    if done.returncode not in (0, 1):
+        sys.exit(f"build failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    log = json.loads((output / ".portfolio" / "build.json").read_text("utf-8"))
+    return {"seconds": round(seconds, 2), "peak_rss_mib": round(peak_kib / 1024, 1),
+            "files_written": len(log["rendered"]),
+            "pages": sum(1 for r in log["rendered"] if r.endswith(".html")),
+            "pdf": not skip_pdf, "failures": len(log["failures"])}
+
+
+def one(students: int, jobs: int, skip_pdf: bool) -> dict:
+    with tempfile.TemporaryDirectory(prefix="class-bench-") as tmp:
+        content = Path(tmp) / "content"
+        t0 = time.perf_counter()
+        make_class(content, students)
+        made = time.perf_counter() - t0
+        result = measure(content, Path(tmp) / "output", jobs, skip_pdf)
+        return {"students": students, "jobs": jobs, "make_content_s": round(made, 2), **result}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[40, 1000])
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--skip-pdf-over", type=int, default=100)
+    ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.one is not None:      # a size in its own process: ru_maxrss is its own
+        print(json.dumps(one(args.one, args.jobs, args.one > args.skip_pdf_over)))
+        return
+    figures = []
+    for size in args.sizes:
+        done = subprocess.run([sys.executable, __file__, "--one", str(size), "--jobs",
+                               str(args.jobs), "--skip-pdf-over", str(args.skip_pdf_over)],
+                              capture_output=True, text=True, check=True)
+        figures.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        print(json.dumps(figures[-1], ensure_ascii=False))
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "class_bench.json").write_text(json.dumps(figures, indent=1) + "\n", "utf-8")
+
+
+if __name__ == "__main__":
+    main()
