@@ -12,8 +12,9 @@ two departments per student), then times, each as a fresh `portfolio build` proc
   pages      a new output folder with the caches warm: the pages alone (what Pelican does)
 
 and Pelican (`pip install -e .[bench]`) on the same Markdown pages and photos, full
-and again with its content cache. The PDF step is left out (`--skip pdf`): PDFs have
-their own benchmark. Figures go to stdout and bench/results/site_bench.json.
+and again with its content cache. Only the site's steps (media, site) are timed unless
+--all-steps is given: PDFs, exports and the dashboard have benchmarks of their own.
+Figures go to stdout and bench/results/site_bench.json.
 """
 
 from __future__ import annotations
@@ -124,9 +125,13 @@ def timed(cmd: list[str], cwd: Path | None = None) -> float:
     return seconds
 
 
-def portfolio(content: Path, output: Path, jobs: int) -> tuple[float, dict]:
+SITE_STEPS = ("media", "site")
+
+
+def portfolio(content: Path, output: Path, jobs: int, skip: list[str]) -> tuple[float, dict]:
+    skips = [arg for name in skip for arg in ("--skip", name)]
     seconds = timed([sys.executable, "-m", "generator", "build", str(content), "-o", str(output),
-                     "--offline", "--skip", "pdf", "-q", "-j", str(jobs)])
+                     "--offline", "-q", "-j", str(jobs), *skips])
     log = json.loads((output / ".portfolio" / "build.json").read_text("utf-8"))
     return seconds, log
 
@@ -163,7 +168,12 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=30)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--no-pelican", action="store_true")
+    parser.add_argument("--all-steps", action="store_true",
+                        help="time every step of the build, not only the site's (media, site)")
     args = parser.parse_args()
+    from generator.build.renderers import renderer_names
+
+    skip = [] if args.all_steps else [n for n in renderer_names() if n not in SITE_STEPS]
     try:
         import pelican  # noqa: F401
         with_pelican = not args.no_pelican
@@ -177,20 +187,21 @@ def main() -> None:
         t0 = time.perf_counter()
         make_class(content, args.students, args.items, pel_content if with_pelican else None)
         print(f"class of {args.students} × {args.items} items made in "
-              f"{time.perf_counter() - t0:.1f} s; jobs={args.jobs}")
+              f"{time.perf_counter() - t0:.1f} s; jobs={args.jobs}; "
+              f"steps: {'all' if not skip else ', '.join(SITE_STEPS)}")
 
-        full, log = portfolio(content, base / "out", args.jobs)
+        full, log = portfolio(content, base / "out", args.jobs, skip)
         pages = sum(1 for r in log["rendered"] if r.endswith(".html"))
         files = len(log["rendered"])
-        noop, noop_log = portfolio(content, base / "out", args.jobs)
+        noop, noop_log = portfolio(content, base / "out", args.jobs, skip)
         edited = content / "s001" / "items" / "item-02" / "index.md"
         edited.write_text(edited.read_text("utf-8") + "\n多寫了一段。\n", "utf-8")
-        one, one_log = portfolio(content, base / "out", args.jobs)
-        only_pages, _ = portfolio(content, base / "out-warm", args.jobs)
+        one, one_log = portfolio(content, base / "out", args.jobs, skip)
+        only_pages, _ = portfolio(content, base / "out-warm", args.jobs, skip)
 
         figures: dict[str, object] = {
             "students": args.students, "items": args.students * args.items,
-            "jobs": args.jobs, "pages": pages, "files": files,
+            "jobs": args.jobs, "pages": pages, "files": files, "skipped_steps": skip,
             "full_s": round(full, 2), "noop_s": round(noop, 2), "one_item_s": round(one, 2),
             "pages_warm_cache_s": round(only_pages, 2),
             "noop_rendered": len(noop_log["rendered"]),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
@@ -153,6 +153,7 @@ def render_markdown(text: str | None, image: ImageHook | None = None, *,
     return sanitize(rendered, schemes)
 
 
+@lru_cache(maxsize=8192)
 def plain_text(text: str | None) -> str:
     """The words of a Markdown text without markup (for counts, titles and excerpts)."""
     if not text:

@@ -22,7 +22,7 @@ from generator.render.media import frames
 from generator.render.media.images import Variant, open_upright, write_variants
 
 # Bump when what is derived changes: every entry is made again.
-RECIPE_VERSION = 1
+RECIPE_VERSION = 2
 IMAGE_KINDS = frozenset({"jpg", "png", "gif", "webp", "tiff", "bmp"})
 VIDEO_CODECS_IGNORED = frozenset({"mjpeg", "png"})  # an mp3's cover art is not a video
 

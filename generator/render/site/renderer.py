@@ -35,10 +35,14 @@ def write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _render_page(ctx: BuildContext, task: PageTask) -> int:
+def render_page(ctx: BuildContext, task: PageTask) -> str:
+    """The HTML of one page (for a renderer that puts pages elsewhere, like a bundle)."""
     env = environment(ctx.theme.search_path("templates"))
-    html = env.get_template(task.template).render(page_context(ctx, task))
-    data = html.encode("utf-8")
+    return env.get_template(task.template).render(page_context(ctx, task))
+
+
+def _render_page(ctx: BuildContext, task: PageTask) -> int:
+    data = render_page(ctx, task).encode("utf-8")
     write_atomic(ctx.output / task.rel, data)
     return len(data)
 
@@ -51,6 +55,11 @@ class SiteRenderer:
         planned = plan(ctx)
         todo = [task for task, fp in planned if not ctx.fresh(task.rel, fp)]
         fingerprints = dict((task.rel, fp) for task, fp in planned)
+        if todo:
+            # Compiled here, before the workers fork, so no worker compiles them again.
+            env = environment(ctx.theme.search_path("templates"))
+            for name in {task.template for task in todo}:
+                env.get_template(name)
         results = ctx.run("頁面 pages", _render_page, todo, renderer=self.name)
         for task, result in zip(todo, results, strict=True):
             if not isinstance(result, TaskFailed):
