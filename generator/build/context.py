@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,6 +24,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
+@cache
 def tool_version() -> str:
     try:
         return version("portfolio")

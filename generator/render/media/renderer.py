@@ -98,6 +98,7 @@ class MediaRenderer:
     def run(self, ctx: BuildContext) -> None:
         planned: list[tuple[Student, Item, str, Job]] = []
         todo: dict[str, Job] = {}
+        entries: dict[str, Derived | None] = {}
         for student in ctx.students():
             for item in student.items:
                 for name, info in item.files.items():
@@ -107,15 +108,19 @@ class MediaRenderer:
                     source = str(item.path / name)
                     job = Job(job.key, source, job.kind, job.ext, job.duration, job.max_pixels)
                     planned.append((student, item, name, job))
-                    if job.key not in todo and load_entry(ctx.cache_dir, job.key) is None:
-                        todo[job.key] = job
+                    if job.key not in entries:
+                        entries[job.key] = load_entry(ctx.cache_dir, job.key)
+                        if entries[job.key] is None:
+                            todo[job.key] = job
         if todo:
             ctx.run("媒體 media", _derive_task, list(todo.values()), renderer=self.name)
 
         shared: dict[tuple[str, str], dict[str, ItemFile]] = ctx.shared.setdefault(SHARED_KEY,
                                                                                    {})
         for student, item, name, job in planned:
-            derived = load_entry(ctx.cache_dir, job.key)
+            derived = entries.get(job.key)
+            if derived is None and job.key in todo:
+                derived = entries[job.key] = load_entry(ctx.cache_dir, job.key)
             if derived is None:  # the derive task failed and was reported
                 continue
             shared.setdefault((student.slug, item.id), {})[name] = self._publish(
