@@ -137,3 +137,14 @@ def test_phone_width(browser: Any, http_base: str, tmp_path: Path) -> None:
                 assert img.width == 390 and img.height > 844
     finally:
         context.close()
+
+
+def test_print_leaves_out_navigation_and_players(watched: Watched, http_base: str) -> None:
+    page = watched.page
+    page.goto(f"{http_base}wang-xiaoming/items/arduino-self-study/index.html")
+    page.emulate_media(media="print")
+    assert not page.locator("header.top").is_visible()
+    assert not page.locator("video").is_visible()
+    assert page.locator(".summary-box").is_visible()
+    pdf = page.pdf(format="A4")   # Chromium's own print: the page lays out on paper
+    assert pdf.startswith(b"%PDF") and len(pdf) > 1000

@@ -85,7 +85,14 @@ def test_no_location_exif_in_any_output_image(content: ContentBuilder, media,
         assert src.getexif().get_ifd(0x8825)  # the fixture really has a position
 
     out = tmp_path / "out"
-    build_site(content.root, out)
+    # Every step that writes images (the site's copies, the upload-ready files, the
+    # dashboard…), all but the slow PDFs, which have their own test of this.
+    from generator.build import build
+    from generator.build.renderers import default_renderers
+
+    result = build(content.root, out, offline=True, jobs=2,
+                   renderers=default_renderers(frozenset({"pdf"})))
+    assert not result.failures, result.failures
     images = [p for p in out.rglob("*") if p.suffix.lower() in (".jpg", ".jpeg", ".png",
                                                                 ".webp")]
     assert len(images) >= 6
