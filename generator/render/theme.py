@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 BUILTIN = Path(__file__).resolve().parents[2] / "themes"
@@ -68,7 +67,3 @@ class Theme:
     def search_path(self, subdir: str) -> list[str]:
         """Folders for a Jinja2 FileSystemLoader, so templates override file by file."""
         return [str(d / subdir) for d in self.dirs if (d / subdir).is_dir()]
-
-    @cached_property
-    def label(self) -> str:
-        return self.name

@@ -106,3 +106,23 @@ def test_english_build(tmp_path: Path) -> None:
     assert '<html lang="en">' in html
     assert "Course records" in html and "Counts and limits" in html
     assert result.check.document()["students"] == ["11301234"]
+
+
+def test_department_texts_show_their_images(content, media, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    content.student()
+    content.course("a", submitted=113)
+    (content.root / "ming" / "texts").mkdir()
+    (content.root / "ming" / "texts" / "team.jpg").write_bytes(media.gps_jpg.read_bytes())
+    content.departments([{"code": "001", "name": "某大學 某學系", "courses": ["a"],
+                          "reflection": "我們這一隊。\n\n![團隊合照](texts/team.jpg)\n\n"
+                                        "![外面的](../../elsewhere.jpg)"}])
+    out = tmp_path / "out"
+    build_site(content.root, out)
+    page = out / "ming" / "departments" / "001" / "index.html"
+    html = page.read_text("utf-8")
+    found = refs(html)
+    pictures = [u for tag, _a, u in found.urls if tag in ("img", "source")]
+    assert pictures and all(u.startswith("files/texts_team.jpg.") for u in pictures)
+    for url in pictures:
+        assert (page.parent / unquote(url)).is_file()
+    assert "elsewhere" not in html and "外面的" in html   # outside the student: alt text only

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from generator.build.context import BuildContext
-from generator.model import FileInfo, Item, Student
+from generator.model import FileInfo, Student
 from generator.render.media.derive import Derived, Job, cache_key, derive, load_entry, media_kind
 from generator.render.media.images import Variant
 
@@ -92,45 +92,83 @@ def _link(source: Path, target: Path) -> None:
     os.replace(tmp, target)
 
 
+# A place with files of its own: an item's folder, or a department's texts (whose images
+# live in the student's folder).
+Owner = tuple[str, str, str]      # (student slug, owner key, output folder)
+
+
+def department_key(code: str) -> str:
+    """The owner key of a department's text images in `item_files`."""
+    return f"department:{code}"
+
+
+def _text_images(student: Student) -> list[tuple[Owner, str, FileInfo, Path]]:
+    """Images the 學習歷程自述 and 多元表現綜整心得 of each department show (N allows three)."""
+    from generator.content.inspect import file_sha256
+    from generator.content.paths import resolve_inside
+    from generator.content.sniff import sniff
+    from generator.text import markdown_images
+
+    out = []
+    for dep in student.departments:
+        texts = list(dep.statement.values()) if isinstance(dep.statement, dict) else [
+            dep.statement or ""]
+        owner = (student.slug, department_key(dep.code),
+                 f"{student.slug}/departments/{dep.code}/{FILES_DIR}")
+        for name in dict.fromkeys(n for t in [*texts, dep.reflection or ""]
+                                  for n in markdown_images(str(t))):
+            path, _problem = resolve_inside(student.path, name)
+            if path is None:
+                continue
+            try:
+                info = FileInfo(name, path.stat().st_size, file_sha256(path), sniff(path))
+            except OSError:
+                continue
+            out.append((owner, name, info, path))
+    return out
+
+
 class MediaRenderer:
     name = "media"
 
     def run(self, ctx: BuildContext) -> None:
-        planned: list[tuple[Student, Item, str, Job]] = []
+        planned: list[tuple[Owner, str, FileInfo, Job]] = []
         todo: dict[str, Job] = {}
         entries: dict[str, Derived | None] = {}
+        sources: list[tuple[Owner, str, FileInfo, Path]] = []
         for student in ctx.students():
             for item in student.items:
-                for name, info in item.files.items():
-                    job = _job(ctx, info)
-                    if job is None:
-                        continue
-                    source = str(item.path / name)
-                    job = Job(job.key, source, job.kind, job.ext, job.duration, job.max_pixels)
-                    planned.append((student, item, name, job))
-                    if job.key not in entries:
-                        entries[job.key] = load_entry(ctx.cache_dir, job.key)
-                        if entries[job.key] is None:
-                            todo[job.key] = job
+                owner = (student.slug, item.id, f"{student.slug}/items/{item.id}/{FILES_DIR}")
+                sources += [(owner, n, info, item.path / n) for n, info in item.files.items()]
+            sources += _text_images(student)
+        for owner, name, info, path in sources:
+            job = _job(ctx, info)
+            if job is None:
+                continue
+            job = Job(job.key, str(path), job.kind, job.ext, job.duration, job.max_pixels)
+            planned.append((owner, name, info, job))
+            if job.key not in entries:
+                entries[job.key] = load_entry(ctx.cache_dir, job.key)
+                if entries[job.key] is None:
+                    todo[job.key] = job
         if todo:
             ctx.run("媒體 media", _derive_task, list(todo.values()), renderer=self.name)
 
         shared: dict[tuple[str, str], dict[str, ItemFile]] = ctx.shared.setdefault(SHARED_KEY,
                                                                                    {})
-        for student, item, name, job in planned:
+        for owner, name, info, job in planned:
             derived = entries.get(job.key)
             if derived is None and job.key in todo:
                 derived = entries[job.key] = load_entry(ctx.cache_dir, job.key)
             if derived is None:  # the derive task failed and was reported
                 continue
-            shared.setdefault((student.slug, item.id), {})[name] = self._publish(
-                ctx, student, item, name, job, derived)
+            shared.setdefault(owner[:2], {})[name] = self._publish(ctx, owner[2], name, info,
+                                                                   job, derived)
 
-    def _publish(self, ctx: BuildContext, student: Student, item: Item, name: str, job: Job,
+    def _publish(self, ctx: BuildContext, folder: str, name: str, info: FileInfo, job: Job,
                  derived: Derived) -> ItemFile:
         from generator.render.media.derive import entry_dir
 
-        folder = f"{student.slug}/items/{item.id}/{FILES_DIR}"
         entry = entry_dir(ctx.cache_dir, job.key)
 
         def publish(generic: str) -> str:
@@ -144,7 +182,7 @@ class MediaRenderer:
 
         pictures = tuple((publish(v.file), v) for v in derived.variants)
         copy = publish(derived.copy) if derived.copy else None
-        return ItemFile(name, derived.kind, item.files[name], pictures, copy, derived.problem)
+        return ItemFile(name, derived.kind, info, pictures, copy, derived.problem)
 
 
 def item_files(ctx: BuildContext, slug: str, item_id: str) -> dict[str, ItemFile]:

@@ -18,7 +18,7 @@ from generator.i18n import text
 from generator.model import Department, Item, Student
 from generator.render.markdown import render_markdown
 from generator.render.media.derive import RECIPE_VERSION
-from generator.render.media.renderer import ItemFile, item_files
+from generator.render.media.renderer import ItemFile, department_key, item_files
 from generator.render.site import records, urls, views
 from generator.render.site.review import estimate
 
@@ -103,11 +103,13 @@ def plan(ctx: BuildContext) -> list[tuple[PageTask, str]]:
         for dep in student.departments:
             chosen = [items.get(i) for i in [*dep.courses, *dep.performances]]
             pdf = ctx.will_exist(urls.department_pdf(student.slug, dep.code), "pdf")
+            pictures = sorted((n, f.info.sha256) for n, f in item_files(
+                ctx, student.slug, department_key(dep.code)).items())
             out.append((PageTask("department", urls.department_page(student.slug, dep.code),
                                  "department.html", student.slug, dep.code),
                         ctx.fingerprint(common, "department", info, chosen,
                                         _finding_inputs(department_findings(found, dep)),
-                                        pdf)))
+                                        pdf, pictures)))
     index_inputs.append(_finding_inputs(by_student.get(None, [])))
     out.insert(0, (PageTask("index", urls.index_page(), "index.html"),
                    ctx.fingerprint(common, "index", index_inputs)))

@@ -9,8 +9,8 @@ from typing import Any
 from generator.build.context import BuildContext
 from generator.checks.departments import provided_codes
 from generator.model import Department, Item, Student
-from generator.render.markdown import render_markdown
-from generator.render.media.renderer import ItemFile, item_files
+from generator.render.markdown import ImageHook, render_markdown
+from generator.render.media.renderer import ItemFile, department_key, item_files
 from generator.render.site import records, urls, views
 from generator.render.site.review import estimate, item_media_seconds, item_pages
 
@@ -52,17 +52,18 @@ def _section(ctx: BuildContext, student: Student, item: Item, card: views.Card,
     return sec
 
 
-def statement_parts(dep: Department, ctx: BuildContext) -> list[tuple[str, str]]:
+def statement_parts(dep: Department, ctx: BuildContext,
+                    image: ImageHook | None = None) -> list[tuple[str, str]]:
     """(heading, html) of the 學習歷程自述: one part per O/P/Q, or the text as written."""
     if not dep.statement:
         return []
     if isinstance(dep.statement, str):
-        return [("", render_markdown(dep.statement, heading_offset=1))]
+        return [("", render_markdown(dep.statement, image, heading_offset=1))]
     parts = []
     for key, body in dep.statement.items():
         code = _STATEMENT_KEYS.get(str(key).lower(), str(key).upper())
         heading = views.code_label(ctx.portfolio.rules, code, ctx.lang) or str(key)
-        parts.append((heading, render_markdown(str(body or ""), heading_offset=2)))
+        parts.append((heading, render_markdown(str(body or ""), image, heading_offset=2)))
     order = "OPQ"
     return sorted(parts, key=lambda p: order.find(p[0][:1]) if p[0][:1] in order else 9)
 
@@ -89,13 +90,15 @@ def department_view(ctx: BuildContext, student: Student, dep: Department,
             student.item(s.card.id).category or "", 99)):  # type: ignore[union-attr]
         grouped.setdefault(sec.card.kind, []).append(sec)
     provided = provided_codes(student, dep)
+    # The texts' images were copied next to this page by the media step.
+    image = views.image_hook(item_files(ctx, student.slug, department_key(dep.code)))
     wants = [(code, views.code_label(rules, code, lang), code in provided) for code in dep.wants]
     return {
         "review": estimate(student, dep), "wants": wants,
-        "statement": statement_parts(dep, ctx),
+        "statement": statement_parts(dep, ctx, image),
         "course_tables": records.course_tables(student, lang),
         "course_sections": courses,
-        "reflection": render_markdown(dep.reflection, heading_offset=2),
+        "reflection": render_markdown(dep.reflection, image, heading_offset=2),
         "performance_groups": list(grouped.items()),
         "performance_count": len(performances),
         "cadres": student.cadres,

@@ -14,7 +14,7 @@ from generator.calendar import Term
 from generator.findings import Finding
 from generator.i18n import text
 from generator.model import Item
-from generator.render.markdown import is_local_path, render_markdown
+from generator.render.markdown import ImageHook, is_local_path, render_markdown
 from generator.render.media.renderer import ItemFile
 from generator.rules import Rules
 from generator.text import count_chars, markdown_images
@@ -188,7 +188,8 @@ class ItemView:
     unusable: list[str] = field(default_factory=list)  # named files the site cannot show
 
 
-def _image_hook(files: dict[str, ItemFile]):  # type: ignore[no-untyped-def]
+def image_hook(files: dict[str, ItemFile]) -> ImageHook:
+    """Markdown images shown from the web copies in `files` (by the name the text gives)."""
     def hook(src: str, alt: str) -> dict[str, str] | None:
         name = src[2:] if src.startswith("./") else src
         # Only files the media step made web copies of: anything else would be a broken
@@ -200,7 +201,7 @@ def _image_hook(files: dict[str, ItemFile]):  # type: ignore[no-untyped-def]
 
 def item_view(item: Item, files: dict[str, ItemFile], rules: Rules, lang: str) -> ItemView:
     inline = {(s[2:] if s.startswith("./") else s) for s in markdown_images(item.body)}
-    body = render_markdown(item.body, _image_hook(files), heading_offset=1)
+    body = render_markdown(item.body, image_hook(files), heading_offset=1)
     view = ItemView(item, fields(item, rules, lang), count_chars(item.summary or ""), body)
     for name in item.images:
         if name in inline or name == item.document:
