@@ -7,18 +7,21 @@ plain http.server on 127.0.0.1.
 
 from __future__ import annotations
 
+import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
 from tests.site.sitekit import build_site, copy_demo
 
+T = TypeVar("T")
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -59,14 +62,66 @@ def http_base(demo_output: Path) -> Iterator[str]:
     server.server_close()
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
+class BrowserThread:
+    """The system Chromium, driven from a thread of its own.
 
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
+    Playwright's sync API refuses to start where another instance already runs in the
+    same thread, and other suites (the dashboard's, the export's) hold their own. In its
+    own thread this one never meets theirs, however pytest-xdist interleaves the tests.
+    """
+
+    def __init__(self) -> None:
+        self._jobs: queue.Queue[Any] = queue.Queue()
+        self._thread = threading.Thread(target=self._serve, name="chromium", daemon=True)
+        self._started = threading.Event()
+        self._error: BaseException | None = None
+        self._thread.start()
+        self._started.wait(60)
+        if self._error:
+            raise self._error
+
+    def _serve(self) -> None:
+        from playwright.sync_api import sync_playwright
+
+        try:
+            pw = sync_playwright().start()
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        except BaseException as exc:
+            self._error = exc
+            self._started.set()
+            return
+        self._started.set()
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                break
+            fn, done = job
+            try:
+                done.put((True, fn(browser)))
+            except BaseException as exc:
+                done.put((False, exc))
+        browser.close()
+        pw.stop()
+
+    def run(self, fn: Callable[[Any], T]) -> T:
+        """`fn(browser)` in the browser's thread; its exception is raised here."""
+        done: queue.Queue[tuple[bool, Any]] = queue.Queue()
+        self._jobs.put((fn, done))
+        ok, value = done.get(timeout=300)
+        if not ok:
+            raise value
+        return value
+
+    def close(self) -> None:
+        self._jobs.put(None)
+        self._thread.join(30)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[BrowserThread]:
+    driver = BrowserThread()
+    yield driver
+    driver.close()
 
 
 @dataclass
@@ -78,14 +133,16 @@ class Watched:
     errors: list[str] = field(default_factory=list)
 
 
-@pytest.fixture
-def watched(browser: Any) -> Iterator[Watched]:
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
+@contextmanager
+def watched_page(browser: Any, **options: Any) -> Iterator[Watched]:
+    context = browser.new_context(**{"viewport": {"width": 1200, "height": 900}, **options})
     page = context.new_page()
     w = Watched(page)
     page.on("request", lambda r: w.requests.append(r.url))
     page.on("console", lambda m: w.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda exc: w.errors.append(str(exc)))
     page.on("requestfailed", lambda r: w.errors.append(f"failed: {r.url} {r.failure}"))
-    yield w
-    context.close()
+    try:
+        yield w
+    finally:
+        context.close()

@@ -9,7 +9,7 @@ from urllib.parse import urldefrag, urlsplit
 
 from PIL import Image
 
-from tests.browser.conftest import Watched
+from tests.browser.conftest import BrowserThread, Watched, watched_page
 
 STUDENT = "王小明"
 VIDEO_ITEM = "自主學習：Arduino 自動澆花系統"
@@ -54,18 +54,36 @@ def walk(w: Watched, start: str) -> None:
     assert w.errors == []
 
 
-def test_walk_over_http(watched: Watched, http_base: str) -> None:
-    walk(watched, http_base + "index.html")
-    only_local(watched.requests, http_base)
+def test_walk_over_http(chromium: BrowserThread, http_base: str) -> None:
+    def steps(browser: Any) -> None:
+        with watched_page(browser) as watched:
+            walk(watched, http_base + "index.html")
+            only_local(watched.requests, http_base)
+
+    chromium.run(steps)
 
 
-def test_walk_over_file(watched: Watched, demo_output: Path) -> None:
+def test_walk_over_file(chromium: BrowserThread, demo_output: Path) -> None:
     base = demo_output.as_uri() + "/"
-    walk(watched, base + "index.html")
-    only_local(watched.requests, base)
+
+    def steps(browser: Any) -> None:
+        with watched_page(browser) as watched:
+            walk(watched, base + "index.html")
+            only_local(watched.requests, base)
+
+    chromium.run(steps)
 
 
-def test_video_and_audio_load_their_metadata(watched: Watched, http_base: str) -> None:
+def test_video_and_audio_load_their_metadata(chromium: BrowserThread, http_base: str) -> None:
+    chromium.run(lambda browser: _media(browser, http_base))
+
+
+def _media(browser: Any, http_base: str) -> None:
+    with watched_page(browser) as watched:
+        _media_in(watched, http_base)
+
+
+def _media_in(watched: Watched, http_base: str) -> None:
     page = watched.page
     for item, tag in (("arduino-self-study", "video"), ("decibel-logarithm", "audio")):
         page.goto(f"{http_base}wang-xiaoming/items/{item}/index.html")
@@ -88,7 +106,15 @@ _REFS = """() => {
 }"""
 
 
-def test_crawl_finds_no_broken_link_or_asset(watched: Watched, http_base: str) -> None:
+def test_crawl_finds_no_broken_link_or_asset(chromium: BrowserThread, http_base: str) -> None:
+    def steps(browser: Any) -> None:
+        with watched_page(browser) as watched:
+            crawl(watched, http_base)
+
+    chromium.run(steps)
+
+
+def crawl(watched: Watched, http_base: str) -> None:
     page = watched.page
     queue = deque([http_base + "index.html"])
     seen_pages: set[str] = set()
@@ -119,7 +145,11 @@ def test_crawl_finds_no_broken_link_or_asset(watched: Watched, http_base: str) -
     only_local(watched.requests, http_base)
 
 
-def test_phone_width(browser: Any, http_base: str, tmp_path: Path) -> None:
+def test_phone_width(chromium: BrowserThread, http_base: str, tmp_path: Path) -> None:
+    chromium.run(lambda browser: _phone(browser, http_base, tmp_path))
+
+
+def _phone(browser: Any, http_base: str, tmp_path: Path) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844},
                                   device_scale_factor=1, is_mobile=True, has_touch=True)
     page = context.new_page()
@@ -139,7 +169,16 @@ def test_phone_width(browser: Any, http_base: str, tmp_path: Path) -> None:
         context.close()
 
 
-def test_print_leaves_out_navigation_and_players(watched: Watched, http_base: str) -> None:
+def test_print_leaves_out_navigation_and_players(chromium: BrowserThread,
+                                                 http_base: str) -> None:
+    def steps(browser: Any) -> None:
+        with watched_page(browser) as watched:
+            _print(watched, http_base)
+
+    chromium.run(steps)
+
+
+def _print(watched: Watched, http_base: str) -> None:
     page = watched.page
     page.goto(f"{http_base}wang-xiaoming/items/arduino-self-study/index.html")
     page.emulate_media(media="print")

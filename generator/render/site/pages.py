@@ -126,8 +126,10 @@ def _findings(ctx: BuildContext, found: list[Finding]) -> list[Finding]:
     return sorted((f.localized(ctx.lang) for f in found), key=sort_key)
 
 
-def _base(ctx: BuildContext, task: PageTask, title: str,
-          crumbs: list[tuple[str, str]]) -> dict[str, Any]:
+def base_context(ctx: BuildContext, task: PageTask, title: str,
+                 crumbs: list[tuple[str, str]]) -> dict[str, Any]:
+    """What every page template gets: language, `t`, `url`, title, breadcrumbs…
+    (other renderers' pages use it too, so they share base.html)."""
     lang = ctx.lang
     return {
         "lang": lang, "html_lang": HTML_LANG.get(lang, lang), "title": title,
@@ -137,6 +139,9 @@ def _base(ctx: BuildContext, task: PageTask, title: str,
             lambda code: views.code_label(ctx.portfolio.rules, code, lang),
         "duration": views.duration, "megabytes": views.megabytes,
     }
+
+
+_base = base_context  # the name other renderers first imported
 
 
 def _student(ctx: BuildContext, slug: str) -> Student:
