@@ -19,7 +19,9 @@ from typing import Any, TypeVar
 
 import pytest
 
-from tests.site.sitekit import build_site, copy_demo
+from generator.build import build
+from generator.build.renderers import default_renderers
+from tests.site.sitekit import copy_demo
 
 T = TypeVar("T")
 CHROMIUM = Path("/usr/bin/chromium")
@@ -39,7 +41,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def demo_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("browser-demo")
     content = copy_demo(base / "content")
-    result = build_site(content, base / "output")
+    # Every step but the PDFs (slow, and tested on their own): the crawl then also walks
+    # the pages other steps add to the site (dashboard, comparison, checklists).
+    result = build(content, base / "output", offline=True, jobs=2,
+                   renderers=default_renderers(frozenset({"pdf"})))
     assert not result.failures, result.failures
     return base / "output"
 
