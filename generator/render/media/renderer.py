@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from generator.build.context import BuildContext
+from generator.i18n import text
 from generator.model import FileInfo, Student
 from generator.render.media.derive import Derived, Job, cache_key, derive, load_entry, media_kind
 from generator.render.media.images import Variant
@@ -152,7 +153,8 @@ class MediaRenderer:
                 if entries[job.key] is None:
                     todo[job.key] = job
         if todo:
-            ctx.run("媒體 media", _derive_task, list(todo.values()), renderer=self.name)
+            ctx.run(text("progress-media", ctx.lang), _derive_task, list(todo.values()),
+                    renderer=self.name)
 
         shared: dict[tuple[str, str], dict[str, ItemFile]] = ctx.shared.setdefault(SHARED_KEY,
                                                                                    {})

@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from generator.build.context import BuildContext
 from generator.build.parallel import TaskFailed
+from generator.i18n import text
 from generator.render.site import urls
 from generator.render.site.pages import PageTask, page_context, plan
 
@@ -60,7 +61,7 @@ class SiteRenderer:
             env = environment(ctx.theme.search_path("templates"))
             for name in {task.template for task in todo}:
                 env.get_template(name)
-        results = ctx.run("頁面 pages", _render_page, todo, renderer=self.name)
+        results = ctx.run(text("progress-pages", ctx.lang), _render_page, todo, renderer=self.name)
         for task, result in zip(todo, results, strict=True):
             if not isinstance(result, TaskFailed):
                 ctx.record(task.rel, fingerprints[task.rel], self.name)
