@@ -90,6 +90,11 @@ def _media_in(watched: Watched, http_base: str) -> None:
         page.wait_for_function(f"() => document.querySelector('{tag}').readyState >= 1",
                                timeout=15000)
         assert page.evaluate(f"() => document.querySelector('{tag}').duration") > 0
+    # The document, read in the page itself.
+    page.goto(f"{http_base}wang-xiaoming/items/light-refraction/index.html")
+    page.click("details.inline-document summary")
+    assert page.locator("details.inline-document object").is_visible()
+    page.wait_for_timeout(500)
     assert watched.errors == []
 
 
