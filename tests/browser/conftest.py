@@ -57,12 +57,12 @@ class _Quiet(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def http_base(demo_output: Path) -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 partial(_Quiet, directory=str(demo_output)))
+                                 partial(_Quiet, directory=str(demo_output.parent)))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     # A sub-path, not the server root: the site must not care where it lives.
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    yield f"http://127.0.0.1:{server.server_address[1]}/{demo_output.name}/"
     server.shutdown()
     server.server_close()
 
