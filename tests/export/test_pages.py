@@ -49,3 +49,11 @@ def test_checklist_years(exported: Exported) -> None:
     assert "Robot 機器人競賽" in y114 and re.search(r">4/10<", y114)
     text = "".join(p.extract_text() for p in PdfReader(folder / "113.pdf").pages)
     assert "Prism" in text and "班長" in text
+
+
+def test_student_home_links_to_the_comparison_and_each_checklist(exported: Exported) -> None:
+    html = (exported.output / "ming" / "index.html").read_text("utf-8")
+    assert 'href="compare.html"' in html
+    for year in (113, 114):
+        assert f'href="checklist/{year}.html"' in html
+        assert (exported.output / "ming" / "checklist" / f"{year}.html").is_file()

@@ -88,10 +88,12 @@ def plan(ctx: BuildContext) -> list[tuple[PageTask, str]]:
                        for i in student.items)
         index_inputs.append([info, records.severity_counts(found), shape])
         pdf = ctx.will_exist(urls.student_pdf(student.slug), "pdf")
+        links = _export_links(ctx, PageTask("student", urls.student_page(student.slug),
+                                            "student.html", student.slug), student)
         out.append((PageTask("student", urls.student_page(student.slug), "student.html",
                              student.slug),
                     ctx.fingerprint(common, "student", info, items, _finding_inputs(found),
-                                    pdf)))
+                                    pdf, links)))
         for item in student.items:
             deps = [(d.code, d.name) for d in selected_in(student, item)]
             mine = [f for f in found if f.item == item.id]
@@ -204,7 +206,22 @@ def _student_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
         "counts": records.severity_counts(found),
         "pdf": (urls.Linker(task.rel).to(urls.student_pdf(student.slug))
                 if ctx.will_exist(urls.student_pdf(student.slug), "pdf") else None),
+        **_export_links(ctx, task, student),
     }
+
+
+def _export_links(ctx: BuildContext, task: PageTask, student: Student) -> dict[str, Any]:
+    """The comparison page and the 收訖明細 checklists, where this build writes them."""
+    from generator.export.pages import checklist_page, compare_page
+    from generator.export.views import checklist_years
+
+    linker = urls.Linker(task.rel)
+    compare = compare_page(student.slug)
+    if not ctx.will_exist(compare, "compare"):
+        return {"compare": None, "checklists": []}
+    return {"compare": linker.to(compare) if student.departments else None,
+            "checklists": [(year, linker.to(checklist_page(student.slug, year)))
+                           for year in checklist_years(student)]}
 
 
 def _item_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
