@@ -118,3 +118,11 @@ def test_an_unchanged_build_rewrites_nothing(klass: Built, tmp_path: Path) -> No
                   renderers=counselor_renderers())
     assert again.rendered == []
     assert "ZEBRA" in (out / "ming" / "counselor.html").read_text("utf-8")
+
+
+def test_student_page_shows_what_is_late_and_due_next(klass: Built) -> None:
+    lin = (klass.output / "lin" / "index.html").read_text("utf-8")
+    assert "逾期：認證 2026-11-10" in lin
+    assert "下一個：勾選 2027-01-15" in lin
+    ming = (klass.output / "ming" / "index.html").read_text("utf-8")
+    assert "逾期" not in ming and "下一個：勾選 2027-01-15" in ming

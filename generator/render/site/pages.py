@@ -93,7 +93,7 @@ def plan(ctx: BuildContext) -> list[tuple[PageTask, str]]:
         out.append((PageTask("student", urls.student_page(student.slug), "student.html",
                              student.slug),
                     ctx.fingerprint(common, "student", info, items, _finding_inputs(found),
-                                    pdf, links)))
+                                    pdf, links, _deadlines(ctx, student, found))))
         for item in student.items:
             deps = [(d.code, d.name) for d in selected_in(student, item)]
             mine = [f for f in found if f.item == item.id]
@@ -207,7 +207,28 @@ def _student_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
         "pdf": (urls.Linker(task.rel).to(urls.student_pdf(student.slug))
                 if ctx.will_exist(urls.student_pdf(student.slug), "pdf") else None),
         **_export_links(ctx, task, student),
+        "deadlines": _deadlines(ctx, student, found),
     }
+
+
+def _deadlines(ctx: BuildContext, student: Student, found: list[Finding]) -> list[str]:
+    """What is late, then what is due next, as the counselor's dashboard says it."""
+    from generator.counselor.deadlines import late, next_due, parse_deadlines, student_dues
+
+    windows, _problems = parse_deadlines(ctx.portfolio.settings.extra.get("deadlines"))
+    dues = student_dues(windows, student, found, ctx.today)
+    lang = ctx.lang
+
+    def kind(d: Any) -> str:
+        return text(f"cn-kind-{d.window.kind}", lang)
+
+    lines = [text("cn-late", lang, kind=kind(d), end=d.window.end.isoformat())
+             for d in late(dues)]
+    upcoming = next_due(dues)
+    if upcoming is not None:
+        lines.append(text("cn-next", lang, kind=kind(upcoming),
+                          end=upcoming.window.end.isoformat(), days=upcoming.days))
+    return lines
 
 
 def _export_links(ctx: BuildContext, task: PageTask, student: Student) -> dict[str, Any]:
