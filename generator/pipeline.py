@@ -32,12 +32,26 @@ class CheckResult:
         return F.exit_code(self.findings, strict)
 
 
-def check_content(root: Path, today: dt.date | None = None, lang: str | None = None,
-                  offline: bool = False) -> CheckResult:
-    """Load `root` and run every rule; raises ContentError when there is nothing to check."""
+def load_students(root: Path, today: dt.date | None = None) -> tuple[Portfolio, list[Finding]]:
+    """Load `root`; raises ContentError when it holds no student at all."""
     portfolio, found = load_portfolio(root, today=today)
     if not portfolio.students:
         raise ContentError(f"{root}: no student folders (a folder with student.yaml or items/)")
+    return portfolio, found
+
+
+def load_or_exit(root: Path, today: dt.date | None = None) -> Portfolio:
+    """The loaded content for a command, or exit 2 when it cannot be worked on at all."""
+    try:
+        return load_students(root, today)[0]
+    except Exception as exc:
+        fail_unreadable(exc, root)
+
+
+def check_content(root: Path, today: dt.date | None = None, lang: str | None = None,
+                  offline: bool = False) -> CheckResult:
+    """Load `root` and run every rule; raises ContentError when there is nothing to check."""
+    portfolio, found = load_students(root, today)
     found += run_checks(portfolio)
     found += _link_findings(portfolio, offline)
     return CheckResult(portfolio, _dedupe(found), lang or portfolio.settings.language)

@@ -13,13 +13,12 @@ from pathlib import Path
 import click
 
 from generator.cli import CONTENT_ARG, common_options
-from generator.content.loader import ContentError, load_portfolio
 from generator.findings import exit_code
 from generator.i18n import text
 from generator.media.batch import is_big_pdf, pdf_fitter, plan_portfolio, print_plan, run
 from generator.media.fit import SizeLimits
 from generator.media.upload import default_cache_dir
-from generator.pipeline import CheckResult, fail_unreadable
+from generator.pipeline import CheckResult, load_or_exit
 from generator.report import print_findings
 
 
@@ -32,13 +31,7 @@ from generator.report import print_findings
 def fit_command(content: Path, output: Path, dry_run: bool, lang: str | None,
                 today: dt.date | None) -> None:
     """Make upload-ready copies of files over their limits (originals are never changed)."""
-    try:
-        portfolio, _ = load_portfolio(content, today=today)
-        if not portfolio.students:
-            raise ContentError(f"{content}: no student folders (a folder with student.yaml "
-                               "or items/)")
-    except Exception as exc:
-        fail_unreadable(exc, content)
+    portfolio = load_or_exit(content, today)
     lang = lang or portfolio.settings.language
     limits = SizeLimits.from_rules(portfolio.rules.files)
     work = plan_portfolio(portfolio, limits)

@@ -20,14 +20,13 @@ from rich.table import Table
 from rich.text import Text
 
 from generator.cli import CONTENT_ARG, common_options
-from generator.content.loader import ContentError, load_portfolio
 from generator.findings import Finding, counts, document
 from generator.i18n import text
 from generator.links.archive import wayback_url
 from generator.links.history import day
 from generator.links.service import LinkReport, portfolio_links, run, settings_for
 from generator.model import Portfolio
-from generator.pipeline import CheckResult, fail_unreadable
+from generator.pipeline import CheckResult, load_or_exit
 from generator.report import print_findings
 
 # Worst first: a link's state in the table is the worst finding it has.
@@ -47,13 +46,7 @@ _STATES = (("link-broken", "broken", "bold red"), ("link-at-risk", "at-risk", "y
 def links(content: Path, lang: str | None, today: dt.date | None, offline: bool, archive: bool,
           fmt: str, strict: bool) -> None:
     """Check every external link in CONTENT (default ./content) and show its history."""
-    try:
-        portfolio, _ = load_portfolio(content, today=today)
-        if not portfolio.students:
-            raise ContentError(f"{content}: no student folders (a folder with student.yaml "
-                               "or items/)")
-    except Exception as exc:
-        fail_unreadable(exc, content)
+    portfolio = load_or_exit(content, today)
     lang = lang or portfolio.settings.language
     refs = portfolio_links(portfolio)
     err = Console(stderr=True, highlight=False)
