@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from generator.content.inspect import file_sha256
 from generator.findings import Finding, make
 from generator.media import audio, image, video
 from generator.media.encode import FitError, Progress, Settings, atomic_output
@@ -298,14 +299,6 @@ def _drop_stale(dst: Path) -> None:
     for other in dst.parent.glob(f"{dst.stem}.*"):
         if other != dst and not other.name.startswith("."):
             other.unlink(missing_ok=True)
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with Path(path).open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def is_pdf(path: Path) -> bool:

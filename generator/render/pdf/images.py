@@ -8,13 +8,14 @@ the hash of its bytes and the target, so an unchanged picture is resized only on
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageOps
+
+from generator.content.inspect import file_sha256
 
 MM_PER_INCH = 25.4
 CACHE_VERSION = 1
@@ -64,7 +65,7 @@ class ImageCache:
     def prepare(self, source: Path, box: PrintBox, dpi: int, quality: int,
                 digest: str | None = None) -> PrintImage | None:
         """The print copy of `source`, made if needed; None when it is not a picture."""
-        digest = digest or _sha256(source)
+        digest = digest or file_sha256(source)
         max_w, max_h = box.pixels(dpi)
         key = f"{digest[:32]}-{max_w}x{max_h}-q{quality}-v{CACHE_VERSION}"
         for ext in (".jpg", ".png"):
@@ -132,9 +133,3 @@ def _flatten(img: Image.Image, keep_palette: bool = False) -> Image.Image:
     return img.convert("RGB") if img.mode != "RGB" else img
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
