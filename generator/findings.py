@@ -54,6 +54,12 @@ def make(code: str, /, student: str | None = None, item: str | None = None,
     return Finding(code, severity(code), student, item, file, params)  # type: ignore[arg-type]
 
 
+def counselor_only(f: Finding) -> bool:
+    """Whether the finding is for the counselor's eyes only (`audience = "counselor"` in
+    the catalog): it is about their own files, not the student's portfolio."""
+    return catalog().get(f.code, {}).get("audience") == "counselor"
+
+
 def sort_key(f: Finding) -> tuple:
     return (f.student or "", f.item or "", SEVERITY_ORDER[f.severity], f.code, f.file or "",
             json.dumps(f.params, sort_keys=True, default=str, ensure_ascii=False))

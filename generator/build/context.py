@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from generator.build.parallel import TaskFailed, run_tasks
 from generator.build.progress import Reporter
 from generator.build.state import BuildState
-from generator.findings import Finding
+from generator.findings import Finding, counselor_only
 from generator.model import Item, Portfolio, Student
 from generator.pipeline import CheckResult
 from generator.render.theme import Theme
@@ -64,6 +64,9 @@ class BuildContext:
     steps: list[str] = field(default_factory=list)   # names of this build's renderers
     failures: list[Failure] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    _shown: list[Finding] = field(default_factory=list, init=False, repr=False)
+    _shown_for: list[Finding] | None = field(default=None, init=False, repr=False)
+    _shown_len: int = field(default=-1, init=False, repr=False)
 
     @property
     def portfolio(self) -> Portfolio:
@@ -71,7 +74,14 @@ class BuildContext:
 
     @property
     def findings(self) -> list[Finding]:
-        return self.check.findings
+        """What the student-facing output shows: every finding but the counselor's own
+        (about comment files), which only the counselor step reads, from `check`."""
+        every = self.check.findings
+        # Renderers may add findings (the PDF step does): refilter when the list grew.
+        if self._shown_for is not every or self._shown_len != len(every):
+            self._shown = [f for f in every if not counselor_only(f)]
+            self._shown_for, self._shown_len = every, len(every)
+        return self._shown
 
     @property
     def today(self) -> date:

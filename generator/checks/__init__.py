@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from generator.checks import attachments, dates, departments, limits, links, personal, summary
+from generator.checks import (
+    attachments,
+    counselor,
+    dates,
+    departments,
+    limits,
+    links,
+    personal,
+    summary,
+)
 from generator.findings import Finding
 from generator.model import Portfolio
 
@@ -22,6 +31,7 @@ ALL: tuple[Check, ...] = (
     departments.check,
     links.check,
     personal.check,
+    counselor.check,
 )
 
 

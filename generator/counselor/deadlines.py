@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.calendar import academic_year
-from generator.findings import Finding
+from generator.findings import Finding, make
 from generator.model import Student
 
 KINDS = ("upload", "certify", "tick", "confirm")
@@ -69,23 +69,46 @@ def _date(value: Any) -> dt.date | None:
     return None
 
 
-def parse_deadlines(table: Any) -> tuple[list[Window], list[str]]:
-    """Windows from the `[deadlines]` table, and what could not be read in it."""
+_REASONS = {
+    "table": {"zh-TW": "[deadlines] 要是一個表格，每一行寫一種期限",
+              "en": "[deadlines] must be a table with one line per kind of window"},
+    "kind": {"zh-TW": "不認得這種期限，可用的有 upload（上傳）、certify（認證）、tick（勾選）、"
+                      "confirm（收訖明細確認）",
+             "en": "no such kind of window; use upload, certify, tick or confirm"},
+    "date": {"zh-TW": "要寫成 { start = 2026-12-01, end = 2026-12-20 }，日期用 YYYY-MM-DD，"
+                      "start 可以省略",
+             "en": "write it as { start = 2026-12-01, end = 2026-12-20 } with dates as "
+                   "YYYY-MM-DD (start may be left out)"},
+    "order": {"zh-TW": "開始日期晚於截止日期", "en": "it starts after it ends"},
+}
+
+
+def _invalid(key: str, reason: str) -> Finding:
+    return make("deadline-invalid", None, None, "portfolio.toml", key=key,
+                reason=_REASONS[reason])
+
+
+def parse_deadlines(table: Any) -> tuple[list[Window], list[Finding]]:
+    """Windows from the `[deadlines]` table; what cannot be read is a `deadline-invalid`
+    finding and that window is left out (the rest still count)."""
     windows: list[Window] = []
-    problems: list[str] = []
+    problems: list[Finding] = []
     if not isinstance(table, dict):
-        return windows, ([] if table is None else ["[deadlines] is not a table"])
+        return windows, ([] if table is None else [_invalid("deadlines", "table")])
     for key, value in table.items():
         kind = ALIASES.get(str(key), str(key))
         if kind not in KINDS:
-            problems.append(f"[deadlines] {key}: unknown kind ({', '.join(KINDS)})")
+            problems.append(_invalid(str(key), "kind"))
             continue
         for entry in value if isinstance(value, list) else [value]:
             if not isinstance(entry, dict):
                 entry = {"end": entry}
             end, start = _date(entry.get("end")), _date(entry.get("start"))
             if end is None or (entry.get("start") is not None and start is None):
-                problems.append(f"[deadlines] {key}: needs end = YYYY-MM-DD (start optional)")
+                problems.append(_invalid(str(key), "date"))
+                continue
+            if start is not None and start > end:
+                problems.append(_invalid(str(key), "order"))
                 continue
             year = entry.get("year")
             windows.append(Window(kind, start, end,

@@ -14,17 +14,19 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from generator.build.context import BuildContext
 from generator.build.state import STATE_DIR
+from generator.counselor import reviews as comments
 from generator.counselor.csvs import findings_csv, summary_csv
 from generator.counselor.deadlines import parse_deadlines
 from generator.counselor.reviews import Reviews, load_reviews
 from generator.counselor.rows import StudentRow, class_rows
-from generator.findings import sort_key
+from generator.findings import Finding, sort_key
 from generator.i18n import text
 from generator.render.site import urls
 from generator.render.site.pages import PageTask, _base
@@ -73,37 +75,54 @@ class CounselorRenderer:
     def reviews(self, ctx: BuildContext) -> dict[str, Reviews]:
         if not self.with_reviews:
             return {}
-        folder = self.reviews_dir
-        if folder is None and (ctx.content / "reviews").is_dir():
-            folder = ctx.content / "reviews"
-        return load_reviews(ctx.students(), folder)
+        folder = self.reviews_dir or comments.default_reviews_dir(ctx.content)
+        return load_reviews(ctx.students(), folder, ctx.content)
 
-    def rows(self, ctx: BuildContext) -> tuple[list[StudentRow], dict[str, Reviews], list[str]]:
-        windows, problems = parse_deadlines(ctx.portfolio.settings.extra.get("deadlines"))
+    def findings(self, ctx: BuildContext, reviews: dict[str, Reviews]) -> list[Finding]:
+        """Every finding, the counselor's own included. The check read the comments from
+        their default places; those actually used here (`--reviews DIR`, or none at all
+        for the student-only site) replace what it said about them."""
+        others = [f for f in ctx.check.findings if f.code not in comments.CODES]
+        return others + comments.review_findings(reviews)
+
+    def rows(self, ctx: BuildContext) -> tuple[list[StudentRow], dict[str, Reviews],
+                                               list[Finding]]:
+        windows, _problems = parse_deadlines(ctx.portfolio.settings.extra.get("deadlines"))
         reviews = self.reviews(ctx)
-        rows = class_rows(ctx.portfolio, ctx.findings, ctx.lang, windows, reviews)
+        found = self.findings(ctx, reviews)
+        rows = class_rows(ctx.portfolio, found, ctx.lang, windows, reviews)
         for row in rows:
             row.last_built = last_built(ctx.output, row.slug)
-        problems += [p for r in reviews.values() for p in r.problems]
-        return rows, reviews, problems
+        return rows, reviews, found
 
     # ------------------------------------------------------------------ run
     def run(self, ctx: BuildContext) -> None:
-        rows, reviews, problems = self.rows(ctx)
+        rows, reviews, found = self.rows(ctx)
         common = [ctx.theme.digest("templates"), ctx.portfolio.settings.school,
-                  ctx.today.isoformat(), self.with_reviews, problems]
-        self._write(ctx, FINDINGS_CSV, lambda: findings_csv(ctx.portfolio, ctx.findings,
-                                                             ctx.lang),
-                    [repr(sorted(ctx.findings, key=sort_key)),
+                  ctx.today.isoformat(), self.with_reviews]
+        self._write(ctx, FINDINGS_CSV, lambda: findings_csv(ctx.portfolio, found, ctx.lang),
+                    [repr(sorted(found, key=sort_key)),
                      [(s.key, s.name, s.slug) for s in ctx.students()]])
         self._write(ctx, SUMMARY_CSV, lambda: summary_csv(rows, ctx.lang), [repr(rows)])
+        by_student: dict[str | None, list[Finding]] = {}
+        for f in found:
+            by_student.setdefault(f.student, []).append(f)
+        pending = []
         for row in rows:
             rel = counselor_page(row.slug)
-            review = reviews.get(row.slug)
-            self._write(ctx, rel, lambda row=row, rel=rel, review=review:
-                        self._student_page(ctx, rel, row, review),
-                        [common, repr(row), repr(review)])
-        self._dashboard(ctx, rows, problems, common)
+            mine = sorted(by_student.get(row.key, []), key=sort_key)
+            fp = ctx.fingerprint(NAME, rel, common, repr(row), repr(reviews.get(row.slug)),
+                                 repr(mine))
+            if not ctx.fresh(rel, fp):
+                pending.append(PageJob(rel, row.slug, fp))
+        # Forked workers inherit what the pages are drawn from; each task is a slug.
+        ctx.shared[NAME] = {"rows": {r.slug: r for r in rows}, "reviews": reviews,
+                            "findings": by_student, "with_reviews": self.with_reviews}
+        for job, result in zip(pending, ctx.run(NAME, _student_page_task, pending, NAME),
+                               strict=True):
+            if result is True:
+                ctx.record(job.rel, job.fp, NAME)
+        self._dashboard(ctx, rows, [f for f in found if f.student is None], common)
 
     def _write(self, ctx: BuildContext, rel: str, make: Any, inputs: list[Any]) -> None:
         fp = ctx.fingerprint(NAME, rel, inputs)
@@ -111,31 +130,8 @@ class CounselorRenderer:
             write_atomic(ctx.output / rel, make())
             ctx.record(rel, fp, NAME)
 
-    # ------------------------------------------------------------------ pages
-    def _context(self, ctx: BuildContext, rel: str, kind: str, title: str,
-                 crumbs: list[tuple[str, str]]) -> dict[str, Any]:
-        return {**_base(ctx, PageTask(kind, rel, ""), title, crumbs),
-                "with_reviews": self.with_reviews,
-                "kind_label": lambda kind: text(f"cn-kind-{kind}", ctx.lang)}
-
-    def _student_page(self, ctx: BuildContext, rel: str, row: StudentRow,
-                      review: Reviews | None) -> bytes:
-        linker = urls.Linker(rel)
-        title = text("cn-student-title", ctx.lang, name=row.name)
-        found = sorted((f.localized(ctx.lang) for f in ctx.findings
-                        if f.student == row.key), key=sort_key)
-        items = {i.id: i for i in row.student.items}
-        data = {**self._context(ctx, rel, "counselor", title,
-                                [(text("site-class-title", ctx.lang), linker.index()),
-                                 (row.name, linker.student(row.slug))]),
-                "row": row, "review": review if self.with_reviews else None,
-                "items": items, "findings": found}
-        env = environment(ctx.theme.search_path("templates"))
-        return env.get_template(TEMPLATE).render(data).encode("utf-8")
-
-    def _dashboard(self, ctx: BuildContext, rows: list[StudentRow], problems: list[str],
+    def _dashboard(self, ctx: BuildContext, rows: list[StudentRow], general: list[Finding],
                    common: list[Any]) -> None:
-        general = [f for f in ctx.findings if f.student is None]
         fp = ctx.fingerprint(NAME, INDEX, common, repr(rows), repr(sorted(general, key=sort_key)))
         memory = ctx.output / STATE_DIR / "counselor.json"
         try:
@@ -146,8 +142,9 @@ class CounselorRenderer:
         if previous == fp and not site_wrote and (ctx.output / INDEX).exists():
             return
         linker = urls.Linker(INDEX)
-        data = {**self._context(ctx, INDEX, "index", text("site-class-title", ctx.lang), []),
-                "dashboard": True, "rows": rows, "problems": problems,
+        data = {**_context(ctx, INDEX, "index", text("site-class-title", ctx.lang), [],
+                           self.with_reviews),
+                "dashboard": True, "rows": rows,
                 "findings": sorted((f.localized(ctx.lang) for f in general), key=sort_key),
                 "built_at": _stamp(build_time()),
                 "counselor_url": lambda slug: linker.to(counselor_page(slug)),
@@ -162,3 +159,41 @@ class CounselorRenderer:
             ctx.record(INDEX, entry["fp"], entry.get("by", "site"))
         memory.parent.mkdir(parents=True, exist_ok=True)
         memory.write_text(json.dumps({"index": fp}), "utf-8")
+
+
+# ---------------------------------------------------------------------- student pages
+
+@dataclass(frozen=True)
+class PageJob:
+    rel: str
+    slug: str
+    fp: str
+
+    def __str__(self) -> str:           # how a failed page is named to the user
+        return self.rel
+
+
+def _context(ctx: BuildContext, rel: str, kind: str, title: str,
+             crumbs: list[tuple[str, str]], with_reviews: bool) -> dict[str, Any]:
+    return {**_base(ctx, PageTask(kind, rel, ""), title, crumbs),
+            "with_reviews": with_reviews,
+            "kind_label": lambda kind: text(f"cn-kind-{kind}", ctx.lang)}
+
+
+def _student_page_task(ctx: BuildContext, job: PageJob) -> bool:
+    """One student's counselor page (runs in a worker)."""
+    shared = ctx.shared[NAME]
+    row: StudentRow = shared["rows"][job.slug]
+    review: Reviews | None = shared["reviews"].get(job.slug)
+    linker = urls.Linker(job.rel)
+    title = text("cn-student-title", ctx.lang, name=row.name)
+    found = sorted((f.localized(ctx.lang) for f in shared["findings"].get(row.key, [])),
+                   key=sort_key)
+    data = {**_context(ctx, job.rel, "counselor", title,
+                       [(text("site-class-title", ctx.lang), linker.index()),
+                        (row.name, linker.student(row.slug))], shared["with_reviews"]),
+            "row": row, "review": review if shared["with_reviews"] else None,
+            "items": {i.id: i for i in row.student.items}, "findings": found}
+    env = environment(ctx.theme.search_path("templates"))
+    write_atomic(ctx.output / job.rel, env.get_template(TEMPLATE).render(data).encode("utf-8"))
+    return True

@@ -20,15 +20,20 @@ pages read them.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from generator.content.readers import ReadError, read_yaml
+from generator.findings import Finding, make
 from generator.model import Student
 
 REVIEWS_FILE = "reviews.yaml"
+REVIEWS_DIR = "reviews"          # <content>/reviews/: the default reviews folder
+FIELDS = ("general", "items", "departments")
+# Findings about the comment files: for the counselor, never on a student's own pages.
+CODES = ("review-unreadable", "review-field-unknown", "review-target-unknown")
 
 
 @dataclass(frozen=True)
@@ -40,13 +45,14 @@ class Comment:
 
 @dataclass
 class Reviews:
-    """One student's comments; `problems` are what could not be read (shown, not fatal)."""
+    """One student's comments; `problems` are findings about the file itself (it could not
+    be read, or names a field, item or department that is not there)."""
 
     general: list[Comment] = field(default_factory=list)
     items: dict[str, list[Comment]] = field(default_factory=dict)
     departments: dict[str, list[Comment]] = field(default_factory=dict)
     source: str = ""
-    problems: list[str] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -82,21 +88,70 @@ def _by_key(value: Any) -> dict[str, list[Comment]]:
     return {str(k): c for k, v in value.items() if (c := _comments(v))}
 
 
-def read_reviews(path: Path) -> Reviews:
+def _shown(path: Path, root: Path | None) -> str:
+    """The file as a finding names it: relative to the content root when inside it."""
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return str(path)
+
+
+def _suggestion(name: str, known: list[str]) -> dict[str, str]:
+    close = difflib.get_close_matches(name, known, n=1)
+    if not close:
+        return {"zh-TW": "", "en": ""}
+    return {"zh-TW": f"是不是要寫 {close[0]}？", "en": f"Did you mean {close[0]}?"}
+
+
+_WHAT = {"items": {"zh-TW": "項目", "en": "item"},
+         "departments": {"zh-TW": "校系", "en": "department"}}
+_NOT_MAPPING = {"zh-TW": "內容要是 general、items、departments 這樣的對照表",
+                "en": "it must be a mapping with general, items and departments"}
+
+
+def read_reviews(path: Path, student: Student | None = None, root: Path | None = None
+                 ) -> Reviews:
+    """The comments in `path`; what is wrong with the file becomes `problems`, never an
+    exception. With `student`, comments on items or departments they do not have are
+    reported too (they would otherwise sit under a name nobody recognises)."""
+    key = student.key if student else None
+    shown = _shown(path, root)
     reviews = Reviews(source=str(path))
+
+    def problem(code: str, **params: Any) -> None:
+        reviews.problems.append(make(code, key, None, shown, **params))
+
     try:
-        data = yaml.safe_load(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        reviews.problems.append(f"{path.name}: {type(exc).__name__}")
+        data = read_yaml(path)
+    except ReadError as err:
+        extra = {"line": err.line} if err.line else {}
+        problem("review-unreadable", detail=err.detail or err.code, **extra)
+        return reviews
+    except OSError as exc:
+        problem("review-unreadable", detail=exc.strerror or type(exc).__name__)
         return reviews
     if data is None:
         return reviews
     if not isinstance(data, dict):
-        reviews.problems.append(f"{path.name}: not a mapping")
+        problem("review-unreadable", detail=_NOT_MAPPING)
         return reviews
+    for name in data:
+        if str(name) not in FIELDS:
+            problem("review-field-unknown", field=str(name),
+                    suggestion=_suggestion(str(name), list(FIELDS)))
     reviews.general = _comments(data.get("general"))
     reviews.items = _by_key(data.get("items"))
     reviews.departments = _by_key(data.get("departments"))
+    if student is not None:
+        known = {"items": [i.id for i in student.items],
+                 "departments": [d.code for d in student.departments]}
+        for part, given in (("items", reviews.items), ("departments", reviews.departments)):
+            for target in given:
+                if target not in known[part]:
+                    problem("review-target-unknown", target=target, what=_WHAT[part],
+                            suggestion=_suggestion(target, known[part]))
     return reviews
 
 
@@ -110,11 +165,21 @@ def reviews_path(student: Student, reviews_dir: Path | None) -> Path | None:
     return next((p for p in candidates if p.is_file()), None)
 
 
-def load_reviews(students: list[Student], reviews_dir: Path | None) -> dict[str, Reviews]:
+def default_reviews_dir(root: Path) -> Path | None:
+    folder = root / REVIEWS_DIR
+    return folder if folder.is_dir() else None
+
+
+def load_reviews(students: list[Student], reviews_dir: Path | None,
+                 root: Path | None = None) -> dict[str, Reviews]:
     """Comments by student slug (students without any are left out)."""
     out: dict[str, Reviews] = {}
     for student in students:
         path = reviews_path(student, reviews_dir)
         if path is not None:
-            out[student.slug] = read_reviews(path)
+            out[student.slug] = read_reviews(path, student, root)
     return out
+
+
+def review_findings(reviews: dict[str, Reviews]) -> list[Finding]:
+    return [f for r in reviews.values() for f in r.problems]
