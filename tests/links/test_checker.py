@@ -55,10 +55,11 @@ def test_error_statuses(server: LinkServer, path: str, status: int) -> None:
 
 
 def test_a_page_that_never_answers_times_out(server: LinkServer) -> None:
-    started = time.monotonic()
-    r = check(server, "/hang")["/hang"]
+    r = check(server, "/hang?k=timeout")["/hang?k=timeout"]
     assert r.error == "timeout" and r.status is None and r.detail == "1"
-    assert time.monotonic() - started < 4  # one retry of a 1 s timeout, no GET after it
+    # One retry of the 1 s timeout, and no GET after it: the request log, not a stopwatch.
+    asked = server.hits["HEAD /hang?timeout"] + server.hits["GET /hang?timeout"]
+    assert r.attempts == asked == 2, (r.attempts, server.hits)
 
 
 def test_429_is_retried_afterretry_after(server: LinkServer) -> None:
@@ -156,9 +157,8 @@ def test_the_per_host_cap_is_reached_and_never_exceeded(server: LinkServer) -> N
     server.state.pop("peak", None)
     config = CheckerConfig(per_host=3, total=50, timeout=5, trust_env=False)
     urls = [server.url(f"/slow?k=cap{i}") for i in range(24)]
-    started = time.monotonic()
     results = asyncio.run(check_urls(urls, config))
     assert all(r.ok for r in results.values())
+    # Three at once, never more: the server's own count of requests in flight. (How
+    # fast that makes a run is bench/links_bench.py's business, not a test's.)
     assert max(server.state["peak"].values()) == 3
-    # 24 links × (HEAD + GET) × 100 ms, three at a time: about 1.6 s, not 4.8 s one by one
-    assert time.monotonic() - started < 3.5
