@@ -12,7 +12,8 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-BUILTIN = Path(__file__).resolve().parents[2] / "themes"
+# generator/themes is the repository's themes/ (a symlink), installed as package data.
+BUILTIN = Path(__file__).resolve().parents[1] / "themes"
 DEFAULT = "default"
 
 
