@@ -23,6 +23,12 @@ R = TypeVar("R")
 
 _SHARED: tuple[BuildContext, Callable[..., Any]] | None = None
 
+# Workers are replaced after about this many tasks each. WeasyPrint and Pillow keep
+# caches that grow with every document, so a worker that drew a whole grade's PDFs
+# held several times the memory of one that drew a class's; fresh forks keep the
+# peak where a class of 40 puts it, for the cost of one fork per batch.
+TASKS_PER_WORKER = 100
+
 
 class TaskFailed:
     """What a task that raised returns instead of its result: the build goes on."""
@@ -74,13 +80,17 @@ def run_tasks(ctx: BuildContext, fn: Callable[[BuildContext, T], R], tasks: Sequ
                 on_done(results[-1])
         return results
     _SHARED = (ctx, fn)
-    chunk = max(1, min(16, len(tasks) // (jobs * 4)))
+    batch = jobs * TASKS_PER_WORKER
     try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            for result in pool.map(_in_worker, tasks, chunksize=chunk):
-                results.append(result)
-                if on_done:
-                    on_done(result)
+        for start in range(0, len(tasks), batch):
+            part = tasks[start:start + batch]
+            chunk = max(1, min(16, len(part) // (jobs * 4)))
+            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")
+                                     ) as pool:
+                for result in pool.map(_in_worker, part, chunksize=chunk):
+                    results.append(result)
+                    if on_done:
+                        on_done(result)
     finally:
         _SHARED = None
     return results

@@ -13,6 +13,7 @@ renders nothing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from generator.build.context import BuildContext
@@ -93,6 +94,38 @@ def html_to_pdf(html: str, base_url: str, created: str) -> bytes:
     return doc.write_pdf()
 
 
+@dataclass(frozen=True)
+class PageJob:
+    """One output of this step for one student: the comparison page, or one year's
+    checklist (its page and, unless PDFs are skipped, its PDF)."""
+
+    slug: str
+    rel: str
+    fp: str
+    year: int | None = None          # None: the comparison page
+    pdf: str | None = None
+
+    def __str__(self) -> str:        # how a failed page is named to the user
+        return self.rel
+
+
+def _run_job(ctx: BuildContext, job: PageJob) -> bool:
+    """Write one job's files (in a worker: WeasyPrint is the slow part of this step)."""
+    from generator.render.pdf.assemble import timestamp
+
+    student = ctx.shared[NAME][job.slug]
+    if job.year is None:
+        write_atomic(ctx.path(job.rel), render_compare(ctx, student).encode("utf-8"))
+        return True
+    html = render_checklist(ctx, student, job.year, job.pdf is not None)
+    write_atomic(ctx.path(job.rel), html.encode("utf-8"))
+    if job.pdf is not None:
+        data = html_to_pdf(html, (ctx.output / job.rel).resolve().as_uri(),
+                           timestamp(ctx.today))
+        write_atomic(ctx.path(job.pdf), data)
+    return True
+
+
 class ComparePagesRenderer:
     name = NAME
 
@@ -105,24 +138,23 @@ class ComparePagesRenderer:
                   ctx.portfolio.settings.school, ctx.today.isoformat(), timestamp(ctx.today)]
         # `build --skip pdf` is a quick preview: no WeasyPrint here either.
         with_pdf = "pdf" in ctx.steps
+        jobs: list[PageJob] = []
         for student in ctx.students():
             whole = student.model_dump(mode="json", exclude={"path"})
             rel = compare_page(student.slug)
             fp = ctx.fingerprint(*common, "compare", whole)
             if not ctx.fresh(rel, fp):
-                write_atomic(ctx.path(rel), render_compare(ctx, student).encode("utf-8"))
-                ctx.record(rel, fp, self.name)
+                jobs.append(PageJob(student.slug, rel, fp))
             for year in checklist_years(student):
                 page, pdf = checklist_page(student.slug, year), checklist_pdf(student.slug, year)
                 fp = ctx.fingerprint(*common, "checklist", year, whole, with_pdf)
                 if ctx.fresh(page, fp) and (not with_pdf or ctx.fresh(pdf, fp)):
                     continue
-                html = render_checklist(ctx, student, year, with_pdf)
-                write_atomic(ctx.path(page), html.encode("utf-8"))
-                ctx.record(page, fp, self.name)
-                if not with_pdf:
-                    continue
-                data = html_to_pdf(html, (ctx.output / page).resolve().as_uri(),
-                                   timestamp(ctx.today))
-                write_atomic(ctx.path(pdf), data)
-                ctx.record(pdf, fp, self.name)
+                jobs.append(PageJob(student.slug, page, fp, year, pdf if with_pdf else None))
+        # Forked workers inherit the students; a task carries only its names.
+        ctx.shared[NAME] = {s.slug: s for s in ctx.students()}
+        for job, done in zip(jobs, ctx.run(NAME, _run_job, jobs, NAME), strict=True):
+            if done is True:
+                for rel in (job.rel, job.pdf):
+                    if rel is not None:
+                        ctx.record(rel, job.fp, self.name)

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
+from generator.build import parallel
+from generator.build.context import BuildContext
+from generator.build.state import BuildState
+from generator.pipeline import check_content
 from generator.render.media import renderer as media_renderer
+from generator.render.theme import Theme
 from tests.builder import ContentBuilder
 from tests.site.sitekit import build_site, pages
 
@@ -108,6 +114,31 @@ def test_a_removed_item_leaves_no_trace(three_items: ContentBuilder, tmp_path: P
 
 def test_parallel_and_serial_builds_are_identical(three_items: ContentBuilder,
                                                   tmp_path: Path) -> None:
+    a = build_site(three_items.root, tmp_path / "a", jobs=1)
+    b = build_site(three_items.root, tmp_path / "b", jobs=2)
+    assert sorted(a.rendered) == sorted(b.rendered)
+    for rel in a.rendered:
+        assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
+
+
+def _worker_pid(ctx: BuildContext, task: int) -> tuple[int, int]:
+    return task * task, os.getpid()
+
+
+def test_workers_are_replaced_batch_by_batch(three_items: ContentBuilder, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "TASKS_PER_WORKER", 2)
+    check = check_content(three_items.root, offline=True)
+    out = tmp_path / "out"
+    ctx = BuildContext(check, out, "zh-TW", 2, tmp_path / "cache", BuildState(out),
+                       Theme.resolve(None, None))
+    results = parallel.run_tasks(ctx, _worker_pid, list(range(10)))
+    assert [r[0] for r in results] == [n * n for n in range(10)]     # in order, all there
+    pids = {r[1] for r in results}
+    # Ten tasks, two workers, two tasks each before fresh ones take over: at least three
+    # processes did the work, none of them this one.
+    assert len(pids) >= 3 and os.getpid() not in pids
+    # A build whose workers are replaced every two pages writes the same site.
     a = build_site(three_items.root, tmp_path / "a", jobs=1)
     b = build_site(three_items.root, tmp_path / "b", jobs=2)
     assert sorted(a.rendered) == sorted(b.rendered)
