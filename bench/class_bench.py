@@ -1,15 +1,18 @@
 """Time and measure `portfolio build` on a synthetic class: 40 students and a grade of 1,000.
 
-    python bench/class_bench.py [--sizes 40 1000] [--skip-pdf-over 100] [--jobs N]
+    python bench/class_bench.py [--sizes 40 1000] [--skip-pdf-over N] [--jobs N]
 
 Each student has three items (two course outcomes, one performance), one small
 distinct photo (320×240 JPEG), a department, a `reviews.yaml` with comments, and
 every third student a problem (a missing summary, a shortened link, an uncertified
 course outcome after the 認證 window); portfolio.toml names `[deadlines]`. Each size
-is built from scratch as a fresh process (`--offline`, every renderer, the counselor
-step included); classes over `--skip-pdf-over` students are built with `--skip pdf`.
-Reported per size: wall time, the peak resident memory of the largest process
-(ru_maxrss of the build and its forked workers), the pages and files written.
+is built from scratch as a fresh process (`--offline`, every renderer, PDFs and the
+counselor step included; classes over `--skip-pdf-over` students, if given, are built
+with `--skip pdf`). Reported per size: wall time, the peak resident memory of the
+largest process (ru_maxrss of the build and its forked workers), the peak memory of
+the whole process tree (the sum of proportional set sizes, sampled every 0.5 s, so
+pages the forked workers share are counted once), the pages and files written, and
+each step's time.
 Figures go to stdout and bench/results/class_bench.json.
 """
 
@@ -22,6 +25,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -91,6 +95,45 @@ def make_class(root: Path, students: int) -> None:
             "utf-8")
 
 
+def _children(pid: int) -> list[int]:
+    try:
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(c) for c in found]
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def tree_pss_kib(root: int) -> int:
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += _pss_kib(pid)
+        todo += _children(pid)
+    return total
+
+
+class TreeSampler(threading.Thread):
+    """The largest total PSS a process and its descendants reached."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.peak_kib, self.stop = pid, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.wait(0.5):
+            self.peak_kib = max(self.peak_kib, tree_pss_kib(self.pid))
+
+
 def measure(content: Path, output: Path, jobs: int, skip_pdf: bool) -> dict:
     """Run one build as a child process; its wall time and the largest peak RSS."""
     cmd = [sys.executable, "-m", "generator", "build", str(content), "-o", str(output),
@@ -98,13 +141,21 @@ def measure(content: Path, output: Path, jobs: int, skip_pdf: bool) -> dict:
     if skip_pdf:
         cmd += ["--skip", "pdf"]
     t0 = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True)
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True) as proc:
+        sampler = TreeSampler(proc.pid)
+        sampler.start()
+        _out, err = proc.communicate()
+        sampler.stop.set()
+        sampler.join()
     seconds = time.perf_counter() - t0
-    if done.returncode not in (0, 1):
-        sys.exit(f"build failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    if proc.returncode not in (0, 1):
+        sys.exit(f"build failed ({proc.returncode}):\n{err[-3000:]}")
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     log = json.loads((output / ".portfolio" / "build.json").read_text("utf-8"))
     return {"seconds": round(seconds, 2), "peak_rss_mib": round(peak_kib / 1024, 1),
+            "peak_tree_pss_mib": round(sampler.peak_kib / 1024, 1),
+            "steps_s": log.get("timings", {}),
             "files_written": len(log["rendered"]),
             "pages": sum(1 for r in log["rendered"] if r.endswith(".html")),
             "pdf": not skip_pdf, "failures": len(log["failures"])}
@@ -124,21 +175,34 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[40, 1000])
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--skip-pdf-over", type=int, default=100)
+    ap.add_argument("--skip-pdf-over", type=int, default=None,
+                    help="build classes over this many students with --skip pdf")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one is not None:      # a size in its own process: ru_maxrss is its own
-        print(json.dumps(one(args.one, args.jobs, args.one > args.skip_pdf_over)))
+        skip = args.skip_pdf_over is not None and args.one > args.skip_pdf_over
+        print(json.dumps(one(args.one, args.jobs, skip)))
         return
     figures = []
     for size in args.sizes:
+        more = [] if args.skip_pdf_over is None else ["--skip-pdf-over",
+                                                      str(args.skip_pdf_over)]
         done = subprocess.run([sys.executable, __file__, "--one", str(size), "--jobs",
-                               str(args.jobs), "--skip-pdf-over", str(args.skip_pdf_over)],
-                              capture_output=True, text=True, check=True)
+                               str(args.jobs), *more], capture_output=True, text=True,
+                              check=True)
         figures.append(json.loads(done.stdout.strip().splitlines()[-1]))
         print(json.dumps(figures[-1], ensure_ascii=False))
+    # Keep the figures of sizes not run this time (a 1,000-student run takes a while).
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "class_bench.json").write_text(json.dumps(figures, indent=1) + "\n", "utf-8")
+    path = RESULTS / "class_bench.json"
+    try:
+        earlier = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        earlier = []
+    ran = {(f["students"], f["pdf"]) for f in figures}
+    kept = [f for f in earlier if (f.get("students"), f.get("pdf")) not in ran]
+    merged = sorted(kept + figures, key=lambda f: (f["students"], not f["pdf"]))
+    path.write_text(json.dumps(merged, indent=1) + "\n", "utf-8")
 
 
 if __name__ == "__main__":

@@ -95,6 +95,10 @@ def build_checked(check: CheckResult, output: Path, *, jobs: int | None = None,
     ctx.state.carry({e.get("by", "") for e in ctx.state.previous.values()} - completed)
     _write_report(ctx)
     removed = ctx.state.remove_stale()
+    # Department zips are export's, outside the build's record; their departments are not.
+    from generator.export.bundle import remove_stale_bundles
+
+    removed += remove_stale_bundles(ctx.output, ctx.students())
     seconds = round(time.perf_counter() - started, 3)
     ctx.state.save({
         "rendered": ctx.state.rendered, "kept": len(ctx.state.kept), "removed": removed,

@@ -47,6 +47,19 @@ def zip_rel(slug: str, code: str) -> str:
     return f"{department_dir(slug, code)}.zip"
 
 
+def remove_stale_bundles(output: Path, students: list[Student]) -> list[str]:
+    """Remove the zips of departments (or students) the content no longer has, so an
+    old bundle is never mistaken for a current one; the paths removed, relative."""
+    current = {zip_rel(s.slug, d.code) for s in students for d in s.departments}
+    removed = []
+    for path in sorted(output.glob("*/departments/*.zip")):
+        rel = path.relative_to(output).as_posix()
+        if rel not in current:
+            path.unlink(missing_ok=True)
+            removed.append(rel)
+    return removed
+
+
 def blocking(student: Student, dep: Department, rules: Rules) -> list[Finding]:
     """The department's error findings: a selection with any only exports with --force."""
     return [f for f in check_department(student, dep, rules) if f.severity == "error"]

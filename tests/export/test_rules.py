@@ -85,3 +85,23 @@ def test_unknown_department_exits_2(root: Path, tmp_path: Path) -> None:
 def test_no_selection_is_usage_error(root: Path, tmp_path: Path) -> None:
     run = run_cli("export", str(root), "-o", str(tmp_path / "out"))
     assert run.exit_code == 2
+
+
+def test_a_removed_departments_zip_goes_with_it(tmp_path: Path) -> None:
+    content = ContentBuilder(tmp_path / "content", None)
+    content.student()
+    content.course("c1", submitted=113)
+    two = [{"code": "200001", "name": "甲系", "courses": ["c1"]},
+           {"code": "200002", "name": "乙系", "courses": ["c1"]}]
+    content.departments(two)
+    out = tmp_path / "out"
+    assert run_cli("export", str(content.root), "-o", str(out), "--all", "--offline",
+                   "-j", "2").exit_code == 0
+    zips = out / "ming" / "departments"
+    assert sorted(p.name for p in zips.glob("*.zip")) == ["200001.zip", "200002.zip"]
+    (out / "ming" / "departments" / "notes.txt").write_text("mine", "utf-8")
+    content.departments(two[:1])
+    run = run_cli("build", str(content.root), "-o", str(out), "--offline", "--skip", "pdf")
+    assert run.exit_code == 0, run.output
+    assert sorted(p.name for p in zips.glob("*.zip")) == ["200001.zip"]
+    assert (zips / "notes.txt").read_text("utf-8") == "mine"     # nothing else is touched
