@@ -51,6 +51,10 @@ class Step:
         if self._progress is not None:
             self._progress.advance(self._task, n)
 
+    def update(self, completed: float) -> None:
+        if self._progress is not None:
+            self._progress.update(self._task, completed=completed)
+
     def done(self) -> None:
         if self._progress is not None:
             self._progress.remove_task(self._task)

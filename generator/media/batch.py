@@ -23,6 +23,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from generator.build.progress import Reporter, wants_progress
 from generator.findings import make
 from generator.i18n import text
 from generator.media.encode import Settings, atomic_output
@@ -49,10 +50,13 @@ def plan_portfolio(portfolio: Portfolio, limits: SizeLimits, pdf: bool = True) -
 
 def run(work: Work, output: Path, cache_dir: Path, limits: SizeLimits,
         console: Console | None = None, lang: str = "zh-TW",
-        pdf_fitter: PdfFitter | None = None) -> list[FitOutcome]:
+        pdf_fitter: PdfFitter | None = None,
+        reporter: Reporter | None = None) -> list[FitOutcome]:
     """Fit every item, items in parallel, with a progress bar when on a terminal.
 
     PDFs over the limit go to `pdf_fitter` (the PDF renderer's shrinker) when given.
+    Within a build, progress goes to the build's `reporter` (a second live display
+    would fight the build's own bars for the terminal).
     """
     console = console or Console(stderr=True)
     busy = [w for w in work if any(work_weight(p) >= 1 for p in w[2])]
@@ -63,9 +67,17 @@ def run(work: Work, output: Path, cache_dir: Path, limits: SizeLimits,
     lock = threading.Lock()
     columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
                TimeElapsedColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console, disable=not console.is_terminal,
-                  transient=False) as bar:
-        task = bar.add_task(text("fit-progress", lang), total=sum(weights.values()) or 1)
+    total = sum(weights.values()) or 1
+    own = Progress(*columns, console=console, transient=False,
+                   disable=reporter is not None or not wants_progress(console))
+    with own as bar:
+        task = bar.add_task(text("fit-progress", lang), total=total)
+        step = reporter.task(text("fit-progress", lang), total) if reporter else None
+
+        def show(completed: float) -> None:
+            bar.update(task, completed=completed)
+            if step is not None:
+                step.update(completed)
 
         def one(entry: tuple[Student, Item, list[FitPlan]]) -> FitOutcome:
             student, item, plans = entry
@@ -74,7 +86,7 @@ def run(work: Work, output: Path, cache_dir: Path, limits: SizeLimits,
             def progress(slot: str, fraction: float) -> None:
                 with lock:
                     done[(id(item), slot)] = fraction * by_slot.get(slot, 0.0)
-                    bar.update(task, completed=sum(done.values()))
+                    show(sum(done.values()))
 
             out_dir = upload_dir(output, student.slug, item.id)
             big = [p for p in plans if is_big_pdf(p)] if pdf_fitter else []
@@ -87,13 +99,17 @@ def run(work: Work, output: Path, cache_dir: Path, limits: SizeLimits,
             with lock:
                 for p in plans:  # cached and copied files never report progress themselves
                     done[(id(item), p.slot)] = weights[id(p)]
-                bar.update(task, completed=sum(done.values()))
+                show(sum(done.values()))
             return outcome
 
         # Slowest first: two long encodes side by side finish sooner than in a row.
         ordered = sorted(work, key=lambda w: -sum(weights[id(p)] for p in w[2]))
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            outcomes = list(pool.map(one, ordered))
+        try:
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                outcomes = list(pool.map(one, ordered))
+        finally:
+            if step is not None:
+                step.done()
     return sorted(outcomes, key=lambda o: (o.student, o.item))
 
 
@@ -163,7 +179,7 @@ def pdf_fitter(portfolio: Portfolio, cache_dir: Path, lang: str) -> PdfFitter:
 
 def fit_portfolio(portfolio: Portfolio, output: Path, cache_dir: Path | None = None,
                   console: Console | None = None, lang: str = "zh-TW",
-                  pdf: bool = False) -> list[FitOutcome]:
+                  pdf: bool = False, reporter: Reporter | None = None) -> list[FitOutcome]:
     """Every item's upload copies, for `build`: the same work as `portfolio fit`.
 
     PDFs given as 文件 are left to the PDF renderer unless `pdf` is set, so that
@@ -173,7 +189,7 @@ def fit_portfolio(portfolio: Portfolio, output: Path, cache_dir: Path | None = N
     work = plan_portfolio(portfolio, limits, pdf)
     cache_dir = cache_dir or default_cache_dir(portfolio.root)
     return run(work, output, cache_dir, limits, console, lang,
-               pdf_fitter(portfolio, cache_dir, lang) if pdf else None)
+               pdf_fitter(portfolio, cache_dir, lang) if pdf else None, reporter)
 
 
 def _size(size: int) -> str:

@@ -18,7 +18,8 @@ class UploadMediaRenderer:
     name = "upload"
 
     def run(self, ctx: BuildContext) -> None:
-        outcomes = fit_portfolio(ctx.portfolio, ctx.output, lang=ctx.lang, pdf=False)
+        outcomes = fit_portfolio(ctx.portfolio, ctx.output, lang=ctx.lang, pdf=False,
+                                 reporter=ctx.reporter)
         known = set(ctx.check.findings)
         for outcome in outcomes:
             for finding in outcome.findings:
