@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 
+from tests.browserkit import BrowserThread
 from tests.builder import ContentBuilder
 from tests.mediafactory import MediaFactory
 
@@ -22,3 +24,11 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> MediaFactory:
 @pytest.fixture
 def content(tmp_path, media: MediaFactory) -> ContentBuilder:
     return ContentBuilder(tmp_path / "content", media)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[BrowserThread]:
+    """The system Chromium, started once per test process for every browser test."""
+    driver = BrowserThread()
+    yield driver
+    driver.close()

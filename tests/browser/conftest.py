@@ -7,26 +7,21 @@ plain http.server on 127.0.0.1.
 
 from __future__ import annotations
 
-import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 
 from generator.build import build
 from generator.build.renderers import default_renderers
+from tests.browserkit import CHROMIUM
 from tests.site.sitekit import copy_demo
-
-T = TypeVar("T")
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -65,68 +60,6 @@ def http_base(demo_output: Path) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_address[1]}/{demo_output.name}/"
     server.shutdown()
     server.server_close()
-
-
-class BrowserThread:
-    """The system Chromium, driven from a thread of its own.
-
-    Playwright's sync API refuses to start where another instance already runs in the
-    same thread, and other suites (the dashboard's, the export's) hold their own. In its
-    own thread this one never meets theirs, however pytest-xdist interleaves the tests.
-    """
-
-    def __init__(self) -> None:
-        self._jobs: queue.Queue[Any] = queue.Queue()
-        self._thread = threading.Thread(target=self._serve, name="chromium", daemon=True)
-        self._started = threading.Event()
-        self._error: BaseException | None = None
-        self._thread.start()
-        self._started.wait(60)
-        if self._error:
-            raise self._error
-
-    def _serve(self) -> None:
-        from playwright.sync_api import sync_playwright
-
-        try:
-            pw = sync_playwright().start()
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        except BaseException as exc:
-            self._error = exc
-            self._started.set()
-            return
-        self._started.set()
-        while True:
-            job = self._jobs.get()
-            if job is None:
-                break
-            fn, done = job
-            try:
-                done.put((True, fn(browser)))
-            except BaseException as exc:
-                done.put((False, exc))
-        browser.close()
-        pw.stop()
-
-    def run(self, fn: Callable[[Any], T]) -> T:
-        """`fn(browser)` in the browser's thread; its exception is raised here."""
-        done: queue.Queue[tuple[bool, Any]] = queue.Queue()
-        self._jobs.put((fn, done))
-        ok, value = done.get(timeout=300)
-        if not ok:
-            raise value
-        return value
-
-    def close(self) -> None:
-        self._jobs.put(None)
-        self._thread.join(30)
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[BrowserThread]:
-    driver = BrowserThread()
-    yield driver
-    driver.close()
 
 
 @dataclass

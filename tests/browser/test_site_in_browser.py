@@ -9,7 +9,8 @@ from urllib.parse import urldefrag, urlsplit
 
 from PIL import Image
 
-from tests.browser.conftest import BrowserThread, Watched, watched_page
+from tests.browser.conftest import Watched, watched_page
+from tests.browserkit import BrowserThread
 
 STUDENT = "王小明"
 VIDEO_ITEM = "自主學習：Arduino 自動澆花系統"

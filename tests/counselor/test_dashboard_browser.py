@@ -3,26 +3,15 @@ and the whole table without it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, LAUNCH_ARGS
+from tests.browserkit import CHROMIUM, BrowserThread
 from tests.counselor.conftest import Built
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="no Chromium at /usr/bin/chromium")]
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
 
 
 def visible_slugs(page: Any) -> list[str]:
@@ -30,8 +19,12 @@ def visible_slugs(page: Any) -> list[str]:
         "#dashboard tbody tr", "rows => rows.filter(r => !r.hidden).map(r => r.dataset.slug)")
 
 
-def test_sort_and_filter(chromium: Any, klass: Built) -> None:
-    context = chromium.new_context(viewport={"width": 1400, "height": 900})
+def test_sort_and_filter(chromium: BrowserThread, klass: Built) -> None:
+    chromium.run(lambda browser: _sort_and_filter(browser, klass))
+
+
+def _sort_and_filter(browser: Any, klass: Built) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -71,8 +64,12 @@ def test_sort_and_filter(chromium: Any, klass: Built) -> None:
     context.close()
 
 
-def test_without_javascript_the_table_is_whole(chromium: Any, klass: Built) -> None:
-    context = chromium.new_context(java_script_enabled=False)
+def test_without_javascript_the_table_is_whole(chromium: BrowserThread, klass: Built) -> None:
+    chromium.run(lambda browser: _without_javascript(browser, klass))
+
+
+def _without_javascript(browser: Any, klass: Built) -> None:
+    context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto((klass.output / "index.html").as_uri())
     assert not page.locator("#dash-controls").is_visible()      # controls need the script

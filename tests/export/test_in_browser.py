@@ -2,34 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, LAUNCH_ARGS
+from tests.browserkit import CHROMIUM, BrowserThread
 from tests.export.conftest import DEPARTMENTS, Exported
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="no Chromium at /usr/bin/chromium")]
 
 
-@pytest.fixture(scope="module")
-def page() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        context = browser.new_context(viewport={"width": 1200, "height": 900})
-        page = context.new_page()
-        page.errors = []  # type: ignore[attr-defined]
-        page.on("pageerror", lambda exc: page.errors.append(str(exc)))  # type: ignore[attr-defined]
-        page.on("requestfailed", lambda r: page.errors.append(r.url))  # type: ignore[attr-defined]
-        yield page
-        browser.close()
+def test_compare_then_checklist(chromium: BrowserThread, exported: Exported) -> None:
+    chromium.run(lambda browser: _compare_then_checklist(browser, exported))
 
 
-def test_compare_then_checklist(page: Any, exported: Exported) -> None:
+def _compare_then_checklist(browser: Any, exported: Exported) -> None:
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("requestfailed", lambda r: errors.append(r.url))
     start = (exported.output / "ming" / "compare.html").as_uri()
     page.goto(start)
     assert page.locator("h1").inner_text().startswith("王小明")
@@ -54,4 +47,5 @@ def test_compare_then_checklist(page: Any, exported: Exported) -> None:
     page.get_by_role("link", name="國立成功大學 資訊工程學系").first.click()
     page.wait_for_load_state()
     assert page.url.endswith("/ming/departments/011202/index.html")
-    assert page.errors == []  # type: ignore[attr-defined]
+    assert errors == []
+    context.close()
