@@ -29,6 +29,7 @@ RENDERERS: tuple[tuple[str, str], ...] = (
     ("upload", "generator.media.renderer:UploadMediaRenderer"),  # upload-ready 影音, images
     ("site", "generator.render.site.renderer:SiteRenderer"),     # the HTML pages, theme files
     ("pdf", "generator.render.pdf.build:PdfRenderer"),           # portfolio PDFs, upload 文件
+    ("uploads", "generator.render.site.uploads:UploadsRenderer"),  # the list of upload files
     ("compare", "generator.export.pages:ComparePagesRenderer"),  # comparison, 收訖明細
     ("counselor", "generator.counselor.renderer:CounselorRenderer"),  # dashboard, CSVs, comments
 )

@@ -101,7 +101,7 @@ def plan(ctx: BuildContext) -> list[tuple[PageTask, str]]:
                                  student.slug, item.id),
                         ctx.fingerprint(common, "item", student.slug, student.name,
                                         info.get("info"), items[item.id], deps,
-                                        _finding_inputs(mine))))
+                                        _finding_inputs(mine), links["uploads"] is not None)))
         for dep in student.departments:
             chosen = [items.get(i) for i in [*dep.courses, *dep.performances]]
             pdf = ctx.will_exist(urls.department_pdf(student.slug, dep.code), "pdf")
@@ -238,11 +238,22 @@ def _export_links(ctx: BuildContext, task: PageTask, student: Student) -> dict[s
 
     linker = urls.Linker(task.rel)
     compare = compare_page(student.slug)
+    links: dict[str, Any] = {"uploads": _uploads_link(ctx, task, student.slug)}
     if not ctx.will_exist(compare, "compare"):
-        return {"compare": None, "checklists": []}
-    return {"compare": linker.to(compare) if student.departments else None,
+        return {**links, "compare": None, "checklists": []}
+    return {**links, "compare": linker.to(compare) if student.departments else None,
             "checklists": [(year, linker.to(checklist_page(student.slug, year)))
                            for year in checklist_years(student)]}
+
+
+def _uploads_link(ctx: BuildContext, task: PageTask, slug: str, anchor: str = "") -> str | None:
+    """The upload list (generator/render/site/uploads.py), where this build writes it."""
+    from generator.render.site.uploads import NAME, uploads_page
+
+    rel = uploads_page(slug)
+    if not ctx.will_exist(rel, NAME):
+        return None
+    return urls.Linker(task.rel).to(rel) + (f"#{anchor}" if anchor else "")
 
 
 def _item_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
@@ -261,6 +272,7 @@ def _item_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
         "student": student, "item": item, "view": view, "departments": deps,
         "findings": _findings(ctx, found),
         "summary_limit": ctx.portfolio.rules.summary.max_chars,
+        "uploads": _uploads_link(ctx, task, student.slug, item.id),
     }
 
 

@@ -1,0 +1,88 @@
+"""`<student>/upload/index.html`: every upload-ready file with its size against the limit,
+what could not be made and why, linked from the student's page and each item page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urldefrag
+
+from tests.builder import TODAY, run_cli
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.hrefs += [v for k, v in attrs if k == "href" and v]
+
+
+def hrefs(page: Path) -> list[str]:
+    parser = Links()
+    parser.feed(page.read_text("utf-8"))
+    return parser.hrefs
+
+
+def test_the_upload_list(content, media, tmp_path: Path) -> None:
+    content.student()
+    content.course("report", document="report.pdf")
+    content.file("report", "report.pdf", media.pdf)
+    content.performance("song", category="other", media="tone.mp3")
+    content.file("song", "tone.mp3", media.mp3)
+    content.performance("broken", category="work", date=dt.date(2025, 3, 1),
+                        document="essay.docx")
+    content.file("broken", "essay.docx", media.docx)
+    out = tmp_path / "out"
+    build = run_cli("build", str(content.root), "-o", str(out), "--offline", "--today", TODAY)
+    assert build.exit_code == 1, build.output          # a .docx is not allowed
+
+    page = out / "ming" / "upload" / "index.html"
+    html = page.read_text("utf-8")
+    # Every file it links to is there, beside the list.
+    files = [h for h in hrefs(page) if not h.endswith(".html") and not h.startswith(("#", "."))]
+    assert sorted(files) == ["report/document.pdf", "song/document.pdf", "song/media.mp3"]
+    for href in files:
+        assert (page.parent / href).is_file(), href
+    assert (page.parent / "song" / "media.mp3").read_bytes() == media.mp3.read_bytes()
+    # The document that could not be made is named, with the reason from its finding.
+    row = html[html.index('id="broken"'):]
+    row = row[:row.index("</tr>")]
+    assert "essay.docx 沒辦法整理成可上傳的檔案" in row and "<li>" in row
+    # Sizes against the limits.
+    assert "/ 4.0 MB" in html and "/ 10.0 MB" in html
+
+    # Linked from the student's page and from each item page (to its own row).
+    student = out / "ming" / "index.html"
+    assert "upload/index.html" in hrefs(student)
+    item = out / "ming" / "items" / "song" / "index.html"
+    [link] = [h for h in hrefs(item) if "upload/index.html" in h]
+    target, anchor = urldefrag(link)
+    assert (item.parent / target).resolve() == page.resolve() and anchor == "song"
+
+    # Nothing changed: nothing written, the list included.
+    again = run_cli("build", str(content.root), "-o", str(out), "--offline", "--today", TODAY)
+    assert again.exit_code == 1
+    log = json.loads((out / ".portfolio" / "build.json").read_text("utf-8"))
+    assert log["rendered"] == []
+
+
+def test_english_and_skipped_step(content, media, tmp_path: Path) -> None:
+    content.student()
+    content.performance("song", category="other", media="tone.mp3")
+    content.file("song", "tone.mp3", media.mp3)
+    out = tmp_path / "out"
+    run_cli("build", str(content.root), "-o", str(out), "--offline", "--lang", "en",
+            "--skip", "pdf")
+    page = out / "ming" / "upload" / "index.html"
+    html = page.read_text("utf-8")
+    assert "files to upload" in html and "media.mp3" in html
+    assert "document.pdf" not in html          # the PDF step did not run: no 文件 yet
+    skipped = out / "other"
+    run_cli("build", str(content.root), "-o", str(skipped), "--offline", "--skip", "uploads")
+    assert not (skipped / "ming" / "upload" / "index.html").exists()
+    assert "upload/index.html" not in " ".join(hrefs(skipped / "ming" / "index.html"))
