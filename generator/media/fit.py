@@ -94,6 +94,12 @@ def plan(source: Path, slot: Slot, limits: SizeLimits | None = None,
     return _plan_media(source, size, limits, trim, where)
 
 
+def refused(source: Path, slot: Slot, problem: str) -> FitPlan:
+    """No upload copy of a file the inspection found damaged; its finding is the check's."""
+    size = source.stat().st_size if source.is_file() else 0
+    return FitPlan(source, slot, None, "failed", size, None, None, problem)
+
+
 def _plan_media(source: Path, size: int, limits: SizeLimits, trim: str | Trim | None,
                 where: dict[str, Any]) -> FitPlan:
     info = probe(source)
@@ -197,6 +203,8 @@ def fit(source: Path, slot: Slot, out_dir: Path, cache_dir: Path,
     p = planned or plan(source, slot, limits, trim, student=student, item=item, name=name)
     where = {"student": student, "item": item, "file": name or Path(source).name}
     if p.action not in MAKES_FILE or p.output_name is None:
+        if p.action in ("failed", "too-long"):
+            _drop_earlier(Path(out_dir), p.slot)
         return FitResult(p, None, None, True, p.findings)
     dst = Path(out_dir) / p.output_name
     detail = p.detail
@@ -299,6 +307,16 @@ def _drop_stale(dst: Path) -> None:
     for other in dst.parent.glob(f"{dst.stem}.*"):
         if other != dst and not other.name.startswith("."):
             other.unlink(missing_ok=True)
+
+
+def _drop_earlier(out_dir: Path, slot: Slot) -> None:
+    """When no copy can be made now, an earlier run's (of a file since replaced) must not
+    stay behind looking ready. document.pdf is left alone: the PDF renderer owns it."""
+    if not out_dir.is_dir():
+        return
+    for old in out_dir.glob(f"{slot}.*"):
+        if old.name != "document.pdf" and not old.name.startswith("."):
+            old.unlink(missing_ok=True)
 
 
 def is_pdf(path: Path) -> bool:

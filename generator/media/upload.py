@@ -16,7 +16,16 @@ from typing import Any, Protocol
 from generator.content.paths import resolve_inside
 from generator.findings import Finding
 from generator.media.encode import Settings, default_threads
-from generator.media.fit import FitPlan, FitResult, SizeLimits, Slot, fit, is_pdf, plan
+from generator.media.fit import (
+    FitPlan,
+    FitResult,
+    SizeLimits,
+    Slot,
+    fit,
+    is_pdf,
+    plan,
+    refused,
+)
 
 # Per-item progress: (slot, fraction of that file done).
 ItemProgress = Callable[[str, float], None]
@@ -81,6 +90,12 @@ def plan_item(item: UploadItem, limits: SizeLimits | None = None,
         if source is None:
             continue  # `check` reports a missing file (attachment-missing); nothing to fit
         if slot == "document" and not pdf and is_pdf(source):
+            continue
+        known = getattr(item, "files", {}).get(name)
+        if known is not None and known.problem:
+            # Damaged (truncated, corrupt, a decompression bomb…): `check` has said so
+            # (file-unreadable). A copy of it would look ready to upload and is not.
+            plans.append(refused(source, slot, known.problem))
             continue
         trim = item.media_trim if slot == "media" else None
         plans.append(plan(source, slot, limits, trim, student=student_key or item.student,

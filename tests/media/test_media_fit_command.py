@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from generator.media.probe import probe
+from tests.mediafactory import MediaFactory
 
 STUDENT = "name: 測試生\nstudent_id: \"11300001\"\nenrolled: 113\n"
 
@@ -30,15 +31,16 @@ def item(root: Path, item_id: str, front: str, files: dict[str, Path | bytes]) -
 
 
 @pytest.fixture
-def content(tmp_path: Path, long_clip: Path, hevc_clip: Path, big_png: Path) -> Path:
+def content(tmp_path: Path, long_clip: Path, hevc_clip: Path, big_png: Path,
+            media: MediaFactory) -> Path:
     root = tmp_path / "content"
     (root / "stu").mkdir(parents=True)
     (root / "stu" / "student.yaml").write_text(STUDENT, "utf-8")
     item(root, "talk", 'media: talk.mp4\nmedia_trim: "00:10-00:55"\n', {"talk.mp4": long_clip})
     item(root, "phone", "media: phone.mp4\n", {"phone.mp4": hevc_clip})
     item(root, "poster", "document: poster.png\n", {"poster.png": big_png})
-    item(root, "report", "document: report.pdf\n",
-         {"report.pdf": b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"})
+    # A real PDF: one the inspection finds damaged gets no upload copy (test_upload_list).
+    item(root, "report", "document: report.pdf\n", {"report.pdf": media.pdf.read_bytes()})
     return root
 
 

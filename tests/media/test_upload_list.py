@@ -86,3 +86,29 @@ def test_english_and_skipped_step(content, media, tmp_path: Path) -> None:
     run_cli("build", str(content.root), "-o", str(skipped), "--offline", "--skip", "uploads")
     assert not (skipped / "ming" / "upload" / "index.html").exists()
     assert "upload/index.html" not in " ".join(hrefs(skipped / "ming" / "index.html"))
+
+
+def test_a_damaged_file_gets_no_upload_copy(content, media, tmp_path: Path) -> None:
+    """A truncated video replacing a good one: the earlier copy goes, none is made, and the
+    list says why (the check's file-unreadable)."""
+    content.student()
+    content.performance("show", category="work", date=dt.date(2025, 3, 1), media="show.mp4")
+    content.file("show", "show.mp4", media.mp4)
+    out = tmp_path / "out"
+    first = run_cli("build", str(content.root), "-o", str(out), "--offline", "--skip", "pdf")
+    assert first.exit_code == 0, first.output
+    copy = out / "ming" / "upload" / "show" / "media.mp4"
+    assert copy.is_file()
+
+    content.file("show", "show.mp4", media.truncated_mp4)
+    again = run_cli("build", str(content.root), "-o", str(out), "--offline", "--skip", "pdf",
+                    "-q")
+    assert again.exit_code == 1
+    assert not copy.exists()
+    html = (out / "ming" / "upload" / "index.html").read_text("utf-8")
+    row = html[html.index('id="show"'):]
+    row = row[:row.index("</tr>")]
+    assert "show.mp4 沒辦法整理成可上傳的檔案" in row and "<li>" in row
+    report = json.loads((out / "report.json").read_text("utf-8"))
+    codes = [f["code"] for f in report["findings"] if f["item"] == "show"]
+    assert "file-unreadable" in codes and "media-fit-failed" not in codes   # said once
