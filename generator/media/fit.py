@@ -204,7 +204,7 @@ def fit(source: Path, slot: Slot, out_dir: Path, cache_dir: Path,
     where = {"student": student, "item": item, "file": name or Path(source).name}
     if p.action not in MAKES_FILE or p.output_name is None:
         if p.action in ("failed", "too-long"):
-            _drop_earlier(Path(out_dir), p.slot)
+            drop_copies(Path(out_dir), p.slot)
         return FitResult(p, None, None, True, p.findings)
     dst = Path(out_dir) / p.output_name
     detail = p.detail
@@ -309,7 +309,7 @@ def _drop_stale(dst: Path) -> None:
             other.unlink(missing_ok=True)
 
 
-def _drop_earlier(out_dir: Path, slot: Slot) -> None:
+def drop_copies(out_dir: Path, slot: Slot) -> None:
     """When no copy can be made now, an earlier run's (of a file since replaced) must not
     stay behind looking ready. document.pdf is left alone: the PDF renderer owns it."""
     if not out_dir.is_dir():

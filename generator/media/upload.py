@@ -21,6 +21,7 @@ from generator.media.fit import (
     FitResult,
     SizeLimits,
     Slot,
+    drop_copies,
     fit,
     is_pdf,
     plan,
@@ -121,7 +122,7 @@ def fit_item(item: UploadItem, out_dir: Path, cache_dir: Path,
                            p.trim, student=student_key or item.student, item=item.id,
                            name=_name_of(p, item), progress=report, planned=p))
     if not item.media:
-        _remove(out_dir, "media")  # the item dropped its video: so does its upload folder
+        drop_copies(Path(out_dir), "media")  # the item dropped its video: so does its folder
     return FitOutcome(item.student, item.id, tuple(results))
 
 
@@ -157,12 +158,6 @@ def _files(item: UploadItem) -> list[tuple[Slot, str]]:
 def _name_of(p: FitPlan, item: UploadItem) -> str:
     name = item.document if p.slot == "document" else item.media
     return name or p.source.name
-
-
-def _remove(out_dir: Path, stem: str) -> None:
-    if Path(out_dir).is_dir():
-        for old in Path(out_dir).glob(f"{stem}.*"):
-            old.unlink(missing_ok=True)
 
 
 def describe(outcome: FitOutcome) -> dict[str, Any]:

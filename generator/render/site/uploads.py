@@ -58,8 +58,7 @@ class UploadRow:
                 self.problems]
 
 
-def upload_rows(ctx: BuildContext, student: Student) -> list[UploadRow]:
-    limits = SizeLimits.from_rules(ctx.portfolio.rules.files)
+def upload_rows(ctx: BuildContext, student: Student, limits: SizeLimits) -> list[UploadRow]:
     linker = urls.Linker(uploads_page(student.slug))
     found = ctx.findings_for(student)
     rows = []
@@ -87,10 +86,11 @@ class UploadsRenderer:
     def run(self, ctx: BuildContext) -> None:
         # Each page is a listing of a few files, a millisecond's work: not worth a fork.
         common = [ctx.theme.digest("templates"), ctx.portfolio.settings.school]
+        limits = SizeLimits.from_rules(ctx.portfolio.rules.files)
         env = environment(ctx.theme.search_path("templates"))
         for student in ctx.students():
             rel = uploads_page(student.slug)
-            rows = upload_rows(ctx, student)
+            rows = upload_rows(ctx, student, limits)
             fp = ctx.fingerprint(NAME, rel, common, student.name, [r.key() for r in rows])
             if ctx.fresh(rel, fp):
                 continue
@@ -100,6 +100,6 @@ class UploadsRenderer:
                                    [(text("site-class-title", ctx.lang), linker.index()),
                                     (student.name, linker.student(student.slug))]),
                     "student": student, "rows": rows,
-                    "limits": SizeLimits.from_rules(ctx.portfolio.rules.files)}
+                    "limits": limits}
             write_atomic(ctx.path(rel), env.get_template(TEMPLATE).render(data).encode("utf-8"))
             ctx.record(rel, fp, NAME)
