@@ -1,0 +1,160 @@
+"""The harness of the hostile cases: run the real command in a bounded child process,
+and prove that nothing outside the output folder changed.
+
+Each case builds its content in `Arena.root / "content"`, writes its output to
+`Arena.root / "output"` (or wherever the case says), and keeps bystander files
+(`Arena.root / "victim"`, the parent folder) that the tool must never touch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.builder import ContentBuilder
+from tests.mediafactory import MediaFactory
+
+# Every hostile case must finish within these bounds; the numbers are generous on
+# purpose (a 2-core machine under load), the failures they catch are not subtle.
+TIME_LIMIT = 30.0                       # seconds, wall
+MEMORY_LIMIT = 1024 * 1024 * 1024       # bytes of resident memory (ru_maxrss)
+ADDRESS_LIMIT = 6 * 1024 * 1024 * 1024  # virtual memory: a runaway dies instead of swapping
+
+
+@dataclass
+class Outcome:
+    """What one bounded run of `portfolio` did."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+    max_rss: int  # bytes, the largest process of the run's tree
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def snapshot(root: Path, skip: Iterable[Path] = ()) -> dict[str, str]:
+    """Every entry under `root` with a digest of what it is: file bytes, link target, dir.
+
+    Paths under `skip` (the output folder the tool may write) are left out.
+    """
+    skipped = [p.resolve() for p in skip]
+    seen: dict[str, str] = {}
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        here = Path(dirpath)
+        if any(here.resolve() == s or here.resolve().is_relative_to(s) for s in skipped):
+            dirnames[:] = []
+            continue
+        for name in dirnames + filenames:
+            path = here / name
+            rel = path.relative_to(root).as_posix()
+            if any(path.absolute() == s for s in skipped):
+                continue
+            if path.is_symlink():
+                seen[rel] = "link:" + os.readlink(path)
+            elif path.is_dir():
+                seen[rel] = "dir"
+            else:
+                seen[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return seen
+
+
+# A fresh interpreter runs the tool as its only child, so RUSAGE_CHILDREN there is this
+# run's peak alone (the tool and every worker it forked), not the test process's history.
+_LAUNCHER = """
+import os, resource, subprocess, sys
+resource.setrlimit(resource.RLIMIT_AS, (int(os.environ["HOSTILE_AS"]),) * 2)
+code = subprocess.call([sys.executable, "-m", "generator", *sys.argv[1:]])
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+with open(os.environ["HOSTILE_RSS"], "w") as fh:
+    fh.write(str(peak))
+sys.exit(code if code >= 0 else 128 - code)
+"""
+
+
+def run_portfolio(*args: str, cwd: Path | None = None, timeout: float = TIME_LIMIT,
+                  env: dict[str, str] | None = None) -> Outcome:
+    """`python -m generator *args` in a child process bounded in time and memory.
+
+    The run is killed at the time limit (the test then fails); a crash by signal
+    shows as an exit code above 128.
+    """
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        child_env = {k: v for k, v in os.environ.items() if k != "PORTFOLIO_DEBUG"}
+        child_env.update(env or {})
+        child_env.update(HOSTILE_AS=str(ADDRESS_LIMIT), HOSTILE_RSS=rss.name)
+        proc = subprocess.Popen([sys.executable, "-c", _LAUNCHER, *args], cwd=cwd,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_env,
+                                start_new_session=True)
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+            proc.communicate()
+            pytest.fail(f"portfolio {' '.join(args)} ran past {timeout:.0f} s")
+        peak = int(Path(rss.name).read_text() or 0)
+    return Outcome(proc.returncode, out.decode("utf-8", "replace"),
+                   err.decode("utf-8", "replace"), peak)
+
+
+def assert_bounded(outcome: Outcome) -> None:
+    """No traceback, no crash signal, memory under the limit."""
+    assert "Traceback" not in outcome.output, outcome.output[-3000:]
+    assert outcome.exit_code in (0, 1, 2), (outcome.exit_code, outcome.output[-3000:])
+    assert outcome.max_rss < MEMORY_LIMIT, f"peak {outcome.max_rss / 2**20:.0f} MiB"
+
+
+class Arena:
+    """A parent folder holding content, output and bystanders, watched as a whole."""
+
+    def __init__(self, root: Path, media: MediaFactory):
+        self.root = root
+        self.victim = root / "victim"
+        self.victim.mkdir(parents=True)
+        (self.victim / "notes.txt").write_text("someone else's file\n", "utf-8")
+        (self.victim / "departments").mkdir()
+        (self.victim / "departments" / "a.zip").write_bytes(b"PK\x05\x06" + b"\0" * 18)
+        self.content = ContentBuilder(root / "content", media)
+        self.output = root / "output"
+        self._before: dict[str, str] | None = None
+        self._content_before: dict[str, str] | None = None
+
+    def freeze(self) -> None:
+        """Remember the whole parent tree (but the output) and the content tree."""
+        self._before = snapshot(self.root, skip=[self.output])
+        self._content_before = snapshot(self.content.root, skip=[self.content.root / ".portfolio"])
+
+    def assert_untouched(self, also_skip: Iterable[Path] = ()) -> None:
+        """Nothing outside the output folder changed: not the content, not a bystander.
+
+        The content root's `.portfolio/` cache is the tool's own and is left out.
+        """
+        assert self._before is not None, "call freeze() first"
+        skip = [self.output, self.content.root / ".portfolio", *also_skip]
+        before = {k: v for k, v in self._before.items()
+                  if not any((self.root / k).absolute() == s.absolute()
+                             or (self.root / k).absolute().is_relative_to(s.absolute())
+                             for s in skip)}
+        after = snapshot(self.root, skip=skip)
+        changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+        assert not changed, f"changed outside the output: {sorted(changed)[:20]}"
+
+    def run(self, *args: str, **kwargs: object) -> Outcome:
+        outcome = run_portfolio(*args, cwd=self.root, **kwargs)  # type: ignore[arg-type]
+        assert_bounded(outcome)
+        return outcome
+
+
+@pytest.fixture
+def arena(tmp_path: Path, media: MediaFactory) -> Arena:
+    return Arena(tmp_path / "arena", media)
