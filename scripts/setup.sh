@@ -28,17 +28,20 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# The virtual environment, reinstalled only when pyproject.toml changes.
+# The virtual environment, from requirements.lock (every package pinned with its
+# hashes; `bash scripts/lock.sh` regenerates it), reinstalled only when the lock or
+# pyproject.toml changes.
 if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv"
   python3 -m venv .venv
 fi
 stamp=".venv/.portfolio-installed"
-want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+want="$(cat requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  echo "setup: installing Python packages"
+  echo "setup: installing Python packages from requirements.lock"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[test]'
+  .venv/bin/python -m pip install -q --require-hashes -r requirements.lock
+  .venv/bin/python -m pip install -q --no-deps --no-build-isolation -e .
   echo "$want" > "$stamp"
 fi
 
