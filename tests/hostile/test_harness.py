@@ -13,7 +13,7 @@ def test_a_change_outside_the_output_is_seen(arena: Arena) -> None:
     arena.content.student()
     arena.freeze()
     (arena.victim / "notes.txt").write_text("changed\n", "utf-8")
-    with pytest.raises(AssertionError, match="victim/notes.txt"):
+    with pytest.raises(AssertionError, match=r"victim/notes\.txt"):
         arena.assert_untouched()
 
 
