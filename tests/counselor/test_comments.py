@@ -6,9 +6,9 @@ import shutil
 import zipfile
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 
+from generator.export.run import export_departments
 from tests.builder import TODAY, run_cli
 from tests.counselor.conftest import COMMENTS, TITLE_MARKER, Built
 
@@ -37,10 +37,9 @@ def test_department_pages_and_pdfs_never_show_comments(klass: Built) -> None:
 
 
 def test_department_zip_never_holds_comments(klass: Built, tmp_path: Path) -> None:
-    export = pytest.importorskip("generator.export.run")
     out = tmp_path / "export"
     shutil.copytree(klass.output, out)              # incremental: only the bundle is new
-    outcome = export.export_departments(klass.content.root, out, codes=["001012"],
+    outcome = export_departments(klass.content.root, out, codes=["001012"],
                                         everything=False, force=True, offline=True, jobs=2)
     zips = sorted(out.rglob("*.zip"))
     assert zips, outcome

@@ -30,9 +30,12 @@ def _compare_then_checklist(browser: Any, exported: Exported) -> None:
     for dep in DEPARTMENTS:
         assert any(dep["name"] in h for h in headers)
     assert page.locator("table.compare-matrix tbody tr").count() == 7
-    # The stylesheet loaded through its relative link.
-    assert page.evaluate("() => document.styleSheets.length") >= 1
-    assert page.evaluate("() => getComputedStyle(document.body).fontFamily").strip() != ""
+    # The theme's stylesheet loaded through its relative link and applies: its custom
+    # property is defined and the body takes its ink colour (#1d232b).
+    assert page.evaluate(
+        "() => getComputedStyle(document.documentElement).getPropertyValue('--ink').trim()"
+    ) == "#1d232b"
+    assert page.evaluate("() => getComputedStyle(document.body).color") == "rgb(29, 35, 43)"
     page.get_by_role("link", name="113 學年度收訖明細核對表").click()
     page.wait_for_load_state()
     assert page.url.endswith("/ming/checklist/113.html")
