@@ -209,7 +209,7 @@ class _Walk:
         kept = []
         for entry in annots:
             annot = _get(entry)
-            if isinstance(annot, DictionaryObject) and annot.get("/Subtype") in \
+            if isinstance(annot, DictionaryObject) and _get(annot.raw_get("/Subtype")) in \
                     _EMBEDDING_ANNOTATIONS:
                 self.found.add("embedded-files")
                 continue
@@ -239,32 +239,38 @@ def _action_kinds(value: Any) -> set[str]:
     todo = [value]
     while todo:
         action = _get(todo.pop())
-        if id(action) in seen or len(seen) > 10_000:  # a loop, or no honest document's chain
+        if id(action) in seen:  # a chain that loops
             continue
+        if len(seen) > 10_000:  # no honest document chains this many: not shown harmless
+            kinds.add("other-actions")
+            break
         seen.add(id(action))
         if isinstance(action, ArrayObject):  # /Next may be an array of actions
             todo.extend(action)
             continue
         if not isinstance(action, DictionaryObject) or "/S" not in action:
             continue  # a destination, or not an action at all
-        kinds |= _one_action(action)
+        try:
+            kinds |= _one_action(action)
+        except Exception:  # a damaged action cannot be shown harmless: it goes
+            kinds.add("other-actions")
         if "/Next" in action:
-            todo.append(action["/Next"])
+            todo.append(action.raw_get("/Next"))
     return kinds
 
 
 def _one_action(action: DictionaryObject) -> set[str]:
-    subtype = action.get("/S")
+    subtype = _get(action.raw_get("/S"))
     kinds = {"javascript"} if "/JS" in action else set()
     if subtype == "/GoTo":
         return kinds
     if subtype == "/URI":
-        uri = _get(action.get("/URI"))
+        uri = _get(action.raw_get("/URI")) if "/URI" in action else None
         m = _SCHEME.match(str(uri) if uri is not None else "")
         if m is None or m.group(1).lower() not in SAFE_URI_SCHEMES:
             kinds.add("unsafe-link")
         return kinds
-    if subtype == "/Named" and action.get("/N") in _SAFE_NAMED:
+    if subtype == "/Named" and "/N" in action and _get(action.raw_get("/N")) in _SAFE_NAMED:
         return kinds
     name = str(subtype) if isinstance(subtype, NameObject) else ""
     return kinds | {_ACTION_KIND.get(name, "other-actions")}

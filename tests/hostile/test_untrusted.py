@@ -202,6 +202,19 @@ def test_active_content_never_reaches_an_output_pdf(arena: Arena, tmp_path: Path
     arena.assert_untouched()
 
 
+def test_the_shrunk_upload_copy_is_stripped_too(tmp_path: Path, media: Any) -> None:
+    # A document over 4 MB is rewritten with its pictures recompressed: the same walk
+    # runs on that copy (the build test above covers the copy made within the limit).
+    from generator.render.pdf.upload import recompress_pdf
+
+    original = hostile_pdf(media.pdf, tmp_path / "hostile.pdf")
+    shrunk = tmp_path / "shrunk.pdf"
+    shrunk.write_bytes(recompress_pdf(original, 877, 55))
+    assert active_content(shrunk) == []
+    assert TEXT in pdf_text(shrunk)
+    assert "https://example.org/ok" in link_targets(shrunk)
+
+
 def test_a_clean_pdf_is_copied_byte_for_byte(arena: Arena) -> None:
     c = arena.content
     c.student()
