@@ -196,10 +196,16 @@ def test_active_content_never_reaches_an_output_pdf(arena: Arena, tmp_path: Path
         assert "https://example.org/ok" in link_targets(pdf), pdf
     # The upload copy is the student's document itself: its own jump stays too.
     assert "/GoTo" in link_targets(outputs[2])
+
+    # `portfolio fit` makes the same upload copy outside a build: as clean.
+    fitted = arena.run("fit", "content", "-o", "fitted")
+    assert fitted.exit_code == 0, fitted.output[-2000:]
+    copy = arena.root / "fitted" / "ming" / "upload" / "lab" / "document.pdf"
+    assert active_content(copy) == [] and TEXT in pdf_text(copy)
     # The student's file is only read: same bytes, still carrying what it carried.
     assert (c.root / "ming" / "items" / "lab" / "report.pdf").read_bytes() == \
         original.read_bytes()
-    arena.assert_untouched()
+    arena.assert_untouched(also_skip=[arena.root / "fitted"])
 
 
 def test_the_shrunk_upload_copy_is_stripped_too(tmp_path: Path, media: Any) -> None:
