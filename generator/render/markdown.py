@@ -78,8 +78,8 @@ class _Renderer(RendererHTML):
         if attrs is None:
             return html.escape(alt)
         attrs = dict(attrs)
-        if attrs.get("src"):
-            env.setdefault("resolved", set()).add(attrs["src"])
+        if attrs.get("src") and "resolved" in env:
+            env["resolved"].add(attrs["src"])  # so the sanitizer knows it is ours
         webp = attrs.pop("webp", None)
         attrs.setdefault("alt", alt)
         if token.attrGet("title"):
@@ -170,9 +170,9 @@ def render_markdown(text: str | None, image: ImageHook | None = None, *,
     if not text:
         return ""
     md = _parser(max(0, min(5, heading_offset)))
-    env: dict[str, object] = {"image_hook": image}
-    rendered = md.render(text, env)
-    return sanitize(rendered, schemes, image, env.get("resolved", set()))  # type: ignore[arg-type]
+    resolved: set[str] = set()
+    rendered = md.render(text, {"image_hook": image, "resolved": resolved})
+    return sanitize(rendered, schemes, image, resolved)
 
 
 # Where raw HTML names something a browser (or WeasyPrint) fetches on its own.
@@ -251,8 +251,10 @@ def html_image_refs(text: str | None) -> list[str]:
     if not text or "<" not in text:  # most texts have no HTML at all: no need to parse
         return []
     images, others = _raw_html_refs(text)
-    found = [*images, *(u for u in others if u and not is_local_path(u))]
-    return list(dict.fromkeys(found))
+    found = [u for u in images if u] + [u for u in others if u and not is_local_path(u)]
+    # A pasted picture can be a whole data: URL; a finding needs only to recognise it.
+    return list(dict.fromkeys(u if len(u) <= 200 or is_local_path(u) else u[:120] + "…"
+                              for u in found))
 
 
 @lru_cache(maxsize=8192)
