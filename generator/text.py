@@ -15,9 +15,14 @@ def count_chars(text: str) -> int:
 
 
 def markdown_images(text: str) -> list[str]:
-    """The targets of `![alt](target)` images in Markdown text."""
-    return [m.group(0).rsplit("(", 1)[1][:-1].split()[0] for m in _MD_IMAGE.finditer(text)
-            if m.group(0).rsplit("(", 1)[1][:-1].split()]
+    """The targets of `![alt](target)` images in Markdown text, then what its raw HTML
+    would fetch: every `<img src>`, and any other address off the item's folder
+    (srcset, poster, CSS url(), <iframe>…), so that each is checked like an image."""
+    from generator.render.markdown import html_image_refs  # parses only when there is HTML
+
+    found = [m.group(0).rsplit("(", 1)[1][:-1].split()[0] for m in _MD_IMAGE.finditer(text)
+             if m.group(0).rsplit("(", 1)[1][:-1].split()]
+    return found + [u for u in html_image_refs(text) if u not in found]
 
 
 def count_prose_chars(markdown: str) -> int:

@@ -22,7 +22,7 @@ from generator.media.probe import probe, verify_packets
 from generator.model.files import FileInfo
 
 # Bump when inspection learns something new, so cached results are redone.
-INSPECT_VERSION = 3
+INSPECT_VERSION = 4
 PDF_TEXT_PAGES = 30
 PDF_TEXT_CHARS = 200_000
 MEDIA_KINDS = {"mp4", "mp4-like", "mov", "m4a", "m4v", "mp3", "aac", "wav", "ogg", "flac",
@@ -82,6 +82,8 @@ def _inspect_pdf(path: Path) -> dict[str, Any]:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
+    from generator.pdfsafe import find_active
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -99,10 +101,11 @@ def _inspect_pdf(path: Path) -> dict[str, Any]:
                 total += len(text)
                 if total > PDF_TEXT_CHARS:
                     break
+            active = find_active(reader)
     except (PyPdfError, OSError, ValueError, KeyError, TypeError, AttributeError,
             RecursionError, IndexError, AssertionError) as exc:
         return {"problem": "corrupt", "detail": f"{type(exc).__name__}: {exc}"[:200]}
-    return {"pages": pages, "text": "\n".join(texts)[:PDF_TEXT_CHARS]}
+    return {"pages": pages, "text": "\n".join(texts)[:PDF_TEXT_CHARS], "active": active}
 
 
 def _inspect_media(path: Path) -> dict[str, Any]:

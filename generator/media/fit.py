@@ -210,7 +210,9 @@ def fit(source: Path, slot: Slot, out_dir: Path, cache_dir: Path,
     detail = p.detail
     try:
         digest = file_sha256(p.source)
-        if p.action == "copy":
+        if p.action == "copy" and p.kind == "pdf":
+            made = _publish_pdf(p.source, dst)
+        elif p.action == "copy":
             made = _publish(p.source, dst, digest)
         else:
             cached, made, detail = _cached_product(p, digest, Path(cache_dir), limits,
@@ -299,6 +301,24 @@ def _publish(src: Path, dst: Path, digest: str | None) -> bool:
         return False
     with atomic_output(dst) as tmp:
         shutil.copyfile(src, tmp)
+    return True
+
+
+def _publish_pdf(src: Path, dst: Path) -> bool:
+    """The upload copy of a PDF carries no script, launch action or attachment
+    (generator/pdfsafe.py; `check` says what was removed): the same bytes otherwise."""
+    from generator.pdfsafe import clean_pdf
+
+    try:
+        data, _removed = clean_pdf(src)
+    except Exception:
+        # pypdf cannot take it apart. Over a content root this does not happen: inspection
+        # has refused such a file (file-unreadable) before any copy is planned.
+        return _publish(src, dst, None)
+    if dst.is_file() and dst.read_bytes() == data:
+        return False
+    with atomic_output(dst) as tmp:
+        tmp.write_bytes(data)
     return True
 
 

@@ -29,6 +29,11 @@ class FileInfo:
     audio_codec: str | None = None
     has_location: bool = False
     text: str = field(default="", repr=False)  # searchable text, for personal-data checks
+    active: tuple[str, ...] = ()  # active content a PDF carries (generator.pdfsafe.KINDS)
+
+    def __post_init__(self) -> None:
+        # The inspection cache is JSON, which gives lists back: keep the value hashable.
+        object.__setattr__(self, "active", tuple(self.active))
 
     @property
     def extension(self) -> str:

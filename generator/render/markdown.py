@@ -6,6 +6,13 @@ allowed, so `<sup>`, `<br>` and friends work), then nh3 keeps only an allow-list
 of tags, attributes and URL schemes. Images go through a hook so each renderer can
 point them where its own copy of the file lives (the site: resized variants; the
 PDF: the file in the item's folder).
+
+Opening a page must not call anyone: the only addresses a page fetches by itself are
+its own copies of the item's pictures. So a raw `<img src>` goes through the same
+hook as a Markdown image, `srcset` keeps only relative addresses, and nothing else
+that fetches (`poster`, `style` with `url()`, `<video>`, `<object>`, `<embed>`,
+`<iframe>`, `<link>`, `<svg><image>`) is on the allow-list. `html_image_refs` finds
+the same addresses in the text, so `check` can say which were dropped.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import html
 import re
 from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
+from html.parser import HTMLParser
 
 import nh3
 from markdown_it import MarkdownIt
@@ -70,6 +78,8 @@ class _Renderer(RendererHTML):
         if attrs is None:
             return html.escape(alt)
         attrs = dict(attrs)
+        if attrs.get("src") and "resolved" in env:
+            env["resolved"].add(attrs["src"])  # so the sanitizer knows it is ours
         webp = attrs.pop("webp", None)
         attrs.setdefault("alt", alt)
         if token.attrGet("title"):
@@ -108,16 +118,21 @@ def _parser(heading_offset: int) -> MarkdownIt:
     return md
 
 
-def _srcset_filter(schemes: frozenset[str]) -> Callable[[str, str, str], str | None]:
-    def allowed(url: str) -> bool:
-        m = _SCHEME.match(url)
-        return m is None or m.group(1).lower() in schemes
-
+def _attribute_filter(image: ImageHook,
+                      resolved: set[str]) -> Callable[[str, str, str], str | None]:
     def keep(tag: str, attr: str, value: str) -> str | None:
-        # nh3 checks the schemes of href and src but not of srcset: do it here.
+        if tag == "img" and attr == "src":
+            # Ours (the hook already gave it) or the student's own raw <img>, which goes
+            # through the hook as a Markdown image does: a local copy, or nothing.
+            if value in resolved:
+                return value
+            attrs = image(value, "")
+            return attrs.get("src") if attrs else None
         if attr == "srcset":
+            # nh3 checks the schemes of href and src but not of srcset; and an address
+            # elsewhere would be fetched on opening the page: relative ones only.
             urls = [part.strip().split()[0] for part in value.split(",") if part.strip()]
-            return value if all(allowed(u) for u in urls) else None
+            return value if all(is_local_path(u) for u in urls) else None
         if tag == "input" and attr == "type":
             return value if value == "checkbox" else None
         return value
@@ -125,13 +140,19 @@ def _srcset_filter(schemes: frozenset[str]) -> Callable[[str, str, str], str | N
     return keep
 
 
-def sanitize(fragment: str, schemes: Iterable[str] = SAFE_SCHEMES) -> str:
+def sanitize(fragment: str, schemes: Iterable[str] = SAFE_SCHEMES,
+             image: ImageHook | None = None, resolved: Iterable[str] = ()) -> str:
     """Only an allow-list of HTML survives: no script, style, event handler, form or
-    iframe, and no URL with a scheme outside `schemes` (relative URLs are kept)."""
+    iframe, and no URL with a scheme outside `schemes` (relative URLs are kept).
+
+    Every `<img src>` not in `resolved` (what the image hook already returned) goes
+    through `image` (default: a relative path inside the item stays as written).
+    """
     allowed = frozenset(s.lower() for s in schemes)
+    keep = _attribute_filter(image or _keep_local, set(resolved))
     return nh3.clean(fragment, tags=_TAGS, attributes=_ATTRIBUTES,
                      clean_content_tags={"script", "style"},
-                     attribute_filter=_srcset_filter(allowed), url_schemes=set(allowed),
+                     attribute_filter=keep, url_schemes=set(allowed),
                      link_rel="noopener noreferrer", strip_comments=True)
 
 
@@ -149,8 +170,91 @@ def render_markdown(text: str | None, image: ImageHook | None = None, *,
     if not text:
         return ""
     md = _parser(max(0, min(5, heading_offset)))
-    rendered = md.render(text, {"image_hook": image})
-    return sanitize(rendered, schemes)
+    resolved: set[str] = set()
+    rendered = md.render(text, {"image_hook": image, "resolved": resolved})
+    return sanitize(rendered, schemes, image, resolved)
+
+
+# Where raw HTML names something a browser (or WeasyPrint) fetches on its own.
+_FETCHED: dict[str, tuple[str, ...]] = {
+    "img": ("src", "srcset"), "source": ("src", "srcset"), "video": ("src", "poster"),
+    "audio": ("src",), "track": ("src",), "input": ("src",), "embed": ("src",),
+    "iframe": ("src",), "frame": ("src",), "object": ("data",), "link": ("href",),
+    "script": ("src",), "image": ("href", "xlink:href"), "use": ("href", "xlink:href"),
+    "feimage": ("href", "xlink:href"), "body": ("background",), "table": ("background",),
+    "td": ("background",), "th": ("background",),
+}
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(['"])(.*?)\3""", re.I | re.S)
+
+
+class _Refs(HTMLParser):
+    """Every address in a piece of HTML that would be fetched without a click."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.images: list[str] = []       # <img src>: pictures, handled like Markdown images
+        self.others: list[str] = []       # everything else: dropped on the page
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._in_style = tag == "style"
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name == "style":
+                self._css(value)
+            elif name in _FETCHED.get(tag, ()):
+                if tag == "img" and name == "src":
+                    self.images.append(value.strip())
+                elif name == "srcset":
+                    self.others += [p.strip().split()[0] for p in value.split(",") if p.strip()]
+                else:
+                    self.others.append(value.strip())
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        self._in_style = False
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self._css(data)
+
+    def _css(self, css: str) -> None:
+        self.others += [(m.group(2) or m.group(4) or "").strip() for m in _CSS_URL.finditer(css)]
+
+
+@lru_cache(maxsize=4096)
+def _raw_html_refs(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    parser = _Refs()
+    for token in _parser(0).parse(text):
+        if token.type == "html_block":
+            parser.feed(token.content)
+        elif token.type == "inline":
+            for child in token.children or []:
+                if child.type == "html_inline":
+                    parser.feed(child.content)
+    parser.close()
+    return tuple(parser.images), tuple(parser.others)
+
+
+def html_image_refs(text: str | None) -> list[str]:
+    """The addresses the raw HTML of a Markdown text would have a page fetch by itself.
+
+    Every `<img src>` (the renderers show a local one like a Markdown image), then only
+    the other addresses that leave the item's folder (a `poster`, `srcset`, CSS `url()`,
+    `<iframe>`, `<link>`…), since those are what `check` reports; the renderers drop
+    all of them. HTML inside code is text, not HTML, and is left alone.
+    """
+    if not text or "<" not in text:  # most texts have no HTML at all: no need to parse
+        return []
+    images, others = _raw_html_refs(text)
+    found = [u for u in images if u] + [u for u in others if u and not is_local_path(u)]
+    # A pasted picture can be a whole data: URL; a finding needs only to recognise it.
+    return list(dict.fromkeys(u if len(u) <= 200 or is_local_path(u) else u[:120] + "…"
+                              for u in found))
 
 
 @lru_cache(maxsize=8192)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.render.markdown import plain_text, render_markdown, sanitize
+from generator.render.markdown import html_image_refs, plain_text, render_markdown, sanitize
 
 ATTACKS = [
     "<script>alert(1)</script>",
@@ -81,6 +81,33 @@ def test_srcset_with_a_scheme_is_dropped_by_sanitize() -> None:
     assert "srcset" not in sanitize('<img src="a.jpg" srcset="javascript:x 1x, b.jpg 2x">')
     kept = sanitize('<img src="a.jpg" srcset="a.jpg 1x, b.jpg 2x">')
     assert 'srcset="a.jpg 1x, b.jpg 2x"' in kept
+
+
+def test_raw_html_images_go_through_the_hook_too() -> None:
+    seen = []
+
+    def hook(src: str, alt: str) -> dict[str, str] | None:
+        seen.append(src)
+        return {"src": f"files/{src}.960.jpg"} if src == "a.jpg" else None
+
+    html = render_markdown('<img src="a.jpg" srcset="https://evil.example/x 2x" alt="甲">\n\n'
+                           '<img src="https://evil.example/p.png" alt="乙">\n\n'
+                           '<picture><source srcset="//evil.example/y"><img src="b.jpg">'
+                           '</picture>\n\n'
+                           '<video poster="http://evil.example/v.png"></video>'
+                           '<p style="background:url(http://evil.example/z)">段</p>', hook)
+    assert seen == ["a.jpg", "https://evil.example/p.png", "b.jpg"]
+    assert 'src="files/a.jpg.960.jpg"' in html and 'alt="甲"' in html and "段" in html
+    assert "evil.example" not in html and "b.jpg" not in html
+
+
+def test_html_image_refs_name_what_a_page_would_fetch() -> None:
+    text = ('<img src="a.jpg" srcset="a2.jpg 2x, https://e.example/a3.jpg 3x">'
+            '<video poster="//e.example/p.png"></video><p style="background:url(../up.png)">x</p>'
+            '\n\n`<img src="https://e.example/code.png">`\n\n    <img src="https://e.example/c">')
+    assert html_image_refs(text) == ["a.jpg", "https://e.example/a3.jpg", "//e.example/p.png",
+                                     "../up.png"]
+    assert html_image_refs("沒有 HTML 的心得 ![a](x.jpg)") == []
 
 
 def test_plain_text() -> None:

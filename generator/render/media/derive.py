@@ -23,6 +23,9 @@ from generator.render.media.images import Variant, open_upright, write_variants
 
 # Bump when what is derived changes: every entry is made again.
 RECIPE_VERSION = 2
+# Bump one kind's recipe alone: the PDF copy is now cleaned (generator/pdfsafe.py), which
+# is no reason to re-encode every video.
+KIND_RECIPE = {"pdf": 2}
 IMAGE_KINDS = frozenset({"jpg", "png", "gif", "webp", "tiff", "bmp"})
 VIDEO_CODECS_IGNORED = frozenset({"mjpeg", "png"})  # an mp3's cover art is not a video
 
@@ -73,7 +76,8 @@ def media_kind(info_kind: str | None, video_codec: str | None) -> str | None:
 
 
 def cache_key(sha256: str, kind: str, ext: str, max_pixels: int) -> str:
-    raw = f"{RECIPE_VERSION}:{kind}:{ext}:{max_pixels}:{sha256}"
+    version = f"{RECIPE_VERSION}.{KIND_RECIPE[kind]}" if kind in KIND_RECIPE else RECIPE_VERSION
+    raw = f"{version}:{kind}:{ext}:{max_pixels}:{sha256}"
     return hashlib.sha256(raw.encode()).hexdigest()[:40]
 
 
@@ -115,8 +119,15 @@ def _make(job: Job, source: Path, work: Path) -> Derived:
             return Derived("image", problem="unreadable")
         return Derived("image", write_variants(img, work, "w"))
     if job.kind == "pdf":
+        from generator.pdfsafe import clean_pdf
+
         copy = f"copy.{job.ext}"
-        shutil.copyfile(source, work / copy)
+        try:
+            # The copy reviewers download (and department zips carry) has no scripts,
+            # launch actions or attachments; a file without any is copied byte for byte.
+            (work / copy).write_bytes(clean_pdf(source)[0])
+        except Exception:  # pypdf cannot take it apart: no copy rather than an unchecked one
+            return Derived("pdf", problem="unreadable")
         page = frames.pdf_first_page(source)
         return Derived("pdf", write_variants(page, work, "p") if page else [], copy)
     copy = f"copy.{job.ext}"

@@ -5,7 +5,8 @@ WeasyPrint cannot place another PDF's pages, so the print theme reserves one emp
 layout, the page numbers, the "page" column of the lists and the outline already
 count them; here pypdf lays the document page, scaled to fit between the running
 header and the page number, onto its reserved page. Nothing is inserted or moved,
-so the outline WeasyPrint wrote stays right.
+so the outline WeasyPrint wrote stays right. Each document loses its active content
+(generator/pdfsafe.py) before its pages are laid in.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from generator.pdfsafe import strip_active
 from generator.render.pdf.images import SCHEME
 from generator.render.pdf.itemview import AttachmentView
 
@@ -94,8 +96,10 @@ def render_pdf(html: str, image_folders: Iterable[Path],
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(raw)))
     for att in attachments:
         try:
-            # A writer's own pages, since turning a rotated page upright edits its contents.
+            # A writer's own pages, since turning a rotated page upright edits its contents;
+            # and no script, launch action or attachment rides along with them.
             source = PdfWriter(clone_from=PdfReader(att.path))
+            strip_active(source)
             for n, anchor in enumerate(att.anchors):
                 if anchor in page_of and n < len(source.pages):
                     place(writer.pages[page_of[anchor]], source.pages[n])

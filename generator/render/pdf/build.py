@@ -36,6 +36,7 @@ PDF_VERSION = 1
 NAME = "pdf"
 _PACKAGE = Path(__file__).parent
 _CATALOG = _PACKAGE.parents[1] / "messages" / "pdf.toml"
+_PDFSAFE = _PACKAGE.parents[1] / "pdfsafe.py"  # what is stripped from the student's PDFs
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def safe_name(code: str) -> str:
 def code_digest() -> str:
     """This package's code and words: a fix to the renderer re-renders every PDF."""
     h = hashlib.sha256()
-    for path in sorted([*_PACKAGE.glob("*.py"), _CATALOG]):
+    for path in sorted([*_PACKAGE.glob("*.py"), _CATALOG, _PDFSAFE]):
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 

@@ -1,6 +1,7 @@
 """The 文件 to upload for each item, as a PDF the official system accepts (≤ 4 MB).
 
-- A PDF given as `document` within the limit is copied as it is.
+- A PDF given as `document` within the limit is copied as it is, unless it carries
+  active content (scripts, launch actions, attachments): then it is copied without it.
 - A PDF over the limit gets its pictures recompressed, step by step, until it fits.
 - An item without a document gets its own page rendered, pictures stepped down from
   150 dpi until the file fits; every picture stays in it.
@@ -22,6 +23,7 @@ from pypdf import PdfReader, PdfWriter
 from generator.content.paths import resolve_inside
 from generator.findings import Finding, make
 from generator.model import Item, Student
+from generator.pdfsafe import clean_pdf, strip_active
 from generator.render.pdf.assemble import RenderError, write_atomic
 from generator.render.pdf.itemview import Quality
 from generator.render.pdf.render import PdfSettings, render_item_page
@@ -62,8 +64,17 @@ def make_upload_pdf(item: Item, student: Student, rules: Rules, settings: PdfSet
             return UploadResult("failed")  # attachment-missing already says so
         size = real.stat().st_size
         if size <= limit:
-            write_atomic(real.read_bytes(), target)
-            return UploadResult("copy", size)
+            try:
+                data, _removed = clean_pdf(real)  # pdf-active-content, from check, says so
+            except Exception as exc:  # pypdf on a PDF it cannot take apart, or too vast a one
+                target.unlink(missing_ok=True)  # never an old copy, never an unchecked one
+                return UploadResult("failed", None, [make(
+                    "pdf-render-failed", *where, item.document, output=_rel(student, item),
+                    reason=f"{type(exc).__name__}: {exc}"[:200])])
+            if len(data) <= limit:
+                write_atomic(data, target)
+                return UploadResult("copy", len(data))
+            size = len(data)  # rewritten without its scripts, it no longer fits
         return _shrink_given(real, item.document, size, limit, target, where)
     return _render_page(item, student, rules, settings, limit, target, where)
 
@@ -111,6 +122,7 @@ def _shrink_given(source: Path, name: str, size: int, limit: int, target: Path,
 def recompress_pdf(source: Path, long_side: int, quality: int) -> bytes:
     """The PDF with every raster picture at most `long_side` pixels, as JPEG `quality`."""
     writer = PdfWriter(clone_from=PdfReader(source))
+    strip_active(writer)
     for page in writer.pages:
         for image in page.images:
             try:

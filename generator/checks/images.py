@@ -1,0 +1,38 @@
+"""Pictures on the web in the texts outside items: a department's 學習歷程自述 and
+多元表現綜整心得, and the student's profile.
+
+Items report theirs when they are read (generator/content/items.py); these texts go
+through the same Markdown step, which drops every picture that is not a local copy,
+so the student must hear about them the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from generator.findings import Finding, make
+from generator.model import Portfolio
+from generator.text import markdown_images
+
+_REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)  # as content/items.py judges an item's
+
+
+def _external(text: str | None) -> list[str]:
+    return [u for u in markdown_images(text or "") if _REMOTE.match(u) or u.startswith("//")]
+
+
+def check(portfolio: Portfolio) -> Iterator[Finding]:
+    for student in portfolio.students:
+        key = student.key
+        if student.info:
+            for url in _external(student.info.profile):
+                yield make("image-external", key, None, "student.yaml", url=url)
+        for dep in student.departments:
+            texts = (list(dep.statement.values()) if isinstance(dep.statement, dict)
+                     else [dep.statement])
+            urls = dict.fromkeys(u for t in [*texts, dep.reflection] for u in _external(
+                str(t) if t is not None else None))
+            for url in urls:
+                yield make("image-external", key, None, "departments.yaml", url=url,
+                           department=dep.code, name=dep.name)
