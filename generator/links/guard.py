@@ -53,7 +53,7 @@ def public(ip: IPAddress) -> bool:
     inner: list[IPAddress] = [ip]
     if isinstance(ip, ipaddress.IPv6Address):
         if ip.ipv4_mapped:
-            inner.append(ip.ipv4_mapped)
+            return public(ip.ipv4_mapped)  # the IPv4 address is all there is to it
         if ip in _NAT64:
             inner.append(ipaddress.IPv4Address(int(ip) & 0xFFFF_FFFF))
         if ip.sixtofour:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import tempfile
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -61,6 +62,7 @@ class History:
         self.root = root
         self.records: dict[str, LinkRecord] = records or {}
         self.scrubbed = False  # passwords found in the file as read: save it without them
+        self.forgotten: list[str] = []  # links with a password, dropped with their snapshots
 
     @property
     def path(self) -> Path | None:
@@ -81,6 +83,7 @@ class History:
                 if has_credentials(url):
                     # written before links with passwords were refused: forget it
                     history.scrubbed = True
+                    history.forgotten.append(url)
                     continue
                 if isinstance(raw, dict):
                     history.scrubbed |= _scrub(raw)
@@ -113,6 +116,20 @@ class History:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
+        self.forget_snapshots()
+
+    def forget_snapshots(self) -> None:
+        """The snapshots of forgotten links name them (url.txt) and show what a password
+        opened: removed with the record."""
+        from generator.links.archive import snapshot_dir  # archive builds on this module
+
+        if self.root is None:
+            return
+        for url in self.forgotten:
+            folder = snapshot_dir(self.root, url)
+            if folder.is_dir() and not folder.is_symlink():
+                shutil.rmtree(folder, ignore_errors=True)
+        self.forgotten = []
 
     def get(self, url: str) -> LinkRecord | None:
         return self.records.get(url)

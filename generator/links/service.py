@@ -132,11 +132,14 @@ def run(refs: Sequence[LinkRef], root: Path | None, settings: LinkSettings | Non
     refs = list(refs)
     history = History.load(root)
     urls = list(dict.fromkeys(url for _, _, url in refs))
+    # a snapshot an older version took of a link with a password names it: remove it
+    history.forgotten += [u for u in urls if has_credentials(u)]
     report = LinkReport(refs, {}, {}, [], offline=offline)
     if offline:
         report.records = {u: r for u in urls if (r := history.get(u))}
         report.findings = [f for s, i, u in refs if is_web(u) and not has_credentials(u)
                            for f in unchecked_findings(s, i, u, history.get(u))]
+        _save_scrubbed(history)
         return report
 
     age = settings.max_age if max_age is None else max_age
@@ -170,12 +173,24 @@ def run(refs: Sequence[LinkRef], root: Path | None, settings: LinkSettings | Non
                 record.archive_url = saved.archive_url
                 record.archived_at = datetime.now(UTC).isoformat(timespec="seconds")
 
-    if checked or report.archived or history.scrubbed:  # else leave the content root untouched
+    if checked or report.archived:  # nothing new: leave the content root untouched
         with contextlib.suppress(OSError):  # a read-only content root still gets its report
             history.save()
+    else:
+        _save_scrubbed(history)
     report.records = {u: r for u in urls if (r := history.get(u))}
     report.findings = _findings(refs, report)
     return report
+
+
+def _save_scrubbed(history: History) -> None:
+    """A history that held a password (written by an older version) is written again
+    without it, online or not: the password must not stay in the content root."""
+    with contextlib.suppress(OSError):
+        if history.scrubbed:
+            history.save()
+        elif history.forgotten:
+            history.forget_snapshots()
 
 
 def _findings(refs: list[LinkRef], report: LinkReport) -> list[Finding]:
