@@ -21,7 +21,7 @@ from tests.links.server import HOP_PASSWORD, LinkServer, bomb
 # A short per-step timeout, no retries, no proxy from the environment; the deadlines and
 # `allow_private` are each case's business.
 SETTINGS = """[link_check]
-timeout = 2.0
+timeout = {timeout}
 retries = 0
 backoff = 0.05
 trust_env = false
@@ -44,8 +44,8 @@ def bystander() -> Iterator[LinkServer]:
     srv.close()
 
 
-def content(arena: Arena, links: list[str], extra: str = "") -> None:
-    arena.content.settings(SETTINGS.format(extra=extra))
+def content(arena: Arena, links: list[str], extra: str = "", timeout: float = 2.0) -> None:
+    arena.content.settings(SETTINGS.format(extra=extra, timeout=timeout))
     arena.content.student()
     arena.content.performance("robot", links=links)
     arena.freeze()
@@ -75,9 +75,9 @@ def timed(arena: Arena, *args: str) -> tuple[Outcome, float]:
 @pytest.mark.parametrize("command", ["links", "check"])
 def test_a_server_that_drips_is_cut_off_at_the_link_deadline(
         arena: Arena, server: LinkServer, command: str) -> None:
-    # Before: one byte every 2 s never trips a per-read timeout; the run never ended.
+    # Before: one byte every 2 s never trips the 5 s per-read timeout; the run never ended.
     url = server.url(f"/drip?k=drip-{command}&every=2")
-    content(arena, [url], "deadline = 3\nallow_private = true")
+    content(arena, [url], "deadline = 3\nallow_private = true", timeout=5.0)
     outcome, took = timed(arena, command, "content", "--format", "json")
     assert took < 15, took
     assert outcome.exit_code == 1, outcome.output[-2000:]
@@ -90,8 +90,8 @@ def test_a_server_that_drips_is_cut_off_at_the_link_deadline(
 
 def test_links_left_at_the_run_deadline_are_unchecked_not_broken(
         arena: Arena, server: LinkServer) -> None:
-    urls = [server.url(f"/drip?k=run-{n}&every=1") for n in range(3)]
-    content(arena, urls, "deadline = 60\nrun_deadline = 2\nallow_private = true")
+    urls = [server.url(f"/drip?k=run-{n}&every=2") for n in range(3)]
+    content(arena, urls, "deadline = 60\nrun_deadline = 2\nallow_private = true", timeout=5.0)
     outcome, took = timed(arena, "links", "content", "--format", "json", "--lang", "en")
     assert took < 15, took
     document = doc(outcome)
