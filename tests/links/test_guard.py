@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import ssl
+import subprocess
+from pathlib import Path
 
+import httpx
 import pytest
 
 from generator.links.checker import CheckerConfig, check_urls
-from generator.links.guard import public
+from generator.links.guard import GuardedBackend, GuardedTransport, public
 from generator.links.risk import has_credentials, redact
 from generator.links.service import LinkSettings
 
@@ -92,3 +96,33 @@ def test_settings_out_of_range_are_brought_within_limits() -> None:
     assert c.per_host == 1 and c.total == 1 and c.deadline == CheckerConfig().deadline
     assert c.run_deadline == 6 * 3600 and c.max_body == 20_000_000
     assert c.allow_private is False  # a string is not a boolean: ignored
+
+
+def test_tls_still_names_and_verifies_the_host_when_the_address_is_pinned(
+        tmp_path: Path) -> None:
+    # The connect goes to the checked address; the certificate must still be checked
+    # against the host name, not the address.
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-keyout", str(key), "-out", str(cert), "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost"],
+                   check=True, capture_output=True)
+    srv = LinkServer()
+    served = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    served.load_cert_chain(cert, key)
+    srv.socket = served.wrap_socket(srv.socket, server_side=True)
+    srv.start()
+    port = srv.server_address[1]
+
+    async def get(url: str) -> int:
+        backend = GuardedBackend({("localhost", port), ("127.0.0.1", port)})
+        transport = GuardedTransport(backend, verify=ssl.create_default_context(cafile=cert))
+        async with httpx.AsyncClient(transport=transport) as client:
+            return (await client.get(url)).status_code
+
+    try:
+        assert asyncio.run(get(f"https://localhost:{port}/ok?k=tls")) == 200
+        with pytest.raises(httpx.ConnectError, match=r"(?i)certificate|hostname|IP address"):
+            asyncio.run(get(f"https://127.0.0.1:{port}/ok?k=tls-ip"))
+    finally:
+        srv.close()
