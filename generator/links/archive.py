@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import hashlib
 import re
+import urllib.request
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,7 +19,7 @@ from urllib.parse import urljoin
 import httpx
 
 from generator.links import guard
-from generator.links.checker import CheckerConfig, CheckResult
+from generator.links.checker import CheckerConfig, CheckResult, env_proxy
 from generator.links.history import STATE_DIR
 
 WAYBACK = "https://web.archive.org/web/"
@@ -54,11 +55,13 @@ async def save(urls: list[str], endpoint: str = SAVE_ENDPOINT,
     """
     cfg = config or CheckerConfig()
     own = client is None
+    proxy = env_proxy(endpoint, urllib.request.getproxies() if cfg.trust_env else {})
     client = client or httpx.AsyncClient(
-        timeout=httpx.Timeout(max(cfg.timeout, 30.0)), trust_env=cfg.trust_env,
+        timeout=httpx.Timeout(max(cfg.timeout, 30.0)), trust_env=False, proxy=proxy,
         verify=cfg.verify_tls, follow_redirects=False, headers={"User-Agent": cfg.user_agent},
         # the endpoint comes from the settings, yet the same guard holds for it
-        transport=guard.GuardedTransport(_endpoint_guard(endpoint, cfg), verify=cfg.verify_tls))
+        transport=None if proxy else guard.GuardedTransport(_endpoint_guard(endpoint, cfg),
+                                                            verify=cfg.verify_tls))
     loop = asyncio.get_running_loop()
     ends = loop.time() + (cfg.run_deadline if deadline is None else deadline)
     results: dict[str, ArchiveResult] = {}

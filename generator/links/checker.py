@@ -140,7 +140,8 @@ class Checker:
                  client: httpx.AsyncClient | None = None) -> None:
         self.config = config or CheckerConfig()
         self._shared = client  # one client for every host (tests hand in a mock transport)
-        self._clients: dict[str, httpx.AsyncClient] = {}
+        self._clients: dict[tuple[str, str], httpx.AsyncClient] = {}
+        self._proxies = urllib.request.getproxies() if self.config.trust_env else {}
         self._total = asyncio.Semaphore(self.config.total)
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._tls_context: ssl.SSLContext | None = None
@@ -158,18 +159,20 @@ class Checker:
         every request, so one pool of a hundred connections costs more CPU than the checks."""
         if self._shared is not None:
             return self._shared
-        key = host_key(url)
+        key = (urlsplit(url).scheme.lower(), host_key(url))
         client = self._clients.get(key)
         if client is None:
             cfg = self.config
             limits = httpx.Limits(max_connections=cfg.per_host,
                                   max_keepalive_connections=cfg.per_host)
+            proxy = self._proxy_for(url)
+            # every direct connection goes through the guard: public addresses only (httpx
+            # reads no proxy from the environment once given a transport: `_proxy_for` does)
+            transport = None if proxy else guard.GuardedTransport(
+                self._guard, verify=self._tls(), limits=limits)
             client = self._clients[key] = httpx.AsyncClient(
-                # every connection goes through the guard: public addresses only
-                transport=guard.GuardedTransport(self._guard, verify=self._tls(),
-                                                 limits=limits),
-                follow_redirects=False, trust_env=cfg.trust_env,
-                timeout=httpx.Timeout(cfg.timeout), limits=limits,
+                transport=transport, proxy=proxy, verify=self._tls(), trust_env=False,
+                follow_redirects=False, timeout=httpx.Timeout(cfg.timeout), limits=limits,
                 headers={"User-Agent": cfg.user_agent, "Accept": "text/html,*/*;q=0.8",
                          "Accept-Encoding": responses.accept_encoding(),
                          "Accept-Language": "zh-TW,zh;q=0.9,en;q=0.8"})
@@ -350,7 +353,7 @@ class Checker:
         started = loop.time()
         try:
             async with asyncio.timeout(budget.left):
-                if self._proxied():
+                if self._shared is None and self._proxy_for(url):
                     # the proxy connects, not us: judge the host's addresses beforehand
                     await self._judge_for_proxy(url)
                 return await self._send(method, url)
@@ -359,9 +362,8 @@ class Checker:
         finally:
             budget.spend(loop.time() - started)
 
-    def _proxied(self) -> bool:
-        return self._shared is None and self.config.trust_env and bool(
-            urllib.request.getproxies())
+    def _proxy_for(self, url: str) -> str | None:
+        return env_proxy(url, self._proxies)
 
     async def _judge_for_proxy(self, url: str) -> None:
         """Best effort behind a proxy: a host that resolves here to a private address is
@@ -437,6 +439,17 @@ class _Slot:
     async def __aexit__(self, *exc: object) -> None:
         self.total.release()
         self.host.release()
+
+
+def env_proxy(url: str, proxies: dict[str, str]) -> str | None:
+    """The proxy HTTP(S)_PROXY / ALL_PROXY (`urllib.request.getproxies()`) name for `url`,
+    unless NO_PROXY spares it."""
+    if not proxies:
+        return None
+    parts = urlsplit(url)
+    if urllib.request.proxy_bypass_environment(parts.hostname or "", proxies):
+        return None
+    return proxies.get(parts.scheme.lower()) or proxies.get("all")
 
 
 def network_down(results: Iterable[CheckResult]) -> bool:

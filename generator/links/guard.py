@@ -183,12 +183,13 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
     def __init__(self, backend: GuardedBackend, *, verify: typing.Any = True,
                  limits: httpx.Limits | None = None) -> None:
         limits = limits or httpx.Limits()
-        super().__init__(verify=verify, limits=limits, trust_env=False)
+        context = httpx.create_ssl_context(verify=verify)  # once: loading CAs costs 35 ms
+        super().__init__(verify=context, limits=limits, trust_env=False)
         if not isinstance(getattr(self, "_pool", None), httpcore.AsyncConnectionPool):
             # httpx changed inside: refuse to run unguarded rather than guess
             raise RuntimeError("httpx transport layout not recognised; link guard unavailable")
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(verify=verify),
+            ssl_context=context,
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,

@@ -126,3 +126,23 @@ def test_tls_still_names_and_verifies_the_host_when_the_address_is_pinned(
             asyncio.run(get(f"https://127.0.0.1:{port}/ok?k=tls-ip"))
     finally:
         srv.close()
+
+
+def test_behind_a_proxy_a_private_target_is_not_asked_for(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The proxy makes the connection, so the guard cannot pin it; the host is judged
+    # before the proxy is asked at all.
+    proxy = LinkServer().start()
+    try:
+        for name in ("HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY",
+                     "all_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("HTTP_PROXY", proxy.base)
+        config = CheckerConfig(timeout=1.0, retries=0, trust_env=True)
+        urls = ["http://10.0.0.1/admin", "http://127.1/admin", "http://93.184.216.34/page"]
+        results = asyncio.run(check_urls(urls, config))
+        assert results[urls[0]].error == "private" and results[urls[1]].error == "private"
+        assert results[urls[2]].status == 404  # a public address: the proxy was asked
+        assert set(proxy.hits) == {"HEAD /page?", "GET /page?"}, proxy.hits
+    finally:
+        proxy.close()
