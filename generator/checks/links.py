@@ -1,7 +1,8 @@
 """Links, judged offline: allowed on this category at all, and likely to last.
 
 Whether a link answers today is the link checker's job (`generator/links/checker`);
-here only what the rules and the URL itself say.
+here only what the rules and the URL itself say. A URL is named in a finding only
+as `redact` gives it: findings are printed in pages and reports.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.findings import Finding, make
-from generator.links.risk import assess
+from generator.links.risk import assess, has_credentials, redact
 from generator.model import Portfolio
 
 
@@ -31,6 +32,9 @@ def check(portfolio: Portfolio) -> Iterator[Finding]:
                 yield make("link-not-allowed", student.key, item.id, None, category=category)
                 continue
             for url in item.links:
+                shown = redact(url)
+                if has_credentials(url):
+                    yield make("link-credentials", student.key, item.id, None, url=shown)
                 for risk in assess(url):
-                    yield make("link-at-risk", student.key, item.id, None, url=url,
+                    yield make("link-at-risk", student.key, item.id, None, url=shown,
                                reason=risk.reason, risk=risk.kind)

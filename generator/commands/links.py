@@ -2,7 +2,8 @@
 
 Always asks the network afresh (that is what the command is for); `check` and
 `build` are the ones that answer from the cache. `--offline` reports from the
-history in `.portfolio/links.json` alone.
+history in `.portfolio/links.json` alone. Every address is shown as `redact`
+gives it, without any user name or password.
 """
 
 from __future__ import annotations
@@ -24,13 +25,15 @@ from generator.findings import Finding, counts, document
 from generator.i18n import text
 from generator.links.archive import wayback_url
 from generator.links.history import day
+from generator.links.risk import redact
 from generator.links.service import LinkReport, portfolio_links, run, settings_for
 from generator.model import Portfolio
 from generator.pipeline import CheckResult, load_or_exit
 from generator.report import print_findings
 
 # Worst first: a link's state in the table is the worst finding it has.
-_STATES = (("link-broken", "broken", "bold red"), ("link-at-risk", "at-risk", "yellow"),
+_STATES = (("link-credentials", "credentials", "bold red"),
+           ("link-broken", "broken", "bold red"), ("link-at-risk", "at-risk", "yellow"),
            ("link-redirected", "redirected", "yellow"), ("link-unchecked", "unchecked", "cyan"))
 
 
@@ -81,7 +84,8 @@ def _rule_findings(portfolio: Portfolio) -> list[Finding]:
 
 
 def link_state(url: str, item: str | None, found: list[Finding]) -> str:
-    codes = {f.code for f in found if f.item == item and f.params.get("url") == url}
+    shown = redact(url)  # as findings name it
+    codes = {f.code for f in found if f.item == item and f.params.get("url") == shown}
     return next((state for code, state, _ in _STATES if code in codes), "ok")
 
 
@@ -102,8 +106,8 @@ def print_table(report: LinkReport, found: list[Finding], lang: str, console: Co
         if record is not None and record.status:
             status.append(f" {record.status}", style="dim")
         where = Text(f"{student or ''} · {item or ''}\n", style="dim")
-        where.append(url + "\n", style="")
-        copy = record.archive_url if record and record.archive_url else wayback_url(url)
+        where.append(redact(url) + "\n", style="")
+        copy = record.archive_url if record and record.archive_url else wayback_url(redact(url))
         where.append(f"{text('links.col.archive', lang)}: {copy}", style="dim")
         table.add_row(
             where, status,
@@ -126,12 +130,13 @@ def links_document(portfolio: Portfolio, report: LinkReport, found: list[Finding
     rows = []
     for student, item, url in report.refs:
         record = report.records.get(url)
+        shown = redact(url)
         rows.append({
-            "student": student, "item": item, "url": url,
+            "student": student, "item": item, "url": shown,
             "state": link_state(url, item, found),
             "codes": sorted({f.code for f in found
-                             if f.item == item and f.params.get("url") == url}),
-            "wayback": wayback_url(url),
+                             if f.item == item and f.params.get("url") == shown}),
+            "wayback": wayback_url(shown),
             "history": None if record is None else {
                 k: v for k, v in record.__dict__.items() if k not in ("url", "last")},
         })

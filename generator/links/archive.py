@@ -6,8 +6,11 @@ put in its place, and the local snapshot is the evidence of what the page said.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import re
+import urllib.request
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -15,7 +18,8 @@ from urllib.parse import urljoin
 
 import httpx
 
-from generator.links.checker import CheckerConfig, CheckResult
+from generator.links import guard
+from generator.links.checker import CheckerConfig, CheckResult, env_proxy
 from generator.links.history import STATE_DIR
 
 WAYBACK = "https://web.archive.org/web/"
@@ -40,27 +44,59 @@ class ArchiveResult:
 
 async def save(urls: list[str], endpoint: str = SAVE_ENDPOINT,
                config: CheckerConfig | None = None,
-               client: httpx.AsyncClient | None = None) -> dict[str, ArchiveResult]:
+               client: httpx.AsyncClient | None = None,
+               deadline: float | None = None) -> dict[str, ArchiveResult]:
     """Ask the archive at `endpoint` to save each URL (`endpoint + url`, as the Wayback Machine's
-    save API takes it). Asked one at a time: archives rate-limit hard."""
+    save API takes it). Asked one at a time: archives rate-limit hard.
+
+    Each request has the config's per-link deadline (the archive is slow, but not
+    endless), all of them together `deadline` seconds (the config's run deadline
+    if None); the URLs left when it passes are reported as not saved.
+    """
     cfg = config or CheckerConfig()
     own = client is None
+    proxy = env_proxy(endpoint, urllib.request.getproxies() if cfg.trust_env else {})
     client = client or httpx.AsyncClient(
-        timeout=httpx.Timeout(max(cfg.timeout, 30.0)), trust_env=cfg.trust_env,
-        verify=cfg.verify_tls, follow_redirects=False, headers={"User-Agent": cfg.user_agent})
+        timeout=httpx.Timeout(max(cfg.timeout, 30.0)), trust_env=False, proxy=proxy,
+        verify=cfg.verify_tls, follow_redirects=False, headers={"User-Agent": cfg.user_agent},
+        # the endpoint comes from the settings, yet the same guard holds for it
+        transport=None if proxy else guard.GuardedTransport(_endpoint_guard(endpoint, cfg),
+                                                            verify=cfg.verify_tls))
+    loop = asyncio.get_running_loop()
+    ends = loop.time() + (cfg.run_deadline if deadline is None else deadline)
     results: dict[str, ArchiveResult] = {}
     try:
         for url in dict.fromkeys(urls):
-            results[url] = await _save_one(client, endpoint, url)
+            left = min(cfg.deadline * 2, ends - loop.time())
+            if left <= 0:
+                results[url] = ArchiveResult(url, False, error="deadline")
+                continue
+            try:
+                async with asyncio.timeout(left):
+                    results[url] = await _save_one(client, endpoint, url)
+            except TimeoutError:
+                results[url] = ArchiveResult(url, False, error=f"timeout ({left:.0f} s)")
     finally:
         if own:
             await client.aclose()
     return results
 
 
+def _endpoint_guard(endpoint: str, cfg: CheckerConfig) -> guard.GuardedBackend:
+    backend = guard.GuardedBackend()
+    if cfg.allow_private:
+        with contextlib.suppress(httpx.InvalidURL, ValueError, UnicodeError):
+            backend.private_origins.add(guard.origin(httpx.URL(endpoint)))
+    return backend
+
+
 async def _save_one(client: httpx.AsyncClient, endpoint: str, url: str) -> ArchiveResult:
     try:
-        response = await client.get(endpoint + url)
+        # only the headers matter; the body is never read (nor inflated)
+        async with client.stream("GET", endpoint + url) as response:
+            pass
+    except guard.Blocked as blocked:
+        return ArchiveResult(url, False, error=f"private address {blocked.address}")
     except httpx.HTTPError as exc:
         return ArchiveResult(url, False, error=str(exc) or type(exc).__name__)
     if response.status_code >= 400:

@@ -4,15 +4,24 @@ One request at a time per host is rarely enough and dozens are rude, so each
 host gets a small cap under an overall one. A link is first asked with HEAD (no
 body to download); GET is used when HEAD is refused or when the page itself is
 needed to see what it says (a 200 page saying "not found", a sign-in form).
-Redirects are followed by hand so every hop is recorded.
+Redirects are followed by hand so every hop is recorded, and judged: a link is
+a stranger's address, so no hop may lead the checker into a private network
+(`guard`), carry a password, or hold it longer than its deadline.
+
+Two deadlines bound a run whatever the servers do: each link has `deadline`
+seconds on the wire (connect, headers and body of every hop and retry, and the
+waits between retries, but not its time queued behind other links), and the whole
+run has `run_deadline`, after which the links not yet done are left unchecked.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import ssl
 import time
+import urllib.request
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -21,19 +30,23 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from generator.links import pages, responses
-from generator.links.risk import assess
+from generator.links import guard, pages, responses
+from generator.links.risk import assess, has_credentials, redact
 
 # Failures that mean "we never reached a server", so a run where every link ends
 # in one of these says more about the student's network than about the links.
 # (A refused connection is an answer: some host said no.)
 NETWORK_ERRORS = frozenset({"dns", "network", "connect-timeout"})
+# Results that asked nothing of the network: neither remembered nor a sign of it.
+NOT_ASKED = frozenset({"skipped", "credentials", "unchecked"})
 USER_AGENT = "portfolio-link-check/0.1 (+learning-portfolio link permanence)"
 
 
 @dataclass(frozen=True)
 class CheckerConfig:
-    timeout: float = 10.0          # seconds for each request (connect, read, …)
+    timeout: float = 10.0          # seconds for each step of a request (connect, each read)
+    deadline: float = 30.0         # seconds on the wire for one link, all hops and retries
+    run_deadline: float = 300.0    # seconds for the whole run; links left are unchecked
     retries: int = 2               # extra attempts on 429/503, 502/504 and dropped connections
     backoff: float = 0.5           # first retry waits this, doubling each time
     max_retry_after: float = 30.0  # a longer Retry-After is not waited for: reported instead
@@ -42,6 +55,7 @@ class CheckerConfig:
     max_redirects: int = 10
     max_body: int = 1_000_000      # bytes of a page read for hashing and snapshots
     verify_tls: bool = True
+    allow_private: bool = False    # connect to private, loopback, link-local addresses too
     trust_env: bool = True         # honour HTTP(S)_PROXY from the environment
     user_agent: str = USER_AGENT
 
@@ -58,10 +72,13 @@ class CheckResult:
     """What the network said about one URL.
 
     `error` is None for a link that works, else a stable key: "status" (4xx/5xx,
-    see `status`), "timeout", "connect-timeout", "dns", "tls", "refused",
-    "network", "too-many-redirects", "soft-404", "parked", "skipped" (not a web
-    address). `risks` holds what the answer showed about permanence
-    ("login-wall", "access-request").
+    see `status`), "timeout" (also the link's deadline), "connect-timeout", "dns",
+    "tls", "refused", "network", "too-many-redirects", "soft-404", "parked",
+    "private" (`final_url` is, or resolves to, the private address in `detail`: not
+    connected to), or one that asked nothing: "skipped" (not a web address),
+    "credentials" (a user name or password in the URL: never sent), "unchecked"
+    (the run's deadline came first). `risks` holds what the answer showed about
+    permanence ("login-wall", "access-request").
     """
 
     url: str
@@ -123,10 +140,12 @@ class Checker:
                  client: httpx.AsyncClient | None = None) -> None:
         self.config = config or CheckerConfig()
         self._shared = client  # one client for every host (tests hand in a mock transport)
-        self._clients: dict[str, httpx.AsyncClient] = {}
+        self._clients: dict[tuple[str, str], httpx.AsyncClient] = {}
+        self._proxies = urllib.request.getproxies() if self.config.trust_env else {}
         self._total = asyncio.Semaphore(self.config.total)
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._tls_context: ssl.SSLContext | None = None
+        self._guard = guard.GuardedBackend()
 
     async def __aenter__(self) -> Checker:
         return self
@@ -140,16 +159,22 @@ class Checker:
         every request, so one pool of a hundred connections costs more CPU than the checks."""
         if self._shared is not None:
             return self._shared
-        key = host_key(url)
+        key = (urlsplit(url).scheme.lower(), host_key(url))
         client = self._clients.get(key)
         if client is None:
             cfg = self.config
+            limits = httpx.Limits(max_connections=cfg.per_host,
+                                  max_keepalive_connections=cfg.per_host)
+            proxy = self._proxy_for(url)
+            # every direct connection goes through the guard: public addresses only (httpx
+            # reads no proxy from the environment once given a transport: `_proxy_for` does)
+            transport = None if proxy else guard.GuardedTransport(
+                self._guard, verify=self._tls(), limits=limits)
             client = self._clients[key] = httpx.AsyncClient(
-                follow_redirects=False, verify=self._tls(), trust_env=cfg.trust_env,
-                timeout=httpx.Timeout(cfg.timeout),
-                limits=httpx.Limits(max_connections=cfg.per_host,
-                                    max_keepalive_connections=cfg.per_host),
+                transport=transport, proxy=proxy, verify=self._tls(), trust_env=False,
+                follow_redirects=False, timeout=httpx.Timeout(cfg.timeout), limits=limits,
                 headers={"User-Agent": cfg.user_agent, "Accept": "text/html,*/*;q=0.8",
+                         "Accept-Encoding": responses.accept_encoding(),
                          "Accept-Language": "zh-TW,zh;q=0.9,en;q=0.8"})
         return client
 
@@ -164,9 +189,31 @@ class Checker:
         return self._tls_context
 
     async def check_many(self, urls: Iterable[str]) -> dict[str, CheckResult]:
+        """Check each distinct URL; those not done when the run's deadline passes are
+        "unchecked" (nothing known), never "broken"."""
         unique = list(dict.fromkeys(urls))
-        results = await asyncio.gather(*(self.check(u) for u in unique))
-        return dict(zip(unique, results, strict=True))
+        for url in unique:  # before any request, so no redirect races a link's own origin
+            self._permit(url)
+        tasks = [asyncio.ensure_future(self.check(u)) for u in unique]
+        if tasks:
+            _, pending = await asyncio.wait(tasks, timeout=max(0.0, self.config.run_deadline))
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        return {url: self._unchecked(url) if task.cancelled() else task.result()
+                for url, task in zip(unique, tasks, strict=True)}
+
+    def _permit(self, url: str) -> None:
+        """With `allow_private`, the link as written may be on a private address; a
+        redirect elsewhere into a private network still may not."""
+        if not self.config.allow_private or has_credentials(url):
+            return
+        with contextlib.suppress(httpx.InvalidURL, ValueError, UnicodeError):
+            self._guard.private_origins.add(guard.origin(httpx.URL(url.strip())))
+
+    def _unchecked(self, url: str) -> CheckResult:
+        return CheckResult(url=url, checked_at=now_iso(), final_url=redact(url),
+                           error="unchecked", detail=f"{self.config.run_deadline:g}")
 
     async def check(self, url: str) -> CheckResult:
         started = time.monotonic()
@@ -174,24 +221,31 @@ class Checker:
         if any(r.kind in ("malformed", "not-http") for r in assess(url)):
             result.error, result.detail = "skipped", "not a web address"
             return result
+        if has_credentials(url):
+            # httpx would send them as Basic auth to whoever answers: not visited at all
+            result.final_url = redact(url)
+            result.error, result.detail = "credentials", ""
+            return result
+        self._permit(url)
         try:
-            await self._follow(result)
+            await self._follow(result, _Budget(self.config.deadline))
         finally:
             result.elapsed = round(time.monotonic() - started, 3)
         return result
 
-    async def _follow(self, result: CheckResult) -> None:
+    async def _follow(self, result: CheckResult, budget: _Budget) -> None:
         url = result.url
         seen: set[str] = set()
         for _ in range(self.config.max_redirects + 1):
-            answer = await self._ask(result, url)
+            answer = await self._ask(result, url, budget)
             if answer is None:
                 return
             response = answer.response
             location = response.headers.get("location")
             if response.is_redirect and location:
                 result.chain.append(Hop(url, response.status_code, response.request.method))
-                url = urljoin(url, location.strip())
+                # a password a server puts in its Location is not sent on, nor kept
+                url = redact(urljoin(url, location.strip()))
                 result.final_url = url
                 if pages.is_login(url):
                     result.status = response.status_code
@@ -230,12 +284,13 @@ class Checker:
         elif verdict := pages.soft_error(title, text, result.final_url):
             result.error, result.detail = verdict, title[:120]
 
-    async def _ask(self, result: CheckResult, url: str) -> _Answer | None:
+    async def _ask(self, result: CheckResult, url: str, budget: _Budget) -> _Answer | None:
         """One hop: HEAD, then GET when HEAD fails or the page must be read."""
         try:
-            head = await self._request(result, "HEAD", url)
+            head = await self._request(result, "HEAD", url, budget)
         except responses.Failed as failed:
-            if failed.error in ("timeout", "connect-timeout", "dns", "tls", "refused"):
+            if failed.error in ("timeout", "connect-timeout", "dns", "tls", "refused",
+                                "private"):
                 result.error, result.detail = failed.error, failed.detail
                 return None
             head = None  # a server that chokes on HEAD may still answer GET
@@ -246,13 +301,14 @@ class Checker:
             if r.status_code < 400 and not responses.wants_body(r):
                 return head
         try:
-            return await self._request(result, "GET", url)
+            return await self._request(result, "GET", url, budget)
         except responses.Failed as failed:
             result.error, result.detail = failed.error, failed.detail
             return None
 
-    async def _request(self, result: CheckResult, method: str, url: str) -> _Answer:
-        """One method on one URL, retried on answers that mean "later"."""
+    async def _request(self, result: CheckResult, method: str, url: str,
+                       budget: _Budget) -> _Answer:
+        """One method on one URL, retried on answers that mean "later", within the budget."""
         cfg = self.config
         attempt = 0
         while True:
@@ -260,22 +316,69 @@ class Checker:
             result.attempts += 1
             try:
                 async with self._slot(url):
-                    answer = await self._send(method, url)
+                    answer = await self._timed(method, url, budget)
+            except guard.Blocked as blocked:
+                raise responses.Failed("private", blocked.address) from blocked
             except httpx.HTTPError as exc:
                 failed = responses.classify(exc, url, cfg.timeout)
                 if attempt > cfg.retries or failed.error in ("dns", "tls", "refused"):
                     raise failed from exc
-                await asyncio.sleep(responses.backoff(cfg.backoff, attempt))
+                wait = responses.backoff(cfg.backoff, attempt)
+                if wait >= budget.left:
+                    raise failed from exc
+                budget.spend(wait)
+                await asyncio.sleep(wait)
                 continue
             status = answer.response.status_code
             if status in (429, 502, 503, 504) and attempt <= cfg.retries:
                 wait = responses.retry_after(answer.response.headers.get("retry-after"))
                 if wait is None:
                     wait = responses.backoff(cfg.backoff, attempt)
-                if wait <= cfg.max_retry_after:
+                # a wait past the link's deadline is not waited: the answer is reported
+                if wait <= cfg.max_retry_after and wait < budget.left:
+                    budget.spend(wait)
                     await asyncio.sleep(wait)
                     continue
             return answer
+
+    async def _timed(self, method: str, url: str, budget: _Budget) -> _Answer:
+        """`_send` within what is left of the link's deadline; past it, a timeout.
+
+        httpx's own timeout is per step, so a server sending a byte a second would
+        never trip it: this one counts connect, headers and body together.
+        """
+        if budget.left <= 0:
+            raise responses.Failed("timeout", f"{budget.seconds:g}")
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        try:
+            async with asyncio.timeout(budget.left):
+                if self._shared is None and self._proxy_for(url):
+                    # the proxy connects, not us: judge the host's addresses beforehand
+                    await self._judge_for_proxy(url)
+                return await self._send(method, url)
+        except TimeoutError as exc:
+            raise responses.Failed("timeout", f"{budget.seconds:g}") from exc
+        finally:
+            budget.spend(loop.time() - started)
+
+    def _proxy_for(self, url: str) -> str | None:
+        return env_proxy(url, self._proxies)
+
+    async def _judge_for_proxy(self, url: str) -> None:
+        """Best effort behind a proxy: a host that resolves here to a private address is
+        not asked for. (The proxy resolves again itself; pinning is not possible there.)"""
+        where = guard.origin(httpx.URL(url))
+        if where in self._guard.private_origins:
+            return
+        host, port = where
+        literal = guard.address_of(host)
+        if literal is not None:
+            if not guard.public(literal):
+                raise guard.Blocked(host, str(literal))
+            return
+        with contextlib.suppress(OSError):  # only the proxy can resolve it: nothing to judge
+            await guard.judged(host, port, permitted=False)
 
     async def _send(self, method: str, url: str) -> _Answer:
         client = self._client_for(url)
@@ -284,18 +387,13 @@ class Checker:
         body: bytes | None = None
         try:
             if method == "GET" and responses.wants_body(response) and response.status_code < 300:
-                # stop reading at the cap: a linked 2 GB video must not be downloaded
-                chunks: list[bytes] = []
-                size = 0
-                async for chunk in response.aiter_bytes():
-                    chunks.append(chunk)
-                    size += len(chunk)
-                    if size >= self.config.max_body:
-                        break
-                body = b"".join(chunks)[: self.config.max_body]
+                # stop at the cap, of bytes read and of bytes decoded: a linked 2 GB video
+                # is not downloaded, and 6 KB of brotli does not become 8 GB
+                body = await responses.read_capped(response, self.config.max_body)
             elif method == "HEAD" or responses.small(response):
-                # an answer read to its end leaves the connection open for the next request
-                await response.aread()
+                # an answer read to its end leaves the connection open for the next request;
+                # read raw, so a small compressed answer is not inflated for nothing
+                await responses.drain(response)
         finally:
             await response.aclose()
         return _Answer(response, body)
@@ -305,6 +403,17 @@ class Checker:
         if key not in self._hosts:
             self._hosts[key] = asyncio.Semaphore(self.config.per_host)
         return _Slot(self._hosts[key], self._total)
+
+
+class _Budget:
+    """What is left of one link's deadline, in seconds."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.left = seconds
+
+    def spend(self, seconds: float) -> None:
+        self.left -= seconds
 
 
 @dataclass(frozen=True)
@@ -332,9 +441,20 @@ class _Slot:
         self.host.release()
 
 
+def env_proxy(url: str, proxies: dict[str, str]) -> str | None:
+    """The proxy HTTP(S)_PROXY / ALL_PROXY (`urllib.request.getproxies()`) name for `url`,
+    unless NO_PROXY spares it."""
+    if not proxies:
+        return None
+    parts = urlsplit(url)
+    if urllib.request.proxy_bypass_environment(parts.hostname or "", proxies):
+        return None
+    return proxies.get(parts.scheme.lower()) or proxies.get("all")
+
+
 def network_down(results: Iterable[CheckResult]) -> bool:
     """True when no link reached any server: the computer is offline, not every link dead."""
-    tried = [r for r in results if r.error != "skipped"]
+    tried = [r for r in results if r.error not in NOT_ASKED]
     return bool(tried) and all(r.status is None and r.error in NETWORK_ERRORS for r in tried)
 
 

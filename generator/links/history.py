@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import tempfile
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.links.checker import CheckResult
+from generator.links.risk import has_credentials, redact
 
 STATE_DIR = ".portfolio"
 HISTORY_FILE = "links.json"
@@ -59,6 +61,8 @@ class History:
     def __init__(self, root: Path | None, records: dict[str, LinkRecord] | None = None) -> None:
         self.root = root
         self.records: dict[str, LinkRecord] = records or {}
+        self.scrubbed = False  # passwords found in the file as read: save it without them
+        self.forgotten: list[str] = []  # links with a password, dropped with their snapshots
 
     @property
     def path(self) -> Path | None:
@@ -76,7 +80,13 @@ class History:
             links = data.get("links", {}) if isinstance(data, dict) else {}
             known = set(LinkRecord.__dataclass_fields__)
             for url, raw in links.items():
+                if has_credentials(url):
+                    # written before links with passwords were refused: forget it
+                    history.scrubbed = True
+                    history.forgotten.append(url)
+                    continue
                 if isinstance(raw, dict):
+                    history.scrubbed |= _scrub(raw)
                     raw = {k: v for k, v in raw.items() if k in known}
                     raw["url"] = url
                     raw.setdefault("first_seen", "")
@@ -106,6 +116,20 @@ class History:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
+        self.forget_snapshots()
+
+    def forget_snapshots(self) -> None:
+        """The snapshots of forgotten links name them (url.txt) and show what a password
+        opened: removed with the record."""
+        from generator.links.archive import snapshot_dir  # archive builds on this module
+
+        if self.root is None:
+            return
+        for url in self.forgotten:
+            folder = snapshot_dir(self.root, url)
+            if folder.is_dir() and not folder.is_symlink():
+                shutil.rmtree(folder, ignore_errors=True)
+        self.forgotten = []
 
     def get(self, url: str) -> LinkRecord | None:
         return self.records.get(url)
@@ -150,6 +174,24 @@ class History:
                             "changed": changed})
         del record.runs[:-MAX_RUNS]
         return record
+
+
+def _scrub(raw: dict[str, Any]) -> bool:
+    """Remove any user name and password from the addresses a stored record names
+    (where a redirect led); whether there was one."""
+    places: list[tuple[dict[str, Any], str]] = [(raw, "final_url")]
+    places += [(run, "final_url") for run in raw.get("runs") or [] if isinstance(run, dict)]
+    last = raw.get("last")
+    if isinstance(last, dict):
+        places.append((last, "final_url"))
+        places += [(hop, "url") for hop in last.get("chain") or [] if isinstance(hop, dict)]
+    changed = False
+    for holder, key in places:
+        value = holder.get(key)
+        if isinstance(value, str) and has_credentials(value):
+            holder[key] = redact(value)
+            changed = True
+    return changed
 
 
 def _without_url(record: LinkRecord) -> dict[str, Any]:

@@ -9,6 +9,7 @@ keys `links.risk.<kind>`), so they are translated with everything else.
 from __future__ import annotations
 
 import ipaddress
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -45,6 +46,27 @@ def risk(kind: str, **params: Any) -> Risk:
     return Risk(kind, {lang: text(f"links.risk.{kind}", lang, **params) for lang in LANGS})
 
 
+# The authority of a URL runs from "//" to the first "/", "?" or "#"; whatever stands
+# before its last "@" is a user name and perhaps a password. Read generously (with
+# or without a scheme, "\\" for "/" as browsers do, parsable or not): cutting too
+# much from a strange URL costs nothing, showing a password does.
+_USERINFO = re.compile(r"^(\s*(?:[A-Za-z][A-Za-z0-9+.\-]*:)?[/\\]{2})[^/?#]*@")
+
+
+def has_credentials(url: str) -> bool:
+    """Whether `url` carries a user name or password (`user:pass@host`, `user@host`)."""
+    return _USERINFO.match(url) is not None
+
+
+def redact(url: str) -> str:
+    """`url` as it may be shown or stored: any user name and password removed.
+
+    Every place that prints, writes or remembers a link's address goes through
+    this, so a password pasted into a link never reaches a page, a PDF or a report.
+    """
+    return _USERINFO.sub(r"\1", url, count=1)
+
+
 @cache
 def rules() -> dict[str, Any]:
     with HOSTS_FILE.open("rb") as fh:
@@ -67,20 +89,21 @@ def assess(url: str) -> list[Risk]:
     is there is for the checker to say.
     """
     url = url.strip()
+    shown = redact(url)
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").rstrip(".").lower()
         parts.port  # noqa: B018 - raises ValueError on a port that is not a number
     except ValueError:
-        return [risk("malformed", url=url)]
+        return [risk("malformed", url=shown)]
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         if not scheme or (scheme and not parts.netloc and "." in scheme):
             # "example.org/page" or "www.x.tw:8080/a": the student forgot https://
-            return [risk("malformed", url=url)]
+            return [risk("malformed", url=shown)]
         return [risk("not-http", scheme=scheme)]
     if not host or any(c.isspace() for c in url) or ".." in host:
-        return [risk("malformed", url=url)]
+        return [risk("malformed", url=shown)]
 
     found: list[Risk] = []
     found.extend(_address_risks(host))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import math
+import time
 from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
@@ -17,15 +19,32 @@ from typing import Any, TypeVar
 
 from generator.findings import Finding, make
 from generator.links import archive as arch
-from generator.links.checker import Checker, CheckerConfig, CheckResult, network_down
+from generator.links.checker import (
+    NOT_ASKED,
+    Checker,
+    CheckerConfig,
+    CheckResult,
+    network_down,
+)
 from generator.links.history import History, LinkRecord
-from generator.links.risk import assess
+from generator.links.risk import assess, has_credentials
 from generator.links.verdict import result_findings, unchecked_findings
 
 T = TypeVar("T")
 # (student, item, url): the student as findings name them (student.key), the item id
 LinkRef = tuple[str | None, str | None, str]
 SETTINGS_TABLE = "link_check"  # the table of portfolio.toml these settings come from
+
+# The range each number may take: a value outside it is brought to the nearest end, so
+# `per_host = 0` cannot stall every link and `deadline = 1e9` cannot undo the deadline.
+LIMITS: dict[str, tuple[float, float]] = {
+    "cache_hours": (0, 24 * 366), "snapshot_max_bytes": (0, 10_000_000),
+    "snapshot_keep": (1, 100),
+    "timeout": (0.1, 120), "deadline": (0.5, 600), "run_deadline": (1, 6 * 3600),
+    "retries": (0, 5), "backoff": (0, 30), "max_retry_after": (0, 300),
+    "per_host": (1, 16), "total": (1, 128), "max_redirects": (0, 20),
+    "max_body": (1024, 20_000_000),
+}
 
 
 @dataclass(frozen=True)
@@ -45,7 +64,11 @@ class LinkSettings:
 
     @classmethod
     def from_table(cls, table: object) -> LinkSettings:
-        """Settings from a `[link_check]` table; unknown or ill-typed values are ignored."""
+        """Settings from a `[link_check]` table: the one place they are read.
+
+        Unknown keys and ill-typed values (a string for a number, NaN) are ignored,
+        numbers out of range are brought within `LIMITS`; never raises.
+        """
         if not isinstance(table, dict):
             return cls()
         mine = {f.name for f in fields(cls) if f.name != "checker"}
@@ -54,11 +77,11 @@ class LinkSettings:
         values: dict[str, Any] = {}
         tuned: dict[str, Any] = {}
         for key, value in table.items():
-            key = key.replace("-", "_")
+            key = str(key).replace("-", "_")
             if key in mine and _same_kind(getattr(base, key), value):
-                values[key] = value
+                values[key] = _within(key, getattr(base, key), value)
             elif key in theirs and _same_kind(getattr(checker, key), value):
-                tuned[key] = value
+                tuned[key] = _within(key, getattr(checker, key), value)
         return replace(base, checker=replace(checker, **tuned), **values)
 
 
@@ -66,8 +89,16 @@ def _same_kind(default: object, value: object) -> bool:
     if isinstance(default, bool) or isinstance(value, bool):
         return isinstance(default, bool) and isinstance(value, bool)
     if isinstance(default, float):
-        return isinstance(value, int | float)
+        return isinstance(value, int | float) and not math.isnan(value)
     return isinstance(value, type(default))
+
+
+def _within(key: str, default: object, value: Any) -> Any:
+    if key not in LIMITS or isinstance(value, bool):
+        return value
+    low, high = LIMITS[key]
+    value = min(max(value, low), high)
+    return float(value) if isinstance(default, float) else int(value)
 
 
 @dataclass
@@ -97,19 +128,24 @@ def run(refs: Sequence[LinkRef], root: Path | None, settings: LinkSettings | Non
     With `root` None nothing is remembered. Never raises for a bad link or no network.
     """
     settings = settings or LinkSettings()
+    started = time.monotonic()
     refs = list(refs)
     history = History.load(root)
     urls = list(dict.fromkeys(url for _, _, url in refs))
+    # a snapshot an older version took of a link with a password names it: remove it
+    history.forgotten += [u for u in urls if has_credentials(u)]
     report = LinkReport(refs, {}, {}, [], offline=offline)
     if offline:
         report.records = {u: r for u in urls if (r := history.get(u))}
-        report.findings = [f for s, i, u in refs if is_web(u)
+        report.findings = [f for s, i, u in refs if is_web(u) and not has_credentials(u)
                            for f in unchecked_findings(s, i, u, history.get(u))]
+        _save_scrubbed(history)
         return report
 
     age = settings.max_age if max_age is None else max_age
     cached = {u: r for u in urls if (r := history.fresh(u, age, now))}
-    to_check = [u for u in urls if u not in cached]
+    # a password in a link is never sent: such a link is not checked at all
+    to_check = [u for u in urls if u not in cached and not has_credentials(u)]
     checked = _run_sync(_check(to_check, settings.checker)) if to_check else {}
     report.from_cache = set(cached)
     report.network_down = network_down(checked.values())
@@ -117,8 +153,8 @@ def run(refs: Sequence[LinkRef], root: Path | None, settings: LinkSettings | Non
         # no server answered at all: the computer is offline, not every link dead
         checked = {}
     for result in checked.values():
-        if result.error == "skipped":
-            continue  # not a web address: nothing was asked, so nothing to remember
+        if result.error in NOT_ASKED:
+            continue  # not a web address, or no time left: nothing was asked, nothing learnt
         record = history.record(result)
         if root is not None and settings.snapshots:
             with contextlib.suppress(OSError):
@@ -129,7 +165,9 @@ def run(refs: Sequence[LinkRef], root: Path | None, settings: LinkSettings | Non
 
     if archive and not report.network_down:
         worth = [u for u in urls if (r := report.results.get(u)) and r.ok and not r.risks]
-        report.archived = _run_sync(arch.save(worth, settings.archive_endpoint, settings.checker))
+        left = settings.checker.run_deadline - (time.monotonic() - started)
+        report.archived = _run_sync(arch.save(worth, settings.archive_endpoint, settings.checker,
+                                              deadline=left))
         for url, saved in report.archived.items():
             if saved.ok and (record := history.get(url)):
                 record.archive_url = saved.archive_url
@@ -138,19 +176,34 @@ def run(refs: Sequence[LinkRef], root: Path | None, settings: LinkSettings | Non
     if checked or report.archived:  # nothing new: leave the content root untouched
         with contextlib.suppress(OSError):  # a read-only content root still gets its report
             history.save()
+    else:
+        _save_scrubbed(history)
     report.records = {u: r for u in urls if (r := history.get(u))}
     report.findings = _findings(refs, report)
     return report
 
 
+def _save_scrubbed(history: History) -> None:
+    """A history that held a password (written by an older version) is written again
+    without it, online or not: the password must not stay in the content root."""
+    with contextlib.suppress(OSError):
+        if history.scrubbed:
+            history.save()
+        elif history.forgotten:
+            history.forget_snapshots()
+
+
 def _findings(refs: list[LinkRef], report: LinkReport) -> list[Finding]:
     found: list[Finding] = []
     for student, item, url in refs:
+        if has_credentials(url):
+            continue  # the offline rule's link-credentials says it, with the URL redacted
         result = report.results.get(url)
         record = report.records.get(url)
-        if result is None:
+        if result is None or result.error == "unchecked":
             if is_web(url):
-                found += unchecked_findings(student, item, url, record)
+                deadline = None if result is None else float(result.detail or "0")
+                found += unchecked_findings(student, item, url, record, deadline)
             continue
         found += result_findings(student, item, url, result, record)
         saved = report.archived.get(url)

@@ -1,10 +1,12 @@
-"""A real HTTP server on 127.0.0.1 that plays every kind of link a student may have."""
+"""A real HTTP server on 127.0.0.1 that plays every kind of link a student may have,
+hostile ones included (a server that drips, a compression bomb, a redirect anywhere)."""
 
 from __future__ import annotations
 
 import socket
 import threading
 import time
+import zlib
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -13,6 +15,29 @@ from urllib.parse import parse_qs, urlsplit
 PAGE = "<!doctype html><html><head><meta charset='utf-8'><title>{title}</title></head>" \
        "<body><h1>{title}</h1><p>{body}</p></body></html>"
 LONG = " ".join(["光的折射實驗：以雷射筆與水槽量測水的折射率，記錄入射角與折射角。"] * 40)
+
+HOP_PASSWORD = "hop-s3cret"  # what /redirect-auth puts in its Location
+_BOMBS: dict[str, bytes] = {}
+_BOMB_LOCK = threading.Lock()
+
+
+def bomb(coding: str) -> bytes:
+    """A body of zeros that is small on the wire and huge decoded: 1 GiB in about 1.6 KB
+    of brotli, 256 MiB in about 260 KB of gzip (its ratio is bounded near 1000:1).
+    Made once per test process; about a second each."""
+    with _BOMB_LOCK:
+        if coding not in _BOMBS:
+            block = bytes(4 << 20)
+            if coding == "br":
+                import brotli
+
+                packer = brotli.Compressor(quality=4)
+                parts = [packer.process(block) for _ in range(256)] + [packer.finish()]
+            else:
+                gz = zlib.compressobj(6, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+                parts = [gz.compress(block) for _ in range(64)] + [gz.flush()]
+            _BOMBS[coding] = b"".join(parts)
+        return _BOMBS[coding]
 
 
 class LinkServer(ThreadingHTTPServer):
@@ -26,6 +51,7 @@ class LinkServer(ThreadingHTTPServer):
         self.stop = threading.Event()
         self.lock = threading.Lock()
         self.archived: list[str] = []
+        self.auth: list[str] = []  # every Authorization header received, as sent
 
     @property
     def base(self) -> str:
@@ -89,6 +115,8 @@ class Handler(BaseHTTPRequestHandler):
         with srv.lock:
             srv.hits[f"{self.command} {path}?{key}"] += 1
             hits = srv.hits[f"GET {path}?{key}"] + srv.hits[f"HEAD {path}?{key}"]
+            if self.headers.get("Authorization"):
+                srv.auth.append(self.headers["Authorization"])
         if path == "/ok":
             self.page("光的折射實驗報告")
         elif path == "/chain/1":
@@ -156,5 +184,31 @@ class Handler(BaseHTTPRequestHandler):
             with srv.lock:  # before answering: the client holds its slot at least this long
                 srv.state["now"][host] -= 1
             self.send(200, "ok", "text/plain")
+        elif path == "/drip":
+            # a page that never ends: one byte every `every` seconds, each read well inside
+            # any per-read timeout
+            every = float(query.get("every", ["2"])[0])
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", "1000000")
+            self.end_headers()
+            if not head:
+                self.wfile.write(b"<html>")
+                self.wfile.flush()
+                while not srv.stop.wait(every):
+                    try:
+                        self.wfile.write(b" ")
+                        self.wfile.flush()
+                    except OSError:
+                        break  # the client gave up
+        elif path == "/bomb":
+            coding = query.get("enc", ["br"])[0]
+            self.send(200, bomb(coding), "text/html; charset=utf-8",
+                      {"Content-Encoding": coding})
+        elif path == "/redirect":
+            self.redirect(query["to"][0], 302)
+        elif path == "/redirect-auth":
+            self.redirect(srv.url("/ok?k=cred-hop").replace(
+                "http://", f"http://bob:{HOP_PASSWORD}@"), 302)
         else:
             self.page("Not Found", "no such path", status=404)

@@ -155,7 +155,7 @@ def test_result_round_trips_through_json(server: LinkServer) -> None:
 
 def test_the_per_host_cap_is_reached_and_never_exceeded(server: LinkServer) -> None:
     server.state.pop("peak", None)
-    config = CheckerConfig(per_host=3, total=50, timeout=5, trust_env=False)
+    config = CheckerConfig(per_host=3, total=50, timeout=5, trust_env=False, allow_private=True)
     urls = [server.url(f"/slow?k=cap{i}") for i in range(24)]
     results = asyncio.run(check_urls(urls, config))
     assert all(r.ok for r in results.values())

@@ -32,6 +32,7 @@ timeout = 1.0
 retries = 1
 backoff = 0.05
 trust_env = false
+allow_private = true
 archive_endpoint = "{archive}"
 """
 

@@ -210,7 +210,8 @@ def test_network_findings_of_a_portfolio(server: LinkServer, tmp_path: Path) -> 
               links=[server.url("/missing?k=portfolio")])
     course = NS(id="lab", type="course", category=None, links=[server.url("/missing?k=no")])
     portfolio = NS(root=tmp_path, rules=NS(links=NS(allowed_categories=("competition",))),
-                   settings=NS(extra={"link_check": {"timeout": 1.0, "trust_env": False}}),
+                   settings=NS(extra={"link_check": {"timeout": 1.0, "trust_env": False,
+                                                      "allow_private": True}}),
                    students=[NS(key="11301234", items=[item, course])])
     found = network_findings(portfolio)
     assert [(f.code, f.student, f.item) for f in found] == [

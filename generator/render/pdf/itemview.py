@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from generator.calendar import Term
 from generator.content.paths import resolve_inside
 from generator.i18n import text
+from generator.links.risk import redact
 from generator.model import Item
 from generator.render.markdown import render_markdown
 from generator.render.pdf.images import GALLERY, INLINE, SCHEME, ImageCache, PrintBox, PrintImage
@@ -124,7 +125,7 @@ class ItemViews:
             id=item.id, anchor=f"item-{item.id}", title=item.title, code=code,
             code_name=self.rules.codes[code].name(self.lang) if code in self.rules.codes else "",
             group=self._group(item), when=self._when(item), rows=[], summary=item.summary,
-            body=body, gallery=gallery, links=list(item.links), subject=item.subject or "")
+            body=body, gallery=gallery, links=shown_links(item), subject=item.subject or "")
         v.media = self._media(item)
         v.media_seconds = (item.files[item.media].duration or 0.0) \
             if item.media and item.media in item.files else 0.0
@@ -177,7 +178,7 @@ class ItemViews:
         if v.media:
             rows.append(Row(t("field-media"), f"{v.media.name}（{v.media.duration}）"
                             if self.lang == "zh-TW" else f"{v.media.name} ({v.media.duration})"))
-        rows += [Row(t("field-link"), url, url) for url in item.links]
+        rows += [Row(t("field-link"), url, url) for url in shown_links(item)]
         return rows
 
     # -- pictures -----------------------------------------------------------------------
@@ -219,7 +220,7 @@ class ItemViews:
         if kind == "video" and not info.problem:
             poster = poster_frame(item.path / item.media, info.sha256, info.duration,
                                   self.images, self.quality.dpi, self.quality.jpeg)
-        link = online_copy(item.links)
+        link = online_copy(shown_links(item))
         return MediaView(kind, item.media, duration_label(info.duration), poster, link,
                          qr_svg(link) if link else None)
 
@@ -243,6 +244,11 @@ class ItemViews:
 # Hosts where a link is most likely the online copy of the item's video or recording.
 MEDIA_HOSTS = ("youtube.com", "youtu.be", "vimeo.com", "drive.google.com", "soundcloud.com",
                "bilibili.com", "facebook.com", "instagram.com", "spotify.com")
+
+
+def shown_links(item: Item) -> list[str]:
+    """The item's links as printed: never with a user name or password in them."""
+    return [redact(url) for url in item.links]
 
 
 def online_copy(links: list[str]) -> str | None:

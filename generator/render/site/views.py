@@ -13,6 +13,7 @@ from typing import Any
 from generator.calendar import Term
 from generator.findings import Finding
 from generator.i18n import text
+from generator.links.risk import redact
 from generator.model import Item
 from generator.render.markdown import ImageHook, is_local_path, render_markdown
 from generator.render.media.renderer import ItemFile
@@ -120,7 +121,8 @@ def fields(item: Item, rules: Rules, lang: str) -> list[tuple[str, str]]:
 
 
 def web_links(links: list[str]) -> list[str]:
-    return [u for u in links if u.strip().lower().startswith(("https://", "http://"))]
+    """The links a page shows: web addresses only, never with a user name or password."""
+    return [redact(u) for u in links if u.strip().lower().startswith(("https://", "http://"))]
 
 
 @dataclass
