@@ -39,7 +39,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # where a bundle may be unpacked; a scheme at the start of a URL).
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:]")
 # What a media variant's name ends with (see media_file): a copy named like one is renamed.
-_VARIANT_TAIL = re.compile(r"\.(page1\.|poster\.)?\d+\.[a-z]+$")
+_VARIANT_TAIL = re.compile(r"\.(page1\.|poster\.)?\d+\.[a-z]+$", re.I)
+_ROLE_TAILS = (".page1", ".poster")
 
 
 class UnsafePath(ValueError):
@@ -199,6 +200,9 @@ def media_file(folder: str, name: str, generic: str) -> str:
         if _VARIANT_TAIL.search(safe):
             safe = derived_name(name)
         return checked(f"{checked(folder)}/{safe}")
+    if safe.lower().endswith(_ROLE_TAILS):
+        # `a.pdf.page1` + `.480.webp` would be `a.pdf`'s page-1 picture.
+        safe = derived_name(name, keep_suffix=False)
     role, _, rest = generic.partition(".")
     role = {"w": "", "p": "page1.", "poster": "poster."}.get(role, role + ".")
     return checked(f"{checked(folder)}/{safe}.{role}{rest}")
