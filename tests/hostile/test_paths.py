@@ -94,6 +94,8 @@ def test_a_department_code_that_is_not_a_safe_name(arena: Arena, code: str) -> N
     assert (departments / GOOD / "portfolio.pdf").is_file()
     for page in arena.output.rglob("*.html"):    # no page links to (or names) it
         assert BAD_NAME not in page.read_text("utf-8"), page
+    # The site links to the department's PDF where the PDF step wrote it.
+    assert broken_links(arena.output, list(arena.output.rglob("*.html"))) == []
     with zipfile.ZipFile(departments / f"{GOOD}.zip") as bundle:
         names = bundle.namelist()
     assert names and f"ming/departments/{GOOD}/index.html" in names
@@ -198,4 +200,23 @@ def test_an_item_folder_name_that_breaks_urls(arena: Arena, item_id: str) -> Non
     encoded = posixpath.join("items", item_id.replace("%", "%25").replace("#", "%23")
                              .replace("?", "%3F").replace(" ", "%20"), "index.html")
     assert f'href="{encoded}"' in html
+    arena.assert_untouched()
+
+
+def test_a_link_to_a_file_outside_the_output_stays_out_of_the_bundle(arena: Arena) -> None:
+    secret = arena.victim / "notes.txt"
+    arena.content.student()
+    arena.content.course("c1", submitted=113, body=(
+        f'見 <a href="{secret}">筆記</a> 與 <img src="file://{secret}" alt="">'
+        ' <a href="../../../../victim/notes.txt">另一份</a>'))
+    arena.content.departments([{"code": GOOD, "name": "好的校系", "courses": ["c1"]}])
+    arena.freeze()
+
+    outcome = arena.run("export", "content", "-o", "output", "--all", "--offline")
+    assert outcome.exit_code == 0, outcome.output[-2000:]
+    with zipfile.ZipFile(arena.output / "ming" / "departments" / f"{GOOD}.zip") as bundle:
+        names = bundle.namelist()
+        assert "ming/items/c1/index.html" in names
+        assert all(not n.startswith("/") and ".." not in n.split("/") for n in names), names
+        assert not any(bundle.read(n) == secret.read_bytes() for n in names)
     arena.assert_untouched()
