@@ -120,7 +120,9 @@ class BuildContext:
 
     def path(self, rel: str) -> Path:
         """The output path of `rel` (POSIX, relative to the output folder), parents made."""
-        target = self.output / rel
+        from generator.build.paths import output_path
+
+        target = output_path(self.output, rel)  # refuses a path that would leave the output
         target.parent.mkdir(parents=True, exist_ok=True)
         return target
 

@@ -16,7 +16,7 @@ from rich.console import Console
 
 from generator.cli import CONTENT_ARG, common_options
 from generator.i18n import text
-from generator.pipeline import fail_unreadable
+from generator.pipeline import CheckResult, fail_unreadable
 
 
 @click.command("export")
@@ -56,6 +56,8 @@ def export(content: Path, output: Path, lang: str | None, today: dt.date | None,
     for failure in outcome.failures:
         err.print(f"[bold red]✖[/] {text('build-failed', lang, what=failure[0], error=failure[1])}",
                   markup=True)
+    if outcome.refused:
+        print_findings(CheckResult(outcome.check.portfolio, outcome.refused, lang), err)
     for blocked in outcome.blocked:
         err.print(f"[bold red]✖[/] {text('export-blocked', lang, **blocked.describe())}",
                   markup=True)

@@ -8,6 +8,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from generator.findings import Finding, make
+from generator.i18n import LANGS, catalog
+from generator.i18n import text as ui_text
 
 # Why a value was refused, by pydantic error type, said for a 16-year-old.
 _REASONS: dict[str, dict[str, str]] = {
@@ -32,6 +34,11 @@ _REASONS: dict[str, dict[str, str]] = {
 
 
 def reason(kind: str, ctx: dict[str, Any] | None, fallback: str) -> dict[str, str]:
+    # A validator's own error kind (PydanticCustomError) is said by the catalog:
+    # `reason-<kind>` in a [ui] table, with the error's context as its parameters.
+    key = "reason-" + kind.replace("_", "-")
+    if key in catalog().get("ui", {}):
+        return {lang: ui_text(key, lang, **(ctx or {})) for lang in LANGS}
     if kind in ("value_error", "assertion_error") and ctx and "error" in ctx:
         text = str(ctx["error"])
         return {"zh-TW": text, "en": text}

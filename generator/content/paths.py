@@ -26,6 +26,9 @@ def resolve_inside(folder: Path, name: str) -> tuple[Path | None, str | None]:
         return None, "outside"
     if not real.is_relative_to(base):
         return None, "outside"
-    if not real.is_file():
+    try:
+        if not real.is_file():
+            return None, "missing"
+    except OSError:  # a name too long for the disk (ENAMETOOLONG): no such file can exist
         return None, "missing"
     return real, None

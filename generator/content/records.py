@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 from generator.content.errors import findings_from
 from generator.content.readers import ReadError, read_csv, read_yaml
 from generator.findings import Finding, make
+from generator.i18n import LANGS, text
 from generator.model import CadreRecord, CourseRecord, Department, StudentInfo
 
 M = TypeVar("M", bound=BaseModel)
@@ -91,15 +92,23 @@ def read_cadres(folder: Path, key: str) -> tuple[list[CadreRecord], list[Finding
 
 
 def read_departments(folder: Path, key: str) -> tuple[list[Department], list[Finding]]:
+    """The departments of departments.yaml; one whose code is not a safe name (see
+    Department) or repeats an earlier one is left out, with a finding: two entries
+    with one code would write the same folder, and a case-insensitive disk (Windows,
+    macOS, where bundles are unpacked) cannot tell `abc` from `ABC`."""
     departments, findings = _read_list(folder / "departments.yaml", Department, key)
     seen: set[str] = set()
+    kept: list[Department] = []
     for dep in departments:
-        if dep.code in seen:
+        if dep.code.casefold() in seen:
             findings.append(make("field-invalid", key, None, "departments.yaml", field="code",
-                                 value=dep.code, reason={"zh-TW": "同一個校系代碼出現兩次",
-                                                         "en": "the same code appears twice"}))
-        seen.add(dep.code)
-    return departments, findings
+                                 value=dep.code, reason={
+                                     lang: text("reason-department-code-twice", lang)
+                                     for lang in LANGS}))
+            continue
+        seen.add(dep.code.casefold())
+        kept.append(dep)
+    return kept, findings
 
 
 def _read_list(path: Path, model: type[M], key: str) -> tuple[list[M], list[Finding]]:

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from generator.build import paths
 from generator.build.context import BuildContext
 from generator.build.state import STATE_DIR
 from generator.counselor import reviews as comments
@@ -39,8 +40,7 @@ SUMMARY_CSV = "summary.csv"
 TEMPLATE = "counselor.html"
 
 
-def counselor_page(slug: str) -> str:
-    return f"{slug}/counselor.html"
+counselor_page = paths.counselor_page
 
 
 def build_time() -> datetime:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from generator.build import paths
 from generator.checks.departments import check_department, provided_codes
 from generator.findings import Finding, sort_key
 from generator.model import Department, Item, Student
@@ -33,24 +34,10 @@ MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
 
 
-def safe_name(code: str) -> str:
-    from generator.render.pdf.build import safe_name as pdf_safe_name
-
-    return pdf_safe_name(code)
-
-
-def department_dir(slug: str, code: str) -> str:
-    return f"{slug}/departments/{safe_name(code)}"
-
-
-def zip_rel(slug: str, code: str) -> str:
-    return f"{department_dir(slug, code)}.zip"
-
-
 def remove_stale_bundles(output: Path, students: list[Student]) -> list[str]:
     """Remove the zips of departments (or students) the content no longer has, so an
     old bundle is never mistaken for a current one; the paths removed, relative."""
-    current = {zip_rel(s.slug, d.code) for s in students for d in s.departments}
+    current = {paths.department_zip(s.slug, d.code) for s in students for d in s.departments}
     removed = []
     for path in sorted(output.glob("*/departments/*.zip")):
         rel = path.relative_to(output).as_posix()
@@ -102,7 +89,9 @@ def page_refs(output: Path, rel: str) -> list[str]:
         if parts.scheme or parts.netloc or not parts.path:
             continue
         target = posixpath.normpath(posixpath.join(base, unquote(parts.path)))
-        if target.startswith("../") or target == "..":
+        try:
+            paths.checked(target)
+        except paths.UnsafePath:  # out of the output (`..`, `/etc/…` in a student's HTML)
             continue
         if (output / target).is_file():
             out.append(target)
@@ -110,27 +99,27 @@ def page_refs(output: Path, rel: str) -> list[str]:
 
 
 def upload_files(output: Path, slug: str, item_id: str) -> list[str]:
-    folder = output / slug / "upload" / item_id
+    folder = paths.output_path(output, paths.upload_dir(slug, item_id))
     if not folder.is_dir():
         return []
-    return sorted(f"{slug}/upload/{item_id}/{p.name}" for p in folder.iterdir() if p.is_file())
+    return sorted(paths.upload_file(slug, item_id, p.name) for p in folder.iterdir()
+                  if p.is_file() and not p.name.startswith("."))
 
 
 def bundle_entries(output: Path, student: Student, dep: Department) -> list[str]:
     """Every output file the bundle holds: the reviewer-view pages with what they show,
     the department PDF, each selected item's upload-ready files."""
     slug = student.slug
-    folder = department_dir(slug, dep.code)
-    page = f"{slug}/departments/{dep.code}/index.html"
+    page = paths.department_page(slug, dep.code)
     pages = [page] if (output / page).is_file() else []
     ids = [i for i in [*dep.courses, *dep.performances] if student.item(i) is not None]
-    pages += [p for p in (f"{slug}/items/{i}/index.html" for i in ids) if (output / p).is_file()]
+    pages += [p for p in (paths.item_page(slug, i) for i in ids) if (output / p).is_file()]
     wanted: set[str] = set(pages)
     for p in pages:
         # Other pages (the class index, the student home) stay out: only what this
         # selection shows goes to the department.
         wanted |= {r for r in page_refs(output, p) if not r.endswith(".html")}
-    pdf = f"{folder}/portfolio.pdf"
+    pdf = paths.department_pdf(slug, dep.code)
     if (output / pdf).is_file():
         wanted.add(pdf)
     for i in ids:
@@ -180,16 +169,15 @@ def build_manifest(output: Path, student: Student, dep: Department, rules: Rules
     from generator.render.site.review import estimate
 
     slug = student.slug
-    folder = department_dir(slug, dep.code)
     review = estimate(student, dep)
-    pdf = f"{folder}/portfolio.pdf"
+    pdf = paths.department_pdf(slug, dep.code)
     items = []
     for item_id in [*dep.courses, *dep.performances]:
         item = student.item(item_id)
         if item is None:
             items.append({"id": item_id, "missing": True})
             continue
-        ups = [e for e in entries if e.startswith(f"{slug}/upload/{item_id}/")]
+        ups = [e for e in entries if e.startswith(paths.upload_dir(slug, item_id) + "/")]
         items.append(_item_entry(item, rules, lang, ups))
     provided = provided_codes(student, dep)
     mine = sorted((f.localized(lang) for f in department_findings(found, student, dep)),
@@ -214,7 +202,7 @@ def build_manifest(output: Path, student: Student, dep: Department, rules: Rules
                    "estimated_pages": review.pages,
                    "media_minutes": round(review.media_minutes, 2),
                    "minutes": review.minutes},
-        "page": f"{slug}/departments/{dep.code}/index.html",
+        "page": paths.department_page(slug, dep.code),
         "findings": [f.to_json() for f in mine],
         "files": files,
     }
@@ -235,7 +223,8 @@ def write_zip(target: Path, members: dict[str, bytes], today: date) -> None:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         for name in sorted(members):
-            info = zipfile.ZipInfo(name, stamp)
+            # Whoever unpacks the bundle must get only files under its folder (zip-slip).
+            info = zipfile.ZipInfo(paths.zip_entry(name), stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 3
@@ -255,6 +244,6 @@ def make_bundle(output: Path, student: Student, dep: Department, rules: Rules,
     members = {rel: (output / rel).read_bytes() for rel in entries}
     members[MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2, default=str)
                          + "\n").encode("utf-8")
-    target = output / zip_rel(student.slug, dep.code)
+    target = paths.output_path(output, paths.department_zip(student.slug, dep.code))
     write_zip(target, members, today)
     return Bundle(target, manifest, forced, entries)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from generator.build import paths
 from generator.build.context import BuildContext
 from generator.i18n import text
 from generator.model import Student
@@ -26,16 +27,9 @@ NAME = "compare"
 HTML_LANG = {"zh-TW": "zh-Hant-TW", "en": "en"}
 
 
-def compare_page(slug: str) -> str:
-    return f"{slug}/compare.html"
-
-
-def checklist_page(slug: str, year: int) -> str:
-    return f"{slug}/checklist/{year}.html"
-
-
-def checklist_pdf(slug: str, year: int) -> str:
-    return f"{slug}/checklist/{year}.pdf"
+compare_page = paths.compare_page
+checklist_page = paths.checklist_page
+checklist_pdf = paths.checklist_pdf
 
 
 def _base(ctx: BuildContext, rel: str, title: str, student: Student) -> dict[str, Any]:

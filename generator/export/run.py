@@ -38,6 +38,9 @@ class ExportOutcome:
     bundles: list[Bundle] = field(default_factory=list)
     blocked: list[Blocked] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)
+    # Departments left out of the model (a code that cannot name a folder, a repeated
+    # code): they get no bundle, and the export must say so rather than look complete.
+    refused: list[Finding] = field(default_factory=list)
 
     @property
     def lang(self) -> str:
@@ -45,7 +48,7 @@ class ExportOutcome:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.blocked or self.failures else 0
+        return 1 if self.blocked or self.failures or self.refused else 0
 
 
 def select(students: list[Student], codes: list[str],
@@ -61,6 +64,12 @@ def select(students: list[Student], codes: list[str],
     return [(s, d) for s in students for d in s.departments if everything or d.code in codes]
 
 
+def refused_departments(found: list[Finding]) -> list[Finding]:
+    """The findings of departments.yaml entries whose code was refused."""
+    return [f for f in found if f.code == "field-invalid" and f.file == "departments.yaml"
+            and f.params.get("field") == "code"]
+
+
 def export_departments(content: Path, output: Path, *, codes: list[str], everything: bool,
                        force: bool, lang: str | None = None, today: date | None = None,
                        offline: bool = False, jobs: int | None = None,
@@ -70,7 +79,7 @@ def export_departments(content: Path, output: Path, *, codes: list[str], everyth
     check = check_content(content, today=today, lang=lang, offline=offline)
     portfolio = check.portfolio
     chosen = select(portfolio.students, codes, everything)
-    outcome = ExportOutcome(check)
+    outcome = ExportOutcome(check, refused=refused_departments(check.findings))
     ready: list[tuple[Student, Department, bool]] = []
     for student, dep in chosen:
         errors = blocking(student, dep, portfolio.rules)

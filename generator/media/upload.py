@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from generator.build import paths
 from generator.content.paths import resolve_inside
 from generator.findings import Finding
 from generator.media.encode import Settings, default_threads
@@ -70,7 +71,7 @@ class FitOutcome:
 
 
 def upload_dir(output: Path, student_slug: str, item_id: str) -> Path:
-    return Path(output) / student_slug / "upload" / item_id
+    return paths.output_path(output, paths.upload_dir(student_slug, item_id))
 
 
 def default_cache_dir(content_root: Path) -> Path:

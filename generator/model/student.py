@@ -6,9 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from generator.calendar import Term
 from generator.model.item import Item
+from generator.rules import path_rules
 
 
 class StudentInfo(BaseModel):
@@ -107,6 +109,18 @@ class Department(BaseModel):
     @classmethod
     def _code_text(cls, v: Any) -> Any:
         return str(v) if isinstance(v, int) else v
+
+    @field_validator("code")
+    @classmethod
+    def _code_names_a_folder(cls, v: str) -> str:
+        # The code names the department's folder, zip and URLs: one that could lead out
+        # of the output ("../x") or break a link ("資工 A/B") is refused here, so no
+        # department with such a code ever reaches a writer (generator/build/paths.py).
+        rules = path_rules()
+        if not rules.department_code_ok(v):
+            raise PydanticCustomError("department_code", "not a department code",
+                                      {"max": rules.department_code_max})
+        return v
 
     @field_validator("courses", "performances", "wants", mode="before")
     @classmethod

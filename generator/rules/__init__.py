@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -65,6 +66,25 @@ class LinkRules(_Strict):
     allowed_categories: tuple[str, ...]
 
 
+class PathRules(_Strict):
+    """What may name the output's folders, zips and URLs (generator/build/paths.py)."""
+
+    department_code_chars: str
+    department_code_max: int = Field(ge=1, le=64)
+    name_max_bytes: int = Field(ge=32, le=200)
+
+    def department_code_ok(self, code: str) -> bool:
+        return _code_pattern(self.department_code_chars, self.department_code_max) \
+            .fullmatch(code) is not None
+
+
+@cache
+def _code_pattern(chars: str, most: int) -> re.Pattern[str]:
+    # re.ASCII: without it \w-like classes could match 全形 letters; the class is given
+    # explicitly, but the flag keeps it ASCII whatever a future edit writes there.
+    return re.compile(f"[{chars}]{{1,{most}}}", re.ASCII)
+
+
 class Named(_Strict):
     zh: str = Field(alias="zh-TW")
     en: str
@@ -92,6 +112,7 @@ class Rules(_Strict):
     summary: SummaryRules
     limits: Limits
     links: LinkRules
+    paths: PathRules
     forms: dict[str, Form]
     categories: dict[str, Category]
     codes: dict[str, Named]
@@ -121,6 +142,12 @@ OVERRIDABLE = ("files", "summary", "limits", "links")
 def official_data() -> dict[str, Any]:
     with _OFFICIAL.open("rb") as fh:
         return tomllib.load(fh)
+
+
+@cache
+def path_rules() -> PathRules:
+    """The [paths] rules: the tool's own, the same for every school (not overridable)."""
+    return PathRules.model_validate(official_data()["paths"])
 
 
 def load_rules(overrides: dict[str, Any] | None = None) -> Rules:

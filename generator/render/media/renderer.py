@@ -9,11 +9,12 @@ what was made through `item_files(ctx, slug, item_id)`.
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
+from generator.build import paths
 from generator.build.context import BuildContext
 from generator.i18n import text
 from generator.model import FileInfo, Student
@@ -21,8 +22,6 @@ from generator.render.media.derive import Derived, Job, cache_key, derive, load_
 from generator.render.media.images import Variant
 
 SHARED_KEY = "media"
-FILES_DIR = "files"
-_ROLE = {"w": "", "p": "page1.", "poster": "poster."}
 
 
 @dataclass(frozen=True)
@@ -57,15 +56,6 @@ class ItemFile:
         return ItemFile(self.name, self.kind, self.info,
                         tuple((prefix + u, v) for u, v in self.pictures),
                         prefix + self.copy if self.copy else None, self.problem)
-
-
-def public_name(name: str, generic: str) -> str:
-    """`setup.jpg` + `w.480.webp` → `setup.jpg.480.webp`; a copy keeps the file's own name."""
-    safe = name.replace("/", "_").replace("\\", "_")
-    if generic.startswith("copy."):
-        return safe
-    role, _, rest = generic.partition(".")
-    return f"{safe}.{_ROLE.get(role, role + '.')}{rest}"
 
 
 def _job(ctx: BuildContext, info: FileInfo) -> Job | None:
@@ -115,7 +105,7 @@ def _text_images(student: Student) -> list[tuple[Owner, str, FileInfo, Path]]:
         texts = list(dep.statement.values()) if isinstance(dep.statement, dict) else [
             dep.statement or ""]
         owner = (student.slug, department_key(dep.code),
-                 f"{student.slug}/departments/{dep.code}/{FILES_DIR}")
+                 paths.department_files_dir(student.slug, dep.code))
         for name in dict.fromkeys(n for t in [*texts, dep.reflection or ""]
                                   for n in markdown_images(str(t))):
             path, _problem = resolve_inside(student.path, name)
@@ -139,7 +129,7 @@ class MediaRenderer:
         sources: list[tuple[Owner, str, FileInfo, Path]] = []
         for student in ctx.students():
             for item in student.items:
-                owner = (student.slug, item.id, f"{student.slug}/items/{item.id}/{FILES_DIR}")
+                owner = (student.slug, item.id, paths.item_files_dir(student.slug, item.id))
                 sources += [(owner, n, info, item.path / n) for n, info in item.files.items()]
             sources += _text_images(student)
         for owner, name, info, path in sources:
@@ -172,15 +162,17 @@ class MediaRenderer:
         from generator.render.media.derive import entry_dir
 
         entry = entry_dir(ctx.cache_dir, job.key)
+        # URLs are relative to the page beside the files folder (the item's, the
+        # department's), as ItemFile says.
+        page = f"{posixpath.dirname(folder)}/{paths.INDEX}"
 
         def publish(generic: str) -> str:
-            public = public_name(name, generic)
-            rel = f"{folder}/{public}"
+            rel = paths.media_file(folder, name, generic)
             fingerprint = f"{job.key}/{generic}"
             if not ctx.fresh(rel, fingerprint):
                 _link(entry / generic, ctx.path(rel))
                 ctx.record(rel, fingerprint, self.name)
-            return f"{FILES_DIR}/{quote(public)}"
+            return paths.href(page, rel)
 
         pictures = tuple((publish(v.file), v) for v in derived.variants)
         copy = publish(derived.copy) if derived.copy else None

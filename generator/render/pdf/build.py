@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from generator.build import paths
 from generator.build.context import BuildContext
 from generator.build.parallel import TaskFailed
 from generator.findings import Finding, make
@@ -61,11 +61,6 @@ def settings_for(ctx: BuildContext) -> PdfSettings:
                        theme=PrintTheme(ctx.theme))
 
 
-def safe_name(code: str) -> str:
-    """A department code as a folder name: letters, digits, - and _ only."""
-    return re.sub(r"[^0-9A-Za-z_-]", "_", code) or "_"
-
-
 @cache
 def code_digest() -> str:
     """This package's code and words: a fix to the renderer re-renders every PDF."""
@@ -84,15 +79,15 @@ def plan(ctx: BuildContext, settings: PdfSettings) -> list[PdfTask]:
     for student in ctx.students():
         whole = student.model_dump(mode="json")
         fp = ctx.fingerprint(*base, whole)
-        tasks.append(PdfTask("portfolio", student.slug, f"{student.slug}/portfolio.pdf", fp))
+        tasks.append(PdfTask("portfolio", student.slug, paths.student_pdf(student.slug), fp))
         for dep in student.departments:
-            rel = f"{student.slug}/departments/{safe_name(dep.code)}/portfolio.pdf"
+            rel = paths.department_pdf(student.slug, dep.code)
             tasks.append(PdfTask("portfolio", student.slug, rel,
                                  ctx.fingerprint(*base, whole, dep.code), department=dep.code))
         info = student.info.model_dump(mode="json") if student.info else None
         for item in student.items:
             if needs_upload_pdf(item):
-                rel = f"{student.slug}/upload/{item.id}/{OUTPUT_NAME}"
+                rel = paths.upload_file(student.slug, item.id, OUTPUT_NAME)
                 fp = ctx.fingerprint(*base, info, item.model_dump(mode="json"))
                 tasks.append(PdfTask("upload", student.slug, rel, fp, item=item.id))
     return tasks
@@ -106,14 +101,15 @@ def run_task(ctx: BuildContext, task: PdfTask) -> TaskResult:
     if task.kind == "portfolio":
         department = _department(student, task.department)
         data, view = render_portfolio(student, rules, settings, department)
-        write_atomic(data, ctx.output / task.rel)
+        write_atomic(data, paths.output_path(ctx.output, task.rel))
         found = [make("pdf-document-not-attached", student.key, a.item, a.name, name=a.name,
                       output=task.rel) for a in view.unattached]
         _save_verdict(settings.cache_dir, task.fingerprint, True, found)
         return TaskResult(True, found)
     item = student.item(task.item or "")
     assert item is not None
-    result = make_upload_pdf(item, student, rules, settings, ctx.output / task.rel)
+    result = make_upload_pdf(item, student, rules, settings,
+                             paths.output_path(ctx.output, task.rel))
     written = result.action in ("copy", "rendered", "shrunk")
     _save_verdict(settings.cache_dir, task.fingerprint, written, result.findings)
     return TaskResult(written, result.findings)

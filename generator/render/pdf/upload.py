@@ -20,6 +20,7 @@ from pathlib import Path
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
+from generator.build.paths import upload_file
 from generator.content.paths import resolve_inside
 from generator.findings import Finding, make
 from generator.model import Item, Student
@@ -147,4 +148,4 @@ def _mb(size: int) -> str:
 
 
 def _rel(student: Student, item: Item) -> str:
-    return f"{student.slug}/upload/{item.id}/{OUTPUT_NAME}"
+    return upload_file(student.slug, item.id, OUTPUT_NAME)

@@ -253,7 +253,7 @@ def _uploads_link(ctx: BuildContext, task: PageTask, slug: str, anchor: str = ""
     rel = uploads_page(slug)
     if not ctx.will_exist(rel, NAME):
         return None
-    return urls.Linker(task.rel).to(rel) + (f"#{anchor}" if anchor else "")
+    return urls.Linker(task.rel).to(rel, anchor or None)
 
 
 def _item_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from generator.build import paths
 from generator.build.context import BuildContext
 from generator.build.parallel import TaskFailed
 from generator.i18n import text
@@ -44,7 +45,7 @@ def render_page(ctx: BuildContext, task: PageTask) -> str:
 
 def _render_page(ctx: BuildContext, task: PageTask) -> int:
     data = render_page(ctx, task).encode("utf-8")
-    write_atomic(ctx.output / task.rel, data)
+    write_atomic(paths.output_path(ctx.output, task.rel), data)
     return len(data)
 
 
@@ -72,5 +73,5 @@ class SiteRenderer:
             out = urls.asset(rel)
             fingerprint = hashlib.sha256(data).hexdigest()
             if not ctx.fresh(out, fingerprint):
-                write_atomic(ctx.output / out, data)
+                write_atomic(paths.output_path(ctx.output, out), data)
                 ctx.record(out, fingerprint, self.name)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from generator.build import paths
 from generator.build.context import BuildContext
 from generator.findings import sort_key
 from generator.i18n import text
@@ -27,8 +28,7 @@ TEMPLATE = "uploads.html"
 SLOTS = ("document", "media")
 
 
-def uploads_page(slug: str) -> str:
-    return f"{slug}/upload/index.html"
+uploads_page = paths.uploads_page
 
 
 @dataclass(frozen=True)
@@ -70,9 +70,9 @@ def upload_rows(ctx: BuildContext, student: Student, limits: SizeLimits) -> list
             made = [p for p in made if p.is_file() and not p.name.endswith(".tmp")]
             if made:
                 path = made[0]
-                files[slot] = UploadFile(slot, linker.to(f"{student.slug}/upload/{item.id}/"
-                                                         f"{path.name}"),
-                                         path.name, path.stat().st_size, limits.limit(slot))
+                rel = paths.upload_file(student.slug, item.id, path.name)
+                files[slot] = UploadFile(slot, linker.to(rel), path.name,
+                                         path.stat().st_size, limits.limit(slot))
         problems = [f.message for f in sorted(found, key=sort_key)
                     if f.item == item.id and f.severity != "info"]
         rows.append(UploadRow(item, linker.item(student.slug, item.id), files,

@@ -1,51 +1,35 @@
-"""Where each page lives in the output, and relative links between them.
+"""Relative links between the site's pages, for templates and page builders.
 
-Every link is relative and names `index.html` explicitly, so the site works from
-`file://` (where a folder link opens a directory listing, not the page) and from
-any sub-path of any web server.
+Where each page lives is `generator.build.paths`'s to say (re-exported here for the
+modules that import it from the site); every link is relative, percent-encoded and
+names `index.html` explicitly, so the site works from `file://` (where a folder link
+opens a directory listing, not the page) and from any sub-path of any web server.
 """
 
 from __future__ import annotations
 
-import posixpath
-from urllib.parse import quote
+from generator.build.paths import (
+    ASSETS,
+    anchor,
+    asset,
+    department_page,
+    department_pdf,
+    folder_prefix,
+    href,
+    index_page,
+    item_dir,
+    item_page,
+    student_page,
+    student_pdf,
+)
 
-ASSETS = "assets"
-
-
-def index_page() -> str:
-    return "index.html"
-
-
-def student_page(slug: str) -> str:
-    return f"{slug}/index.html"
-
-
-def item_page(slug: str, item_id: str) -> str:
-    return f"{slug}/items/{item_id}/index.html"
-
-
-def department_page(slug: str, code: str) -> str:
-    return f"{slug}/departments/{code}/index.html"
-
-
-def student_pdf(slug: str) -> str:
-    return f"{slug}/portfolio.pdf"
-
-
-def department_pdf(slug: str, code: str) -> str:
-    return f"{slug}/departments/{code}/portfolio.pdf"
-
-
-def asset(name: str) -> str:
-    return f"{ASSETS}/{name}"
+__all__ = ["ASSETS", "Linker", "asset", "department_page", "department_pdf", "index_page",
+           "item_page", "relative", "student_page", "student_pdf"]
 
 
 def relative(from_page: str, target: str) -> str:
     """The URL of `target` (an output path) as seen from the page at `from_page`."""
-    start = posixpath.dirname(from_page) or "."
-    rel = posixpath.relpath(target, start)
-    return quote(rel, safe="/#?=&.-_~")
+    return href(from_page, target)
 
 
 class Linker:
@@ -54,8 +38,8 @@ class Linker:
     def __init__(self, page: str):
         self.page = page
 
-    def to(self, target: str) -> str:
-        return relative(self.page, target)
+    def to(self, target: str, fragment: str | None = None) -> str:
+        return href(self.page, target, fragment)
 
     def index(self) -> str:
         return self.to(index_page())
@@ -72,8 +56,10 @@ class Linker:
     def asset(self, name: str) -> str:
         return self.to(asset(name))
 
+    def anchor(self, fragment: str) -> str:
+        """A link to an element of this page by its id (percent-encoded)."""
+        return anchor(fragment)
+
     def item_prefix(self, slug: str, item_id: str) -> str:
         """What to put before an item's own `files/…` URLs when shown on this page."""
-        folder = posixpath.dirname(item_page(slug, item_id))
-        rel = posixpath.relpath(folder, posixpath.dirname(self.page) or ".")
-        return "" if rel == "." else quote(rel, safe="/.-_~") + "/"
+        return folder_prefix(self.page, item_dir(slug, item_id))

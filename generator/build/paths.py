@@ -1,0 +1,247 @@
+"""Every path and URL of the output, decided in one place.
+
+Writers (the site, the media step, the PDFs, the upload copies, the bundles) and every
+link between pages ask this module where a thing goes, so a page can never link to one
+path while its file is written to another.
+
+Each function returns a relative POSIX path that stays inside the output folder: it is
+built from segments that `segment()` made safe, and `checked()` refuses it otherwise
+(absolute, `..`, `.`, empty segments, backslashes, control characters). Student slugs,
+item ids and file names come from folder and file names the student chose, so they are
+kept as they are when they are safe and short (links percent-encode them), and get a
+derived name otherwise: a readable prefix within `name_max_bytes` plus a hash of the
+whole name. Department codes are never derived: the content loader refuses a code that
+does not match the `[paths]` rules (a `field-invalid` finding), and this module raises
+if one reaches it anyway.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+from generator.rules import path_rules
+
+ASSETS = "assets"
+INDEX = "index.html"
+FILES = "files"
+# Top-level names the build writes itself: a student folder of that name gets a derived
+# name instead of colliding with them.
+RESERVED_TOP = frozenset({INDEX, ASSETS, "findings.csv", "summary.csv", "report.json"})
+HASH_CHARS = 10      # 40 bits of SHA-256: names only need to differ within one folder
+_DERIVED = re.compile(rf"~[0-9a-f]{{{HASH_CHARS}}}(\.[A-Za-z0-9]{{1,8}})?$")
+_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,8}$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Besides control characters: path separators, and ":" (a drive or stream on Windows,
+# where a bundle may be unpacked; a scheme at the start of a URL).
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:]")
+# What a media variant's name ends with (see media_file): a copy named like one is renamed.
+_VARIANT_TAIL = re.compile(r"\.(page1\.|poster\.)?\d+\.[a-z]+$", re.I)
+_ROLE_TAILS = (".page1", ".poster")
+
+
+class UnsafePath(ValueError):
+    """A path that could leave the output folder: a bug, never the student's fault."""
+
+
+# ----------------------------------------------------------------- names and checks
+
+def checked(rel: str) -> str:
+    """`rel` itself, if it is a relative POSIX path that stays inside the output."""
+    if (not rel or rel.startswith("/") or "\\" in rel or _CONTROL.search(rel)
+            or any(part in ("", ".", "..") for part in rel.split("/"))):
+        raise UnsafePath(f"not a safe output path: {rel!r}")
+    return rel
+
+
+def derived_name(name: str, keep_suffix: bool = True) -> str:
+    """A short, safe stand-in for `name`: its readable start, then a hash of all of it.
+
+    `Lab report (final).pdf` stays recognisable as `Lab report (final)~1a2b3c4d5e.pdf`;
+    two names that differ only after the first `name_max_bytes` still differ by hash.
+    """
+    suffix = ""
+    match = _SUFFIX.search(name) if keep_suffix else None
+    if match and match.start() > 0:
+        suffix = match.group(0)
+    stem = name[: len(name) - len(suffix)]
+    stem = _UNSAFE.sub("_", stem).lstrip(". ")
+    budget = path_rules().name_max_bytes
+    # Cut at a byte budget without splitting a character.
+    stem = stem.encode("utf-8", "ignore")[:budget].decode("utf-8", "ignore").rstrip(". ") or "_"
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:HASH_CHARS]
+    return f"{stem}~{digest}{suffix}"
+
+
+def segment(name: str, reserved: frozenset[str] = frozenset()) -> str:
+    """`name` as one path segment: as it is when safe, else `derived_name(name)`.
+
+    A name that merely looks derived (ends in `~<hash>`) is derived too, so a kept name
+    and a derived one can never be the same: no two names share a segment unless their
+    hashes do.
+    """
+    if (not name or name in (".", "..") or name.startswith(".") or _UNSAFE.search(name)
+            or len(name.encode("utf-8", "surrogatepass")) > path_rules().name_max_bytes
+            or _DERIVED.search(name) or name.casefold() in reserved
+            or name != name.encode("utf-8", "ignore").decode("utf-8")):
+        return derived_name(name)
+    return name
+
+
+def department_code_ok(code: str) -> bool:
+    return path_rules().department_code_ok(code)
+
+
+def _code(code: str) -> str:
+    if not department_code_ok(code):
+        raise UnsafePath(f"not a department code: {code!r}")
+    return code
+
+
+# ----------------------------------------------------------------- where things go
+
+def index_page() -> str:
+    return INDEX
+
+
+def asset(name: str) -> str:
+    return checked(f"{ASSETS}/{name}")
+
+
+def student_dir(slug: str) -> str:
+    return checked(segment(slug, RESERVED_TOP))
+
+
+def student_page(slug: str) -> str:
+    return f"{student_dir(slug)}/{INDEX}"
+
+
+def student_pdf(slug: str) -> str:
+    return f"{student_dir(slug)}/portfolio.pdf"
+
+
+def counselor_page(slug: str) -> str:
+    return f"{student_dir(slug)}/counselor.html"
+
+
+def compare_page(slug: str) -> str:
+    return f"{student_dir(slug)}/compare.html"
+
+
+def checklist_page(slug: str, year: int) -> str:
+    return f"{student_dir(slug)}/checklist/{int(year)}.html"
+
+
+def checklist_pdf(slug: str, year: int) -> str:
+    return f"{student_dir(slug)}/checklist/{int(year)}.pdf"
+
+
+def item_dir(slug: str, item_id: str) -> str:
+    return f"{student_dir(slug)}/items/{segment(item_id)}"
+
+
+def item_page(slug: str, item_id: str) -> str:
+    return f"{item_dir(slug, item_id)}/{INDEX}"
+
+
+def item_files_dir(slug: str, item_id: str) -> str:
+    """Where the media step puts an item's web copies (beside its page)."""
+    return f"{item_dir(slug, item_id)}/{FILES}"
+
+
+def department_dir(slug: str, code: str) -> str:
+    return f"{student_dir(slug)}/departments/{_code(code)}"
+
+
+def department_page(slug: str, code: str) -> str:
+    return f"{department_dir(slug, code)}/{INDEX}"
+
+
+def department_pdf(slug: str, code: str) -> str:
+    return f"{department_dir(slug, code)}/portfolio.pdf"
+
+
+def department_files_dir(slug: str, code: str) -> str:
+    """Where the images of a department's texts go (beside its page)."""
+    return f"{department_dir(slug, code)}/{FILES}"
+
+
+def department_zip(slug: str, code: str) -> str:
+    return f"{department_dir(slug, code)}.zip"
+
+
+def uploads_page(slug: str) -> str:
+    return f"{student_dir(slug)}/upload/{INDEX}"
+
+
+def upload_dir(slug: str, item_id: str) -> str:
+    # Beside upload/index.html: an item folder named index.html gets a derived name.
+    return f"{student_dir(slug)}/upload/{segment(item_id, frozenset({INDEX}))}"
+
+
+def upload_file(slug: str, item_id: str, name: str) -> str:
+    """One upload-ready file (`document.pdf`, `media.mp4`…) of an item."""
+    return f"{upload_dir(slug, item_id)}/{segment(name)}"
+
+
+def media_file(folder: str, name: str, generic: str) -> str:
+    """A web copy of the file `name` in `folder` (an item's or a department's `files`).
+
+    `generic` is the cache entry's name: `copy.pdf` keeps the file's own (safe) name,
+    `w.480.webp` becomes `<name>.480.webp`, `p.…` `<name>.page1.…`, `poster.…`
+    `<name>.poster.…`. A copy whose name ends like a variant (`a.jpg.480.webp`) is
+    renamed, so a copy and another file's variant never share a name.
+    """
+    safe = segment(name)
+    if generic.startswith("copy."):
+        if _VARIANT_TAIL.search(safe):
+            safe = derived_name(name)
+        return checked(f"{checked(folder)}/{safe}")
+    if safe.lower().endswith(_ROLE_TAILS):
+        # `a.pdf.page1` + `.480.webp` would be `a.pdf`'s page-1 picture.
+        safe = derived_name(name, keep_suffix=False)
+    role, _, rest = generic.partition(".")
+    role = {"w": "", "p": "page1.", "poster": "poster."}.get(role, role + ".")
+    return checked(f"{checked(folder)}/{safe}.{role}{rest}")
+
+
+# ----------------------------------------------------------------- links and zips
+
+def href(from_rel: str, to_rel: str, fragment: str | None = None) -> str:
+    """The URL of the output file `to_rel` as seen from the page at `from_rel`.
+
+    Relative (the site works from file:// and any sub-path of a server) and
+    percent-encoded, so `#`, `?`, `%` and spaces in a name are part of the path, not a
+    fragment or a query.
+    """
+    start = posixpath.dirname(checked(from_rel)) or "."
+    rel = posixpath.relpath(checked(to_rel), start)
+    return quote(rel, safe="/") + (anchor(fragment) if fragment else "")
+
+
+def folder_prefix(from_rel: str, folder: str) -> str:
+    """What to put before `name` URLs of files in `folder`, seen from `from_rel`
+    ("" when the page is in that folder, else a percent-encoded path ending in /)."""
+    start = posixpath.dirname(checked(from_rel)) or "."
+    rel = posixpath.relpath(checked(folder), start)
+    return "" if rel == "." else quote(rel, safe="/") + "/"
+
+
+def anchor(fragment: str) -> str:
+    """`#fragment`, percent-encoded (a browser decodes it to find the element's id)."""
+    return "#" + quote(fragment, safe="")
+
+
+def zip_entry(name: str) -> str:
+    """`name` if it may be an entry of a bundle: what unpacks it stays in its folder."""
+    if ":" in name:   # a drive letter or a stream where Windows unpacks it
+        raise UnsafePath(f"not a safe zip entry: {name!r}")
+    return checked(name)
+
+
+def output_path(output: Path, rel: str) -> Path:
+    """The file of `rel` under `output`."""
+    return Path(output) / checked(rel)
