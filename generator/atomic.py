@@ -77,7 +77,9 @@ def is_fatal(exc: BaseException) -> bool:
 
 
 def as_write_error(exc: OSError, path: Path | str | None = None) -> OutputWriteError:
-    return OutputWriteError(path or exc.filename or "?", exc)
+    """`exc` as the output's error; `path` (else the file written, else the one read from,
+    which for a copy is the second name) is the path the message names."""
+    return OutputWriteError(path or exc.filename2 or exc.filename or "?", exc)
 
 
 class Guard(Protocol):

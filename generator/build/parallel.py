@@ -61,7 +61,7 @@ def _call(fn: Callable[..., Any], ctx: BuildContext, task: Any) -> Any:
         raise
     except Exception as exc:  # one bad file must not stop the other pages
         if isinstance(exc, OSError) and is_fatal(exc):
-            raise as_write_error(exc) from None
+            raise as_write_error(exc, None if exc.filename else ctx.output) from None
         return TaskFailed(task, exc)
 
 

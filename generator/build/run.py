@@ -103,7 +103,7 @@ def _build(check: CheckResult, output: Path, folder: OutputFolder, *, jobs: int 
                 if isinstance(exc, OutputWriteError):  # the output takes nothing more
                     raise
                 if isinstance(exc, OSError) and is_fatal(exc):
-                    raise as_write_error(exc) from exc
+                    raise as_write_error(exc, None if exc.filename else output) from exc
                 ctx.failures.append(Failure(renderer.name, "*", f"{type(exc).__name__}: {exc}"))
             ctx.timings[renderer.name] = round(time.perf_counter() - t0, 3)
     ctx.state.carry({e.get("by", "") for e in ctx.state.previous.values()} - completed)
