@@ -25,7 +25,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Protocol
+from typing import NoReturn, Protocol
 
 TEMP_PREFIX = ".portfolio-tmp-"
 
@@ -147,7 +147,7 @@ def replacing(target: Path, mode: int | None = None) -> Iterator[Path]:
     try:
         fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=target.suffix, dir=target.parent)
     except OSError as exc:
-        raise _converted(exc, target) from exc
+        _reraise(exc, target)
     os.close(fd)
     tmp = Path(name)
     try:
@@ -165,14 +165,18 @@ def replacing(target: Path, mode: int | None = None) -> Iterator[Path]:
                 os.chmod(tmp, mode if mode is not None else 0o666 & ~_umask())
                 os.replace(tmp, target)
             except OSError as exc:
-                raise _converted(exc, target) from exc
+                _reraise(exc, target)
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
 
 
-def _converted(exc: OSError, target: Path) -> Exception:
-    return as_write_error(exc, target) if exc.errno in _REASONS else exc
+def _reraise(exc: OSError, target: Path) -> NoReturn:
+    """`exc` as an OutputWriteError when it says the output cannot be written; a file in
+    the way is the guard's business (skipped and reported), not the disk's."""
+    if exc.errno in _REASONS and not _in_the_way(exc):
+        raise as_write_error(exc, target) from exc
+    raise exc
 
 
 def _prepare(target: Path) -> bool:
@@ -180,12 +184,12 @@ def _prepare(target: Path) -> bool:
     try:
         make_dirs(target.parent)
     except OSError as exc:
-        if _guard is not None and _in_the_way(exc):
+        if _in_the_way(exc):
+            if _guard is None:
+                raise
             _guard.refuse(_blocker(target))
             raise _Skipped from None
-        if exc.errno in _REASONS:
-            raise as_write_error(exc, target.parent) from exc
-        raise
+        _reraise(exc, target.parent)
     return _guard is None or _guard.admit(target)
 
 
