@@ -25,6 +25,7 @@ import contextlib
 import fcntl
 import json
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,18 @@ TOOL = "portfolio"
 JOURNAL = "journal"
 LOCK = "lock"
 CACHE = "cache"
+
+# Threads (fit's items run side by side) read the journal too; a fork must not inherit
+# the lock held by a thread that does not exist in the child.
+_journal_lock = threading.Lock()
+
+
+def _fresh_lock() -> None:
+    global _journal_lock
+    _journal_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_fresh_lock)
 
 
 class OutputRefused(Exception):
@@ -248,6 +261,10 @@ class OutputFolder:
 
     def _read_journal(self) -> bool:
         """Take in what workers (or a killed command) wrote since the last reading."""
+        with _journal_lock:
+            return self._read_journal_locked()
+
+    def _read_journal_locked(self) -> bool:
         try:
             with self.journal.open("rb") as fh:
                 fh.seek(self._read_to)
