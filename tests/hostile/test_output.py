@@ -285,8 +285,9 @@ def _wait_for(condition, seconds: float = 25.0) -> bool:  # type: ignore[no-unty
 
 @pytest.mark.parametrize("moment", ["workers", "ffmpeg"])
 def test_a_killed_build_leaves_no_process_behind(arena: Arena, moment: str) -> None:
-    # Before: the forked workers (and the ffmpeg they or the build started) went on after
-    # `kill -9` of the build. Now every child dies with its parent (PR_SET_PDEATHSIG).
+    # Before: the forked workers went on after `kill -9` of the build (an upload encode
+    # died already, of its broken progress pipe). Now every worker and every ffmpeg or
+    # ffprobe dies with its parent (PR_SET_PDEATHSIG), whatever it is doing.
     _slow_video(arena)
     arena.freeze()
     mark = uuid.uuid4().hex
