@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Callable, Sequence
@@ -12,6 +13,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, TypeVar
 
+from generator.atomic import make_dirs
 from generator.build.parallel import TaskFailed, run_tasks
 from generator.build.progress import Reporter
 from generator.build.state import BuildState
@@ -39,6 +41,7 @@ class Failure:
     renderer: str
     what: str
     error: str
+    code: str = ""   # a stable name for scripts, where there is one ("output-not-ours")
 
 
 @dataclass
@@ -123,7 +126,9 @@ class BuildContext:
         from generator.build.paths import output_path
 
         target = output_path(self.output, rel)  # refuses a path that would leave the output
-        target.parent.mkdir(parents=True, exist_ok=True)
+        # A file not ours in the way is said by the write itself (atomic.write_bytes).
+        with contextlib.suppress(FileExistsError, NotADirectoryError):
+            make_dirs(target.parent)
         return target
 
     def run(self, label: str, fn: Callable[[BuildContext, T], R], tasks: Sequence[T],

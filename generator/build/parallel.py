@@ -3,7 +3,9 @@
 Workers are forked, so they inherit the loaded portfolio and the build context
 instead of receiving a pickled copy of it: a task sends only its small key and gets
 back a small result. Where fork is unavailable, or one core is asked for, the work
-runs in this process.
+runs in this process. Workers die with the build (generator.lifeline), and an
+output that takes no more writes (disk full, read-only) stops the build rather than
+failing every task one by one.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from generator.atomic import OutputWriteError, as_write_error, is_fatal
+from generator.lifeline import worker_initializer
 
 if TYPE_CHECKING:
     from generator.build.context import BuildContext
@@ -52,7 +57,11 @@ def default_jobs() -> int:
 def _call(fn: Callable[..., Any], ctx: BuildContext, task: Any) -> Any:
     try:
         return fn(ctx, task)
+    except OutputWriteError:
+        raise
     except Exception as exc:  # one bad file must not stop the other pages
+        if isinstance(exc, OSError) and is_fatal(exc):
+            raise as_write_error(exc, None if exc.filename else ctx.output) from None
         return TaskFailed(task, exc)
 
 
@@ -85,8 +94,8 @@ def run_tasks(ctx: BuildContext, fn: Callable[[BuildContext, T], R], tasks: Sequ
         for start in range(0, len(tasks), batch):
             part = tasks[start:start + batch]
             chunk = max(1, min(16, len(part) // (jobs * 4)))
-            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")
-                                     ) as pool:
+            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                                     initializer=worker_initializer()) as pool:
                 for result in pool.map(_in_worker, part, chunksize=chunk):
                     results.append(result)
                     if on_done:

@@ -1,21 +1,28 @@
-"""`build()`: check the content, run every renderer, write report.json, remember the state."""
+"""`build()`: check the content, run every renderer, write report.json, remember the state.
+
+The output folder is claimed first (generator.ownership): refused when it overlaps the
+content or is someone else's folder, locked against a second command, and from then
+on the only place anything is written, caches included.
+"""
 
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from generator.atomic import OutputWriteError, as_write_error, is_fatal, write_text
 from generator.build.context import BuildContext, Failure
 from generator.build.parallel import default_jobs
 from generator.build.progress import Reporter
 from generator.build.renderers import Renderer, default_renderers
-from generator.build.state import STATE_DIR, BuildState
+from generator.build.state import BuildState
 from generator.i18n import text
+from generator.ownership import OutputFolder, holding
+from generator.ownership import cache_dir as output_cache
 from generator.pipeline import CheckResult, check_content
 from generator.render.theme import Theme
 
@@ -36,27 +43,19 @@ class BuildResult:
         return max(self.check.exit_code(strict), 1 if self.failures else 0)
 
 
-def cache_dir_for(content: Path, output: Path) -> Path:
-    """Derived files live with the content (they survive `rm -rf output`) when writable."""
-    preferred = content / ".portfolio" / "cache" / "derived"
-    try:
-        preferred.mkdir(parents=True, exist_ok=True)
-        if os.access(preferred, os.W_OK):
-            return preferred
-    except OSError:
-        pass
-    fallback = output / STATE_DIR / "cache"
-    fallback.mkdir(parents=True, exist_ok=True)
-    return fallback
+def cache_dir_for(output: Path) -> Path:
+    """Derived files (thumbnails, copies, print pictures) live in the output's own
+    `.portfolio/cache`: the content root is only ever read."""
+    return output_cache(output) / "derived"
 
 
 def make_context(check: CheckResult, output: Path, *, jobs: int | None = None,
-                 offline: bool = False, reporter: Reporter | None = None) -> BuildContext:
-    output.mkdir(parents=True, exist_ok=True)
+                 offline: bool = False, reporter: Reporter | None = None,
+                 folder: OutputFolder | None = None) -> BuildContext:
     portfolio = check.portfolio
     return BuildContext(
         check=check, output=output, lang=check.lang, jobs=jobs or default_jobs(),
-        cache_dir=cache_dir_for(portfolio.root, output), state=BuildState(output),
+        cache_dir=cache_dir_for(output), state=BuildState(output, folder),
         theme=Theme.resolve(portfolio.root, portfolio.settings.theme), offline=offline,
         reporter=reporter or Reporter(live=False))
 
@@ -66,11 +65,13 @@ def build(content: Path, output: Path, *, lang: str | None = None, today: date |
           renderers: Sequence[Renderer] | None = None,
           reporter: Reporter | None = None) -> BuildResult:
     """Build everything under `output` that is out of date. Raises ContentError (exit 2)
-    when `content` cannot be worked on at all; bad content only gives findings."""
+    when `content` cannot be worked on at all, OutputRefused or OutputWriteError (exit 2)
+    when `output` may not or cannot be written; bad content only gives findings."""
     started = time.perf_counter()
-    check = check_content(content, today=today, lang=lang, offline=offline)
-    return build_checked(check, output, jobs=jobs, offline=offline, renderers=renderers,
-                         reporter=reporter, started=started)
+    with holding(output, content):
+        check = check_content(content, today=today, lang=lang, offline=offline, output=output)
+        return build_checked(check, output, jobs=jobs, offline=offline, renderers=renderers,
+                             reporter=reporter, started=started)
 
 
 def build_checked(check: CheckResult, output: Path, *, jobs: int | None = None,
@@ -79,7 +80,16 @@ def build_checked(check: CheckResult, output: Path, *, jobs: int | None = None,
                   started: float | None = None) -> BuildResult:
     """The build of already checked content (serve re-uses this after each reload)."""
     started = time.perf_counter() if started is None else started
-    ctx = make_context(check, output, jobs=jobs, offline=offline, reporter=reporter)
+    with holding(output, check.portfolio.root) as folder:
+        return _build(check, output, folder, jobs=jobs, offline=offline, renderers=renderers,
+                      reporter=reporter, started=started)
+
+
+def _build(check: CheckResult, output: Path, folder: OutputFolder, *, jobs: int | None,
+           offline: bool, renderers: Sequence[Renderer] | None, reporter: Reporter | None,
+           started: float) -> BuildResult:
+    ctx = make_context(check, output, jobs=jobs, offline=offline, reporter=reporter,
+                       folder=folder)
     chosen = list(renderers) if renderers is not None else default_renderers()
     completed: set[str] = set()
     ctx.steps = [r.name for r in chosen]
@@ -90,6 +100,10 @@ def build_checked(check: CheckResult, output: Path, *, jobs: int | None = None,
                 renderer.run(ctx)
                 completed.add(renderer.name)
             except Exception as exc:  # a broken renderer must not cost the others' output
+                if isinstance(exc, OutputWriteError):  # the output takes nothing more
+                    raise
+                if isinstance(exc, OSError) and is_fatal(exc):
+                    raise as_write_error(exc, None if exc.filename else output) from exc
                 ctx.failures.append(Failure(renderer.name, "*", f"{type(exc).__name__}: {exc}"))
             ctx.timings[renderer.name] = round(time.perf_counter() - t0, 3)
     ctx.state.carry({e.get("by", "") for e in ctx.state.previous.values()} - completed)
@@ -99,6 +113,7 @@ def build_checked(check: CheckResult, output: Path, *, jobs: int | None = None,
     from generator.export.bundle import remove_stale_bundles
 
     removed += remove_stale_bundles(ctx.output, ctx.students())
+    _report_refusals(ctx, folder)
     seconds = round(time.perf_counter() - started, 3)
     ctx.state.save({
         "rendered": ctx.state.rendered, "kept": len(ctx.state.kept), "removed": removed,
@@ -112,8 +127,14 @@ def build_checked(check: CheckResult, output: Path, *, jobs: int | None = None,
 
 
 def _write_report(ctx: BuildContext) -> None:
-    path = ctx.output / "report.json"
     data = json.dumps(ctx.check.document(), ensure_ascii=False, indent=2) + "\n"
-    tmp = path.with_name("report.json.tmp")
-    tmp.write_text(data, "utf-8")
-    os.replace(tmp, path)
+    write_text(ctx.output / "report.json", data)
+
+
+def _report_refusals(ctx: BuildContext, folder: OutputFolder) -> None:
+    """Each output left undone because a file the tool did not write was in its place."""
+    refused = folder.refusals()
+    for rel in refused:
+        ctx.failures.append(Failure("output", rel, text("output-not-overwritten", ctx.lang,
+                                                        path=rel), code="output-not-ours"))
+    ctx.state.forget(set(refused))

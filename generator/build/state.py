@@ -5,29 +5,38 @@ Every output file is recorded with a fingerprint of everything it was made from
 `fresh(path, fingerprint)` before doing any work: when the file is still there and
 was made from the same inputs, it is kept as it is. Files the last build wrote and
 this one did not (a removed item, a renamed department) are deleted at the end.
+
+The state file is also the output's record of ownership (generator.ownership): a
+build only ever overwrites or deletes what the record says the tool wrote.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import threading
 from pathlib import Path
 from typing import Any
 
-STATE_VERSION = 1
-STATE_DIR = ".portfolio"
+from generator import atomic
+from generator.build import paths
+from generator.ownership import STATE_DIR, STATE_VERSION, TOOL, OutputFolder
+
+__all__ = ["STATE_DIR", "STATE_VERSION", "BuildState"]
 
 
 class BuildState:
-    def __init__(self, output: Path):
+    def __init__(self, output: Path, folder: OutputFolder | None = None):
         self.output = output
+        self.folder = folder
         self.path = output / STATE_DIR / "state.json"
         self.previous: dict[str, dict[str, str]] = {}
         self.current: dict[str, dict[str, str]] = {}
         self.rendered: list[str] = []   # written this run, in order
         self.kept: list[str] = []       # up to date, left alone
         self._lock = threading.Lock()
+        if folder is not None:
+            self.previous = dict(folder.outputs)
+            return
         try:
             data = json.loads(self.path.read_text("utf-8"))
             if data.get("version") == STATE_VERSION:
@@ -64,30 +73,44 @@ class BuildState:
         return sorted(set(self.previous) - set(self.current))
 
     def remove_stale(self) -> list[str]:
+        """Delete the stale outputs (those the tool wrote: see `atomic.remove`) and the
+        folders they leave empty (those the tool made)."""
         removed = []
         for rel in self.stale():
-            target = self.output / rel
             try:
-                target.unlink()
-                removed.append(rel)
-            except FileNotFoundError:
-                removed.append(rel)
-            except OSError:
+                paths.checked(rel)   # a record from an older, unsafe build must not lead out
+            except paths.UnsafePath:
                 continue
-            _prune_empty_dirs(target.parent, self.output)
+            target = self.output / rel
+            if not atomic.remove(target):
+                continue
+            removed.append(rel)
+            if self.folder is not None:
+                self.folder.prune(target.parent)
+            else:
+                _prune_empty_dirs(target.parent, self.output)
         return removed
+
+    def forget(self, rels: set[str]) -> None:
+        """`rels` were not written after all (something not ours was there): not outputs."""
+        with self._lock:
+            for rel in rels:
+                self.current.pop(rel, None)
+            self.rendered = [r for r in self.rendered if r not in rels]
 
     def save(self, log: dict[str, Any]) -> None:
         folder = self.path.parent
-        folder.mkdir(parents=True, exist_ok=True)
-        _write_json(self.path, {"version": STATE_VERSION, "outputs": self.current})
+        atomic.make_dirs(folder)
+        if self.folder is not None:
+            self.folder.save(self.current)
+        else:
+            _write_json(self.path, {"version": STATE_VERSION, "tool": TOOL,
+                                    "outputs": self.current})
         _write_json(folder / "build.json", log)
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True), "utf-8")
-    os.replace(tmp, path)
+    atomic.write_text(path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
 
 
 def _prune_empty_dirs(folder: Path, stop: Path) -> None:

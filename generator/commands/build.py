@@ -17,9 +17,11 @@ from generator.i18n import text
 from generator.pipeline import fail_unreadable
 from generator.report import print_findings
 
-OUTPUT_OPTION = click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False),
-                             default="output", show_default=True,
-                             help="Where the site goes.")
+OUTPUT_OPTION = click.option(
+    "-o", "--output", type=click.Path(path_type=Path, file_okay=False), default="output",
+    show_default=True,
+    help="Where the site goes: a new or empty folder, or an earlier output of portfolio; never "
+         "the content folder. The only place anything is written, caches included.")
 SKIP_OPTION = click.option(
     "--skip", multiple=True, metavar="NAME",
     help="Leave out one step of the build (media, site, pdf…), e.g. --skip pdf for a quick "
@@ -70,7 +72,7 @@ def build(content: Path, output: Path, lang: str | None, today: dt.date | None, 
                            renderers=renderers,
                            reporter=Reporter(err, live=None if not quiet else False))
     except Exception as exc:
-        fail_unreadable(exc, content)
+        fail_unreadable(exc, content, lang)
     if not quiet:
         print_findings(result.check)
     lang = result.check.lang

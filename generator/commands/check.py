@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from generator.cli import CONTENT_ARG, common_options
+from generator.ownership import usable_cache
 from generator.pipeline import check_content, fail_unreadable
 from generator.report import print_findings
 
@@ -21,13 +22,19 @@ from generator.report import print_findings
               help="text for people, json for scripts (the findings document).")
 @click.option("--offline", is_flag=True, help="Stay off the network: links are not visited.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False),
+              default="output", show_default=True,
+              help="An earlier output of portfolio whose caches to use (and keep up to date); "
+                   "any other folder is left alone, and nothing is cached.")
 def check(content: Path, lang: str | None, today: dt.date | None, fmt: str, offline: bool,
-          strict: bool) -> None:
+          strict: bool, output: Path) -> None:
     """Check CONTENT (default ./content) against the official rules."""
     try:
-        result = check_content(content, today=today, lang=lang, offline=offline)
+        # Never fails, and never makes a folder, for the sake of a cache.
+        result = check_content(content, today=today, lang=lang, offline=offline,
+                               output=usable_cache(output, content))
     except Exception as exc:
-        fail_unreadable(exc, content)
+        fail_unreadable(exc, content, lang)
     if fmt == "json":
         sys.stdout.write(json.dumps(result.document(), ensure_ascii=False, indent=2) + "\n")
     else:

@@ -51,7 +51,7 @@ def export(content: Path, output: Path, lang: str | None, today: dt.date | None,
         err.print(f"portfolio: {exc}", markup=False)
         sys.exit(2)
     except Exception as exc:
-        fail_unreadable(exc, content)
+        fail_unreadable(exc, content, lang)
     lang = outcome.lang
     for failure in outcome.failures:
         err.print(f"[bold red]✖[/] {text('build-failed', lang, what=failure[0], error=failure[1])}",

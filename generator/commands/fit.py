@@ -1,7 +1,9 @@
 """`portfolio fit`: upload-ready copies of every 文件 and 影音, within the limits.
 
-Originals are only read; the copies go to OUTPUT/<student>/upload/<item>/.
-`--dry-run` says what would be done and how big the result would be.
+Originals are only read; the copies go to OUTPUT/<student>/upload/<item>/, and the
+work is cached in OUTPUT/.portfolio/cache/media. OUTPUT is claimed like a build's
+(generator.ownership). `--dry-run` says what would be done and how big the result
+would be, and writes no copy.
 """
 
 from __future__ import annotations
@@ -12,13 +14,15 @@ from pathlib import Path
 
 import click
 
+from generator.atomic import OutputWriteError
 from generator.cli import CONTENT_ARG, common_options
 from generator.findings import exit_code
 from generator.i18n import text
 from generator.media.batch import is_big_pdf, pdf_fitter, plan_portfolio, print_plan, run
 from generator.media.fit import SizeLimits
 from generator.media.upload import default_cache_dir
-from generator.pipeline import CheckResult, load_or_exit
+from generator.ownership import OutputFolder, OutputRefused, check_place, holding, usable_cache
+from generator.pipeline import CheckResult, fail_unreadable, load_or_exit
 from generator.report import print_findings
 
 
@@ -31,7 +35,21 @@ from generator.report import print_findings
 def fit_command(content: Path, output: Path, dry_run: bool, lang: str | None,
                 today: dt.date | None) -> None:
     """Make upload-ready copies of files over their limits (originals are never changed)."""
-    portfolio = load_or_exit(content, today)
+    try:
+        if dry_run:
+            check_place(output, content)
+            code = _fit(content, output, True, lang, today, None)
+        else:
+            with holding(output, content) as folder:
+                code = _fit(content, output, False, lang, today, folder)
+    except (OutputRefused, OutputWriteError) as exc:
+        fail_unreadable(exc, content, lang)
+    sys.exit(code)
+
+
+def _fit(content: Path, output: Path, dry_run: bool, lang: str | None, today: dt.date | None,
+         folder: OutputFolder | None) -> int:
+    portfolio = load_or_exit(content, today, usable_cache(output, content))
     lang = lang or portfolio.settings.language
     limits = SizeLimits.from_rules(portfolio.rules.files)
     work = plan_portfolio(portfolio, limits)
@@ -40,14 +58,18 @@ def fit_command(content: Path, output: Path, dry_run: bool, lang: str | None,
         # A PDF over the limit is the PDF renderer's to shrink: no verdict before it tries.
         found = [f for *_, plans in work for p in plans if not is_big_pdf(p) for f in p.findings]
     else:
-        cache_dir = default_cache_dir(content)
+        cache_dir = default_cache_dir(output)
         outcomes = run(work, output, cache_dir, limits, lang=lang,
                        pdf_fitter=pdf_fitter(portfolio, cache_dir, lang))
         found = [f for o in outcomes for f in o.findings]
     if found:
         print_findings(CheckResult(portfolio, found, lang))
+    refused = folder.refusals() if folder is not None else []
+    for rel in refused:
+        said = text("output-not-overwritten", lang, path=rel)
+        click.echo(f"✖ {text('build-failed', lang, what=rel, error=said)}", err=True)
     if not dry_run:
         made = sum(o.made for o in outcomes)
         reused = sum(o.reused for o in outcomes)
         click.echo(text("fit-done", lang, made=made, reused=reused, out=str(output)))
-    sys.exit(exit_code(found))
+    return max(exit_code(found), 1 if refused else 0)

@@ -1,9 +1,11 @@
 """`portfolio links`: every external link, whether it works, and its history.
 
 Always asks the network afresh (that is what the command is for); `check` and
-`build` are the ones that answer from the cache. `--offline` reports from the
-history in `.portfolio/links.json` alone. Every address is shown as `redact`
-gives it, without any user name or password.
+`build` are the ones that answer from the cache. The history is kept in the output
+folder (`OUTPUT/.portfolio/links.json`, claimed like a build's: see
+generator.ownership), never in the content. `--offline` reports from that history
+alone and writes nothing. Every address is shown as `redact` gives it, without any
+user name or password.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from generator.atomic import OutputWriteError
 from generator.cli import CONTENT_ARG, common_options
 from generator.findings import Finding, counts, document
 from generator.i18n import text
@@ -28,7 +31,8 @@ from generator.links.history import day
 from generator.links.risk import redact
 from generator.links.service import LinkReport, portfolio_links, run, settings_for
 from generator.model import Portfolio
-from generator.pipeline import CheckResult, load_or_exit
+from generator.ownership import OutputRefused, check_place, holding, is_ours
+from generator.pipeline import CheckResult, fail_unreadable, load_or_exit
 from generator.report import print_findings
 
 # Worst first: a link's state in the table is the worst finding it has.
@@ -46,18 +50,36 @@ _STATES = (("link-credentials", "credentials", "bold red"),
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               help="text for people, json for scripts.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False),
+              default="output", show_default=True,
+              help="The output folder that keeps the history of checks (as for build).")
 def links(content: Path, lang: str | None, today: dt.date | None, offline: bool, archive: bool,
-          fmt: str, strict: bool) -> None:
+          fmt: str, strict: bool, output: Path) -> None:
     """Check every external link in CONTENT (default ./content) and show its history."""
-    portfolio = load_or_exit(content, today)
+    try:
+        if offline:
+            check_place(output, content)
+            code = _links(content, None if not is_ours(output) else output, lang, today,
+                          True, archive, fmt, strict)
+        else:
+            with holding(output, content):
+                code = _links(content, output, lang, today, False, archive, fmt, strict)
+    except (OutputRefused, OutputWriteError) as exc:
+        fail_unreadable(exc, content, lang)
+    sys.exit(code)
+
+
+def _links(content: Path, output: Path | None, lang: str | None, today: dt.date | None,
+           offline: bool, archive: bool, fmt: str, strict: bool) -> int:
+    portfolio = load_or_exit(content, today, output)
     lang = lang or portfolio.settings.language
     refs = portfolio_links(portfolio)
     err = Console(stderr=True, highlight=False)
     if refs and not offline and fmt == "text" and err.is_terminal:
         with err.status(text("links.checking", lang, count=len({u for *_, u in refs}))):
-            report = _run(portfolio, refs, offline, archive)
+            report = _run(portfolio, output, refs, offline, archive)
     else:
-        report = _run(portfolio, refs, offline, archive)
+        report = _run(portfolio, output, refs, offline, archive)
     found = _rule_findings(portfolio) + report.findings
     if fmt == "json":
         sys.stdout.write(json.dumps(links_document(portfolio, report, found, lang),
@@ -68,11 +90,12 @@ def links(content: Path, lang: str | None, today: dt.date | None, offline: bool,
         print_findings(CheckResult(portfolio, found, lang), Console(highlight=False,
                                                                      soft_wrap=True))
     c = counts(found)
-    sys.exit(1 if c["error"] or (strict and c["warning"]) else 0)
+    return 1 if c["error"] or (strict and c["warning"]) else 0
 
 
-def _run(portfolio: Portfolio, refs: list[Any], offline: bool, archive: bool) -> LinkReport:
-    return run(refs, portfolio.root, settings_for(portfolio), offline=offline, archive=archive,
+def _run(portfolio: Portfolio, output: Path | None, refs: list[Any], offline: bool,
+         archive: bool) -> LinkReport:
+    return run(refs, output, settings_for(portfolio), offline=offline, archive=archive,
                max_age=timedelta(0))
 
 

@@ -6,12 +6,14 @@ import datetime as dt
 import errno
 import sys
 import threading
+from collections.abc import Callable
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import click
 from rich.console import Console
 
+from generator.atomic import OutputWriteError
 from generator.build import BuildResult
 from generator.build import build as run_build
 from generator.build.progress import Reporter
@@ -20,6 +22,7 @@ from generator.cli import CONTENT_ARG, common_options
 from generator.commands.build import JOBS_OPTION, OUTPUT_OPTION, SKIP_OPTION, chosen_renderers
 from generator.content.loader import ContentError
 from generator.i18n import text
+from generator.ownership import OutputRefused, holding
 from generator.pipeline import fail_unreadable
 from generator.render.theme import BUILTIN
 from generator.report import print_findings
@@ -70,7 +73,19 @@ def serve(content: Path, output: Path, lang: str | None, today: dt.date | None, 
                          jobs=jobs, renderers=renderers, reporter=Reporter(err))
 
     try:
+        # Held for as long as serve runs: no other command writes there meanwhile.
+        with holding(output, content):
+            _serve(content, output, port, rebuild, err)
+    except (OutputRefused, OutputWriteError) as exc:
+        fail_unreadable(exc, content, lang)
+
+
+def _serve(content: Path, output: Path, port: int, rebuild: Callable[[], BuildResult],
+           err: Console) -> None:
+    try:
         result = rebuild()
+    except (OutputRefused, OutputWriteError):
+        raise
     except Exception as exc:
         fail_unreadable(exc, content)
     print_findings(result.check)
@@ -94,6 +109,9 @@ def serve(content: Path, output: Path, lang: str | None, today: dt.date | None, 
                 result = rebuild()
             except ContentError as exc:  # e.g. the last student folder was just removed
                 err.print(f"portfolio: {exc}", style="red")
+                continue
+            except OutputWriteError as exc:  # e.g. the disk filled up: it may be freed
+                err.print(f"portfolio: {exc.message(result.check.lang)}", style="red")
                 continue
             _summary(result, err)
             reloads.bump()

@@ -7,6 +7,7 @@ media files are probed and read packet by packet by ffmpeg.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -17,6 +18,7 @@ from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
+from generator.atomic import OutputWriteError, write_text
 from generator.content.sniff import sniff
 from generator.media.probe import probe, verify_packets
 from generator.model.files import FileInfo
@@ -130,14 +132,15 @@ def _inspect_media(path: Path) -> dict[str, Any]:
 
 
 class InspectCache:
-    """Inspection results by content hash, kept in the content root's `.portfolio/cache`.
+    """Inspection results by content hash, kept in `folder/files.json` (the output's
+    `.portfolio/cache`: the content root is only ever read; None: nothing is kept).
 
     The cache is keyed by size, mtime and path first (so a warm check hashes nothing),
     and by SHA-256 underneath (so a renamed or touched file is not opened again).
     """
 
-    def __init__(self, root: Path | None):
-        self.path = root / ".portfolio" / "cache" / "files.json" if root else None
+    def __init__(self, folder: Path | None):
+        self.path = folder / "files.json" if folder else None
         self.by_hash: dict[str, dict[str, Any]] = {}
         self.by_stat: dict[str, str] = {}
         self.dirty = False
@@ -187,11 +190,7 @@ class InspectCache:
     def save(self) -> None:
         if not (self.path and self.dirty):
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"version": INSPECT_VERSION, "by_hash": self.by_hash,
-                                       "by_stat": self.by_stat}, ensure_ascii=False), "utf-8")
-            os.replace(tmp, self.path)
-        except OSError:
-            pass  # a read-only content root still gets checked, just not cached
+        # An output that takes no writes still gets checked, just not cached.
+        with contextlib.suppress(OSError, OutputWriteError):
+            write_text(self.path, json.dumps({"version": INSPECT_VERSION, "by_hash": self.by_hash,
+                                              "by_stat": self.by_stat}, ensure_ascii=False))

@@ -114,8 +114,9 @@ def load_student(folder: Path, rules: Rules) -> tuple[Student, list[Finding]]:
 
 
 def load_portfolio(root: Path, today: dt.date | None = None,
-                   use_cache: bool = True) -> tuple[Portfolio, list[Finding]]:
-    """Read everything under `root`; findings report what could not be read as written."""
+                   cache_dir: Path | None = None) -> tuple[Portfolio, list[Finding]]:
+    """Read everything under `root`; findings report what could not be read as written.
+    What was learned of each file is kept in `cache_dir` (never in `root`) when given."""
     if not root.exists():
         raise ContentError(f"{root}: no such folder")
     if not root.is_dir():
@@ -127,7 +128,7 @@ def load_portfolio(root: Path, today: dt.date | None = None,
         student, found = load_student(folder, rules)
         portfolio.students.append(student)
         findings += found
-    findings += attach_files(portfolio, InspectCache(root if use_cache else None))
+    findings += attach_files(portfolio, InspectCache(cache_dir))
     return portfolio, findings
 
 

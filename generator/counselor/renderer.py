@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from generator.atomic import write_text
 from generator.build import paths
 from generator.build.context import BuildContext
 from generator.build.state import STATE_DIR
@@ -157,8 +158,7 @@ class CounselorRenderer:
             ctx.record(INDEX, fp, NAME)
         elif not site_wrote:
             ctx.record(INDEX, entry["fp"], entry.get("by", "site"))
-        memory.parent.mkdir(parents=True, exist_ok=True)
-        memory.write_text(json.dumps({"index": fp}), "utf-8")
+        write_text(memory, json.dumps({"index": fp}))
 
 
 # ---------------------------------------------------------------------- student pages

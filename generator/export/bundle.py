@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from generator.atomic import owned, remove, write_bytes
 from generator.build import paths
 from generator.checks.departments import check_department, provided_codes
 from generator.findings import Finding, sort_key
@@ -36,13 +37,14 @@ MANIFEST_VERSION = 1
 
 def remove_stale_bundles(output: Path, students: list[Student]) -> list[str]:
     """Remove the zips of departments (or students) the content no longer has, so an
-    old bundle is never mistaken for a current one; the paths removed, relative."""
+    old bundle is never mistaken for a current one; the paths removed, relative.
+    Only zips the tool wrote (atomic.remove asks the output's record): a zip of the
+    same shape that someone else put there is not ours to delete."""
     current = {paths.department_zip(s.slug, d.code) for s in students for d in s.departments}
     removed = []
     for path in sorted(output.glob("*/departments/*.zip")):
         rel = path.relative_to(output).as_posix()
-        if rel not in current:
-            path.unlink(missing_ok=True)
+        if rel not in current and owned(path) and remove(path):
             removed.append(rel)
     return removed
 
@@ -229,16 +231,14 @@ def write_zip(target: Path, members: dict[str, bytes], today: date) -> None:
             info.external_attr = 0o644 << 16
             info.create_system = 3
             zf.writestr(info, members[name], compresslevel=9)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(buf.getvalue())
-    os.replace(tmp, target)
+    write_bytes(target, buf.getvalue())
 
 
 def make_bundle(output: Path, student: Student, dep: Department, rules: Rules,
                 found: list[Finding], *, lang: str, today: date, forced: bool,
                 tool: str) -> Bundle:
-    entries = bundle_entries(output, student, dep)
+    # Only what the tool made goes to a reviewer, never a file someone put beside it.
+    entries = [e for e in bundle_entries(output, student, dep) if owned(output / e)]
     manifest = build_manifest(output, student, dep, rules, found, entries, lang=lang,
                               today=today, forced=forced, tool=tool)
     members = {rel: (output / rel).read_bytes() for rel in entries}

@@ -6,11 +6,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from generator.atomic import owned
 from generator.build.context import tool_version
 from generator.build.progress import Reporter
 from generator.export.bundle import Bundle, blocking, make_bundle
 from generator.findings import Finding
+from generator.i18n import text
 from generator.model import Department, Student
+from generator.ownership import holding
 from generator.pipeline import CheckResult, check_content
 
 
@@ -74,9 +77,17 @@ def export_departments(content: Path, output: Path, *, codes: list[str], everyth
                        force: bool, lang: str | None = None, today: date | None = None,
                        offline: bool = False, jobs: int | None = None,
                        reporter: Reporter | None = None) -> ExportOutcome:
+    with holding(output, content):
+        return _export(content, output, codes=codes, everything=everything, force=force,
+                       lang=lang, today=today, offline=offline, jobs=jobs, reporter=reporter)
+
+
+def _export(content: Path, output: Path, *, codes: list[str], everything: bool, force: bool,
+            lang: str | None, today: date | None, offline: bool, jobs: int | None,
+            reporter: Reporter | None) -> ExportOutcome:
     from generator.build.run import build_checked
 
-    check = check_content(content, today=today, lang=lang, offline=offline)
+    check = check_content(content, today=today, lang=lang, offline=offline, output=output)
     portfolio = check.portfolio
     chosen = select(portfolio.students, codes, everything)
     outcome = ExportOutcome(check, refused=refused_departments(check.findings))
@@ -96,5 +107,9 @@ def export_departments(content: Path, output: Path, *, codes: list[str], everyth
         bundle = make_bundle(output, student, dep, portfolio.rules, result.check.findings,
                              lang=check.lang, today=portfolio.today, forced=forced,
                              tool=tool_version())
-        outcome.bundles.append(bundle)
+        if owned(bundle.path):
+            outcome.bundles.append(bundle)
+        else:  # a zip the tool did not write is in its place: left alone, and said so
+            rel = bundle.path.relative_to(output).as_posix()
+            outcome.failures.append((rel, text("output-not-overwritten", check.lang, path=rel)))
     return outcome

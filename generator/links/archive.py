@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 
 import httpx
 
+from generator.atomic import write_bytes, write_text
 from generator.links import guard
 from generator.links.checker import CheckerConfig, CheckResult, env_proxy
 from generator.links.history import STATE_DIR
@@ -127,10 +128,9 @@ def keep_snapshot(root: Path, result: CheckResult, max_bytes: int = SNAPSHOT_MAX
     tag = result.content_hash.removeprefix("h:")[:12]
     if existing and existing[-1].stem.endswith(tag):
         return existing[-1]
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "url.txt").write_text(result.url + "\n", encoding="utf-8")
+    write_text(folder / "url.txt", result.url + "\n")
     path = folder / f"{stamp}-{tag}.html"
-    path.write_bytes(result.body[:max_bytes])
+    write_bytes(path, result.body[:max_bytes])
     for old in existing[: max(0, len(existing) + 1 - keep)]:
         old.unlink(missing_ok=True)
     return path

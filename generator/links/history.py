@@ -1,4 +1,4 @@
-"""Every check of every link, kept in the content root (`.portfolio/links.json`).
+"""Every check of every link, kept in the output folder (`.portfolio/links.json`).
 
 A link that works today and is gone by grade 12 costs the student the item, so
 one check is not enough: the history says since when a link fails, when it last
@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import shutil
-import tempfile
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from generator.atomic import write_text
 from generator.links.checker import CheckResult
 from generator.links.risk import has_credentials, redact
 
@@ -102,20 +101,10 @@ class History:
         path = self.path
         if path is None:
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
         data = {"version": VERSION,
                 "links": {url: _without_url(r) for url, r in sorted(self.records.items())}}
         # write then rename, so a build interrupted mid-write leaves the old history whole
-        fd, tmp = tempfile.mkstemp(prefix=".links.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, ensure_ascii=False, indent=1)
-                fh.write("\n")
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_text(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
         self.forget_snapshots()
 
     def forget_snapshots(self) -> None:

@@ -187,7 +187,7 @@ def fit_portfolio(portfolio: Portfolio, output: Path, cache_dir: Path | None = N
     """
     limits = SizeLimits.from_rules(portfolio.rules.files)
     work = plan_portfolio(portfolio, limits, pdf)
-    cache_dir = cache_dir or default_cache_dir(portfolio.root)
+    cache_dir = cache_dir or default_cache_dir(output)
     return run(work, output, cache_dir, limits, console, lang,
                pdf_fitter(portfolio, cache_dir, lang) if pdf else None, reporter)
 

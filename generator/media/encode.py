@@ -8,13 +8,17 @@ options after the output, where ffmpeg ignores them.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import signal
 import subprocess
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from generator.atomic import OutputWriteError, replacing
+from generator.lifeline import tied
 
 FFMPEG = "ffmpeg"
 Progress = Callable[[float], None]
@@ -58,23 +62,11 @@ def atomic_output(dst: Path) -> Iterator[Path]:
     """A temporary path next to `dst` that becomes `dst` only if the block succeeds.
 
     A half-written file must never be mistaken for a finished upload copy, and an
-    interrupted run must not leave one behind: the temp file goes on any failure.
+    interrupted run must not leave one behind: the temp file goes on any failure, and
+    what a killed run left is removed by the next (see generator.atomic).
     """
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{dst.stem}.", suffix=f".part{dst.suffix}",
-                                dir=dst.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
+    with replacing(dst) as tmp:
         yield tmp
-        # mkstemp makes the file private; an upload copy is as readable as any other file.
-        umask = os.umask(0)
-        os.umask(umask)
-        tmp.chmod(0o666 & ~umask)
-        os.replace(tmp, dst)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
 
 
 def run_ffmpeg(args: list[str], settings: Settings, duration: float = 0.0,
@@ -87,7 +79,7 @@ def run_ffmpeg(args: list[str], settings: Settings, duration: float = 0.0,
     timeout = settings.timeout or 120.0 + 6.0 * max(duration, 0.0)
     try:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True, errors="replace")
+                                text=True, errors="replace", **tied())
     except OSError as exc:
         raise FitError(f"ffmpeg not available: {exc}") from exc
     timer = threading.Timer(timeout, proc.kill)
@@ -110,12 +102,22 @@ def run_ffmpeg(args: list[str], settings: Settings, duration: float = 0.0,
             proc.wait()
         reader.join(timeout=5)
     if proc.returncode != 0:
+        _disk_refused(proc.returncode, stderr_lines, args[-1])
         last = stderr_lines[-1].strip() if stderr_lines else f"exit code {proc.returncode}"
         if proc.returncode < 0 and not stderr_lines:
             last = f"timed out after {timeout:.0f} s"
         raise FitError(last)
     if progress:
         progress(1.0)
+
+
+def _disk_refused(code: int, stderr: list[str], target: str) -> None:
+    """ffmpeg stopped because the disk takes nothing more: that is no fault of the file."""
+    said = "".join(stderr)
+    if code == -signal.SIGXFSZ or "File too large" in said:
+        raise OutputWriteError(target, OSError(errno.EFBIG, os.strerror(errno.EFBIG)))
+    if "No space left on device" in said:
+        raise OutputWriteError(target, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
 
 
 def _drain(stream: object, into: list[str]) -> None:

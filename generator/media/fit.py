@@ -11,11 +11,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from generator.atomic import copy_file, owned, remove
 from generator.content.inspect import file_sha256
 from generator.findings import Finding, make
 from generator.media import audio, image, video
@@ -222,6 +222,8 @@ def fit(source: Path, slot: Slot, out_dir: Path, cache_dir: Path,
         key = exc.key if isinstance(exc, FitError) else None
         finding = _make("media-fit-failed", where, reason=_reason(key) if key else str(exc)[:200])
         return FitResult(p, None, None, False, (*p.findings, finding))
+    if not owned(dst):  # a file the tool did not write is there: left alone, reported
+        return FitResult(p, None, None, False, p.findings)
     _drop_stale(dst)
     size = dst.stat().st_size
     findings = p.findings
@@ -296,12 +298,10 @@ def _produce(p: FitPlan, tmp: Path, limits: SizeLimits, settings: Settings,
 
 def _publish(src: Path, dst: Path, digest: str | None) -> bool:
     """Copy `src` to `dst` unless `dst` already holds the same bytes; True when written."""
-    if dst.is_file() and dst.stat().st_size == src.stat().st_size and \
+    if owned(dst) and dst.is_file() and dst.stat().st_size == src.stat().st_size and \
             file_sha256(dst) == (digest or file_sha256(src)):
         return False
-    with atomic_output(dst) as tmp:
-        shutil.copyfile(src, tmp)
-    return True
+    return copy_file(src, dst)
 
 
 def _publish_pdf(src: Path, dst: Path) -> bool:
@@ -326,7 +326,7 @@ def _drop_stale(dst: Path) -> None:
     """A media.mp3 from an earlier run must not sit beside today's media.mp4."""
     for other in dst.parent.glob(f"{dst.stem}.*"):
         if other != dst and not other.name.startswith("."):
-            other.unlink(missing_ok=True)
+            remove(other)  # only ever a copy the tool made
 
 
 def drop_copies(out_dir: Path, slot: Slot) -> None:
@@ -336,7 +336,7 @@ def drop_copies(out_dir: Path, slot: Slot) -> None:
         return
     for old in out_dir.glob(f"{slot}.*"):
         if old.name != "document.pdf" and not old.name.startswith("."):
-            old.unlink(missing_ok=True)
+            remove(old)  # only ever a copy the tool made
 
 
 def is_pdf(path: Path) -> bool:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.lifeline import tied
+
 FFPROBE = "ffprobe"
 FFMPEG = "ffmpeg"
 PROBE_TIMEOUT = 60.0
@@ -124,7 +126,8 @@ def probe(path: Path) -> MediaInfo:
     cmd = [FFPROBE, "-v", "error", "-print_format", "json", "-show_format", "-show_streams",
            str(path)]
     try:
-        run = subprocess.run(cmd, capture_output=True, timeout=PROBE_TIMEOUT, check=False)
+        run = subprocess.run(cmd, capture_output=True, timeout=PROBE_TIMEOUT, check=False,
+                             **tied())
     except subprocess.TimeoutExpired:
         return MediaInfo(path, size=size, problem=TIMEOUT)
     except OSError:
@@ -160,7 +163,7 @@ def verify_packets(path: Path, timeout: float | None = None) -> str | None:
     cmd = [FFMPEG, "-nostdin", "-v", "error", "-i", str(path), "-map", "0:v?", "-map", "0:a?",
            "-c", "copy", "-f", "null", "-"]
     try:
-        run = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
+        run = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False, **tied())
     except subprocess.TimeoutExpired:
         return TIMEOUT
     except OSError:

@@ -74,9 +74,12 @@ def upload_dir(output: Path, student_slug: str, item_id: str) -> Path:
     return paths.output_path(output, paths.upload_dir(student_slug, item_id))
 
 
-def default_cache_dir(content_root: Path) -> Path:
-    """Beside the content's other caches, so `-o elsewhere` still finds earlier work."""
-    return Path(content_root) / ".portfolio" / "cache" / "media"
+def default_cache_dir(output: Path) -> Path:
+    """In the output's own `.portfolio/cache`, beside the other caches: the content root
+    is only ever read. `fit` and `build` into one output share the work."""
+    from generator.ownership import cache_dir
+
+    return cache_dir(output) / "media"
 
 
 def plan_item(item: UploadItem, limits: SizeLimits | None = None,

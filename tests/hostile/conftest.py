@@ -74,6 +74,8 @@ def snapshot(root: Path, skip: Iterable[Path] = ()) -> dict[str, str]:
 _LAUNCHER = """
 import os, resource, subprocess, sys
 resource.setrlimit(resource.RLIMIT_AS, (int(os.environ["HOSTILE_AS"]),) * 2)
+if os.environ.get("HOSTILE_FSIZE"):  # a disk that takes no file bigger than this
+    resource.setrlimit(resource.RLIMIT_FSIZE, (int(os.environ["HOSTILE_FSIZE"]),) * 2)
 code = subprocess.call([sys.executable, "-m", "generator", *sys.argv[1:]])
 peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
 with open(os.environ["HOSTILE_RSS"], "w") as fh:
@@ -83,16 +85,18 @@ sys.exit(code if code >= 0 else 128 - code)
 
 
 def run_portfolio(*args: str, cwd: Path | None = None, timeout: float = TIME_LIMIT,
-                  env: dict[str, str] | None = None) -> Outcome:
+                  env: dict[str, str] | None = None, fsize: int | None = None) -> Outcome:
     """`python -m generator *args` in a child process bounded in time and memory.
 
     The run is killed at the time limit (the test then fails); a crash by signal
-    shows as an exit code above 128.
+    shows as an exit code above 128. `fsize` (bytes) is the largest file the run may
+    write (RLIMIT_FSIZE): a full disk, as far as the tool can tell.
     """
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
         child_env = {k: v for k, v in os.environ.items() if k != "PORTFOLIO_DEBUG"}
         child_env.update(env or {})
-        child_env.update(HOSTILE_AS=str(ADDRESS_LIMIT), HOSTILE_RSS=rss.name)
+        child_env.update(HOSTILE_AS=str(ADDRESS_LIMIT), HOSTILE_RSS=rss.name,
+                         HOSTILE_FSIZE=str(fsize or ""))
         proc = subprocess.Popen([sys.executable, "-c", _LAUNCHER, *args], cwd=cwd,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_env,
                                 start_new_session=True)
@@ -132,15 +136,13 @@ class Arena:
     def freeze(self) -> None:
         """Remember the whole parent tree (but the output) and the content tree."""
         self._before = snapshot(self.root, skip=[self.output])
-        self._content_before = snapshot(self.content.root, skip=[self.content.root / ".portfolio"])
+        self._content_before = snapshot(self.content.root)
 
     def assert_untouched(self, also_skip: Iterable[Path] = ()) -> None:
-        """Nothing outside the output folder changed: not the content, not a bystander.
-
-        The content root's `.portfolio/` cache is the tool's own and is left out.
-        """
+        """Nothing outside the output folder changed: not the content (byte for byte: the
+        tool keeps its caches in the output), not a bystander."""
         assert self._before is not None, "call freeze() first"
-        skip = [self.output, self.content.root / ".portfolio", *also_skip]
+        skip = [self.output, *also_skip]
         before = {k: v for k, v in self._before.items()
                   if not any((self.root / k).absolute() == s.absolute()
                              or (self.root / k).absolute().is_relative_to(s.absolute())

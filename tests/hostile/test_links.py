@@ -100,7 +100,7 @@ def test_links_left_at_the_run_deadline_are_unchecked_not_broken(
     unchecked = found(document, "link-unchecked")
     assert len(unchecked) == 3
     assert all("time limit of 2 seconds" in f["message"] for f in unchecked)
-    history = arena.content.root / ".portfolio" / "links.json"
+    history = arena.output / ".portfolio" / "links.json"
     assert not history.exists() or not any(
         u in history.read_text("utf-8") for u in urls)  # nothing learnt, nothing remembered
     arena.assert_untouched()
@@ -120,7 +120,7 @@ def test_a_compression_bomb_is_decoded_only_up_to_the_cap(
     assert outcome.exit_code == 0, outcome.output[-2000:]
     assert not found(doc(outcome), "link-broken")
     assert server.hits[f"GET /bomb?bomb-{coding}"] == 1
-    snapshots = list((arena.content.root / ".portfolio" / "snapshots").rglob("*.html"))
+    snapshots = list((arena.output / ".portfolio" / "snapshots").rglob("*.html"))
     assert snapshots and all(p.stat().st_size <= 512_000 for p in snapshots)
     arena.assert_untouched()
 
@@ -180,9 +180,10 @@ def test_a_password_in_a_link_is_never_sent_nor_shown(
     secret = f"http://alice:{PASSWORD}@127.0.0.1:{port}/ok?k=cred"
     user_only = f"http://{PASSWORD}@127.0.0.1:{port}/ok?k=cred-user"
     content(arena, [secret, user_only], "allow_private = true")
-    # What an older version left behind: the link, its password, in the history.
-    state = arena.content.root / ".portfolio"
-    state.mkdir()
+    # What an older version left behind: the link, its password, in the history of an
+    # output folder of this tool's.
+    arena.run("build", "content", "-o", str(arena.output), "--offline", "--skip", "pdf")
+    state = arena.output / ".portfolio"
     (state / "links.json").write_text(json.dumps({"version": 1, "links": {secret: {
         "first_seen": "2026-01-01T00:00:00+00:00", "final_url": secret, "runs": []}}}),
         "utf-8")
@@ -225,7 +226,7 @@ def test_a_password_in_a_redirect_is_not_sent_on(
     assert HOP_PASSWORD not in outcome.output
     assert server.url("/ok?k=cred-hop") in outcome.stdout  # followed, and shown without it
     assert asked(server, "cred-hop") >= 1 and server.auth == []
-    leaks = [p for p in (arena.content.root / ".portfolio").rglob("*")
+    leaks = [p for p in (arena.output / ".portfolio").rglob("*")
              if p.is_file() and HOP_PASSWORD.encode() in p.read_bytes()]
     assert leaks == []
     arena.assert_untouched()

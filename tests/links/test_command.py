@@ -62,7 +62,9 @@ def root(tmp_path: Path, server: LinkServer) -> Path:
 
 
 def invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, ["links", *args], catch_exceptions=False)
+    # The history lives in the output folder: beside the content, never in the cwd.
+    output = str(Path(args[0]).parent / "output")
+    result = CliRunner().invoke(main, ["links", *args, "-o", output], catch_exceptions=False)
     return result.exit_code, result.output
 
 
@@ -75,7 +77,8 @@ def test_links_checks_prints_history_and_exits_1_on_broken(root: Path, server: L
     assert "[link-not-allowed]" in out
     assert "Archived copy" in out
     assert server.hits["HEAD /ok?club"] == 0  # a link where none are allowed is not visited
-    assert (root / ".portfolio" / "links.json").is_file()
+    assert (root.parent / "output" / ".portfolio" / "links.json").is_file()
+    assert not (root / ".portfolio").exists()
 
 
 def test_json_has_each_link_with_its_history(root: Path, server: LinkServer) -> None:

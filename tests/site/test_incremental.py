@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -86,14 +87,17 @@ def test_a_replaced_photo_is_derived_again_and_only_it(three_items: ContentBuild
         "ming/items/optics"}
 
 
-def test_the_media_cache_is_shared_between_outputs(three_items: ContentBuilder,
-                                                   tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    build_site(three_items.root, tmp_path / "one")
+def test_the_media_cache_lives_in_the_output(three_items: ContentBuilder, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    build_site(three_items.root, out)
+    assert not (three_items.root / ".portfolio").exists()   # the content is only read
+    assert any((out / ".portfolio" / "cache" / "derived").rglob("meta.json"))
+    shutil.rmtree(out / "ming" / "items")
     made: list[str] = []
     monkeypatch.setattr(media_renderer, "derive", lambda cache, job: made.append(job.source))
-    result = build_site(three_items.root, tmp_path / "two", jobs=1)
-    assert made == []           # every thumbnail came from the cache
+    result = build_site(three_items.root, out, jobs=1)
+    assert made == []           # every thumbnail came from the output's cache
     assert not result.failures
     assert any("/files/" in rel for rel in result.rendered)
 

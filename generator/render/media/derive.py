@@ -13,11 +13,11 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.atomic import temp_dir
 from generator.render.media import frames
 from generator.render.media.images import Variant, open_upright, write_variants
 
@@ -96,9 +96,8 @@ def load_entry(cache: Path, key: str) -> Derived | None:
 def derive(cache: Path, job: Job) -> Derived:
     """Make the entry for `job` in `cache` (a worker task: touches only its own folder)."""
     final = entry_dir(cache, job.key)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{job.key}.", dir=final.parent))
-    try:
+    # Named with atomic.TEMP_PREFIX: what a killed build leaves, the next one removes.
+    with temp_dir(final.parent) as work:
         derived = _make(job, Path(job.source), work)
         (work / "meta.json").write_text(json.dumps(derived.to_json()), "utf-8")
         try:
@@ -106,9 +105,6 @@ def derive(cache: Path, job: Job) -> Derived:
         except OSError:  # another build made it first: theirs is as good
             shutil.rmtree(work, ignore_errors=True)
         return derived
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
 
 
 def _make(job: Job, source: Path, work: Path) -> Derived:

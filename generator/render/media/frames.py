@@ -7,6 +7,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from generator.lifeline import tied
+
 FFMPEG = "ffmpeg"
 PDF_THUMB_WIDTH = 960
 TIMEOUT = 120
@@ -19,7 +21,8 @@ def video_frame(source: Path, duration: float | None, target: Path) -> bool:
         cmd = [FFMPEG, "-nostdin", "-v", "error", "-y", "-ss", f"{seek:.3f}", "-i", str(source),
                "-frames:v", "1", "-f", "image2", "-c:v", "png", str(target)]
         try:
-            done = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT, check=False)
+            done = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT, check=False,
+                                  **tied())
         except (OSError, subprocess.TimeoutExpired):
             return False
         if done.returncode == 0 and target.is_file() and target.stat().st_size > 0:
@@ -59,7 +62,7 @@ def clean_copy(source: Path, target: Path) -> bool:
         cmd += ["-movflags", "+faststart"]
     cmd.append(str(target))
     try:
-        done = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT, check=False)
+        done = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT, check=False, **tied())
     except (OSError, subprocess.TimeoutExpired):
         return False
     return done.returncode == 0 and target.is_file() and target.stat().st_size > 0

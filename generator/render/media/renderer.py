@@ -8,12 +8,11 @@ what was made through `item_files(ctx, slug, item_id)`.
 
 from __future__ import annotations
 
-import os
 import posixpath
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.atomic import copy_file
 from generator.build import paths
 from generator.build.context import BuildContext
 from generator.i18n import text
@@ -73,14 +72,9 @@ def _derive_task(ctx: BuildContext, job: Job) -> Derived:
     return derive(ctx.cache_dir, job)
 
 
-def _link(source: Path, target: Path) -> None:
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.unlink(missing_ok=True)
-    try:
-        os.link(source, tmp)
-    except OSError:
-        shutil.copyfile(source, tmp)
-    os.replace(tmp, target)
+def _link(source: Path, target: Path) -> bool:
+    """`target` shares the cache entry's bytes (a hard link, else a copy)."""
+    return copy_file(source, target, link=True)
 
 
 # A place with files of its own: an item's folder, or a department's texts (whose images

@@ -23,6 +23,7 @@ from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from generator.atomic import write_bytes
 from generator.pdfsafe import strip_active
 from generator.render.pdf.images import SCHEME
 from generator.render.pdf.itemview import AttachmentView
@@ -130,9 +131,7 @@ def place(target: PageObject, page: PageObject) -> None:
     target.merge_transformed_page(page, ctm, over=False)
 
 
-def write_atomic(data: bytes, target: Path) -> None:
-    """Readers (a browser, `serve`) never see half a PDF."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
+def write_atomic(data: bytes, target: Path) -> bool:
+    """Readers (a browser, `serve`) never see half a PDF; False when the output folder
+    refused `target` (a file the tool did not write is there)."""
+    return write_bytes(target, data)

@@ -9,12 +9,12 @@ the hash of its bytes and the target, so an unchanged picture is resized only on
 from __future__ import annotations
 
 import io
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from generator.atomic import write_bytes
 from generator.content.inspect import file_sha256
 
 MM_PER_INCH = 25.4
@@ -77,11 +77,8 @@ class ImageCache:
             data, ext, size = downscale(source, max_w, max_h, quality)
         except (OSError, ValueError, Image.DecompressionBombError):
             return None
-        self.folder.mkdir(parents=True, exist_ok=True)
         target = self.folder / f"{key}{ext}"
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)  # atomic: a parallel build never reads half a file
+        write_bytes(target, data)  # atomic: a parallel build never reads half a file
         return PrintImage(target, *size)
 
 

@@ -7,12 +7,13 @@ copy. Frames are cached by the video's hash: ffmpeg runs once per video.
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
 import segno
 
+from generator.atomic import replacing
+from generator.lifeline import tied
 from generator.render.pdf.images import POSTER, ImageCache, PrintImage
 
 
@@ -22,21 +23,17 @@ def poster_frame(video: Path, digest: str, duration: float | None, cache: ImageC
     folder = cache.folder
     frame = folder / f"{digest[:32]}-frame.png"
     if not frame.is_file():
-        folder.mkdir(parents=True, exist_ok=True)
         at = min(1.0, (duration or 0) / 3)
-        tmp = frame.with_suffix(f".{os.getpid()}.tmp.png")
         try:
-            subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-ss", f"{at:.2f}",
-                            "-i", str(video), "-frames:v", "1", "-map_metadata", "-1",
-                            "-bitexact", str(tmp)],
-                           check=True, capture_output=True, timeout=60)
+            with replacing(frame) as tmp:
+                subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-ss", f"{at:.2f}",
+                                "-i", str(video), "-frames:v", "1", "-map_metadata", "-1",
+                                "-bitexact", str(tmp)],
+                               check=True, capture_output=True, timeout=60, **tied())
+                if tmp.stat().st_size == 0:
+                    raise subprocess.SubprocessError("no frame")
         except (OSError, subprocess.SubprocessError):
-            tmp.unlink(missing_ok=True)
             return None
-        if not tmp.is_file() or tmp.stat().st_size == 0:
-            tmp.unlink(missing_ok=True)
-            return None
-        os.replace(tmp, frame)
     return cache.prepare(frame, POSTER, dpi, quality, digest=f"{digest[:24]}frame")
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
+from generator.atomic import remove
 from generator.build.paths import upload_file
 from generator.content.paths import resolve_inside
 from generator.findings import Finding, make
@@ -93,7 +94,7 @@ def _render_page(item: Item, student: Student, rules: Rules, settings: PdfSettin
         if len(data) <= limit:
             write_atomic(data, target)
             return UploadResult("rendered", len(data))
-    target.unlink(missing_ok=True)  # an old copy that fitted would be misleading now
+    remove(target)  # an old copy that fitted would be misleading now
     return UploadResult("failed", len(data), [make(
         "upload-page-too-large", *where, None, images=len(item.images), dpi=quality.dpi,
         size=_mb(len(data)), limit=_mb(limit))])
@@ -114,7 +115,7 @@ def _shrink_given(source: Path, name: str, size: int, limit: int, target: Path,
             return UploadResult("shrunk", len(data), [make(
                 "document-pdf-shrunk", *where, name, name=name, size=_mb(size),
                 limit=_mb(limit), after=_mb(len(data)), output="/".join(target.parts[-4:]))])
-    target.unlink(missing_ok=True)
+    remove(target)
     return UploadResult("failed", smallest, [make(
         "document-pdf-too-large", *where, name, name=name, size=_mb(size), limit=_mb(limit),
         after=_mb(smallest), dpi=dpi)])

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from generator.atomic import write_bytes
 from generator.build import paths
 from generator.build.context import BuildContext
 from generator.build.parallel import TaskFailed
@@ -30,11 +30,9 @@ def environment(search_path: list[str]) -> Environment:
     return _ENVS[key]
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+def write_atomic(path: Path, data: bytes) -> bool:
+    """Whole or not at all, and never over a file the tool did not write (then False)."""
+    return write_bytes(path, data)
 
 
 def render_page(ctx: BuildContext, task: PageTask) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from generator.atomic import owned
 from generator.build import paths
 from generator.build.context import BuildContext
 from generator.findings import sort_key
@@ -67,7 +68,8 @@ def upload_rows(ctx: BuildContext, student: Student, limits: SizeLimits) -> list
         files: dict[str, UploadFile] = {}
         for slot in SLOTS:
             made = sorted(folder.glob(f"{slot}.*")) if folder.is_dir() else []
-            made = [p for p in made if p.is_file() and not p.name.endswith(".tmp")]
+            # Only copies the tool made: never a file someone else put there.
+            made = [p for p in made if p.is_file() and owned(p)]
             if made:
                 path = made[0]
                 rel = paths.upload_file(student.slug, item.id, path.name)

@@ -1,0 +1,119 @@
+"""generator.atomic and generator.ownership on their own: the writer and the record."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from generator import atomic
+from generator.ownership import OutputRefused, claim, holding, is_ours
+
+
+def test_a_failed_write_leaves_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "out" / "page.html"
+    with pytest.raises(RuntimeError), atomic.replacing(target) as tmp:
+        tmp.write_bytes(b"half")
+        raise RuntimeError("the encoder died")
+    assert not target.exists()
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_temp_files_have_one_recognisable_name(tmp_path: Path) -> None:
+    seen: list[str] = []
+    with atomic.replacing(tmp_path / "a.mp4") as tmp:
+        seen.append(tmp.name)
+        tmp.write_bytes(b"x")
+    assert seen[0].startswith(atomic.TEMP_PREFIX) and seen[0].endswith(".mp4")
+    (tmp_path / f"{atomic.TEMP_PREFIX}left").write_bytes(b"")
+    (tmp_path / "sub" / f"{atomic.TEMP_PREFIX}dir").mkdir(parents=True)
+    assert atomic.sweep(tmp_path) == 2
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["a.mp4", "sub"]
+
+
+def test_the_guard_writes_only_over_its_own_files(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with holding(out) as folder:
+        assert atomic.write_text(out / "a" / "page.html", "ours")
+        (out / "a" / "theirs.html").write_text("theirs", "utf-8")
+        assert not atomic.write_text(out / "a" / "theirs.html", "ours")
+        assert not atomic.remove(out / "a" / "theirs.html")
+        assert atomic.write_text(out / "a" / "page.html", "ours again")
+        assert folder.refusals() == ["a/theirs.html"]
+    state = json.loads((out / ".portfolio" / "state.json").read_text("utf-8"))
+    assert state["owned"] == ["a/page.html"] and state["dirs"] == ["a"]
+    assert (out / "a" / "theirs.html").read_text("utf-8") == "theirs"
+    assert atomic._guard is None
+
+
+def test_what_a_forked_worker_writes_is_recorded(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with holding(out) as folder:
+        pid = os.fork()
+        if pid == 0:  # the worker
+            code = 0 if atomic.write_text(out / "w" / "page.html", "by a worker") else 1
+            os._exit(code)
+        assert os.waitpid(pid, 0)[1] == 0
+        assert folder.owns(out / "w" / "page.html")
+        assert atomic.write_text(out / "w" / "page.html", "by the parent")
+    state = json.loads((out / ".portfolio" / "state.json").read_text("utf-8"))
+    assert "w/page.html" in state["owned"]
+
+
+def test_a_killed_command_s_journal_is_folded_in(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with holding(out):
+        pass
+    (out / "x").mkdir()
+    (out / "x" / "page.html").write_text("written just before the kill", "utf-8")
+    (out / ".portfolio" / "journal").write_text("d x\nf x/page.html\nx y/refused\n", "utf-8")
+    with holding(out) as folder:
+        assert folder.owns(out / "x" / "page.html") and folder.refusals() == []
+        assert atomic.remove(out / "x" / "page.html")
+        folder.prune(out / "x")
+    assert not (out / "x").exists()
+
+
+def test_pruning_keeps_folders_it_did_not_make(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with holding(out) as folder:
+        (out / "theirs").mkdir()
+        assert atomic.write_text(out / "theirs" / "mine" / "p.html", "x")
+        assert atomic.remove(out / "theirs" / "mine" / "p.html")
+        folder.prune(out / "theirs" / "mine")
+    assert (out / "theirs").is_dir() and not (out / "theirs" / "mine").exists()
+
+
+def test_an_output_from_before_the_record_is_adopted(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / ".portfolio").mkdir(parents=True)
+    (out / ".portfolio" / "state.json").write_text('{"version": 1, "outputs": {}}', "utf-8")
+    (out / "report.json").write_text("{}", "utf-8")
+    assert is_ours(out)
+    with holding(out):
+        assert atomic.write_text(out / "report.json", "{}\n")
+
+
+def test_a_link_out_of_the_output_is_not_followed(tmp_path: Path) -> None:
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    with holding(out):
+        assert atomic.write_text(out / "s" / "index.html", "x")
+    (out / "s" / "index.html").unlink()
+    (out / "s").rmdir()
+    (out / "s").symlink_to(elsewhere)
+    with holding(out) as folder:
+        assert not atomic.write_text(out / "s" / "index.html", "x")
+        assert folder.refusals() == ["s/index.html"]
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_one_claim_at_a_time(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with holding(out):
+        with pytest.raises(OutputRefused) as refused:
+            claim(out)
+        assert refused.value.key == "output-busy"
+    claim(out).release()

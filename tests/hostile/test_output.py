@@ -1,0 +1,426 @@
+"""Issue 12, cases 2 and 10: the output folder is the only place the tool writes, and in
+it only the files it wrote.
+
+Every case runs the real command in a bounded child process and proves, through the
+arena's watch, that nothing outside the output changed: the content tree byte for
+byte (caches included: they live in the output now), the bystanders beside it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from generator.atomic import TEMP_PREFIX
+from generator.i18n import text
+from tests.hostile.conftest import Arena, Outcome, snapshot
+
+BUILD = ("build", "content", "--offline", "--skip", "pdf", "--lang", "en")
+
+
+def _student(arena: Arena, *, departments: bool = False) -> None:
+    arena.content.student()
+    arena.content.course("optics", images=["photo.jpg"], submitted=113)
+    arena.content.file("optics", "photo.jpg", arena.content.media.jpg)
+    if departments:
+        arena.content.departments([{"code": "001", "name": "某大學 物理學系",
+                                    "courses": ["optics"]}])
+
+
+def _failures(output: Path) -> list[dict[str, str]]:
+    return json.loads((output / ".portfolio" / "build.json").read_text("utf-8"))["failures"]
+
+
+def _temp_files(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob(f"{TEMP_PREFIX}*"))
+
+
+def _err(outcome: Outcome) -> str:
+    """What the run said on stderr, its lines as wrapped by the console joined again."""
+    return " ".join(outcome.stderr.split())
+
+
+def _said(key: str, **params: str) -> str:
+    """The English message of `key`, up to its first parameter (paths differ in form)."""
+    return text(key, "en", **params).split("{")[0][:40]
+
+
+# ----------------------------------------------------------------------------- where
+
+def _overlapping(arena: Arena) -> None:
+    _student(arena, departments=True)
+    (arena.content.root / "ming" / "items" / "optics" / "index.html").write_text("mine", "utf-8")
+    (arena.content.root / "ming" / "departments").mkdir()
+    (arena.content.root / "ming" / "departments" / "old.zip").write_bytes(b"PK\x05\x06" + bytes(18))
+    arena.freeze()
+
+
+@pytest.mark.parametrize("where", ["content", "content/x", ".", "content/ming/items"])
+def test_an_output_overlapping_the_content_is_refused(arena: Arena, where: str) -> None:
+    # Before: `build content -o content` overwrote a student's own items/x/index.html and
+    # deleted their departments/old.zip. Now: exit 2 before anything is written.
+    _overlapping(arena)
+    outcome = arena.run(*BUILD, "-o", where)
+    assert outcome.exit_code == 2, outcome.output
+    assert "is, is inside, or contains the content folder" in _err(outcome)
+    arena.assert_untouched()
+    assert not arena.output.exists()
+
+
+@pytest.mark.parametrize("command", [
+    ("export", "--all", "--offline"), ("fit",), ("fit", "--dry-run"), ("links",),
+    ("links", "--offline"), ("serve", "--port", "0")])
+def test_every_writing_command_refuses_the_content_as_output(arena: Arena,
+                                                             command: tuple[str, ...]) -> None:
+    _overlapping(arena)
+    outcome = arena.run(command[0], "content", *command[1:], "-o", "content", "--lang", "en")
+    assert outcome.exit_code == 2, outcome.output
+    assert "is, is inside, or contains the content folder" in _err(outcome)
+    arena.assert_untouched()
+
+
+def test_a_folder_that_is_not_an_earlier_output_is_refused(arena: Arena) -> None:
+    # Before: `-o victim` wrote a site among someone's files and deleted their
+    # departments/a.zip (the stale-bundle glob matched it). Now: exit 2, untouched.
+    _student(arena)
+    arena.freeze()
+    outcome = arena.run(*BUILD, "-o", "victim")
+    assert outcome.exit_code == 2
+    assert "is not an earlier output of portfolio" in _err(outcome)
+    assert (arena.victim / "departments" / "a.zip").is_file()
+    arena.assert_untouched()
+
+
+def test_an_empty_or_absent_folder_is_fine(arena: Arena) -> None:
+    _student(arena)
+    (arena.root / "empty").mkdir()
+    arena.freeze()
+    for where in ("empty", "output"):
+        outcome = arena.run(*BUILD, "-o", where)
+        assert outcome.exit_code == 0, outcome.output
+        assert (arena.root / where / "ming" / "index.html").is_file()
+    arena.assert_untouched(also_skip=[arena.root / "empty"])
+
+
+# ----------------------------------------------------------------------------- what
+
+def test_a_file_not_ours_at_an_output_path_is_not_overwritten(arena: Arena) -> None:
+    # Before: whatever stood at a path the build wanted was overwritten. Now: skipped,
+    # reported as a build failure (exit 1), and the rest of the build goes on.
+    _student(arena)
+    assert arena.run(*BUILD, "-o", "output").exit_code == 0
+    arena.content.course("essay", subject="國文", submitted=113)
+    mine = arena.output / "ming" / "items" / "essay" / "index.html"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("my own notes\n", "utf-8")
+    arena.freeze()
+    outcome = arena.run(*BUILD, "-o", "output")
+    assert outcome.exit_code == 1
+    assert mine.read_text("utf-8") == "my own notes\n"
+    assert "ming/items/essay/index.html" in _err(outcome)
+    assert _said("output-not-overwritten") in _err(outcome)
+    (failure,) = _failures(arena.output)
+    assert (failure["code"], failure["what"]) == ("output-not-ours", "ming/items/essay/index.html")
+    assert (arena.output / "ming" / "index.html").is_file()   # the rest was built
+    # Moved away, the next build makes the page and says nothing more.
+    mine.unlink()
+    outcome = arena.run(*BUILD, "-o", "output")
+    assert outcome.exit_code == 0 and _failures(arena.output) == []
+    assert "<html" in mine.read_text("utf-8")
+    arena.assert_untouched()
+
+
+def test_a_foreign_zip_in_an_earlier_output_is_not_deleted(arena: Arena) -> None:
+    # Before: remove_stale_bundles deleted every */departments/*.zip not in the content.
+    _student(arena, departments=True)
+    assert arena.run(*BUILD, "-o", "output").exit_code == 0
+    theirs = [arena.output / "ming" / "departments" / "a.zip",
+              arena.output / "x" / "departments" / "a.zip"]
+    for path in theirs:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"PK\x05\x06" + bytes(18))
+    arena.content.departments([])
+    arena.freeze()
+    outcome = arena.run(*BUILD, "-o", "output")
+    assert outcome.exit_code == 0, outcome.output
+    assert all(p.read_bytes() == b"PK\x05\x06" + bytes(18) for p in theirs)
+    assert not (arena.output / "ming" / "departments" / "001").exists()  # ours went
+    arena.assert_untouched()
+
+
+def test_stale_removal_keeps_folders_it_did_not_make(arena: Arena) -> None:
+    _student(arena)
+    arena.content.course("essay", subject="國文", submitted=113)
+    assert arena.run(*BUILD, "-o", "output").exit_code == 0
+    notes = arena.output / "ming" / "items" / "essay" / "notes"
+    notes.mkdir()
+    (arena.output / "ming" / "items" / "optics" / "mine.txt").write_text("x", "utf-8")
+    for path in sorted((arena.content.root / "ming/items/essay").rglob("*"), reverse=True):
+        path.unlink()
+    (arena.content.root / "ming/items/essay").rmdir()
+    arena.freeze()
+    assert arena.run(*BUILD, "-o", "output").exit_code == 0
+    assert not (arena.output / "ming/items/essay/index.html").exists()
+    assert notes.is_dir()                                 # their folder, and its parent
+    assert (arena.output / "ming/items/optics/mine.txt").read_text("utf-8") == "x"
+    arena.assert_untouched()
+
+
+# ----------------------------------------------------------------------------- caches
+
+def test_the_content_tree_is_unchanged_by_every_command(arena: Arena) -> None:
+    # Before: <content>/.portfolio/cache/ (files.json, media, derived files) and the
+    # links history were written into the content root. Now they live in the output.
+    _student(arena, departments=True)
+    arena.freeze()
+    for args in (("check", "content", "--offline", "-o", "output"),
+                 (*BUILD, "-o", "output"),
+                 ("check", "content", "--offline", "--format", "json", "-o", "output"),
+                 ("links", "content", "-o", "output"),
+                 ("links", "content", "--offline", "-o", "output"),
+                 ("fit", "content", "-o", "output"),
+                 ("export", "content", "--all", "--offline", "-o", "output")):
+        outcome = arena.run(*args)
+        assert outcome.exit_code in (0, 1), (args, outcome.output)
+        arena.assert_untouched()
+        assert not (arena.content.root / ".portfolio").exists(), args
+    cache = arena.output / ".portfolio" / "cache"
+    assert (cache / "files.json").is_file() and (cache / "derived").is_dir()
+    assert (arena.output / "ming" / "departments" / "001.zip").is_file()
+
+
+def test_check_never_makes_a_folder_for_its_cache(arena: Arena) -> None:
+    _student(arena)
+    arena.freeze()
+    for where in ("nowhere/deep", "victim", "content"):
+        outcome = arena.run("check", "content", "--offline", "--format", "json", "-o", where)
+        assert outcome.exit_code == 0, outcome.output
+        assert json.loads(outcome.stdout)["counts"]["error"] == 0
+    assert not (arena.root / "nowhere").exists()
+    arena.assert_untouched()
+
+
+def test_check_uses_the_cache_of_an_earlier_output(arena: Arena) -> None:
+    _student(arena)
+    assert arena.run(*BUILD, "-o", "output").exit_code == 0
+    cache = arena.output / ".portfolio" / "cache" / "files.json"
+    stamp = cache.stat().st_mtime_ns
+    arena.freeze()
+    outcome = arena.run("check", "content", "--offline", "--format", "json", "-o", "output")
+    assert outcome.exit_code == 0
+    assert cache.stat().st_mtime_ns == stamp       # nothing new learned, nothing written
+    arena.assert_untouched()
+
+
+# ----------------------------------------------------------------------------- processes
+
+def _slow_video(arena: Arena) -> None:
+    """An item whose video must be converted for upload: ffmpeg works for a while."""
+    _student(arena)
+    source = arena.root / "src.mp4"
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+                    "testsrc2=s=640x360:r=25:d=40", "-c:v", "mpeg4", "-q:v", "8",
+                    str(source)], check=True, capture_output=True)
+    arena.content.performance("film", media="film.mp4", submitted=113)
+    arena.content.file("film", "film.mp4", source)
+    source.unlink()
+    for n in range(6):   # enough pictures for the media step to fork workers
+        arena.content.file("optics", f"p{n}.png", _png(arena.root / f"p{n}.png", n))
+
+
+def _png(path: Path, n: int) -> Path:
+    from PIL import Image
+
+    Image.new("RGB", (900 + n, 600), (n * 30, 90, 160)).save(path)
+    return path
+
+
+def _marked(mark: str) -> list[int]:
+    """Live processes (not zombies) started with PORTFOLIO_TEST_MARK=mark in their env."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if f"PORTFOLIO_TEST_MARK={mark}".encode() in (entry / "environ").read_bytes().split(
+                    b"\0") and (entry / "stat").read_text().split(") ")[1][0] != "Z":
+                found.append(int(entry.name))
+        except (OSError, IndexError):
+            continue
+    return found
+
+
+def _command(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode()
+    except OSError:
+        return ""
+
+
+def _start(arena: Arena, mark: str, *args: str) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if k != "PORTFOLIO_DEBUG"}
+    env["PORTFOLIO_TEST_MARK"] = mark
+    return subprocess.Popen([sys.executable, "-m", "generator", *args], cwd=arena.root,
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+
+
+def _wait_for(condition, seconds: float = 25.0) -> bool:  # type: ignore[no-untyped-def]
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+@pytest.mark.parametrize("moment", ["workers", "ffmpeg"])
+def test_a_killed_build_leaves_no_process_behind(arena: Arena, moment: str) -> None:
+    # Before: the forked workers went on after `kill -9` of the build (an upload encode
+    # died already, of its broken progress pipe). Now every worker and every ffmpeg or
+    # ffprobe dies with its parent (PR_SET_PDEATHSIG), whatever it is doing.
+    _slow_video(arena)
+    arena.freeze()
+    mark = uuid.uuid4().hex
+    build = _start(arena, mark, "build", "content", "-o", "output", "--offline", "--skip",
+                   "pdf", "--jobs", "2")
+    try:
+        def ready() -> bool:
+            others = [p for p in _marked(mark) if p != build.pid]
+            if moment == "workers":
+                return any(_command(p) == _command(build.pid) for p in others)
+            return any(_command(p).endswith("ffmpeg") for p in others)
+
+        assert _wait_for(ready), f"no {moment} seen: {build.poll()} {_marked(mark)}"
+        build.send_signal(signal.SIGKILL)
+        build.wait(10)
+        assert _wait_for(lambda: not _marked(mark), 5.0), [_command(p) for p in _marked(mark)]
+    finally:
+        if build.poll() is None:
+            os.killpg(build.pid, signal.SIGKILL)
+            build.wait()
+        for pid in _marked(mark):
+            os.kill(pid, signal.SIGKILL)
+    arena.assert_untouched()
+
+
+def test_an_interrupted_build_leaves_no_temp_files_after_the_next(arena: Arena) -> None:
+    # Before: 69 `.tmp` files were left behind after one interrupted build. Now every
+    # temporary file is named `.portfolio-tmp-…` and the next command removes them; and
+    # what the killed build wrote is still known as the tool's own.
+    _slow_video(arena)
+    arena.freeze()
+    mark = uuid.uuid4().hex
+    build = _start(arena, mark, "build", "content", "-o", "output", "--offline", "--skip",
+                   "pdf")
+    try:
+        assert _wait_for(lambda: bool(_temp_files(arena.output)) and any(
+            _command(p).endswith("ffmpeg") for p in _marked(mark) if p != build.pid))
+        build.send_signal(signal.SIGKILL)
+        build.wait(10)
+    finally:
+        if build.poll() is None:
+            os.killpg(build.pid, signal.SIGKILL)
+            build.wait()
+    assert _temp_files(arena.output), "the kill came too late to leave anything"
+    outcome = arena.run(*BUILD, "--skip", "upload", "-o", "output")
+    assert outcome.exit_code == 0, outcome.output
+    assert _temp_files(arena.output) == []
+    assert _failures(arena.output) == []     # its own files are not taken for someone else's
+    assert (arena.output / "ming" / "items" / "film" / "index.html").is_file()
+    arena.assert_untouched()
+
+
+def _lock_holder(lock: Path) -> bool:
+    """Whether some process holds a flock on `lock` (read from /proc/locks, untouched)."""
+    try:
+        inode = lock.stat().st_ino
+    except OSError:
+        return False
+    return any(f":{inode} " in line and "FLOCK" in line
+               for line in Path("/proc/locks").read_text().splitlines())
+
+
+def test_a_second_command_on_the_same_output_exits_2(arena: Arena) -> None:
+    # Before: two builds of one output interleaved their files and temp names. Now the
+    # second one stops at once: "another portfolio command is writing to output".
+    _student(arena)
+    arena.freeze()
+    mark = uuid.uuid4().hex
+    first = _start(arena, mark, *BUILD, "-o", "output")
+    try:
+        assert _wait_for(lambda: _lock_holder(arena.output / ".portfolio" / "lock"))
+        first.send_signal(signal.SIGSTOP)   # holding the lock for as long as this takes
+        for args in (BUILD, ("fit", "content", "--lang", "en"),
+                     ("export", "content", "--all", "--offline", "--lang", "en"),
+                     ("links", "content", "--lang", "en")):
+            outcome = arena.run(*args, "-o", "output")
+            assert outcome.exit_code == 2, (args, outcome.output)
+            assert "another portfolio command is writing to output" in _err(outcome)
+        first.send_signal(signal.SIGCONT)
+        assert first.wait(30) == 0, first.stderr.read() if first.stderr else ""
+    finally:
+        if first.poll() is None:
+            first.send_signal(signal.SIGCONT)
+            os.killpg(first.pid, signal.SIGKILL)
+            first.wait()
+    again = arena.run(*BUILD, "-o", "output")     # consistent: nothing left to redo
+    assert again.exit_code == 0 and _failures(arena.output) == []
+    log = json.loads((arena.output / ".portfolio" / "build.json").read_text("utf-8"))
+    assert log["rendered"] == [] and _temp_files(arena.output) == []
+    arena.assert_untouched()
+
+
+def test_a_lock_held_elsewhere_stops_the_build_before_it_writes(arena: Arena) -> None:
+    _student(arena)
+    assert arena.run(*BUILD, "-o", "output").exit_code == 0
+    before = snapshot(arena.output)
+    fd = os.open(arena.output / ".portfolio" / "lock", os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        arena.content.course("essay", subject="國文", submitted=113)
+        outcome = arena.run(*BUILD, "-o", "output")
+    finally:
+        os.close(fd)
+    assert outcome.exit_code == 2
+    assert "another portfolio command is writing to output" in _err(outcome)
+    assert snapshot(arena.output) == before
+
+
+# ----------------------------------------------------------------------------- the disk
+
+def test_a_full_disk_says_so(arena: Arena) -> None:
+    # Before: a write that failed for want of room came out as "cannot read content"
+    # (or one failure per page). Now: "cannot write …: disk full", exit 2.
+    _student(arena)
+    arena.freeze()
+    outcome = arena.run(*BUILD, "-o", "output", fsize=4096)
+    assert outcome.exit_code == 2, outcome.output
+    assert "cannot write output/" in _err(outcome) and ": disk full" in _err(outcome)
+    assert "cannot read" not in _err(outcome)
+    arena.assert_untouched()
+    outcome = arena.run(*BUILD, "-o", "output", "--lang", "zh-TW", fsize=4096)
+    assert "無法寫入" in _err(outcome) and "磁碟已滿" in _err(outcome)
+    # Room again: the next build finishes, over what the failed ones left.
+    outcome = arena.run(*BUILD, "-o", "output")
+    assert outcome.exit_code == 0, outcome.output
+    assert _temp_files(arena.output) == [] and _failures(arena.output) == []
+
+
+def test_a_file_in_the_way_of_the_output_says_so(arena: Arena) -> None:
+    _student(arena)
+    (arena.root / "taken").write_text("a file, not a folder\n", "utf-8")
+    arena.freeze()
+    outcome = arena.run(*BUILD, "-o", "taken/site")
+    assert outcome.exit_code == 2
+    assert "cannot write taken/site: a file of the same name is in the way" in _err(outcome)
+    arena.assert_untouched()
