@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import regex
+from markdown_it import MarkdownIt
 
 _GRAPHEME = regex.compile(r"\X")
 _MD_IMAGE = regex.compile(r"!\[[^\]]*\]\([^)]*\)")
@@ -14,10 +17,30 @@ def count_chars(text: str) -> int:
     return len(_GRAPHEME.findall(text.strip()))
 
 
+@cache
+def _image_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    # The file names as written: markdown-it would percent-encode `with space.jpg` and
+    # `圖.jpg` for a URL, and leave out a `javascript:` image altogether.
+    md.normalizeLink = lambda url: url  # type: ignore[method-assign]
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    return md
+
+
 def markdown_images(text: str) -> list[str]:
-    """The targets of `![alt](target)` images in Markdown text."""
-    return [m.group(0).rsplit("(", 1)[1][:-1].split()[0] for m in _MD_IMAGE.finditer(text)
-            if m.group(0).rsplit("(", 1)[1][:-1].split()]
+    """The targets of the `![alt](target)` images in Markdown text, as CommonMark reads
+    them: `![x](<with space.jpg>)`, `![x](a.jpg "title")` and reference images included,
+    nothing inside code."""
+    found: list[str] = []
+    stack = list(reversed(_image_parser().parse(text)))
+    while stack:
+        token = stack.pop()
+        if token.type == "image":
+            src = str(token.attrGet("src") or "")
+            if src:
+                found.append(src)
+        stack.extend(reversed(token.children or []))
+    return found
 
 
 def count_prose_chars(markdown: str) -> int:

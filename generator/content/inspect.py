@@ -17,12 +17,15 @@ from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
+from generator import imaging
 from generator.content.sniff import sniff
 from generator.media.probe import probe, verify_packets
 from generator.model.files import FileInfo
 
-# Bump when inspection learns something new, so cached results are redone.
-INSPECT_VERSION = 3
+# Bump when inspection learns something new, so cached results are redone. It is part
+# of every cache key too. 4: a truncated picture is damaged whatever Pillow's global
+# setting was (earlier builds cached truncated JPEGs as fine).
+INSPECT_VERSION = 4
 PDF_TEXT_PAGES = 30
 PDF_TEXT_CHARS = 200_000
 MEDIA_KINDS = {"mp4", "mp4-like", "mov", "m4a", "m4v", "mp3", "aac", "wav", "ogg", "flac",
@@ -60,6 +63,9 @@ def inspect_file(path: Path, name: str, max_pixels: int) -> FileInfo:
 
 def _inspect_image(path: Path, max_pixels: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    # WeasyPrint, once imported, lets Pillow pass truncated pictures: every decode
+    # here sees the whole file or fails, whatever was imported before.
+    imaging.settle()
     try:
         with warnings.catch_warnings():
             # Pillow only warns between its limit and twice its limit: make it an error.
@@ -126,6 +132,10 @@ def _inspect_media(path: Path) -> dict[str, Any]:
     return out
 
 
+def _key(digest: str, max_pixels: int) -> str:
+    return f"{digest}:{max_pixels}:v{INSPECT_VERSION}"
+
+
 class InspectCache:
     """Inspection results by content hash, kept in the content root's `.portfolio/cache`.
 
@@ -163,14 +173,14 @@ class InspectCache:
                 digest = file_sha256(path)
             except OSError:
                 digest = None
-        cached = self.by_hash.get(f"{digest}:{max_pixels}") if digest else None
+        cached = self.by_hash.get(_key(digest, max_pixels)) if digest else None
         if cached is not None:
             return FileInfo(name=name, **cached)
         info = inspect_file(path, name, max_pixels)
         if info.sha256 and key:
             data = info.to_dict()
             data.pop("name")
-            self.by_hash[f"{info.sha256}:{max_pixels}"] = data
+            self.by_hash[_key(info.sha256, max_pixels)] = data
             self.by_stat[key] = info.sha256
             self.dirty = True
         return info
