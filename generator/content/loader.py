@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,9 @@ from generator.content.records import (
 from generator.findings import Finding, make
 from generator.model import Portfolio, Settings, Student
 from generator.rules import OVERRIDABLE, Rules, load_rules
+from generator.text import markdown_images
 
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 # Folders of a content root that are not students.
 NOT_STUDENTS = {"themes", "reviews", "output"}
 SETTINGS_KEYS = {"school", "theme", "language", "today", *OVERRIDABLE}
@@ -149,6 +152,7 @@ def load_portfolio(root: Path, today: dt.date | None = None,
         student, found = load_student(folder, rules, reader)
         portfolio.students.append(student)
         findings += found
+        findings += _text_images_outside(student, root)
     findings += attach_files(portfolio, InspectCache(root if use_cache else None))
     return portfolio, findings
 
@@ -177,6 +181,21 @@ def attach_files(portfolio: Portfolio, cache: InspectCache) -> list[Finding]:
         item.files[info.name] = info
     cache.save()
     return findings
+
+
+def _text_images_outside(student: Student, root: Path) -> list[Finding]:
+    """Pictures a department's texts name that lead out of the content root (the site
+    and the PDF leave them out; this says why)."""
+    out: list[Finding] = []
+    for dep in student.departments:
+        texts = (list(dep.statement.values()) if isinstance(dep.statement, dict)
+                 else [dep.statement or ""]) + [dep.reflection or ""]
+        for name in dict.fromkeys(n for t in texts for n in markdown_images(str(t))):
+            if _URL.match(name) or name.startswith("//"):
+                continue
+            if not _in_root(root, student.path, name):
+                out.append(make("path-outside", student.key, None, name, department=dep.code))
+    return out
 
 
 def _in_root(root: Path, folder: Path, name: str) -> bool:

@@ -196,7 +196,8 @@ def load_reviews(students: list[Student], reviews_dir: Path | None,
         path = reviews_path(student, reviews_dir)
         if path is None:
             continue
-        home = reviews_dir if reviews_dir in readers and _under(path, reviews_dir) else None
+        home = (reviews_dir if reviews_dir is not None and reviews_dir in readers
+                and _under(path, reviews_dir) else None)
         out[student.slug] = read_reviews(path, student, root, readers.get(home))
     return out
 
