@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 from PIL import Image, UnidentifiedImageError
 
 from generator import imaging
+from generator.content.paths import real_inside
 from generator.content.sniff import sniff
 from generator.media.probe import probe, verify_packets
 from generator.model.files import FileInfo
@@ -26,6 +28,8 @@ from generator.model.files import FileInfo
 # of every cache key too. 4: a truncated picture is damaged whatever Pillow's global
 # setting was (earlier builds cached truncated JPEGs as fine).
 INSPECT_VERSION = 4
+# A cache of a whole class is a few MB; one far larger was not written by this tool.
+MAX_CACHE_BYTES = 256 * 2**20
 PDF_TEXT_PAGES = 30
 PDF_TEXT_CHARS = 200_000
 MEDIA_KINDS = {"mp4", "mp4-like", "mov", "m4a", "m4v", "mp3", "aac", "wav", "ogg", "flac",
@@ -144,16 +148,23 @@ class InspectCache:
     """
 
     def __init__(self, root: Path | None):
-        self.path = root / ".portfolio" / "cache" / "files.json" if root else None
+        # Only a cache folder that is really inside the root: through a link it would be
+        # read from, and written to, somewhere else.
+        folder = root / ".portfolio" / "cache" if root else None
+        inside = root is not None and folder is not None and real_inside(root, folder)
+        self.path = folder / "files.json" if inside and folder else None
         self.by_hash: dict[str, dict[str, Any]] = {}
         self.by_stat: dict[str, str] = {}
         self.dirty = False
-        if self.path and self.path.is_file():
+        if self.path and root and self.path.is_file() and real_inside(root, self.path):
             try:
+                if self.path.stat().st_size > MAX_CACHE_BYTES:
+                    return
                 data = json.loads(self.path.read_text("utf-8"))
-                if data.get("version") == INSPECT_VERSION:
-                    self.by_hash = data.get("by_hash", {})
-                    self.by_stat = data.get("by_stat", {})
+                if isinstance(data, dict) and data.get("version") == INSPECT_VERSION:
+                    by_hash, by_stat = data.get("by_hash"), data.get("by_stat")
+                    if isinstance(by_hash, dict) and isinstance(by_stat, dict):
+                        self.by_hash, self.by_stat = by_hash, by_stat
             except (OSError, ValueError):
                 pass
 
@@ -174,8 +185,11 @@ class InspectCache:
             except OSError:
                 digest = None
         cached = self.by_hash.get(_key(digest, max_pixels)) if digest else None
-        if cached is not None:
-            return FileInfo(name=name, **cached)
+        if isinstance(cached, dict):
+            try:
+                return FileInfo(name=name, **cached)
+            except TypeError:
+                pass  # an entry this version did not write: inspect again
         info = inspect_file(path, name, max_pixels)
         if info.sha256 and key:
             data = info.to_dict()
@@ -194,11 +208,18 @@ class InspectCache:
     def save(self) -> None:
         if not (self.path and self.dirty):
             return
+        tmp: Path | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"version": INSPECT_VERSION, "by_hash": self.by_hash,
-                                       "by_stat": self.by_stat}, ensure_ascii=False), "utf-8")
+            # A new file of our own (never one a link already stands for), then renamed.
+            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=self.path.parent,
+                                             suffix=".tmp", delete=False) as fh:
+                tmp = Path(fh.name)
+                json.dump({"version": INSPECT_VERSION, "by_hash": self.by_hash,
+                           "by_stat": self.by_stat}, fh, ensure_ascii=False)
             os.replace(tmp, self.path)
         except OSError:
             pass  # a read-only content root still gets checked, just not cached
+        finally:
+            if tmp is not None and tmp.exists():
+                tmp.unlink(missing_ok=True)

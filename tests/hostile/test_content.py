@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from tests.hostile.conftest import Arena
+from tests.hostile.conftest import Arena, snapshot
 
 SECRET = "VICTIM-SECRET-7f3a"
 
@@ -414,3 +414,37 @@ def test_an_impossible_date_is_a_field_finding(arena: Arena) -> None:
     assert (f["item"], code) == ("when", 1)
     arena.assert_untouched()
 
+
+
+def test_a_cache_folder_linked_out_of_the_root_is_not_used(arena: Arena) -> None:
+    arena.content.student()
+    arena.content.course("photo", images=["cut.jpg"])
+    arena.content.file("photo", "cut.jpg", truncated_jpeg())
+    planted = arena.victim / "planted"
+    (planted / "cache").mkdir(parents=True)
+    (planted / "cache" / "files.json").write_text("[]", "utf-8")
+    os.symlink(planted, arena.content.root / ".portfolio")
+    # The harness leaves the content's .portfolio out of its watch, and through this
+    # link that would be the victim's folder: watch the whole tree instead.
+    before = snapshot(arena.root, skip=[arena.output])
+    code, doc = check(arena)
+    assert having(doc, "file-unreadable") and code == 1
+    # Neither read (a planted verdict) nor written (a file outside the root).
+    assert snapshot(arena.root, skip=[arena.output]) == before
+
+
+def test_a_damaged_cache_is_ignored(arena: Arena) -> None:
+    arena.content.student()
+    arena.content.course("photo", images=["cut.jpg"])
+    path = arena.content.file("photo", "cut.jpg", truncated_jpeg())
+    cache = arena.content.root / ".portfolio" / "cache" / "files.json"
+    cache.parent.mkdir(parents=True)
+    import hashlib
+
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    for planted in ("[]", '{"version": 4, "by_hash": [], "by_stat": 3}',
+                    json.dumps({"version": 4, "by_hash": {f"{digest}:60000000:v4": {"x": 1}},
+                                "by_stat": {}})):
+        cache.write_text(planted, "utf-8")
+        code, doc = check(arena)
+        assert having(doc, "file-unreadable") and code == 1
