@@ -6,10 +6,14 @@ from functools import cache
 
 import regex
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 
 _GRAPHEME = regex.compile(r"\X")
-_MD_IMAGE = regex.compile(r"!\[[^\]]*\]\([^)]*\)")
+# No `[` in the alt text and no `(` in the target: each match then ends at the next
+# bracket, so a megabyte of `![` is one pass, not minutes.
+_MD_IMAGE = regex.compile(r"!\[[^\[\]]*\]\([^()]*\)")
 _NEWLINES = regex.compile(r"[\r\n]+")
+MAX_BRACKETS = 2_000  # in one paragraph; a real one has a handful
 
 
 def count_chars(text: str) -> int:
@@ -24,13 +28,28 @@ def _image_parser() -> MarkdownIt:
     # `圖.jpg` for a URL, and leave out a `javascript:` image altogether.
     md.normalizeLink = lambda url: url  # type: ignore[method-assign]
     md.validateLink = lambda url: True  # type: ignore[method-assign]
+    md.core.ruler.at("inline", _inline_with_images)
     return md
+
+
+def _inline_with_images(state: StateCore) -> None:
+    # Inline parsing is the costly part (markdown-it-py is quadratic in the brackets of a
+    # paragraph: a megabyte of `![` takes minutes): only paragraphs that can hold an
+    # image are parsed, and none with more brackets than any real text has (its
+    # pictures are then not found here, and the pages show their alt text instead).
+    for token in state.tokens:
+        if (token.type == "inline" and "![" in token.content
+                and token.content.count("[") <= MAX_BRACKETS):
+            token.children = []
+            state.md.inline.parse(token.content, state.md, state.env, token.children)
 
 
 def markdown_images(text: str) -> list[str]:
     """The targets of the `![alt](target)` images in Markdown text, as CommonMark reads
     them: `![x](<with space.jpg>)`, `![x](a.jpg "title")` and reference images included,
     nothing inside code."""
+    if "![" not in text:
+        return []
     found: list[str] = []
     stack = list(reversed(_image_parser().parse(text)))
     while stack:

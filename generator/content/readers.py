@@ -24,6 +24,8 @@ import yaml
 
 from generator.content import boundedyaml
 from generator.content.paths import real_inside
+from generator.i18n import LANGS
+from generator.i18n import text as text_of
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,10 @@ class TextReader:
             return tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ReadError("syntax-error", getattr(exc, "lineno", None), str(exc)) from None
+        except RecursionError:
+            # tomllib recurses once per nested `[` or `{`: a few hundred are enough.
+            raise ReadError("syntax-error", None, "", {"detail": {
+                lang: text_of("toml-depth", lang) for lang in LANGS}}) from None
 
 
 def parse_yaml(text: str, line_offset: int = 0) -> tuple[Any, list[ReadError]]:

@@ -448,3 +448,26 @@ def test_a_damaged_cache_is_ignored(arena: Arena) -> None:
         cache.write_text(planted, "utf-8")
         code, doc = check(arena)
         assert having(doc, "file-unreadable") and code == 1
+
+
+def test_a_megabyte_of_brackets_is_read_in_one_pass(arena: Arena) -> None:
+    arena.content.student()
+    arena.content.course("brackets", body="![" * 400_000)
+    arena.content.course("opened", body="![x](" + "[" * 800_000)
+    arena.content.departments([{"code": "001012", "name": "資工系",
+                                "reflection": "![" * 400_000}])
+    arena.freeze()
+    outcome = arena.run("check", "content", "--offline", "--format", "json", timeout=20)
+    assert outcome.exit_code == 1, outcome.output[-2000:]  # the reflection is too long
+    arena.assert_untouched()
+
+
+def test_deeply_nested_toml_is_a_syntax_error(arena: Arena) -> None:
+    arena.content.student()
+    arena.content.settings("x = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    arena.freeze()
+    code, doc = check(arena, "--lang", "en")
+    (f,) = having(doc, "syntax-error")
+    assert f["file"] == "portfolio.toml" and "nested too deeply" in f["message"]
+    assert code == 1
+    arena.assert_untouched()
