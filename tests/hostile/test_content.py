@@ -386,6 +386,9 @@ def test_angle_bracket_image_name_with_a_space(arena: Arena) -> None:
     arena.freeze()
     code, doc = check(arena)
     assert doc["findings"] == [] and code == 0
+    build(arena, "--skip", "pdf")
+    page = (arena.output / "ming" / "items" / "spaced" / "index.html").read_text("utf-8")
+    assert 'src="files/with%20space.jpg.' in page and "%E5%9C%96%20%E4%BA%8C.jpg." in page
     arena.assert_untouched()
 
 
