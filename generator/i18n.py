@@ -7,6 +7,8 @@ rule or a new language is an edit to a TOML file, not to code.
 
 from __future__ import annotations
 
+import datetime as dt
+import reprlib
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -15,6 +17,17 @@ from typing import Any
 LANGS = ("zh-TW", "en")
 DEFAULT_LANG = "zh-TW"
 _CATALOG_DIR = Path(__file__).parent / "messages"
+# How much of a value from the content a message quotes: enough to recognise it. A
+# value can be a megabyte of text or a structure nested forty levels deep, and a
+# message that printed it whole would be useless and could cost minutes.
+EXCERPT_CHARS = 60
+# Our own sentences (a reason, a suggestion) may embed a value too: a looser bound.
+SENTENCE_CHARS = 400
+_INT_BITS = 64
+_REPR = reprlib.Repr()  # Python 3.11's Repr takes no arguments: set its bounds
+_REPR.maxlevel = 3
+_REPR.maxtuple = _REPR.maxlist = _REPR.maxdict = _REPR.maxset = _REPR.maxfrozenset = 4
+_REPR.maxstring = _REPR.maxlong = _REPR.maxother = EXCERPT_CHARS
 
 
 @cache
@@ -50,13 +63,38 @@ def message(code: str, lang: str, params: dict[str, Any] | None = None) -> str:
 
 
 def _in_lang(params: dict[str, Any], lang: str) -> dict[str, Any]:
-    """A parameter may itself be said in each language: {"zh-TW": …, "en": …}."""
+    """A parameter may itself be said in each language: {"zh-TW": …, "en": …}.
+
+    Every value comes out short: numbers as they are (a template may format them),
+    anything else cut to an excerpt.
+    """
     out: dict[str, Any] = {}
     for key, value in params.items():
         if isinstance(value, dict) and DEFAULT_LANG in value:
-            value = value.get(lang) or value[DEFAULT_LANG]
-        out[key] = value
+            said = value.get(lang) or value[DEFAULT_LANG]
+            out[key] = excerpt(said, SENTENCE_CHARS)
+        elif isinstance(value, float) or (isinstance(value, int) and not isinstance(value, bool)
+                                          and value.bit_length() <= _INT_BITS):
+            out[key] = value
+        else:
+            out[key] = excerpt(value)
     return out
+
+
+def excerpt(value: Any, limit: int = EXCERPT_CHARS) -> str:
+    """`value` as a message quotes it: on one line, at most `limit` characters, cut with
+    "…". A structure is shown a few levels and items deep, never stringified whole."""
+    if isinstance(value, str):
+        said = value
+    elif isinstance(value, int) and value.bit_length() > _INT_BITS:
+        said = f"0x{value:x}"[:limit] + "…"  # Python will not print a huge int in decimal
+    elif value is None or isinstance(value, bool | int | float | dt.date):
+        said = str(value)
+    else:
+        said = _REPR.repr(value)
+    # Only the head is ever shown, so only the head is cleaned up.
+    said = " ".join(said[: limit * 4].split())
+    return said if len(said) <= limit else said[: limit - 1] + "…"
 
 
 def text(key: str, lang: str, **params: Any) -> str:

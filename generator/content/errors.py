@@ -7,9 +7,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from generator.content.readers import ReadError
 from generator.findings import Finding, make
-from generator.i18n import LANGS, catalog
-from generator.i18n import text as ui_text
+from generator.i18n import LANGS, catalog, excerpt, text
 
 # Why a value was refused, by pydantic error type, said for a 16-year-old.
 _REASONS: dict[str, dict[str, str]] = {
@@ -38,10 +38,10 @@ def reason(kind: str, ctx: dict[str, Any] | None, fallback: str) -> dict[str, st
     # `reason-<kind>` in a [ui] table, with the error's context as its parameters.
     key = "reason-" + kind.replace("_", "-")
     if key in catalog().get("ui", {}):
-        return {lang: ui_text(key, lang, **(ctx or {})) for lang in LANGS}
+        return {lang: text(key, lang, **(ctx or {})) for lang in LANGS}
     if kind in ("value_error", "assertion_error") and ctx and "error" in ctx:
-        text = str(ctx["error"])
-        return {"zh-TW": text, "en": text}
+        said = str(ctx["error"])
+        return {"zh-TW": said, "en": said}
     template = _REASONS.get(kind)
     if template is None:
         return {"zh-TW": fallback, "en": fallback}
@@ -88,5 +88,34 @@ def _suggestion(close: list[str]) -> dict[str, str]:
 
 
 def _short(value: Any) -> str:
-    text = str(value)
-    return text if len(text) <= 40 else text[:37] + "…"
+    # Never str() the value whole: it may be a structure of millions of values.
+    return excerpt(value, 40)
+
+
+# Codes a reader gave before this file had findings of its own: their messages always
+# name a line, the first when the reader could not tell.
+_LINED = ("syntax-error", "encoding-invalid", "front-matter-missing")
+
+
+def read_finding(err: ReadError, student: str | None, item: str | None,
+                 file: str | None) -> Finding:
+    """The finding for a file a reader could not use (or used with a problem)."""
+    params: dict[str, Any] = {"detail": err.detail, **err.params}
+    if err.line is not None or err.code in _LINED:
+        params["line"] = err.line or 1
+    if err.code == "yaml-too-complex":
+        params["why"] = _said(f"yaml-{err.detail}", err.params)
+    return make(err.code, student, item, file, **params)
+
+
+def read_reason(err: ReadError) -> str | dict[str, str]:
+    """Why a file could not be read, as a clause for another message's {detail}."""
+    if err.code in ("path-outside", "text-too-large"):
+        return _said(f"read-{err.code}", err.params)
+    if err.code == "yaml-too-complex":
+        return _said(f"yaml-{err.detail}", err.params)
+    return err.detail or err.code
+
+
+def _said(key: str, params: dict[str, Any]) -> dict[str, str]:
+    return {lang: text(key, lang, **params) for lang in LANGS}

@@ -18,13 +18,18 @@ from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
+from generator import imaging
 from generator.atomic import OutputWriteError, write_text
 from generator.content.sniff import sniff
 from generator.media.probe import probe, verify_packets
 from generator.model.files import FileInfo
 
-# Bump when inspection learns something new, so cached results are redone.
-INSPECT_VERSION = 4
+# Bump when inspection learns something new, so cached results are redone. It is part
+# of every cache key too. 4: a truncated picture is damaged whatever Pillow's global
+# setting was (earlier builds cached truncated JPEGs as fine); PDFs' active content.
+INSPECT_VERSION = 5
+# A cache of a whole class is a few MB; one far larger was not written by this tool.
+MAX_CACHE_BYTES = 256 * 2**20
 PDF_TEXT_PAGES = 30
 PDF_TEXT_CHARS = 200_000
 MEDIA_KINDS = {"mp4", "mp4-like", "mov", "m4a", "m4v", "mp3", "aac", "wav", "ogg", "flac",
@@ -62,6 +67,9 @@ def inspect_file(path: Path, name: str, max_pixels: int) -> FileInfo:
 
 def _inspect_image(path: Path, max_pixels: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    # WeasyPrint, once imported, lets Pillow pass truncated pictures: every decode
+    # here sees the whole file or fails, whatever was imported before.
+    imaging.settle()
     try:
         with warnings.catch_warnings():
             # Pillow only warns between its limit and twice its limit: make it an error.
@@ -131,6 +139,10 @@ def _inspect_media(path: Path) -> dict[str, Any]:
     return out
 
 
+def _key(digest: str, max_pixels: int) -> str:
+    return f"{digest}:{max_pixels}:v{INSPECT_VERSION}"
+
+
 class InspectCache:
     """Inspection results by content hash, kept in `folder/files.json` (the output's
     `.portfolio/cache`: the content root is only ever read; None: nothing is kept).
@@ -144,12 +156,15 @@ class InspectCache:
         self.by_hash: dict[str, dict[str, Any]] = {}
         self.by_stat: dict[str, str] = {}
         self.dirty = False
-        if self.path and self.path.is_file():
+        if self.path and self.path.is_file() and not self.path.is_symlink():
             try:
+                if self.path.stat().st_size > MAX_CACHE_BYTES:
+                    return
                 data = json.loads(self.path.read_text("utf-8"))
-                if data.get("version") == INSPECT_VERSION:
-                    self.by_hash = data.get("by_hash", {})
-                    self.by_stat = data.get("by_stat", {})
+                if isinstance(data, dict) and data.get("version") == INSPECT_VERSION:
+                    by_hash, by_stat = data.get("by_hash"), data.get("by_stat")
+                    if isinstance(by_hash, dict) and isinstance(by_stat, dict):
+                        self.by_hash, self.by_stat = by_hash, by_stat
             except (OSError, ValueError):
                 pass
 
@@ -169,14 +184,17 @@ class InspectCache:
                 digest = file_sha256(path)
             except OSError:
                 digest = None
-        cached = self.by_hash.get(f"{digest}:{max_pixels}") if digest else None
-        if cached is not None:
-            return FileInfo(name=name, **cached)
+        cached = self.by_hash.get(_key(digest, max_pixels)) if digest else None
+        if isinstance(cached, dict):
+            try:
+                return FileInfo(name=name, **cached)
+            except TypeError:
+                pass  # an entry this version did not write: inspect again
         info = inspect_file(path, name, max_pixels)
         if info.sha256 and key:
             data = info.to_dict()
             data.pop("name")
-            self.by_hash[f"{info.sha256}:{max_pixels}"] = data
+            self.by_hash[_key(info.sha256, max_pixels)] = data
             self.by_stat[key] = info.sha256
             self.dirty = True
         return info

@@ -9,9 +9,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from generator.content.errors import findings_from, reason
-from generator.content.readers import ReadError, read_front_matter
+from generator.content.errors import findings_from, read_finding, reason
+from generator.content.readers import ReadError, TextReader
 from generator.findings import Finding, make
+from generator.i18n import excerpt
 from generator.model import FrontMatter, Item
 from generator.rules import FieldSpec, Rules
 from generator.text import markdown_images
@@ -23,8 +24,8 @@ _REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 _MAX_ATTEMPTS = 30
 
 
-def read_item(folder: Path, student: str, key: str, rules: Rules) -> tuple[Item | None,
-                                                                         list[Finding]]:
+def read_item(reader: TextReader, folder: Path, student: str, key: str,
+              rules: Rules) -> tuple[Item | None, list[Finding]]:
     """The item in `folder` (None when it cannot be used at all) and its findings.
 
     `student` is the slug the item belongs to, `key` how findings name the student.
@@ -35,10 +36,10 @@ def read_item(folder: Path, student: str, key: str, rules: Rules) -> tuple[Item 
     if not index.is_file():
         return None, [make("file-missing", key, item_id, "index.md")]
     try:
-        raw, body = read_front_matter(index)
+        raw, body, problems = reader.read_front_matter(index)
     except ReadError as err:
-        return None, [make(err.code, key, item_id, "index.md", line=err.line or 1,
-                           detail=err.detail)]
+        return None, [read_finding(err, key, item_id, "index.md")]
+    out.extend(read_finding(p, key, item_id, "index.md") for p in problems)
 
     front, problems = _validate(raw, key, item_id)
     out.extend(problems)
@@ -144,7 +145,7 @@ def _details(raw: dict[str, Any], spec: dict[str, FieldSpec], key: str,
             details[name] = normal
         else:
             out.append(make("field-invalid", key, item_id, "index.md", field=f"details.{name}",
-                            value=str(value), reason=why))
+                            value=excerpt(value), reason=why))
     return details, out
 
 

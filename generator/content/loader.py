@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from generator import imaging
 from generator.calendar import resolve_today
-from generator.content.errors import findings_from
+from generator.content.errors import findings_from, read_finding
 from generator.content.inspect import InspectCache
 from generator.content.items import read_item
-from generator.content.paths import resolve_inside
-from generator.content.readers import ReadError, read_toml
+from generator.content.paths import real_inside, resolve_inside
+from generator.content.readers import ReadError, TextReader
 from generator.content.records import (
     read_cadres,
     read_courses,
@@ -23,7 +25,9 @@ from generator.content.records import (
 from generator.findings import Finding, make
 from generator.model import Portfolio, Settings, Student
 from generator.rules import OVERRIDABLE, Rules, load_rules
+from generator.text import markdown_images
 
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 # Folders of a content root that are not students.
 NOT_STUDENTS = {"themes", "reviews", "output"}
 SETTINGS_KEYS = {"school", "theme", "language", "today", *OVERRIDABLE}
@@ -50,11 +54,12 @@ def load_settings(root: Path) -> tuple[Settings, Rules, list[Finding]]:
     findings: list[Finding] = []
     data: dict[str, Any] = {}
     if path.is_file():
+        # The file that may raise the cap is read under the official one.
+        official = load_rules().files
         try:
-            data = read_toml(path)
+            data = TextReader(root, official.text_max_bytes, official.megabyte).read_toml(path)
         except ReadError as err:
-            findings.append(make(err.code, None, None, "portfolio.toml", line=err.line or 1,
-                                 detail=err.detail))
+            findings.append(read_finding(err, None, None, "portfolio.toml"))
     settings = Settings(extra={k: v for k, v in data.items() if k not in SETTINGS_KEYS})
     if isinstance(data.get("school"), str):
         settings.school = data["school"]
@@ -91,22 +96,36 @@ def student_folders(root: Path) -> list[Path]:
     return folders
 
 
-def load_student(folder: Path, rules: Rules) -> tuple[Student, list[Finding]]:
+def reader_for(root: Path, rules: Rules) -> TextReader:
+    """How the content's text files are read: from inside `root` only, each up to the cap."""
+    return TextReader(root, rules.files.text_max_bytes, rules.files.megabyte)
+
+
+def load_student(folder: Path, rules: Rules,
+                 reader: TextReader) -> tuple[Student, list[Finding]]:
     slug = folder.name
-    info, findings = read_student_info(folder, slug)
+    info, findings = read_student_info(reader, folder, slug)
     key = info.student_id if info else slug
     student = Student(slug=slug, path=folder, info=info)
-    student.courses, found, student.has_course_records = read_courses(folder, key)
+    student.courses, found, student.has_course_records = read_courses(reader, folder, key)
     findings += found
-    student.cadres, found = read_cadres(folder, key)
+    student.cadres, found = read_cadres(reader, folder, key)
     findings += found
-    student.departments, found = read_departments(folder, key)
+    student.departments, found = read_departments(reader, folder, key)
     findings += found
     items_dir = folder / "items"
     if items_dir.is_dir():
+        if real_inside(reader.root, items_dir) is None:
+            return student, [*findings, make("path-outside", key, None, "items")]
         for item_dir in sorted(p for p in items_dir.iterdir()
                                if p.is_dir() and not p.name.startswith((".", "_"))):
-            item, found = read_item(item_dir, slug, key, rules)
+            if real_inside(reader.root, item_dir) is None:
+                # The item's files would be read, shown and uploaded from wherever the
+                # link points: the item is left out.
+                findings.append(make("path-outside", key, item_dir.name,
+                                     f"items/{item_dir.name}"))
+                continue
+            item, found = read_item(reader, item_dir, slug, key, rules)
             findings += found
             if item is not None:
                 student.items.append(item)
@@ -122,12 +141,19 @@ def load_portfolio(root: Path, today: dt.date | None = None,
     if not root.is_dir():
         raise ContentError(f"{root}: not a folder")
     settings, rules, findings = load_settings(root)
+    imaging.settle(rules.files.image_max_pixels)
     portfolio = Portfolio(root=root, rules=rules, settings=settings,
                           today=resolve_today(today, settings.today))
+    reader = reader_for(root, rules)
     for folder in student_folders(root):
-        student, found = load_student(folder, rules)
+        if real_inside(root, folder) is None:
+            # A student folder that is a link to elsewhere: nothing in it is read.
+            findings.append(make("path-outside", None, None, folder.name))
+            continue
+        student, found = load_student(folder, rules, reader)
         portfolio.students.append(student)
         findings += found
+        findings += _text_images_outside(student, root)
     findings += attach_files(portfolio, InspectCache(cache_dir))
     return portfolio, findings
 
@@ -141,6 +167,10 @@ def attach_files(portfolio: Portfolio, cache: InspectCache) -> list[Finding]:
         for item in student.items:
             for _slot, name in item.attachments:
                 real, problem = resolve_inside(item.path, name)
+                if real is None and problem == "outside" and not _in_root(portfolio.root,
+                                                                          item.path, name):
+                    findings.append(make("path-outside", student.key, item.id, name))
+                    continue
                 if real is None:
                     findings.append(make("attachment-missing", student.key, item.id, name,
                                          reason=_WHY_MISSING[problem or "missing"]))
@@ -152,3 +182,24 @@ def attach_files(portfolio: Portfolio, cache: InspectCache) -> list[Finding]:
         item.files[info.name] = info
     cache.save()
     return findings
+
+
+def _text_images_outside(student: Student, root: Path) -> list[Finding]:
+    """Pictures a department's texts name that lead out of the content root (the site
+    and the PDF leave them out; this says why)."""
+    out: list[Finding] = []
+    for dep in student.departments:
+        texts = (list(dep.statement.values()) if isinstance(dep.statement, dict)
+                 else [dep.statement or ""]) + [dep.reflection or ""]
+        for name in dict.fromkeys(n for t in texts for n in markdown_images(str(t))):
+            if _URL.match(name) or name.startswith("//"):
+                continue
+            if not _in_root(root, student.path, name):
+                out.append(make("path-outside", student.key, None, name, department=dep.code))
+    return out
+
+
+def _in_root(root: Path, folder: Path, name: str) -> bool:
+    """Whether a name an item gives leads somewhere inside the content root (just not
+    inside the item's folder) rather than out of the root altogether."""
+    return real_inside(root, folder / name.replace("\\", "/")) is not None

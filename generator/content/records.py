@@ -7,8 +7,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from generator.content.errors import findings_from
-from generator.content.readers import ReadError, read_csv, read_yaml
+from generator.content.errors import findings_from, read_finding
+from generator.content.readers import ReadError, TextReader
 from generator.findings import Finding, make
 from generator.i18n import LANGS, text
 from generator.model import CadreRecord, CourseRecord, Department, StudentInfo
@@ -23,27 +23,25 @@ COURSE_COLUMNS_ZH = {"學期": "term", "學年度學期": "term", "科目名稱"
                      "補考及格": "makeup_passed", "是否採計學分": "counted"}
 
 
-def _read_error(err: ReadError, key: str, file: str) -> Finding:
-    return make(err.code, key, None, file, line=err.line or 1, detail=err.detail)
-
-
-def read_student_info(folder: Path, key: str) -> tuple[StudentInfo | None, list[Finding]]:
+def read_student_info(reader: TextReader, folder: Path,
+                      key: str) -> tuple[StudentInfo | None, list[Finding]]:
     path = folder / "student.yaml"
     if not path.is_file():
         return None, [make("file-missing", key, None, "student.yaml")]
     try:
-        raw = read_yaml(path)
+        raw, problems = reader.read_yaml(path)
     except ReadError as err:
-        return None, [_read_error(err, key, "student.yaml")]
+        return None, [read_finding(err, key, None, "student.yaml")]
+    found = [read_finding(p, key, None, "student.yaml") for p in problems]
     if not isinstance(raw, dict):
-        return None, [make("syntax-error", key, None, "student.yaml", line=1,
-                           detail="not a set of `key: value` lines")]
+        return None, [*found, make("syntax-error", key, None, "student.yaml", line=1,
+                                   detail="not a set of `key: value` lines")]
     try:
-        return StudentInfo.model_validate(raw), []
+        return StudentInfo.model_validate(raw), found
     except ValidationError as exc:
-        found, _ = findings_from(exc, list(StudentInfo.model_fields), student=key, item=None,
-                                 file="student.yaml")
-        return None, found
+        invalid, _ = findings_from(exc, list(StudentInfo.model_fields), student=key,
+                                   item=None, file="student.yaml")
+        return None, found + invalid
 
 
 def _records(rows: list[Any], model: type[M], key: str, file: str,
@@ -64,14 +62,15 @@ def _records(rows: list[Any], model: type[M], key: str, file: str,
     return out, findings
 
 
-def read_courses(folder: Path, key: str) -> tuple[list[CourseRecord], list[Finding], bool]:
+def read_courses(reader: TextReader, folder: Path,
+                 key: str) -> tuple[list[CourseRecord], list[Finding], bool]:
     path = folder / "courses.csv"
     if not path.is_file():
         return [], [], False
     try:
-        rows = read_csv(path)
+        rows = reader.read_csv(path)
     except ReadError as err:
-        return [], [_read_error(err, key, "courses.csv")], True
+        return [], [read_finding(err, key, None, "courses.csv")], True
     cleaned = []
     for row in rows:
         clean: dict[str, Any] = {}
@@ -87,16 +86,18 @@ def read_courses(folder: Path, key: str) -> tuple[list[CourseRecord], list[Findi
     return records, findings, True
 
 
-def read_cadres(folder: Path, key: str) -> tuple[list[CadreRecord], list[Finding]]:
-    return _read_list(folder / "cadres.yaml", CadreRecord, key)
+def read_cadres(reader: TextReader, folder: Path,
+                key: str) -> tuple[list[CadreRecord], list[Finding]]:
+    return _read_list(reader, folder / "cadres.yaml", CadreRecord, key)
 
 
-def read_departments(folder: Path, key: str) -> tuple[list[Department], list[Finding]]:
+def read_departments(reader: TextReader, folder: Path,
+                     key: str) -> tuple[list[Department], list[Finding]]:
     """The departments of departments.yaml; one whose code is not a safe name (see
     Department) or repeats an earlier one is left out, with a finding: two entries
     with one code would write the same folder, and a case-insensitive disk (Windows,
     macOS, where bundles are unpacked) cannot tell `abc` from `ABC`."""
-    departments, findings = _read_list(folder / "departments.yaml", Department, key)
+    departments, findings = _read_list(reader, folder / "departments.yaml", Department, key)
     seen: set[str] = set()
     kept: list[Department] = []
     for dep in departments:
@@ -111,16 +112,19 @@ def read_departments(folder: Path, key: str) -> tuple[list[Department], list[Fin
     return kept, findings
 
 
-def _read_list(path: Path, model: type[M], key: str) -> tuple[list[M], list[Finding]]:
+def _read_list(reader: TextReader, path: Path, model: type[M],
+               key: str) -> tuple[list[M], list[Finding]]:
     if not path.is_file():
         return [], []
     try:
-        raw = read_yaml(path)
+        raw, problems = reader.read_yaml(path)
     except ReadError as err:
-        return [], [_read_error(err, key, path.name)]
+        return [], [read_finding(err, key, None, path.name)]
+    found = [read_finding(p, key, None, path.name) for p in problems]
     if raw is None:
-        return [], []
+        return [], found
     if not isinstance(raw, list):
-        return [], [make("syntax-error", key, None, path.name, line=1,
-                         detail="a list of entries, each starting with `- `")]
-    return _records(raw, model, key, path.name, 1, "entry")
+        return [], [*found, make("syntax-error", key, None, path.name, line=1,
+                                 detail="a list of entries, each starting with `- `")]
+    records, invalid = _records(raw, model, key, path.name, 1, "entry")
+    return records, found + invalid

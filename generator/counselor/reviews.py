@@ -25,15 +25,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.content.readers import ReadError, read_yaml
+from generator.content.errors import read_reason
+from generator.content.readers import ReadError, TextReader
 from generator.findings import Finding, make
 from generator.model import Student
+from generator.rules import load_rules
 
 REVIEWS_FILE = "reviews.yaml"
 REVIEWS_DIR = "reviews"          # <content>/reviews/: the default reviews folder
 FIELDS = ("general", "items", "departments")
 # Findings about the comment files: for the counselor, never on a student's own pages.
-CODES = ("review-unreadable", "review-field-unknown", "review-target-unknown")
+CODES = ("review-unreadable", "review-field-unknown", "review-target-unknown",
+         "review-key-duplicate")
 
 
 @dataclass(frozen=True)
@@ -111,27 +114,32 @@ _NOT_MAPPING = {"zh-TW": "內容要是 general、items、departments 這樣的�
                 "en": "it must be a mapping with general, items and departments"}
 
 
-def read_reviews(path: Path, student: Student | None = None, root: Path | None = None
-                 ) -> Reviews:
+def read_reviews(path: Path, student: Student | None = None, root: Path | None = None,
+                 reader: TextReader | None = None) -> Reviews:
     """The comments in `path`; what is wrong with the file becomes `problems`, never an
     exception. With `student`, comments on items or departments they do not have are
-    reported too (they would otherwise sit under a name nobody recognises)."""
+    reported too (they would otherwise sit under a name nobody recognises). `reader`
+    says where comment files may be read from and how large they may be (default: the
+    content root, or the file's own folder, and the official cap)."""
     key = student.key if student else None
     shown = _shown(path, root)
     reviews = Reviews(source=str(path))
+    reader = reader or TextReader(root or path.parent, load_rules().files.text_max_bytes)
 
     def problem(code: str, **params: Any) -> None:
         reviews.problems.append(make(code, key, None, shown, **params))
 
     try:
-        data = read_yaml(path)
+        data, duplicates = reader.read_yaml(path)
     except ReadError as err:
         extra = {"line": err.line} if err.line else {}
-        problem("review-unreadable", detail=err.detail or err.code, **extra)
+        problem("review-unreadable", detail=read_reason(err), **extra)
         return reviews
     except OSError as exc:
         problem("review-unreadable", detail=exc.strerror or type(exc).__name__)
         return reviews
+    for dup in duplicates:
+        problem("review-key-duplicate", line=dup.line, **dup.params)
     if data is None:
         return reviews
     if not isinstance(data, dict):
@@ -171,14 +179,32 @@ def default_reviews_dir(root: Path) -> Path | None:
 
 
 def load_reviews(students: list[Student], reviews_dir: Path | None,
-                 root: Path | None = None) -> dict[str, Reviews]:
-    """Comments by student slug (students without any are left out)."""
+                 root: Path | None = None, max_bytes: int | None = None
+                 ) -> dict[str, Reviews]:
+    """Comments by student slug (students without any are left out).
+
+    A comments file is read only from where it belongs: the content root, or the
+    `--reviews` folder when that is a folder of its own; a symbolic link out of it is
+    reported, not followed.
+    """
+    cap = max_bytes or load_rules().files.text_max_bytes
+    readers = {None: TextReader(root, cap)} if root is not None else {}
+    if reviews_dir is not None and (root is None or not _under(reviews_dir, root)):
+        readers[reviews_dir] = TextReader(reviews_dir, cap)
     out: dict[str, Reviews] = {}
     for student in students:
         path = reviews_path(student, reviews_dir)
-        if path is not None:
-            out[student.slug] = read_reviews(path, student, root)
+        if path is None:
+            continue
+        home = (reviews_dir if reviews_dir is not None and reviews_dir in readers
+                and _under(path, reviews_dir) else None)
+        out[student.slug] = read_reviews(path, student, root, readers.get(home))
     return out
+
+
+def _under(path: Path, folder: Path) -> bool:
+    """Whether `path` is written as a path in `folder` (links not followed)."""
+    return path.absolute().is_relative_to(folder.absolute())
 
 
 def review_findings(reviews: dict[str, Reviews]) -> list[Finding]:

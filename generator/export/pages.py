@@ -82,6 +82,9 @@ def render_checklist(ctx: BuildContext, student: Student, year: int, pdf: bool =
 def html_to_pdf(html: str, base_url: str, created: str) -> bytes:
     from weasyprint import HTML
 
+    from generator import imaging
+
+    imaging.settle()  # importing WeasyPrint let Pillow pass truncated pictures
     doc = HTML(string=html, base_url=base_url).render()
     doc.metadata.created = created
     doc.metadata.modified = created

@@ -20,8 +20,6 @@ ORIENTATION = 0x0112
 JPEG_QUALITIES = (92, 88, 84, 80)
 JPEG_SHRINK_QUALITY = 85
 MAX_TRIES = 10
-# Pillow's guard against decompression bombs stays on, but a 100 MP phone photo is real.
-Image.MAX_IMAGE_PIXELS = 200_000_000
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ class FileRules(_Strict):
     media_types: tuple[str, ...]
     image_types: tuple[str, ...]
     image_max_pixels: int
+    text_max_mb: float
 
     @property
     def document_max_bytes(self) -> int:
@@ -42,6 +43,10 @@ class FileRules(_Strict):
     @property
     def quota_bytes(self) -> int:
         return int(self.quota_mb * self.megabyte)
+
+    @property
+    def text_max_bytes(self) -> int:
+        return int(self.text_max_mb * self.megabyte)
 
 
 class SummaryRules(_Strict):

@@ -39,13 +39,17 @@ def test_inline_markdown_images_are_checked_too(content, media):
     assert content.check().doc["findings"] == []
 
 
-@pytest.mark.parametrize("name", ["../../etc/passwd", "/etc/passwd", "nothere.pdf",
-                                  "https://example.org/report.pdf"])
-def test_attachment_missing_or_outside_the_item(content, name):
+# Out of the item's folder is a missing attachment; out of the content root as well is
+# `path-outside` (the file is not even looked at).
+@pytest.mark.parametrize(("name", "code"), [
+    ("../../etc/passwd", "attachment-missing"), ("../../../../../../etc/passwd", "path-outside"),
+    ("/etc/passwd", "path-outside"), ("nothere.pdf", "attachment-missing"),
+    ("https://example.org/report.pdf", "attachment-missing")])
+def test_attachment_missing_or_outside_the_item(content, name, code):
     content.student()
     content.course("escape", document=name)
     run = content.check()
-    (f,) = only(run, "attachment-missing")
+    (f,) = only(run, code)
     assert (f["student"], f["item"], f["file"], f["severity"]) == (
         "11301234", "escape", name, "error")
     assert run.exit_code == 1
@@ -58,7 +62,19 @@ def test_symlink_leaving_the_item_folder(content, media, tmp_path):
     outside.write_bytes(media.pdf.read_bytes())
     os.symlink(outside, folder / "secret.pdf")
     run = content.check()
-    assert only(run, "attachment-missing")[0]["file"] == "secret.pdf"
+    assert only(run, "path-outside")[0]["file"] == "secret.pdf"
+
+
+def test_symlink_to_another_item_stays_inside_the_root(content, media):
+    content.student()
+    content.course("real", document="report.pdf")
+    content.file("real", "report.pdf", media.pdf)
+    folder = content.course("link", document="report.pdf")
+    os.symlink(folder.parent / "real" / "report.pdf", folder / "report.pdf")
+    run = content.check()
+    # Inside the root but out of its own item: the existing rule, not path-outside.
+    assert only(run, "attachment-missing")[0]["item"] == "link"
+    assert not run.having("path-outside")
 
 
 def test_file_type_not_allowed(content, media):

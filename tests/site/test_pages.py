@@ -127,4 +127,5 @@ def test_department_texts_show_their_images(content, media, tmp_path: Path) -> N
     assert pictures and all(u.startswith("files/texts_team~") for u in pictures)
     for url in pictures:
         assert (page.parent / unquote(url)).is_file()
-    assert "elsewhere" not in html and "外面的" in html   # outside the student: alt text only
+    # Outside the student: alt text only (the finding that says why names the file).
+    assert not [u for _t, _a, u in found.urls if "elsewhere" in u] and "外面的" in html

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from generator import imaging
+
 WIDTHS = (480, 960, 1600)
 # A picture's own width is made too unless it is this close to a standard one below it.
 OWN_WIDTH_MARGIN = 1.25
@@ -42,7 +44,7 @@ def open_upright(path: Path, max_pixels: int, max_width: int = WIDTHS[-1]) -> Im
     """The picture as it should be seen (EXIF rotation applied), decoded at no more than
     about twice `max_width` where the format allows (a JPEG decodes at 1/2, 1/4, 1/8 of
     its size for a fraction of the time: a 12-megapixel phone photo needs no more)."""
-    Image.MAX_IMAGE_PIXELS = max_pixels
+    imaging.settle(max_pixels)
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         with Image.open(path) as opened:

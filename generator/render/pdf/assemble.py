@@ -23,10 +23,13 @@ from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from generator import imaging
 from generator.atomic import write_bytes
 from generator.pdfsafe import strip_active
 from generator.render.pdf.images import SCHEME
 from generator.render.pdf.itemview import AttachmentView
+
+imaging.settle()  # importing WeasyPrint let Pillow pass truncated pictures
 
 PT_PER_MM = 72 / 25.4
 # top, right, bottom, left: the margins of `@page attachment` in print.css.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 from generator.calendar import Term
 from generator.findings import Finding
@@ -194,9 +195,12 @@ def image_hook(files: dict[str, ItemFile]) -> ImageHook:
     """Markdown images shown from the web copies in `files` (by the name the text gives)."""
     def hook(src: str, alt: str) -> dict[str, str] | None:
         name = src[2:] if src.startswith("./") else src
+        # markdown-it hands over the target as a URL (`with%20space.jpg`, `%E5%9C%96.jpg`);
+        # the files are known by the names written, as `markdown_images` reads them.
+        found = files.get(name) or files.get(unquote(name))
         # Only files the media step made web copies of: anything else would be a broken
         # image on the page (or a file outside the item), so its alt text stands in.
-        pic = picture(files.get(name), 960, CONTENT_SIZES, alt) if is_local_path(src) else None
+        pic = picture(found, 960, CONTENT_SIZES, alt) if is_local_path(src) else None
         return pic.attrs() if pic else None
     return hook
 
