@@ -20,6 +20,7 @@ from generator.build.parallel import default_jobs
 from generator.build.progress import Reporter
 from generator.build.renderers import Renderer, default_renderers
 from generator.build.state import BuildState
+from generator.content.loader import ContentError
 from generator.i18n import text
 from generator.ownership import OutputFolder, holding
 from generator.ownership import cache_dir as output_cache
@@ -68,6 +69,8 @@ def build(content: Path, output: Path, *, lang: str | None = None, today: date |
     when `content` cannot be worked on at all, OutputRefused or OutputWriteError (exit 2)
     when `output` may not or cannot be written; bad content only gives findings."""
     started = time.perf_counter()
+    if not content.is_dir():  # before the output is claimed: nothing made for nothing
+        raise ContentError(f"{content}: no such folder")
     with holding(output, content):
         check = check_content(content, today=today, lang=lang, offline=offline, output=output)
         return build_checked(check, output, jobs=jobs, offline=offline, renderers=renderers,

@@ -176,6 +176,11 @@ class _Constructor(SafeConstructor):
             raise ConstructorError(None, None, str(exc)[:200], node.start_mark) from None
 
     def construct_yaml_int(self, node: ScalarNode) -> int | str:
+        # A leading zero is how a code is written (校系代碼 001012, student numbers), never
+        # an octal number as YAML 1.1 would have it (001012 → 522): it stays the text.
+        digits = node.value.lstrip("+-")
+        if len(digits) > 1 and digits[0] == "0" and digits.isdigit():
+            return node.value
         number = super().construct_yaml_int(node)
         # No field holds a number this long, and Python refuses to print one over
         # 4,300 digits: it stays the text it is.

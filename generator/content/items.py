@@ -13,6 +13,7 @@ from generator.content.errors import findings_from, read_finding, reason
 from generator.content.readers import ReadError, TextReader
 from generator.findings import Finding, make
 from generator.i18n import excerpt
+from generator.links.risk import redact
 from generator.model import FrontMatter, Item
 from generator.rules import FieldSpec, Rules
 from generator.text import markdown_images
@@ -86,7 +87,7 @@ def read_item(reader: TextReader, folder: Path, student: str, key: str,
     images = list(dict.fromkeys(front.images))
     for target in markdown_images(body):
         if _REMOTE.match(target) or target.startswith("//"):
-            out.append(make("image-external", key, item_id, "index.md", url=target))
+            out.append(make("image-external", key, item_id, "index.md", url=redact(target)))
         elif target not in images:
             images.append(target)
 
@@ -100,7 +101,9 @@ def read_item(reader: TextReader, folder: Path, student: str, key: str,
         summary=front.summary, body=body, subject=front.subject, term=front.term,
         certified=front.certified, form=form, category=category, date=front.date,
         end=front.end, details=details, links=front.links, submitted=front.submitted,
-        document=front.document, media=front.media, images=images, code=code,
+        # A web address is never a file of the item; a password in one is never shown.
+        document=front.document and redact(front.document),
+        media=front.media and redact(front.media), images=images, code=code,
         media_trim=front.media_trim,
     )
     return item, out

@@ -156,6 +156,9 @@ def sanitize(fragment: str, schemes: Iterable[str] = SAFE_SCHEMES,
                      link_rel="noopener noreferrer", strip_comments=True)
 
 
+_CREDENTIALS = re.compile(r"\b([A-Za-z][A-Za-z0-9+.\-]*:[/\\]{2})[^\s/?#@<>()\[\]]*@")
+
+
 def render_markdown(text: str | None, image: ImageHook | None = None, *,
                     heading_offset: int = 0,
                     schemes: Iterable[str] = SAFE_SCHEMES) -> str:
@@ -169,6 +172,9 @@ def render_markdown(text: str | None, image: ImageHook | None = None, *,
     """
     if not text:
         return ""
+    # A password pasted into an address (`https://me:pw@host`, in a link or as plain
+    # text) is never shown: the user name and password go before anything is parsed.
+    text = _CREDENTIALS.sub(r"\1", text)
     md = _parser(max(0, min(5, heading_offset)))
     resolved: set[str] = set()
     rendered = md.render(text, {"image_hook": image, "resolved": resolved})

@@ -106,3 +106,18 @@ def test_reflection_of_800_characters_passes(content):
     setup_items(content)
     content.departments([dep(courses=["c1"], reflection="心得，\n" * 266 + "好")])
     assert content.check().having("reflection-too-long") == []
+
+
+def test_a_code_written_without_quotes_keeps_its_leading_zeros(content, tmp_path):
+    # YAML 1.1 would read 001012 as the octal number 522: a code is what was written.
+    setup_items(content)
+    content.write(content.root / "ming" / "departments.yaml",
+                  "- code: 001012\n  name: 國立臺灣大學 電機工程學系\n  courses: [c1]\n")
+    out = tmp_path / "out"
+    from tests.builder import run_cli
+
+    built = run_cli("build", str(content.root), "-o", str(out), "--offline", "--skip", "pdf",
+                    "--skip", "media", "--skip", "upload")
+    assert built.exit_code == 0, built.output
+    assert (out / "ming" / "departments" / "001012" / "index.html").is_file()
+    assert not (out / "ming" / "departments" / "522").exists()

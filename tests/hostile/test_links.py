@@ -243,3 +243,24 @@ def test_unknown_and_absurd_link_settings_do_not_crash(arena: Arena, server: Lin
     assert asked(server, "settings") >= 1
     arena.assert_untouched()
 
+
+
+def test_a_password_in_the_reflection_or_a_file_name_is_never_shown(arena: Arena) -> None:
+    arena.content.student()
+    arena.content.performance(
+        "talk", category="work", document=f"https://bob:{PASSWORD}@example.org/r.pdf",
+        body=f"看 [影片](https://bob:{PASSWORD}@example.org/v) 或 "
+             f"https://carol:{PASSWORD}@example.org/raw 。")
+    arena.freeze()
+    outcome = arena.run("build", "content", "-o", str(arena.output), "--offline",
+                        "--skip", "pdf")
+    assert outcome.exit_code == 1                       # the URL given as a document
+    assert PASSWORD not in outcome.output
+    report = json.loads((arena.output / "report.json").read_text("utf-8"))
+    assert found(report, "attachment-missing")
+    leaks = [p for p in arena.output.rglob("*")
+             if p.is_file() and PASSWORD.encode() in p.read_bytes()]
+    assert leaks == []
+    page = (arena.output / "ming" / "items" / "talk" / "index.html").read_text("utf-8")
+    assert 'href="https://example.org/v"' in page and "example.org/raw" in page
+    arena.assert_untouched()
