@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.media.encode import Settings
-from generator.media.fit import fit
-from generator.media.probe import probe
+from generator.content.media_probe import probe
+from generator.render.upload.fitting import fit
+from generator.support.ffmpeg import Settings
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

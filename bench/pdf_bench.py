@@ -92,7 +92,7 @@ def make_synthetic(root: Path, photos: list[Path], items: int) -> Path:
 
 def child(content: Path, slug: str, cache: Path, out: Path) -> None:
     """One measured run: load, check, render the whole portfolio PDF."""
-    from generator.pipeline import check_content
+    from generator.checks.content_check import check_content
     from generator.render.pdf import PdfSettings, render_portfolio
 
     t0 = time.perf_counter()

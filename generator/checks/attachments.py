@@ -67,8 +67,10 @@ def _check_file(student: str, item: str, slot: str, name: str, info,
     if slot != "image" and info.size > limit:
         yield make("file-too-large", student, item, name, slot=slot_name,
                    size=f"{info.size / rules.megabyte:.1f}", limit=f"{limit / rules.megabyte:g}")
-    if info.active:  # every output copy is stripped of it (generator/pdfsafe.py)
-        from generator.pdfsafe import described  # pypdf: only when there is something to say
+    if info.active:  # every output copy is stripped of it (generator/support/pdf_cleaning.py)
+        from generator.support.pdf_cleaning import (
+            described,  # pypdf: only when there is something to say
+        )
 
         yield make("pdf-active-content", student, item, name, what=described(info.active))
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from generator.calendar import Term, academic_year, term_of
 from generator.findings import Finding, make
 from generator.model import Item, Portfolio, Student
+from generator.support.roc_calendar import Term, academic_year, term_of
 
 
 def check(portfolio: Portfolio) -> Iterator[Finding]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from generator.content.image_refs import markdown_images
 from generator.findings import Finding, make
 from generator.model import Department, Portfolio, Student
 from generator.rules import Rules
-from generator.text import count_prose_chars, markdown_images
+from generator.support.characters import count_prose_chars
 
 # The three parts of 學習歷程自述, and the words that name them in a heading.
 STATEMENT_PARTS = {

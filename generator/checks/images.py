@@ -1,7 +1,7 @@
 """Pictures on the web in the texts outside items: a department's 學習歷程自述 and
 多元表現綜整心得, and the student's profile.
 
-Items report theirs when they are read (generator/content/items.py); these texts go
+Items report theirs when they are read (generator/content/item_reader.py); these texts go
 through the same Markdown step, which drops every picture that is not a local copy,
 so the student must hear about them the same way.
 """
@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from generator.content.image_refs import markdown_images
 from generator.findings import Finding, make
 from generator.model import Portfolio
-from generator.text import markdown_images
 
 _REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)  # as content/items.py judges an item's
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from generator.calendar import Term
 from generator.findings import Finding, make
 from generator.model import Portfolio
+from generator.support.roc_calendar import Term
 
 
 def check(portfolio: Portfolio) -> Iterator[Finding]:

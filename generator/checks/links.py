@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.findings import Finding, make
-from generator.links.risk import assess, has_credentials, redact
+from generator.links.risk import assess
 from generator.model import Portfolio
+from generator.support.url_credentials import has_credentials, redact
 
 
 def check(portfolio: Portfolio) -> Iterator[Finding]:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from generator.findings import Finding, make
 from generator.model import Portfolio
-from generator.text import count_chars
+from generator.support.characters import count_chars
 
 
 def check(portfolio: Portfolio) -> Iterator[Finding]:

@@ -9,25 +9,19 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from generator.build import build as run_build
-from generator.build.progress import Reporter
-from generator.build.renderers import Renderer, default_renderers, renderer_names
-from generator.cli import CONTENT_ARG, common_options
+from generator.commands.build_pipeline import build as run_build
+from generator.commands.build_pipeline import default_renderers, renderer_names
+from generator.commands.options import (
+    CONTENT_ARG,
+    JOBS_OPTION,
+    OUTPUT_OPTION,
+    SKIP_OPTION,
+    common_options,
+)
+from generator.commands.printing import fail_unreadable, print_findings
+from generator.engine.progress import Reporter
+from generator.engine.steps import Renderer
 from generator.i18n import text
-from generator.pipeline import fail_unreadable
-from generator.report import print_findings
-
-OUTPUT_OPTION = click.option(
-    "-o", "--output", type=click.Path(path_type=Path, file_okay=False), default="output",
-    show_default=True,
-    help="Where the site goes: a new or empty folder, or an earlier output of portfolio; never "
-         "the content folder. The only place anything is written, caches included.")
-SKIP_OPTION = click.option(
-    "--skip", multiple=True, metavar="NAME",
-    help="Leave out one step of the build (media, site, pdf…), e.g. --skip pdf for a quick "
-         "preview; its earlier output is kept. Repeat for more.")
-JOBS_OPTION = click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-                           help="Processes to use (default: all cores).")
 
 
 def chosen_renderers(skip: tuple[str, ...]) -> list[Renderer]:

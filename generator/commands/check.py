@@ -9,10 +9,10 @@ from pathlib import Path
 
 import click
 
-from generator.cli import CONTENT_ARG, common_options
-from generator.ownership import usable_cache
-from generator.pipeline import check_content, fail_unreadable
-from generator.report import print_findings
+from generator.checks.content_check import check_content
+from generator.commands.options import CONTENT_ARG, common_options
+from generator.commands.printing import fail_unreadable, print_findings
+from generator.support.ownership import usable_cache
 
 
 @click.command()

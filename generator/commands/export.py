@@ -14,9 +14,10 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from generator.cli import CONTENT_ARG, common_options
+from generator.checks.content_check import CheckedContent
+from generator.commands.options import CONTENT_ARG, common_options
+from generator.commands.printing import fail_unreadable
 from generator.i18n import text
-from generator.pipeline import CheckResult, fail_unreadable
 
 
 @click.command("export")
@@ -36,9 +37,9 @@ def export(content: Path, output: Path, lang: str | None, today: dt.date | None,
            codes: tuple[str, ...], everything: bool, force: bool, offline: bool,
            jobs: int | None) -> None:
     """Export department bundles of CONTENT: OUTPUT/<student>/departments/<code>.zip."""
-    from generator.build.progress import Reporter
-    from generator.export.run import ExportError, export_departments
-    from generator.report import print_findings
+    from generator.commands.export_bundles import ExportError, export_departments
+    from generator.commands.printing import print_findings
+    from generator.engine.progress import Reporter
 
     err = Console(stderr=True, highlight=False)
     if not codes and not everything:
@@ -57,7 +58,7 @@ def export(content: Path, output: Path, lang: str | None, today: dt.date | None,
         err.print(f"[bold red]✖[/] {text('build-failed', lang, what=failure[0], error=failure[1])}",
                   markup=True)
     if outcome.refused:
-        print_findings(CheckResult(outcome.check.portfolio, outcome.refused, lang), err)
+        print_findings(CheckedContent(outcome.check.portfolio, outcome.refused, lang), err)
     for blocked in outcome.blocked:
         err.print(f"[bold red]✖[/] {text('export-blocked', lang, **blocked.describe())}",
                   markup=True)

@@ -2,7 +2,7 @@
 
 Originals are only read; the copies go to OUTPUT/<student>/upload/<item>/, and the
 work is cached in OUTPUT/.portfolio/cache/media. OUTPUT is claimed like a build's
-(generator.ownership). `--dry-run` says what would be done and how big the result
+(generator.support.ownership). `--dry-run` says what would be done and how big the result
 would be, and writes no copy.
 """
 
@@ -14,16 +14,28 @@ from pathlib import Path
 
 import click
 
-from generator.atomic import OutputWriteError
-from generator.cli import CONTENT_ARG, common_options
+from generator.checks.content_check import CheckedContent
+from generator.commands.options import CONTENT_ARG, common_options
+from generator.commands.printing import fail_unreadable, load_or_exit, print_findings
 from generator.findings import exit_code
 from generator.i18n import text
-from generator.media.batch import is_big_pdf, pdf_fitter, plan_portfolio, print_plan, run
-from generator.media.fit import SizeLimits
-from generator.media.upload import default_cache_dir
-from generator.ownership import OutputFolder, OutputRefused, check_place, holding, usable_cache
-from generator.pipeline import CheckResult, fail_unreadable, load_or_exit
-from generator.report import print_findings
+from generator.render.upload.fit_batch import (
+    is_big_pdf,
+    pdf_fitter,
+    plan_portfolio,
+    print_plan,
+    run,
+)
+from generator.render.upload.fitting import SizeLimits
+from generator.render.upload.upload_copies import default_cache_dir
+from generator.support.atomic import OutputWriteError
+from generator.support.ownership import (
+    OutputFolder,
+    OutputRefused,
+    check_place,
+    holding,
+    usable_cache,
+)
 
 
 @click.command(name="fit")
@@ -63,7 +75,7 @@ def _fit(content: Path, output: Path, dry_run: bool, lang: str | None, today: dt
                        pdf_fitter=pdf_fitter(portfolio, cache_dir, lang))
         found = [f for o in outcomes for f in o.findings]
     if found:
-        print_findings(CheckResult(portfolio, found, lang))
+        print_findings(CheckedContent(portfolio, found, lang))
     refused = folder.refusals() if folder is not None else []
     for rel in refused:
         said = text("output-not-overwritten", lang, path=rel)

@@ -3,7 +3,7 @@
 Always asks the network afresh (that is what the command is for); `check` and
 `build` are the ones that answer from the cache. The history is kept in the output
 folder (`OUTPUT/.portfolio/links.json`, claimed like a build's: see
-generator.ownership), never in the content. `--offline` reports from that history
+generator.support.ownership), never in the content. `--offline` reports from that history
 alone and writes nothing. Every address is shown as `redact` gives it, without any
 user name or password.
 """
@@ -22,18 +22,18 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from generator.atomic import OutputWriteError
-from generator.cli import CONTENT_ARG, common_options
+from generator.checks.content_check import CheckedContent
+from generator.commands.options import CONTENT_ARG, common_options
+from generator.commands.printing import fail_unreadable, load_or_exit, print_findings
 from generator.findings import Finding, counts, document
 from generator.i18n import text
 from generator.links.archive import wayback_url
 from generator.links.history import day
-from generator.links.risk import redact
 from generator.links.service import LinkReport, portfolio_links, run, settings_for
 from generator.model import Portfolio
-from generator.ownership import OutputRefused, check_place, holding, is_ours
-from generator.pipeline import CheckResult, fail_unreadable, load_or_exit
-from generator.report import print_findings
+from generator.support.atomic import OutputWriteError
+from generator.support.ownership import OutputRefused, check_place, holding, is_ours
+from generator.support.url_credentials import redact
 
 # Worst first: a link's state in the table is the worst finding it has.
 _STATES = (("link-credentials", "credentials", "bold red"),
@@ -87,7 +87,7 @@ def _links(content: Path, output: Path | None, lang: str | None, today: dt.date 
     else:
         console = Console(highlight=False, soft_wrap=False)
         print_table(report, found, lang, console)
-        print_findings(CheckResult(portfolio, found, lang), Console(highlight=False,
+        print_findings(CheckedContent(portfolio, found, lang), Console(highlight=False,
                                                                      soft_wrap=True))
     c = counts(found)
     return 1 if c["error"] or (strict and c["warning"]) else 0

@@ -9,9 +9,9 @@ from pathlib import Path
 import click
 from PIL import Image, ImageDraw
 
-from generator.calendar import academic_year, resolve_today
-from generator.cli import common_options
+from generator.commands.options import common_options
 from generator.i18n import text
+from generator.support.roc_calendar import academic_year, resolve_today
 
 
 @click.command()

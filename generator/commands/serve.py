@@ -13,19 +13,24 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from generator.atomic import OutputWriteError
-from generator.build import BuildResult
-from generator.build import build as run_build
-from generator.build.progress import Reporter
-from generator.build.server import Reloads, ignore_filter, make_server, watch_paths
-from generator.cli import CONTENT_ARG, common_options
-from generator.commands.build import JOBS_OPTION, OUTPUT_OPTION, SKIP_OPTION, chosen_renderers
+from generator.commands.build import chosen_renderers
+from generator.commands.build_pipeline import BuildResult
+from generator.commands.build_pipeline import build as run_build
+from generator.commands.options import (
+    CONTENT_ARG,
+    JOBS_OPTION,
+    OUTPUT_OPTION,
+    SKIP_OPTION,
+    common_options,
+)
+from generator.commands.preview_server import Reloads, ignore_filter, make_server, watch_paths
+from generator.commands.printing import fail_unreadable, print_findings
 from generator.content.loader import ContentError
+from generator.engine.progress import Reporter
+from generator.engine.themes import BUILTIN
 from generator.i18n import text
-from generator.ownership import OutputRefused, holding
-from generator.pipeline import fail_unreadable
-from generator.render.theme import BUILTIN
-from generator.report import print_findings
+from generator.support.atomic import OutputWriteError
+from generator.support.ownership import OutputRefused, holding
 
 PORT_TRIES = 20
 

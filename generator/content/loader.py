@@ -9,23 +9,23 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from generator import imaging
-from generator.calendar import resolve_today
-from generator.content.errors import findings_from, read_finding
-from generator.content.inspect import InspectCache
-from generator.content.items import read_item
-from generator.content.paths import real_inside, resolve_inside
-from generator.content.readers import ReadError, TextReader
-from generator.content.records import (
+from generator.content.error_findings import findings_from, read_finding
+from generator.content.file_inspection import InspectCache
+from generator.content.image_refs import markdown_images
+from generator.content.item_paths import real_inside, resolve_inside
+from generator.content.item_reader import read_item
+from generator.content.student_files import (
     read_cadres,
     read_courses,
     read_departments,
     read_student_info,
 )
+from generator.content.text_readers import ReadError, TextReader
 from generator.findings import Finding, make
 from generator.model import Portfolio, Settings, Student
 from generator.rules import OVERRIDABLE, Rules, load_rules
-from generator.text import markdown_images
+from generator.support import pillow_settings as imaging
+from generator.support.roc_calendar import resolve_today
 
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 # Folders of a content root that are not students.

@@ -23,13 +23,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from generator.atomic import owned, remove, write_bytes
-from generator.build import paths
 from generator.checks.departments import check_department, provided_codes
+from generator.engine import output_paths as paths
 from generator.findings import Finding, sort_key
 from generator.model import Department, Item, Student
 from generator.rules import Rules
-from generator.text import count_prose_chars
+from generator.support.atomic import owned, remove, write_bytes
+from generator.support.characters import count_prose_chars
 
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
@@ -168,7 +168,7 @@ def _item_entry(item: Item, rules: Rules, lang: str, files: list[str]) -> dict[s
 def build_manifest(output: Path, student: Student, dep: Department, rules: Rules,
                    found: list[Finding], entries: list[str], *, lang: str, today: date,
                    forced: bool, tool: str) -> dict[str, Any]:
-    from generator.render.site.review import estimate
+    from generator.render.site.review_time import estimate
 
     slug = student.slug
     review = estimate(student, dep)

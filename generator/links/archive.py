@@ -18,10 +18,10 @@ from urllib.parse import urljoin
 
 import httpx
 
-from generator.atomic import write_bytes, write_text
 from generator.links import guard
 from generator.links.checker import CheckerConfig, CheckResult, env_proxy
 from generator.links.history import STATE_DIR
+from generator.support.atomic import write_bytes, write_text
 
 WAYBACK = "https://web.archive.org/web/"
 SAVE_ENDPOINT = "https://web.archive.org/save/"

@@ -30,8 +30,10 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from generator.links import guard, pages, responses
-from generator.links.risk import assess, has_credentials, redact
+from generator.links import guard, responses
+from generator.links import page_text as pages
+from generator.links.risk import assess
+from generator.support.url_credentials import has_credentials, redact
 
 # Failures that mean "we never reached a server", so a run where every link ends
 # in one of these says more about the student's network than about the links.

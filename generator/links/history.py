@@ -16,9 +16,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from generator.atomic import write_text
 from generator.links.checker import CheckResult
-from generator.links.risk import has_credentials, redact
+from generator.support.atomic import write_text
+from generator.support.url_credentials import has_credentials, redact
 
 STATE_DIR = ".portfolio"
 HISTORY_FILE = "links.json"

@@ -9,7 +9,6 @@ keys `links.risk.<kind>`), so they are translated with everything else.
 from __future__ import annotations
 
 import ipaddress
-import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -18,6 +17,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from generator.i18n import LANGS, text
+from generator.support.url_credentials import redact
 
 HOSTS_FILE = Path(__file__).with_name("hosts.toml")
 
@@ -44,27 +44,6 @@ class Risk:
 def risk(kind: str, **params: Any) -> Risk:
     """The Risk of `kind`, its reason filled in from the catalog for each language."""
     return Risk(kind, {lang: text(f"links.risk.{kind}", lang, **params) for lang in LANGS})
-
-
-# The authority of a URL runs from "//" to the first "/", "?" or "#"; whatever stands
-# before its last "@" is a user name and perhaps a password. Read generously (with
-# or without a scheme, "\\" for "/" as browsers do, parsable or not): cutting too
-# much from a strange URL costs nothing, showing a password does.
-_USERINFO = re.compile(r"^(\s*(?:[A-Za-z][A-Za-z0-9+.\-]*:)?[/\\]{2})[^/?#]*@")
-
-
-def has_credentials(url: str) -> bool:
-    """Whether `url` carries a user name or password (`user:pass@host`, `user@host`)."""
-    return _USERINFO.match(url) is not None
-
-
-def redact(url: str) -> str:
-    """`url` as it may be shown or stored: any user name and password removed.
-
-    Every place that prints, writes or remembers a link's address goes through
-    this, so a password pasted into a link never reaches a page, a PDF or a report.
-    """
-    return _USERINFO.sub(r"\1", url, count=1)
 
 
 @cache

@@ -27,8 +27,9 @@ from generator.links.checker import (
     network_down,
 )
 from generator.links.history import History, LinkRecord
-from generator.links.risk import assess, has_credentials
+from generator.links.risk import assess
 from generator.links.verdict import result_findings, unchecked_findings
+from generator.support.url_credentials import has_credentials
 
 T = TypeVar("T")
 # (student, item, url): the student as findings name them (student.key), the item id

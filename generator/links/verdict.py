@@ -15,7 +15,8 @@ from generator.i18n import LANGS, text
 from generator.links.checker import NOT_ASKED, CheckResult
 from generator.links.guard import address_of
 from generator.links.history import LinkRecord, day
-from generator.links.risk import assess, redact, risk
+from generator.links.risk import assess, risk
+from generator.support.url_credentials import redact
 
 # Where a link ends up matters for these; a shortener or plain http along the way
 # is already said of the written URL, and a signed final URL (a download behind a

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from generator.model.files import FileInfo
+from generator.model.file_info import FileInfo
 from generator.model.item import FrontMatter, Item
 from generator.model.student import CadreRecord, CourseRecord, Department, Student, StudentInfo
 from generator.rules import Rules

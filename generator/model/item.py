@@ -8,8 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from generator.calendar import Term
-from generator.model.files import FileInfo
+from generator.model.file_info import FileInfo
+from generator.support.roc_calendar import Term
 
 ItemType = Literal["course", "performance"]
 TYPE_NAMES = {"課程學習成果": "course", "多元表現": "performance"}
@@ -111,7 +111,7 @@ class Item(BaseModel):
     @property
     def year(self) -> int | None:
         """The academic year the item belongs to (its term's, or its date's)."""
-        from generator.calendar import academic_year
+        from generator.support.roc_calendar import academic_year
 
         if self.term is not None:
             return self.term // 10

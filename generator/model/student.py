@@ -8,9 +8,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from generator.calendar import Term
 from generator.model.item import Item
 from generator.rules import path_rules
+from generator.support.roc_calendar import Term
 
 
 class StudentInfo(BaseModel):
@@ -115,7 +115,7 @@ class Department(BaseModel):
     def _code_names_a_folder(cls, v: str) -> str:
         # The code names the department's folder, zip and URLs: one that could lead out
         # of the output ("../x") or break a link ("資工 A/B") is refused here, so no
-        # department with such a code ever reaches a writer (generator/build/paths.py).
+        # department with such a code ever reaches a writer (generator/engine/output_paths.py).
         rules = path_rules()
         if not rules.department_code_ok(v):
             raise PydanticCustomError("department_code", "not a department code",

@@ -11,8 +11,8 @@ Opening a page must not call anyone: the only addresses a page fetches by itself
 its own copies of the item's pictures. So a raw `<img src>` goes through the same
 hook as a Markdown image, `srcset` keeps only relative addresses, and nothing else
 that fetches (`poster`, `style` with `url()`, `<video>`, `<object>`, `<embed>`,
-`<iframe>`, `<link>`, `<svg><image>`) is on the allow-list. `html_image_refs` finds
-the same addresses in the text, so `check` can say which were dropped.
+`<iframe>`, `<link>`, `<svg><image>`) is on the allow-list. `content.image_refs`
+finds the same addresses in the text, so `check` can say which were dropped.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ import html
 import re
 from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
-from html.parser import HTMLParser
 
 import nh3
 from markdown_it import MarkdownIt
@@ -30,6 +29,8 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
+
+from generator.content.image_refs import is_local_path
 
 # An image hook gets the `src` as written and its alt text, and returns the attributes
 # of the `<img>` to emit (src, srcset, sizes, width, height…; the extra key "webp" is a
@@ -54,14 +55,6 @@ _ATTRIBUTES: dict[str, set[str]] = {
     "th": {"colspan", "rowspan", "align", "scope"},
     "*": {"id", "lang", "dir"},
 }
-
-
-def is_local_path(src: str) -> bool:
-    """A relative path that stays where it is written (no scheme, no root, no `..`)."""
-    if not src or _SCHEME.match(src) or src.startswith(("/", "\\", "//")):
-        return False
-    parts = src.replace("\\", "/").split("/")
-    return ".." not in parts
 
 
 def _keep_local(src: str, alt: str) -> dict[str, str] | None:
@@ -179,88 +172,6 @@ def render_markdown(text: str | None, image: ImageHook | None = None, *,
     resolved: set[str] = set()
     rendered = md.render(text, {"image_hook": image, "resolved": resolved})
     return sanitize(rendered, schemes, image, resolved)
-
-
-# Where raw HTML names something a browser (or WeasyPrint) fetches on its own.
-_FETCHED: dict[str, tuple[str, ...]] = {
-    "img": ("src", "srcset"), "source": ("src", "srcset"), "video": ("src", "poster"),
-    "audio": ("src",), "track": ("src",), "input": ("src",), "embed": ("src",),
-    "iframe": ("src",), "frame": ("src",), "object": ("data",), "link": ("href",),
-    "script": ("src",), "image": ("href", "xlink:href"), "use": ("href", "xlink:href"),
-    "feimage": ("href", "xlink:href"), "body": ("background",), "table": ("background",),
-    "td": ("background",), "th": ("background",),
-}
-_CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(['"])(.*?)\3""", re.I | re.S)
-
-
-class _Refs(HTMLParser):
-    """Every address in a piece of HTML that would be fetched without a click."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.images: list[str] = []       # <img src>: pictures, handled like Markdown images
-        self.others: list[str] = []       # everything else: dropped on the page
-        self._in_style = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._in_style = tag == "style"
-        for name, value in attrs:
-            if value is None:
-                continue
-            if name == "style":
-                self._css(value)
-            elif name in _FETCHED.get(tag, ()):
-                if tag == "img" and name == "src":
-                    self.images.append(value.strip())
-                elif name == "srcset":
-                    self.others += [p.strip().split()[0] for p in value.split(",") if p.strip()]
-                else:
-                    self.others.append(value.strip())
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        self._in_style = False
-
-    def handle_endtag(self, tag: str) -> None:
-        self._in_style = False
-
-    def handle_data(self, data: str) -> None:
-        if self._in_style:
-            self._css(data)
-
-    def _css(self, css: str) -> None:
-        self.others += [(m.group(2) or m.group(4) or "").strip() for m in _CSS_URL.finditer(css)]
-
-
-@lru_cache(maxsize=4096)
-def _raw_html_refs(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    parser = _Refs()
-    for token in _parser(0).parse(text):
-        if token.type == "html_block":
-            parser.feed(token.content)
-        elif token.type == "inline":
-            for child in token.children or []:
-                if child.type == "html_inline":
-                    parser.feed(child.content)
-    parser.close()
-    return tuple(parser.images), tuple(parser.others)
-
-
-def html_image_refs(text: str | None) -> list[str]:
-    """The addresses the raw HTML of a Markdown text would have a page fetch by itself.
-
-    Every `<img src>` (the renderers show a local one like a Markdown image), then only
-    the other addresses that leave the item's folder (a `poster`, `srcset`, CSS `url()`,
-    `<iframe>`, `<link>`…), since those are what `check` reports; the renderers drop
-    all of them. HTML inside code is text, not HTML, and is left alone.
-    """
-    if not text or "<" not in text:  # most texts have no HTML at all: no need to parse
-        return []
-    images, others = _raw_html_refs(text)
-    found = [u for u in images if u] + [u for u in others if u and not is_local_path(u)]
-    # A pasted picture can be a whole data: URL; a finding needs only to recognise it.
-    return list(dict.fromkeys(u if len(u) <= 200 or is_local_path(u) else u[:120] + "…"
-                              for u in found))
 
 
 @lru_cache(maxsize=8192)

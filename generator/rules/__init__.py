@@ -72,7 +72,7 @@ class LinkRules(_Strict):
 
 
 class PathRules(_Strict):
-    """What may name the output's folders, zips and URLs (generator/build/paths.py)."""
+    """What may name the output's folders, zips and URLs (generator/engine/output_paths.py)."""
 
     department_code_chars: str
     department_code_max: int = Field(ge=1, le=64)

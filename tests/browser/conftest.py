@@ -18,8 +18,7 @@ from typing import Any
 
 import pytest
 
-from generator.build import build
-from generator.build.renderers import default_renderers
+from generator.commands.build_pipeline import build, default_renderers
 from tests.browserkit import CHROMIUM
 from tests.site.sitekit import copy_demo
 

@@ -167,7 +167,7 @@ def test_originals_are_never_modified(content, media):
 
 
 def test_second_check_uses_the_cache(content, media, tmp_path):
-    from generator.ownership import holding
+    from generator.support.ownership import holding
 
     content.student()
     content.course("report", document="report.pdf")

@@ -1,4 +1,4 @@
-"""generator.atomic and generator.ownership on their own: the writer and the record."""
+"""support.atomic and support.ownership on their own: the writer and the record."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import atomic
-from generator.ownership import OutputRefused, claim, holding, is_ours
+from generator.support import atomic
+from generator.support.ownership import OutputRefused, claim, holding, is_ours
 
 
 def test_a_failed_write_leaves_nothing(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from generator.content import boundedyaml
+from generator.content import bounded_yaml as boundedyaml
 from generator.i18n import excerpt, message
 
 

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from generator.calendar import Term, academic_year, term_of
 from generator.checks.personal import is_national_id, national_ids
 from generator.content.sniff import sniff_bytes
-from generator.text import count_chars, count_prose_chars
+from generator.support.characters import count_chars, count_prose_chars
+from generator.support.roc_calendar import Term, academic_year, term_of
 
 
 @pytest.mark.parametrize("text,n", [

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildResult, build
-from generator.build.renderers import Renderer, load
-from generator.counselor.renderer import CounselorRenderer
+from generator.commands.build_pipeline import BuildResult, build
+from generator.commands.build_pipeline import load_step as load
+from generator.counselor.counselor_step import CounselorRenderer
+from generator.engine.steps import Renderer
 from tests.builder import ContentBuilder
 from tests.mediafactory import MediaFactory
 
@@ -59,10 +60,10 @@ def make_class(content: ContentBuilder, media: MediaFactory) -> ContentBuilder:
 
 
 def counselor_renderers(with_reviews: bool = True, pdf: bool = False) -> list[Renderer]:
-    names = ["generator.render.media.renderer:MediaRenderer",
-             "generator.render.site.renderer:SiteRenderer"]
+    names = ["generator.render.web_media.web_media_step:MediaRenderer",
+             "generator.render.site.site_step:SiteRenderer"]
     if pdf:
-        names.append("generator.render.pdf.build:PdfRenderer")
+        names.append("generator.render.pdf.pdf_step:PdfRenderer")
     return [*(load(n) for n in names), CounselorRenderer(with_reviews=with_reviews)]
 
 

@@ -7,7 +7,7 @@ import io
 from html.parser import HTMLParser
 from pathlib import Path
 
-from generator.counselor.csvs import FINDINGS_COLUMNS, SUMMARY_COLUMNS
+from generator.counselor.counselor_csvs import FINDINGS_COLUMNS, SUMMARY_COLUMNS
 from tests.counselor.conftest import ITEM_COMMENT, Built
 
 
@@ -109,7 +109,7 @@ def test_counselor_page_shows_comments_and_deadlines(klass: Built) -> None:
 
 
 def test_an_unchanged_build_rewrites_nothing(klass: Built, tmp_path: Path) -> None:
-    from generator.build import build
+    from generator.commands.build_pipeline import build
     from tests.counselor.conftest import counselor_renderers
 
     out = tmp_path / "out"

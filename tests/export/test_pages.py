@@ -25,7 +25,7 @@ def test_compare_page(exported: Exported) -> None:
 
 def test_unused_ticked_item_listed(exported: Exported) -> None:
     from generator.content.loader import load_portfolio
-    from generator.export.views import comparison
+    from generator.render.site.compare_views import comparison
 
     portfolio, _ = load_portfolio(exported.content)
     student = portfolio.students[0]

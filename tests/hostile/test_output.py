@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.atomic import TEMP_PREFIX
 from generator.i18n import text
+from generator.support.atomic import TEMP_PREFIX
 from tests.hostile.conftest import Arena, Outcome, snapshot
 
 BUILD = ("build", "content", "--offline", "--skip", "pdf", "--lang", "en")

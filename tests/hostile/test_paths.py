@@ -1,6 +1,6 @@
 """Hostile names (issue 12): department codes that would leave the output, names too long
 for a disk, item folders whose names break URLs. Every output path comes from
-generator/build/paths.py; these run the real command and look at what it wrote."""
+generator/engine/output_paths.py; these run the real command and look at what it wrote."""
 
 from __future__ import annotations
 

@@ -211,7 +211,7 @@ def test_active_content_never_reaches_an_output_pdf(arena: Arena, tmp_path: Path
 def test_the_shrunk_upload_copy_is_stripped_too(tmp_path: Path, media: Any) -> None:
     # A document over 4 MB is rewritten with its pictures recompressed: the same walk
     # runs on that copy (the build test above covers the copy made within the limit).
-    from generator.render.pdf.upload import recompress_pdf
+    from generator.render.pdf.upload_document import recompress_pdf
 
     original = hostile_pdf(media.pdf, tmp_path / "hostile.pdf")
     shrunk = tmp_path / "shrunk.pdf"

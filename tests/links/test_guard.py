@@ -13,8 +13,8 @@ import pytest
 
 from generator.links.checker import CheckerConfig, check_urls
 from generator.links.guard import GuardedBackend, GuardedTransport, public
-from generator.links.risk import has_credentials, redact
 from generator.links.service import LinkSettings
+from generator.support.url_credentials import has_credentials, redact
 
 from .server import LinkServer
 

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from generator.media import encode, image
-from generator.media import fit as fitting
-from generator.media.encode import FitError, Settings
-from generator.media.fit import SizeLimits, fit, plan
-from generator.media.probe import probe, verify_packets
+from generator.content.media_probe import probe, verify_packets
+from generator.render.upload import fitting
+from generator.render.upload import image_fit as image
+from generator.render.upload.fitting import SizeLimits, fit, plan
+from generator.support import ffmpeg as encode
+from generator.support.ffmpeg import FitError, Settings
 
 FAST = Settings(preset="ultrafast", threads=1)
 LIMITS = SizeLimits()
@@ -196,7 +197,7 @@ def test_second_run_does_nothing(hevc_clip: Path, big_png: Path, tmp_path: Path,
         raise FitError("encoded again")
 
     monkeypatch.setattr(encode, "run_ffmpeg", forbidden)
-    monkeypatch.setattr("generator.media.video.run_ffmpeg", forbidden)
+    monkeypatch.setattr("generator.render.upload.video_fit.run_ffmpeg", forbidden)
     monkeypatch.setattr(image, "fit_picture", forbidden)
     second = [run(hevc_clip, tmp_path / "v"), run(big_png, tmp_path / "i", "document")]
     assert all(r.reused for r in second)
@@ -227,7 +228,7 @@ def test_failed_encode_leaves_no_partial_files(clip: Path, tmp_path: Path,
         Path(args[-1]).write_bytes(b"\0" * 1000)  # ffmpeg got partway
         raise FitError("Conversion failed!")
 
-    monkeypatch.setattr("generator.media.video.run_ffmpeg", half_then_fail)
+    monkeypatch.setattr("generator.render.upload.video_fit.run_ffmpeg", half_then_fail)
     result = run(clip, tmp_path, trim="00:00-00:01")
     assert result.output is None and result.findings[-1].code == "media-fit-failed"
     leftovers = [p for d in ("out", "cache") for p in (tmp_path / d).rglob("*") if p.is_file()]

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.media.probe import probe
+from generator.content.media_probe import probe
 from tests.mediafactory import MediaFactory
 
 STUDENT = "name: 測試生\nstudent_id: \"11300001\"\nenrolled: 113\n"

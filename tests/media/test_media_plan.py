@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.media import audio, video
-from generator.media.fit import SizeLimits
-from generator.media.probe import MediaInfo
-from generator.media.trim import Trim, parse_trim, timecode
+from generator.content.media_probe import MediaInfo
+from generator.render.upload import audio_fit as audio
+from generator.render.upload import video_fit as video
+from generator.render.upload.fitting import SizeLimits
+from generator.render.upload.media_trim import Trim, parse_trim, timecode
 
 BUDGET = SizeLimits().budget("media")
 
@@ -126,7 +127,7 @@ def test_limits_budget_leaves_headroom() -> None:
 
 
 def test_parallel_items_share_the_cores() -> None:
-    from generator.media.upload import jobs_and_threads
+    from generator.render.upload.upload_copies import jobs_and_threads
 
     assert jobs_and_threads(1, cores=2) == (1, 2)  # one encode gets both cores
     assert jobs_and_threads(5, cores=2) == (2, 1)  # two at a time, one thread each

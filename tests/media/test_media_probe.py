@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from generator.media.probe import (
+from generator.content.media_probe import (
     EMPTY,
     TRUNCATED,
     UNREADABLE,

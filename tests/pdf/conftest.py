@@ -24,7 +24,7 @@ from PIL import Image, ImageDraw
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
-from generator.build import BuildResult, build
+from generator.commands.build_pipeline import BuildResult, build
 from generator.render.pdf import PdfRenderer
 from tests.builder import ContentBuilder
 from tests.mediafactory import MediaFactory

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from generator.checks.content_check import check_content
 from generator.i18n import text
-from generator.pipeline import check_content
 from generator.render.pdf import PdfSettings, render_portfolio
-from generator.render.pdf.assemble import timestamp
+from generator.render.pdf.pdf_assembly import timestamp
 from tests.pdf.conftest import SLUG, Made, outline_titles, run_build
 
 

@@ -125,7 +125,7 @@ def test_a_document_that_cannot_be_laid_in_costs_only_its_pages(
     def broken(*_args: object) -> None:
         raise ValueError("unreadable page tree")
 
-    monkeypatch.setattr("generator.render.pdf.assemble.place", broken)
+    monkeypatch.setattr("generator.render.pdf.pdf_assembly.place", broken)
     result = run_build(c.root, tmp_path / "out")
     assert not result.failures
     found = [f for f in result.check.findings if f.code == "pdf-document-not-attached"]

@@ -7,9 +7,9 @@ from pathlib import Path
 from PIL import Image
 
 from generator.render.markdown import render_markdown
-from generator.render.pdf.images import INLINE, ImageCache
-from generator.render.pdf.itemview import SCHEMES, online_copy, spell_out_links
-from generator.render.pdf.poster import duration_label
+from generator.render.pdf.media_poster import duration_label
+from generator.render.pdf.print_images import INLINE, ImageCache
+from generator.render.pdf.print_item import SCHEMES, online_copy, spell_out_links
 
 
 def test_online_copy_prefers_a_media_host() -> None:

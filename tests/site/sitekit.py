@@ -7,10 +7,10 @@ import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
-from generator.build import BuildResult, build
-from generator.build.renderers import Renderer
-from generator.render.media.renderer import MediaRenderer
-from generator.render.site.renderer import SiteRenderer
+from generator.commands.build_pipeline import BuildResult, build
+from generator.engine.steps import Renderer
+from generator.render.site.site_step import SiteRenderer
+from generator.render.web_media.web_media_step import MediaRenderer
 
 DEMO = Path(__file__).resolve().parents[2] / "content"
 TODAY_DEMO = None  # the demo's portfolio.toml fixes its own `today`

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import parallel
-from generator.build.context import BuildContext
-from generator.build.state import BuildState
-from generator.pipeline import check_content
-from generator.render.media import renderer as media_renderer
-from generator.render.theme import Theme
+from generator.checks.content_check import check_content
+from generator.engine import workers as parallel
+from generator.engine.build_context import BuildContext
+from generator.engine.output_record import BuildState
+from generator.engine.themes import Theme
+from generator.render.web_media import web_media_step as media_renderer
 from tests.builder import ContentBuilder
 from tests.site.sitekit import build_site, pages
 
@@ -156,7 +156,7 @@ def test_a_theme_change_rerenders_every_page(three_items: ContentBuilder,
     first = build_site(three_items.root, out)
     override = three_items.root / "themes" / "default" / "templates" / "macros.html"
     override.parent.mkdir(parents=True)
-    from generator.render.theme import BUILTIN
+    from generator.engine.themes import BUILTIN
     override.write_text((BUILTIN / "default/templates/macros.html").read_text("utf-8")
                         + "\n{# a school's tweak #}\n", "utf-8")
     assert pages(build_site(three_items.root, out)) == pages(first)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.render.markdown import html_image_refs, plain_text, render_markdown, sanitize
+from generator.content.image_refs import html_image_refs
+from generator.render.markdown import plain_text, render_markdown, sanitize
 
 ATTACKS = [
     "<script>alert(1)</script>",

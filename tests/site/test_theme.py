@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.render.theme import BUILTIN, Theme
+from generator.engine.themes import BUILTIN, Theme
 from tests.builder import ContentBuilder
 from tests.site.sitekit import build_site
 

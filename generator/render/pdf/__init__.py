@@ -8,11 +8,11 @@
 In a build, `PdfRenderer` (build.py) does all of it incrementally.
 """
 
-from generator.render.pdf.assemble import RenderError
-from generator.render.pdf.build import PdfRenderer
-from generator.render.pdf.itemview import Quality
-from generator.render.pdf.render import PdfSettings, render_item_page, render_portfolio
-from generator.render.pdf.upload import UploadResult, make_upload_pdf, needs_upload_pdf
+from generator.render.pdf.pdf_assembly import RenderError
+from generator.render.pdf.pdf_documents import PdfSettings, render_item_page, render_portfolio
+from generator.render.pdf.pdf_step import PdfRenderer
+from generator.render.pdf.print_item import Quality
+from generator.render.pdf.upload_document import UploadResult, make_upload_pdf, needs_upload_pdf
 
 __all__ = ["PdfRenderer", "PdfSettings", "Quality", "RenderError", "UploadResult",
            "make_upload_pdf", "needs_upload_pdf", "render_item_page", "render_portfolio"]

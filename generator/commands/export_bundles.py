@@ -1,0 +1,115 @@
+"""`export_departments()`: check, build what the bundles need, write one zip per department."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from generator.checks.content_check import CheckedContent, check_content
+from generator.engine.build_context import tool_version
+from generator.engine.progress import Reporter
+from generator.export.bundle import Bundle, blocking, make_bundle
+from generator.findings import Finding
+from generator.i18n import text
+from generator.model import Department, Student
+from generator.support.atomic import owned
+from generator.support.ownership import holding
+
+
+class ExportError(Exception):
+    """Bad usage: a department code no student applies to (exit 2)."""
+
+
+@dataclass
+class Blocked:
+    student: Student
+    department: Department
+    findings: list[Finding]
+
+    def describe(self) -> dict[str, str | int]:
+        return {"code": self.department.code, "name": self.department.name,
+                "student": self.student.name, "n": len(self.findings)}
+
+    def as_check(self, check: CheckedContent) -> CheckedContent:
+        return CheckedContent(check.portfolio, self.findings, check.lang)
+
+
+@dataclass
+class ExportOutcome:
+    check: CheckedContent
+    bundles: list[Bundle] = field(default_factory=list)
+    blocked: list[Blocked] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    # Departments left out of the model (a code that cannot name a folder, a repeated
+    # code): they get no bundle, and the export must say so rather than look complete.
+    refused: list[Finding] = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        return self.check.lang
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.blocked or self.failures or self.refused else 0
+
+
+def select(students: list[Student], codes: list[str],
+           everything: bool) -> list[tuple[Student, Department]]:
+    """The (student, department) pairs asked for; unknown codes raise ExportError."""
+    known = {d.code for s in students for d in s.departments}
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise ExportError(f"no student applies to department {', '.join(unknown)} "
+                          f"(known: {', '.join(sorted(known)) or 'none'})")
+    if everything and not known:
+        raise ExportError("no departments.yaml names a department")
+    return [(s, d) for s in students for d in s.departments if everything or d.code in codes]
+
+
+def refused_departments(found: list[Finding]) -> list[Finding]:
+    """The findings of departments.yaml entries whose code was refused."""
+    return [f for f in found if f.code == "field-invalid" and f.file == "departments.yaml"
+            and f.params.get("field") == "code"]
+
+
+def export_departments(content: Path, output: Path, *, codes: list[str], everything: bool,
+                       force: bool, lang: str | None = None, today: date | None = None,
+                       offline: bool = False, jobs: int | None = None,
+                       reporter: Reporter | None = None) -> ExportOutcome:
+    with holding(output, content):
+        return _export(content, output, codes=codes, everything=everything, force=force,
+                       lang=lang, today=today, offline=offline, jobs=jobs, reporter=reporter)
+
+
+def _export(content: Path, output: Path, *, codes: list[str], everything: bool, force: bool,
+            lang: str | None, today: date | None, offline: bool, jobs: int | None,
+            reporter: Reporter | None) -> ExportOutcome:
+    from generator.commands.build_pipeline import build_checked
+
+    check = check_content(content, today=today, lang=lang, offline=offline, output=output)
+    portfolio = check.portfolio
+    chosen = select(portfolio.students, codes, everything)
+    outcome = ExportOutcome(check, refused=refused_departments(check.findings))
+    ready: list[tuple[Student, Department, bool]] = []
+    for student, dep in chosen:
+        errors = blocking(student, dep, portfolio.rules)
+        if errors and not force:
+            outcome.blocked.append(Blocked(student, dep, errors))
+        else:
+            ready.append((student, dep, bool(errors)))
+    if not ready:
+        return outcome
+    # The build is incremental: what is already up to date costs nothing.
+    result = build_checked(check, output, jobs=jobs, offline=offline, reporter=reporter)
+    outcome.failures = [(f.what, f.error) for f in result.failures]
+    for student, dep, forced in ready:
+        bundle = make_bundle(output, student, dep, portfolio.rules, result.check.findings,
+                             lang=check.lang, today=portfolio.today, forced=forced,
+                             tool=tool_version())
+        if owned(bundle.path):
+            outcome.bundles.append(bundle)
+        else:  # a zip the tool did not write is in its place: left alone, and said so
+            rel = bundle.path.relative_to(output).as_posix()
+            outcome.failures.append((rel, text("output-not-overwritten", check.lang, path=rel)))
+    return outcome

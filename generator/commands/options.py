@@ -1,0 +1,53 @@
+"""The options several commands share: the content argument, --lang and --today,
+-o, --jobs, --skip. One place, so every command says them the same way."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from generator.i18n import LANGS
+
+CONTENT_ARG = click.argument("content", required=False, default="content",
+                             type=click.Path(path_type=Path, file_okay=False))
+
+
+def _parse_today(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("use YYYY-MM-DD, e.g. 2026-11-20") from None
+
+
+def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--lang and --today, which every command takes."""
+
+    @click.option("--lang", type=click.Choice(LANGS), default=None,
+                  help="Language of messages and pages (default zh-TW).")
+    @click.option("--today", callback=_parse_today, metavar="YYYY-MM-DD",
+                  help="The date to judge against (default: SOURCE_DATE_EPOCH, else today).")
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+OUTPUT_OPTION = click.option(
+    "-o", "--output", type=click.Path(path_type=Path, file_okay=False), default="output",
+    show_default=True,
+    help="Where the site goes: a new or empty folder, or an earlier output of portfolio; never "
+         "the content folder. The only place anything is written, caches included.")
+SKIP_OPTION = click.option(
+    "--skip", multiple=True, metavar="NAME",
+    help="Leave out one step of the build (media, site, pdf…), e.g. --skip pdf for a quick "
+         "preview; its earlier output is kept. Repeat for more.")
+JOBS_OPTION = click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+                           help="Processes to use (default: all cores).")

@@ -1,0 +1,1 @@
+"""Reading a content root into the model: settings, students, items, their files."""

@@ -1,0 +1,70 @@
+"""`findings.csv` (one row per finding) and `summary.csv` (one row per student).
+
+UTF-8 with a byte-order mark, so Excel opens the Chinese correctly; CRLF line ends as
+the csv module writes them. Column names are stable identifiers (scripts rely on
+them); messages follow the build's language.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from generator.counselor.dashboard_rows import StudentRow
+from generator.findings import Finding, sort_key
+from generator.i18n import text
+from generator.model import Portfolio
+
+FINDINGS_COLUMNS = ("student_id", "name", "folder", "severity", "code", "item", "file",
+                    "message")
+GRADES = (10, 11, 12)
+SUMMARY_COLUMNS = (
+    "student_id", "name", "folder", "state", "errors", "warnings", "links_at_risk",
+    "missing_summaries", "courses", "performances",
+    *(f"g{g}_{kind}" for g in GRADES for kind in ("courses_ticked", "performances_ticked")),
+    "over_limit", "error_codes", "warning_codes", "departments", "next_deadline", "late",
+    "comments", "last_built")
+
+
+def _encode(rows: list[list[str]]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerows(rows)
+    return "\ufeff".encode() + buf.getvalue().encode("utf-8")
+
+
+def findings_csv(portfolio: Portfolio, findings: list[Finding], lang: str) -> bytes:
+    names = {s.key: (s.name, s.slug) for s in portfolio.students}
+    rows = [list(FINDINGS_COLUMNS)]
+    for f in sorted((f.localized(lang) for f in findings), key=sort_key):
+        name, slug = names.get(f.student or "", ("", ""))
+        rows.append([f.student or "", name, slug, f.severity, f.code, f.item or "",
+                     f.file or "", f.message])
+    return _encode(rows)
+
+
+def _codes(counts: dict[str, int]) -> str:
+    return ";".join(f"{code}:{n}" for code, n in sorted(counts.items()))
+
+
+def summary_row(row: StudentRow, lang: str) -> list[str]:
+    grades = row.grade_counts()
+    per_grade: list[str] = []
+    for g in GRADES:
+        y = grades.get(g)
+        per_grade += [str(y.courses.used), str(y.performances.used)] if y else ["0", "0"]
+    due = row.next_due
+    due_text = (f"{text('cn-kind-' + due.window.kind, lang)} {due.window.end.isoformat()}"
+                if due else "")
+    late_text = ";".join(f"{text('cn-kind-' + d.window.kind, lang)} {d.window.end.isoformat()}"
+                         for d in row.late)
+    departments = ";".join(f"{d.code}:{d.state}" for d in row.departments)
+    return [row.key, row.name, row.slug, row.state, str(row.error_count),
+            str(row.warning_count), str(row.links_at_risk), str(row.missing_summaries),
+            str(row.courses), str(row.performances), *per_grade,
+            "yes" if row.over_limit else "no", _codes(row.errors), _codes(row.warnings),
+            departments, due_text, late_text, str(row.comments), row.last_built]
+
+
+def summary_csv(rows: list[StudentRow], lang: str) -> bytes:
+    return _encode([list(SUMMARY_COLUMNS), *(summary_row(r, lang) for r in rows)])

@@ -1,0 +1,150 @@
+"""The build context: everything a renderer needs, handed to each in turn."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any, TypeVar
+
+from generator.checks.content_check import CheckedContent
+from generator.engine.output_record import BuildState
+from generator.engine.progress import Reporter
+from generator.engine.themes import Theme
+from generator.engine.workers import TaskFailed, run_tasks
+from generator.findings import Finding, counselor_only
+from generator.model import Item, Portfolio, Student
+from generator.support.atomic import make_dirs
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@cache
+def tool_version() -> str:
+    try:
+        return version("portfolio")
+    except PackageNotFoundError:
+        return "dev"
+
+
+@dataclass
+class Failure:
+    """A piece of output that could not be made (the rest of the build went on)."""
+
+    renderer: str
+    what: str
+    error: str
+    code: str = ""   # a stable name for scripts, where there is one ("output-not-ours")
+
+
+@dataclass
+class BuildContext:
+    """One build: the checked content, where output goes, and the memory of the last build.
+
+    Renderers read the model and findings, write under `output`, keep derived files
+    under `cache_dir`, and ask `state` (through `fresh`/`record`) what is already up
+    to date. `shared` carries results from one renderer to the next (the media
+    renderer leaves its derived files there for the site and the PDF).
+    """
+
+    check: CheckedContent
+    output: Path
+    lang: str
+    jobs: int
+    cache_dir: Path
+    state: BuildState
+    theme: Theme
+    offline: bool = False
+    reporter: Reporter = field(default_factory=lambda: Reporter(live=False))
+    shared: dict[str, Any] = field(default_factory=dict)
+    steps: list[str] = field(default_factory=list)   # names of this build's renderers
+    failures: list[Failure] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    _shown: list[Finding] = field(default_factory=list, init=False, repr=False)
+    _shown_for: list[Finding] | None = field(default=None, init=False, repr=False)
+    _shown_len: int = field(default=-1, init=False, repr=False)
+
+    @property
+    def portfolio(self) -> Portfolio:
+        return self.check.portfolio
+
+    @property
+    def findings(self) -> list[Finding]:
+        """What the student-facing output shows: every finding but the counselor's own
+        (about comment files), which only the counselor step reads, from `check`."""
+        every = self.check.findings
+        # Renderers may add findings (the PDF step does): refilter when the list grew.
+        if self._shown_for is not every or self._shown_len != len(every):
+            self._shown = [f for f in every if not counselor_only(f)]
+            self._shown_for, self._shown_len = every, len(every)
+        return self._shown
+
+    @property
+    def today(self) -> date:
+        return self.portfolio.today
+
+    @property
+    def content(self) -> Path:
+        return self.portfolio.root
+
+    def students(self) -> list[Student]:
+        return self.portfolio.students
+
+    def findings_for(self, student: Student, item: Item | None = None) -> list[Finding]:
+        """Findings about one student (item None: all of theirs), in the build's language."""
+        return [f.localized(self.lang) for f in self.findings if f.student == student.key
+                and (item is None or f.item == item.id)]
+
+    def fingerprint(self, *parts: Any) -> str:
+        """A hash of the inputs of one output; tool version and language are always in."""
+        h = hashlib.sha256()
+        h.update(json.dumps([tool_version(), self.lang, *parts], sort_keys=True, default=str,
+                            ensure_ascii=False).encode())
+        return h.hexdigest()
+
+    def will_exist(self, rel: str, renderer: str) -> bool:
+        """Whether `rel` is there after this build: `renderer` runs now, or made it before.
+        For links to another renderer's output (the site linking to the PDF)."""
+        return renderer in self.steps or (rel in self.state.previous
+                                           and (self.output / rel).exists())
+
+    def fresh(self, rel: str, fingerprint: str) -> bool:
+        return self.state.fresh(rel, fingerprint)
+
+    def record(self, rel: str, fingerprint: str, renderer: str) -> None:
+        self.state.record(rel, fingerprint, renderer)
+
+    def path(self, rel: str) -> Path:
+        """The output path of `rel` (POSIX, relative to the output folder), parents made."""
+        from generator.engine.output_paths import output_path
+
+        target = output_path(self.output, rel)  # refuses a path that would leave the output
+        # A file not ours in the way is said by the write itself (atomic.write_bytes).
+        with contextlib.suppress(FileExistsError, NotADirectoryError):
+            make_dirs(target.parent)
+        return target
+
+    def run(self, label: str, fn: Callable[[BuildContext, T], R], tasks: Sequence[T],
+            renderer: str = "") -> list[R | TaskFailed]:
+        """`fn(self, task)` for each task over `jobs` cores, with a progress bar.
+
+        A task that raises is reported as a Failure and gives a TaskFailed result.
+        """
+        step = self.reporter.task(label, len(tasks))
+
+        def done(result: Any) -> None:
+            step.advance()
+            if isinstance(result, TaskFailed):
+                self.failures.append(Failure(renderer or label, str(result.task), result.error))
+
+        try:
+            return run_tasks(self, fn, tasks, done)
+        finally:
+            step.done()

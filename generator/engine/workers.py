@@ -1,0 +1,105 @@
+"""Spreading independent pieces of work (pages, thumbnails) over the cores.
+
+Workers are forked, so they inherit the loaded portfolio and the build context
+instead of receiving a pickled copy of it: a task sends only its small key and gets
+back a small result. Where fork is unavailable, or one core is asked for, the work
+runs in this process. Workers die with the build (generator.support.lifeline), and an
+output that takes no more writes (disk full, read-only) stops the build rather than
+failing every task one by one.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import traceback
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from generator.support.atomic import OutputWriteError, as_write_error, is_fatal
+from generator.support.lifeline import worker_initializer
+
+if TYPE_CHECKING:
+    from generator.engine.build_context import BuildContext
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_SHARED: tuple[BuildContext, Callable[..., Any]] | None = None
+
+# Workers are replaced after about this many tasks each. WeasyPrint and Pillow keep
+# caches that grow with every document, so a worker that drew a whole grade's PDFs
+# held several times the memory of one that drew a class's; fresh forks keep the
+# peak where a class of 40 puts it, for the cost of one fork per batch.
+TASKS_PER_WORKER = 100
+
+
+class TaskFailed:
+    """What a task that raised returns instead of its result: the build goes on."""
+
+    def __init__(self, task: Any, error: BaseException):
+        self.task = task
+        self.error = f"{type(error).__name__}: {error}"
+        self.trace = traceback.format_exc()
+
+    def __repr__(self) -> str:
+        return f"TaskFailed({self.task!r}, {self.error!r})"
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+def _call(fn: Callable[..., Any], ctx: BuildContext, task: Any) -> Any:
+    try:
+        return fn(ctx, task)
+    except OutputWriteError:
+        raise
+    except Exception as exc:  # one bad file must not stop the other pages
+        if isinstance(exc, OSError) and is_fatal(exc):
+            raise as_write_error(exc, None if exc.filename else ctx.output) from None
+        return TaskFailed(task, exc)
+
+
+def _in_worker(task: Any) -> Any:
+    assert _SHARED is not None
+    ctx, fn = _SHARED
+    return _call(fn, ctx, task)
+
+
+def run_tasks(ctx: BuildContext, fn: Callable[[BuildContext, T], R], tasks: Sequence[T],
+              on_done: Callable[[Any], None] | None = None) -> list[R | TaskFailed]:
+    """`fn(ctx, task)` for every task, in order; a task that raises gives a TaskFailed.
+
+    `fn` must be a module-level function. It may write files under the output and
+    the cache; it must not change `ctx` (changes made in a worker are lost).
+    """
+    global _SHARED
+    jobs = min(ctx.jobs, len(tasks))
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    results: list[Any] = []
+    if jobs <= 1 or not fork:
+        for task in tasks:
+            results.append(_call(fn, ctx, task))
+            if on_done:
+                on_done(results[-1])
+        return results
+    _SHARED = (ctx, fn)
+    batch = jobs * TASKS_PER_WORKER
+    try:
+        for start in range(0, len(tasks), batch):
+            part = tasks[start:start + batch]
+            chunk = max(1, min(16, len(part) // (jobs * 4)))
+            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                                     initializer=worker_initializer()) as pool:
+                for result in pool.map(_in_worker, part, chunksize=chunk):
+                    results.append(result)
+                    if on_done:
+                        on_done(result)
+    finally:
+        _SHARED = None
+    return results

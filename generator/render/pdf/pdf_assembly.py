@@ -1,0 +1,140 @@
+"""HTML → PDF with WeasyPrint, then each item's own PDF laid into the pages kept for it.
+
+WeasyPrint cannot place another PDF's pages, so the print theme reserves one empty
+`attachment` page per document page. Because those pages are real pages of the
+layout, the page numbers, the "page" column of the lists and the outline already
+count them; here pypdf lays the document page, scaled to fit between the running
+header and the page number, onto its reserved page. Nothing is inserted or moved,
+so the outline WeasyPrint wrote stays right. Each document loses its active content
+(generator/support/pdf_cleaning.py) before its pages are laid in.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from generator.render.pdf.print_images import SCHEME
+from generator.render.pdf.print_item import AttachmentView
+from generator.support import pillow_settings as imaging
+from generator.support.atomic import write_bytes
+from generator.support.pdf_cleaning import strip_active
+
+imaging.settle()  # importing WeasyPrint let Pillow pass truncated pictures
+
+PT_PER_MM = 72 / 25.4
+# top, right, bottom, left: the margins of `@page attachment` in print.css.
+ATTACHMENT_MARGINS_MM = (12.0, 8.0, 11.0, 8.0)
+
+
+class RenderError(Exception):
+    """The PDF could not be made; the message says why, for a finding."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pages: int
+    size: int
+
+
+def timestamp(today: date) -> str:
+    """The PDF's creation date: SOURCE_DATE_EPOCH when set, else `today` at midnight UTC,
+    never the clock, so two builds of the same content are the same bytes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    when = datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() \
+        else datetime(today.year, today.month, today.day, tzinfo=UTC)
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class _PrintFetcher(URLFetcher):
+    """Pictures from the print cache (`print-image:<name>`) and inline data, nothing else:
+    no network (a build must not depend on it, nor leak a visit) and no local file
+    (the student's raw HTML could name one)."""
+
+    def __init__(self, folders: Iterable[Path]):
+        super().__init__(allowed_protocols={"data"})
+        self.folders = [p.resolve() for p in folders]
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        if url.startswith(f"{SCHEME}:"):
+            name = url.removeprefix(f"{SCHEME}:")
+            for folder in self.folders:
+                path = folder / name
+                if "/" not in name and "\\" not in name and path.is_file():
+                    return URLFetcherResponse(url, path.read_bytes(),
+                                              {"Content-Type": _MIME.get(path.suffix, "")})
+            raise ValueError(f"no such print image: {name}")
+        return super().fetch(url, headers)
+
+
+_MIME = {".jpg": "image/jpeg", ".png": "image/png"}
+
+
+def render_pdf(html: str, image_folders: Iterable[Path],
+               attachments: Iterable[AttachmentView] = (),
+               unattached: list[AttachmentView] | None = None) -> bytes:
+    """The finished PDF: WeasyPrint's layout with every attached document laid in.
+
+    A document that cannot be laid in leaves its reserved pages with only the header
+    and page number, and is added to `unattached`: one broken file must not cost the
+    student the whole portfolio.
+    """
+    try:
+        document = HTML(string=html, url_fetcher=_PrintFetcher(image_folders)).render()
+        page_of = {anchor: n for n, page in enumerate(document.pages) for anchor in page.anchors}
+        raw = document.write_pdf()
+    except Exception as exc:  # WeasyPrint raises many kinds; all mean "no PDF"
+        raise RenderError(f"{type(exc).__name__}: {exc}") from exc
+    attachments = [a for a in attachments if a.anchors]
+    if not attachments or raw is None:
+        return raw or b""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(raw)))
+    for att in attachments:
+        try:
+            # A writer's own pages, since turning a rotated page upright edits its contents;
+            # and no script, launch action or attachment rides along with them.
+            source = PdfWriter(clone_from=PdfReader(att.path))
+            strip_active(source)
+            for n, anchor in enumerate(att.anchors):
+                if anchor in page_of and n < len(source.pages):
+                    place(writer.pages[page_of[anchor]], source.pages[n])
+        except Exception:  # pypdf on a PDF it cannot take apart: say so, go on
+            if unattached is not None:
+                unattached.append(att)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def place(target: PageObject, page: PageObject) -> None:
+    """Lay `page` onto `target`, scaled down (never up) to fit inside the margins."""
+    if page.rotation:
+        page.transfer_rotation_to_content()
+    box = page.cropbox
+    width, height = float(box.width), float(box.height)
+    if width <= 0 or height <= 0:
+        return
+    top, right, bottom, left = (m * PT_PER_MM for m in ATTACHMENT_MARGINS_MM)
+    page_w, page_h = float(target.mediabox.width), float(target.mediabox.height)
+    area_w, area_h = page_w - left - right, page_h - top - bottom
+    scale = min(area_w / width, area_h / height, 1.0)
+    x = left + (area_w - width * scale) / 2
+    y = bottom + (area_h - height * scale) / 2
+    ctm = (Transformation().translate(-float(box.left), -float(box.bottom))
+           .scale(scale, scale).translate(x, y))
+    target.merge_transformed_page(page, ctm, over=False)
+
+
+def write_atomic(data: bytes, target: Path) -> bool:
+    """Readers (a browser, `serve`) never see half a PDF; False when the output folder
+    refused `target` (a file the tool did not write is there)."""
+    return write_bytes(target, data)

@@ -1,0 +1,49 @@
+"""The print part of a theme (`themes/<name>/print/`): templates and print.css → HTML.
+
+Which folder a file comes from is the site's `Theme` rule (content root first, then
+the shipped theme, then `default`), so a school can restyle the cover by dropping in
+one template without copying the rest.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+
+from generator.engine.themes import Theme
+from generator.i18n import text
+
+SUBDIR = "print"
+
+
+class PrintTheme:
+    def __init__(self, theme: Theme | None = None, *, name: str | None = None,
+                 content_root: Path | None = None):
+        self.theme = theme or Theme.resolve(content_root, name)
+        dirs = tuple(self.theme.search_path(SUBDIR))
+        if not dirs:
+            raise FileNotFoundError(f"no {SUBDIR}/ folder in theme {self.theme.name!r}")
+        self.env = _environment(dirs)
+
+    def css(self) -> str:
+        path = self.theme.find(f"{SUBDIR}/print.css")
+        return path.read_text("utf-8") if path else ""
+
+    def fingerprint(self) -> str:
+        """A hash of every file of the print theme: a changed theme renders again."""
+        return self.theme.digest(SUBDIR)
+
+    def render(self, template: str, lang: str, **context: Any) -> str:
+        def t(key: str, **params: Any) -> str:
+            return text(f"pdf-{key}", lang, **params)
+
+        return self.env.get_template(template).render(t=t, lang=lang, css=self.css(), **context)
+
+
+@cache
+def _environment(dirs: tuple[str, ...]) -> Environment:
+    loader = ChoiceLoader([FileSystemLoader(d) for d in dirs])
+    return Environment(loader=loader, autoescape=True, undefined=StrictUndefined)

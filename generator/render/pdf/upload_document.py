@@ -1,0 +1,152 @@
+"""The 文件 to upload for each item, as a PDF the official system accepts (≤ 4 MB).
+
+- A PDF given as `document` within the limit is copied as it is, unless it carries
+  active content (scripts, launch actions, attachments): then it is copied without it.
+- A PDF over the limit gets its pictures recompressed, step by step, until it fits.
+- An item without a document gets its own page rendered, pictures stepped down from
+  150 dpi until the file fits; every picture stays in it.
+- What cannot be made to fit gets a finding that says what the student can do.
+
+Pictures given as `document` (jpg/png) are generator.render.upload's: it fits them as
+document.jpg/.png. Originals are only ever read.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image
+from pypdf import PdfReader, PdfWriter
+
+from generator.content.item_paths import resolve_inside
+from generator.engine.output_paths import upload_file
+from generator.findings import Finding, make
+from generator.model import Item, Student
+from generator.render.pdf.pdf_assembly import RenderError, write_atomic
+from generator.render.pdf.pdf_documents import PdfSettings, render_item_page
+from generator.render.pdf.print_item import Quality
+from generator.rules import Rules
+from generator.support.atomic import remove
+from generator.support.pdf_cleaning import clean_pdf, strip_active
+
+# The rendered page steps down until it fits: 150 dpi is what print needs, 72 dpi
+# is still a legible photo on a screen, which is where reviewers read.
+PAGE_LADDER = (Quality(150, 80), Quality(120, 72), Quality(96, 65), Quality(72, 55))
+# Long side in pixels for pictures inside a given PDF: A4 at 150, 110 and 75 dpi.
+PDF_LADDER = ((1754, 75), (1290, 65), (877, 55))
+A4_LONG_INCHES = 11.69
+OUTPUT_NAME = "document.pdf"
+
+
+@dataclass
+class UploadResult:
+    action: str                 # copy | rendered | shrunk | failed
+    size: int | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+
+def needs_upload_pdf(item: Item) -> bool:
+    """Whether this module makes the item's document.pdf (pictures: render.upload's)."""
+    if not item.document:
+        return True
+    info = item.files.get(item.document)
+    return info is not None and info.kind == "pdf" and not info.problem
+
+
+def make_upload_pdf(item: Item, student: Student, rules: Rules, settings: PdfSettings,
+                    target: Path) -> UploadResult:
+    """Write `target` (upload/<item>/document.pdf) or say why it could not be made."""
+    limit = rules.files.document_max_bytes
+    where = (student.key, item.id)
+    if item.document:
+        real, _ = resolve_inside(item.path, item.document)
+        if real is None:
+            return UploadResult("failed")  # attachment-missing already says so
+        size = real.stat().st_size
+        if size <= limit:
+            try:
+                data, _removed = clean_pdf(real)  # pdf-active-content, from check, says so
+            except Exception as exc:  # pypdf on a PDF it cannot take apart, or too vast a one
+                target.unlink(missing_ok=True)  # never an old copy, never an unchecked one
+                return UploadResult("failed", None, [make(
+                    "pdf-render-failed", *where, item.document, output=_rel(student, item),
+                    reason=f"{type(exc).__name__}: {exc}"[:200])])
+            if len(data) <= limit:
+                write_atomic(data, target)
+                return UploadResult("copy", len(data))
+            size = len(data)  # rewritten without its scripts, it no longer fits
+        return _shrink_given(real, item.document, size, limit, target, where)
+    return _render_page(item, student, rules, settings, limit, target, where)
+
+
+def _render_page(item: Item, student: Student, rules: Rules, settings: PdfSettings,
+                 limit: int, target: Path, where: tuple[str, str]) -> UploadResult:
+    data = b""
+    for quality in PAGE_LADDER:
+        try:
+            data = render_item_page(item, student, rules, settings, quality)
+        except RenderError as err:
+            return UploadResult("failed", None, [make(
+                "pdf-render-failed", *where, None, output=_rel(student, item),
+                reason=str(err))])
+        if len(data) <= limit:
+            write_atomic(data, target)
+            return UploadResult("rendered", len(data))
+    remove(target)  # an old copy that fitted would be misleading now
+    return UploadResult("failed", len(data), [make(
+        "upload-page-too-large", *where, None, images=len(item.images), dpi=quality.dpi,
+        size=_mb(len(data)), limit=_mb(limit))])
+
+
+def _shrink_given(source: Path, name: str, size: int, limit: int, target: Path,
+                  where: tuple[str, str]) -> UploadResult:
+    smallest = size
+    dpi = round(PDF_LADDER[-1][0] / A4_LONG_INCHES)
+    for long_side, quality in PDF_LADDER:
+        try:
+            data = recompress_pdf(source, long_side, quality)
+        except Exception:  # pypdf or Pillow on a PDF they cannot rewrite: say so below
+            break
+        smallest = min(smallest, len(data))
+        if len(data) <= limit:
+            write_atomic(data, target)
+            return UploadResult("shrunk", len(data), [make(
+                "document-pdf-shrunk", *where, name, name=name, size=_mb(size),
+                limit=_mb(limit), after=_mb(len(data)), output="/".join(target.parts[-4:]))])
+    remove(target)
+    return UploadResult("failed", smallest, [make(
+        "document-pdf-too-large", *where, name, name=name, size=_mb(size), limit=_mb(limit),
+        after=_mb(smallest), dpi=dpi)])
+
+
+def recompress_pdf(source: Path, long_side: int, quality: int) -> bytes:
+    """The PDF with every raster picture at most `long_side` pixels, as JPEG `quality`."""
+    writer = PdfWriter(clone_from=PdfReader(source))
+    strip_active(writer)
+    for page in writer.pages:
+        for image in page.images:
+            try:
+                picture = image.image
+            except Exception:  # an exotic filter Pillow cannot decode: leave that one
+                continue
+            if picture is None:
+                continue
+            shrunk = picture.convert("RGB") if picture.mode not in ("RGB", "L") else picture
+            if max(shrunk.size) > long_side:
+                shrunk = shrunk.copy()
+                shrunk.thumbnail((long_side, long_side), Image.Resampling.LANCZOS)
+            image.replace(shrunk, quality=quality)
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1_000_000:.1f}"  # the rules' megabyte (official.toml: 1 000 000)
+
+
+def _rel(student: Student, item: Item) -> str:
+    return upload_file(student.slug, item.id, OUTPUT_NAME)

@@ -1,0 +1,157 @@
+"""The build step for the comparison page and the 收訖明細 checklists.
+
+Outputs, per student:
+    <student>/compare.html               items × departments, coverage, review time
+    <student>/checklist/<year>.html      what should be in the central database that year
+    <student>/checklist/<year>.pdf       the same, printable
+
+Joins the build's STEPS as "compare" (after the site, whose
+stylesheet the pages use). Each output is fingerprinted by the student's model, the
+rules, the theme's templates, the language and the date, so an unchanged student
+renders nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from generator.engine import output_paths as paths
+from generator.engine.build_context import BuildContext
+from generator.i18n import text
+from generator.model import Student
+from generator.render.site import page_links as urls
+from generator.render.site.site_step import environment, write_atomic
+
+NAME = "compare"
+HTML_LANG = {"zh-TW": "zh-Hant-TW", "en": "en"}
+
+
+compare_page = paths.compare_page
+checklist_page = paths.checklist_page
+checklist_pdf = paths.checklist_pdf
+
+
+def _base(ctx: BuildContext, rel: str, title: str, student: Student) -> dict[str, Any]:
+    from generator.render.site.compare_views import code_label
+
+    lang = ctx.lang
+    linker = urls.Linker(rel)
+    return {
+        "lang": lang, "html_lang": HTML_LANG.get(lang, lang), "title": title,
+        "t": lambda key, **kw: text(key, lang, **kw), "url": linker,
+        "school": ctx.portfolio.settings.school, "page": "compare", "today": ctx.today,
+        "rules": ctx.portfolio.rules, "student": student,
+        "crumbs": [(text("site-class-title", lang), linker.index()),
+                   (student.name, linker.student(student.slug))],
+        "code_label": lambda code: code_label(ctx.portfolio.rules, code, lang),
+        "item_url": lambda item_id: linker.item(student.slug, item_id),
+        "dep_url": lambda code: linker.department(student.slug, code),
+    }
+
+
+def _render(ctx: BuildContext, template: str, context: dict[str, Any]) -> str:
+    env = environment(ctx.theme.search_path("templates"))
+    return env.get_template(template).render(context)
+
+
+def render_compare(ctx: BuildContext, student: Student) -> str:
+    from generator.render.site.compare_views import checklist_years, comparison
+
+    rel = compare_page(student.slug)
+    linker = urls.Linker(rel)
+    view = comparison(student, ctx.portfolio.rules, ctx.lang)
+    years = [(y, linker.to(checklist_page(student.slug, y))) for y in checklist_years(student)]
+    return _render(ctx, "compare.html", {
+        **_base(ctx, rel, text("compare-title", ctx.lang, name=student.name), student),
+        "view": view, "checklists": years})
+
+
+def render_checklist(ctx: BuildContext, student: Student, year: int, pdf: bool = True) -> str:
+    from generator.render.site.compare_views import year_checklist
+
+    rel = checklist_page(student.slug, year)
+    view = year_checklist(student, ctx.portfolio.rules, year, ctx.lang)
+    base = _base(ctx, rel, text("checklist-title", ctx.lang, year=year), student)
+    base["page"] = "checklist"
+    return _render(ctx, "checklist.html", {
+        **base, "y": view,
+        "pdf": urls.Linker(rel).to(checklist_pdf(student.slug, year)) if pdf else None})
+
+
+def html_to_pdf(html: str, base_url: str, created: str) -> bytes:
+    from weasyprint import HTML
+
+    from generator.support import pillow_settings as imaging
+
+    imaging.settle()  # importing WeasyPrint let Pillow pass truncated pictures
+    doc = HTML(string=html, base_url=base_url).render()
+    doc.metadata.created = created
+    doc.metadata.modified = created
+    return doc.write_pdf()
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One output of this step for one student: the comparison page, or one year's
+    checklist (its page and, unless PDFs are skipped, its PDF)."""
+
+    slug: str
+    rel: str
+    fp: str
+    year: int | None = None          # None: the comparison page
+    pdf: str | None = None
+
+    def __str__(self) -> str:        # how a failed page is named to the user
+        return self.rel
+
+
+def _run_job(ctx: BuildContext, job: PageJob) -> bool:
+    """Write one job's files (in a worker: WeasyPrint is the slow part of this step)."""
+    from generator.render.pdf.pdf_assembly import timestamp
+
+    student = ctx.shared[NAME][job.slug]
+    if job.year is None:
+        write_atomic(ctx.path(job.rel), render_compare(ctx, student).encode("utf-8"))
+        return True
+    html = render_checklist(ctx, student, job.year, job.pdf is not None)
+    write_atomic(ctx.path(job.rel), html.encode("utf-8"))
+    if job.pdf is not None:
+        data = html_to_pdf(html, (ctx.output / job.rel).resolve().as_uri(),
+                           timestamp(ctx.today))
+        write_atomic(ctx.path(job.pdf), data)
+    return True
+
+
+class ComparePagesRenderer:
+    name = NAME
+
+    def run(self, ctx: BuildContext) -> None:
+        from generator.render.pdf.pdf_assembly import timestamp
+        from generator.render.site.compare_views import checklist_years
+
+        common = [NAME, 1, ctx.theme.digest("templates"), ctx.theme.digest("static"),
+                  ctx.portfolio.rules.model_dump(mode="json", by_alias=True),
+                  ctx.portfolio.settings.school, ctx.today.isoformat(), timestamp(ctx.today)]
+        # `build --skip pdf` is a quick preview: no WeasyPrint here either.
+        with_pdf = "pdf" in ctx.steps
+        jobs: list[PageJob] = []
+        for student in ctx.students():
+            whole = student.model_dump(mode="json", exclude={"path"})
+            rel = compare_page(student.slug)
+            fp = ctx.fingerprint(*common, "compare", whole)
+            if not ctx.fresh(rel, fp):
+                jobs.append(PageJob(student.slug, rel, fp))
+            for year in checklist_years(student):
+                page, pdf = checklist_page(student.slug, year), checklist_pdf(student.slug, year)
+                fp = ctx.fingerprint(*common, "checklist", year, whole, with_pdf)
+                if ctx.fresh(page, fp) and (not with_pdf or ctx.fresh(pdf, fp)):
+                    continue
+                jobs.append(PageJob(student.slug, page, fp, year, pdf if with_pdf else None))
+        # Forked workers inherit the students; a task carries only its names.
+        ctx.shared[NAME] = {s.slug: s for s in ctx.students()}
+        for job, done in zip(jobs, ctx.run(NAME, _run_job, jobs, NAME), strict=True):
+            if done is True:
+                for rel in (job.rel, job.pdf):
+                    if rel is not None:
+                        ctx.record(rel, job.fp, self.name)

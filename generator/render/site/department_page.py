@@ -1,0 +1,107 @@
+"""The reviewer-view page of one department, in the order reviewers read (DOMAIN.md):
+cover, 學習歷程自述, 修課紀錄, 課程學習成果, 多元表現綜整心得, 多元表現, 其他."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.checks.departments import provided_codes
+from generator.engine.build_context import BuildContext
+from generator.model import Department, Item, Student
+from generator.render.markdown import ImageHook, render_markdown
+from generator.render.site import item_views as views
+from generator.render.site import page_links as urls
+from generator.render.site import student_records as records
+from generator.render.site.review_time import estimate, item_media_seconds, item_pages
+from generator.render.web_media.web_media_step import ItemFile, department_key, item_files
+
+THUMB_SIZES = "(min-width: 40rem) 14rem, 45vw"
+_STATEMENT_KEYS = {"reflection": "O", "motivation": "P", "plan": "Q"}
+
+
+@dataclass
+class Section:
+    """One selected item as its reviewer sees it."""
+
+    card: views.Card
+    fields: list[tuple[str, str]]
+    pictures: list[views.Picture] = field(default_factory=list)
+    document: ItemFile | None = None
+    document_picture: views.Picture | None = None
+    media: ItemFile | None = None
+    links: list[str] = field(default_factory=list)
+    pages: int = 1
+    media_seconds: float = 0.0
+
+
+def _section(ctx: BuildContext, student: Student, item: Item, card: views.Card,
+             prefix: str) -> Section:
+    files = {n: f.with_prefix(prefix) for n, f in item_files(ctx, student.slug, item.id).items()}
+    sec = Section(card, views.fields(item, ctx.portfolio.rules, ctx.lang),
+                  links=views.web_links(item.links), pages=item_pages(item),
+                  media_seconds=item_media_seconds(item))
+    for name in item.images:
+        if name != item.document:
+            pic = views.picture(files.get(name), 480, THUMB_SIZES, name)
+            if pic:
+                sec.pictures.append(pic)
+    if item.document:
+        sec.document = files.get(item.document)
+        sec.document_picture = views.picture(sec.document, 480, THUMB_SIZES, item.document)
+    if item.media:
+        sec.media = files.get(item.media)
+    return sec
+
+
+def statement_parts(dep: Department, ctx: BuildContext,
+                    image: ImageHook | None = None) -> list[tuple[str, str]]:
+    """(heading, html) of the 學習歷程自述: one part per O/P/Q, or the text as written."""
+    if not dep.statement:
+        return []
+    if isinstance(dep.statement, str):
+        return [("", render_markdown(dep.statement, image, heading_offset=1))]
+    parts = []
+    for key, body in dep.statement.items():
+        code = _STATEMENT_KEYS.get(str(key).lower(), str(key).upper())
+        heading = views.code_label(ctx.portfolio.rules, code, ctx.lang) or str(key)
+        parts.append((heading, render_markdown(str(body or ""), image, heading_offset=2)))
+    order = "OPQ"
+    return sorted(parts, key=lambda p: order.find(p[0][:1]) if p[0][:1] in order else 9)
+
+
+def department_view(ctx: BuildContext, student: Student, dep: Department,
+                    cards: dict[str, views.Card]) -> dict[str, Any]:
+    rules, lang = ctx.portfolio.rules, ctx.lang
+    linker = urls.Linker(urls.department_page(student.slug, dep.code))
+
+    def sections(ids: list[str]) -> list[Section]:
+        out = []
+        for item_id in ids:
+            item = student.item(item_id)
+            if item is not None and item_id in cards:
+                out.append(_section(ctx, student, item, cards[item_id],
+                                    linker.item_prefix(student.slug, item.id)))
+        return out
+
+    courses = sections(dep.courses)
+    performances = sections(dep.performances)
+    grouped: dict[str, list[Section]] = {}
+    order = {name: n for n, name in enumerate(rules.categories)}
+    for sec in sorted(performances, key=lambda s: order.get(
+            student.item(s.card.id).category or "", 99)):  # type: ignore[union-attr]
+        grouped.setdefault(sec.card.kind, []).append(sec)
+    provided = provided_codes(student, dep)
+    # The texts' images were copied next to this page by the media step.
+    image = views.image_hook(item_files(ctx, student.slug, department_key(dep.code)))
+    wants = [(code, views.code_label(rules, code, lang), code in provided) for code in dep.wants]
+    return {
+        "review": estimate(student, dep), "wants": wants,
+        "statement": statement_parts(dep, ctx, image),
+        "course_tables": records.course_tables(student, lang),
+        "course_sections": courses,
+        "reflection": render_markdown(dep.reflection, image, heading_offset=2),
+        "performance_groups": list(grouped.items()),
+        "performance_count": len(performances),
+        "cadres": student.cadres,
+    }

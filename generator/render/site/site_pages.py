@@ -1,0 +1,298 @@
+"""The pages of the site: which there are, what each is made from, what each shows.
+
+`plan()` lists every page with a fingerprint of exactly the inputs it shows, so an
+unchanged page is never rendered again; `page_context()` builds what its template
+needs. The two are kept side by side on purpose: a page that starts showing
+something new must say so in its fingerprint, or incremental builds go stale.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from generator.engine.build_context import BuildContext
+from generator.findings import Finding, sort_key
+from generator.i18n import text
+from generator.model import Department, Item, Student
+from generator.render.markdown import render_markdown
+from generator.render.site import item_views as views
+from generator.render.site import page_links as urls
+from generator.render.site import student_records as records
+from generator.render.site.review_time import estimate
+from generator.render.web_media.derived_files import RECIPE_VERSION
+from generator.render.web_media.web_media_step import ItemFile, department_key, item_files
+
+HTML_LANG = {"zh-TW": "zh-Hant-TW", "en": "en"}
+
+
+@dataclass(frozen=True)
+class PageTask:
+    kind: str            # index | student | item | department
+    rel: str             # output path
+    template: str
+    slug: str = ""
+    key: str = ""        # the item id or department code
+
+    def __str__(self) -> str:
+        return self.rel
+
+
+# ----------------------------------------------------------------- inputs (fingerprints)
+
+def _item_inputs(item: Item) -> dict[str, Any]:
+    data = item.model_dump(mode="json", exclude={"files", "path"})
+    data["files"] = sorted((n, f.sha256, f.kind, f.problem, f.pages, f.duration, f.width,
+                            f.height, f.size) for n, f in item.files.items())
+    return data
+
+
+def _finding_inputs(found: list[Finding]) -> list[str]:
+    return sorted(json.dumps([f.code, f.severity, f.item, f.file, f.params], sort_keys=True,
+                             default=str, ensure_ascii=False) for f in found)
+
+
+def _student_inputs(student: Student) -> dict[str, Any]:
+    return student.model_dump(mode="json", exclude={"items", "path"})
+
+
+def _common(ctx: BuildContext) -> list[Any]:
+    return [ctx.theme.digest("templates"), ctx.portfolio.settings.school,
+            ctx.portfolio.rules.model_dump(mode="json", by_alias=True), RECIPE_VERSION,
+            ctx.today.isoformat()]
+
+
+def selected_in(student: Student, item: Item) -> list[Department]:
+    return [d for d in student.departments if item.id in d.courses or item.id in d.performances]
+
+
+def department_findings(found: list[Finding], dep: Department) -> list[Finding]:
+    ids = {*dep.courses, *dep.performances}
+    return [f for f in found if f.params.get("department") == dep.code
+            or (f.item in ids and "department" not in f.params)]
+
+
+def plan(ctx: BuildContext) -> list[tuple[PageTask, str]]:
+    """Every page of the site with its fingerprint."""
+    common = _common(ctx)
+    out: list[tuple[PageTask, str]] = []
+    by_student: dict[str | None, list[Finding]] = {}
+    for f in ctx.findings:
+        by_student.setdefault(f.student, []).append(f)
+    index_inputs = []
+    for student in ctx.students():
+        found = by_student.get(student.key, [])
+        items = {i.id: _item_inputs(i) for i in student.items}
+        info = _student_inputs(student)
+        # The index shows counts, not items: an edited title or reflection leaves it alone.
+        shape = sorted((i.id, i.type, i.term, i.submitted, bool(i.summary))
+                       for i in student.items)
+        index_inputs.append([info, records.severity_counts(found), shape])
+        pdf = ctx.will_exist(urls.student_pdf(student.slug), "pdf")
+        links = _export_links(ctx, PageTask("student", urls.student_page(student.slug),
+                                            "student.html", student.slug), student)
+        out.append((PageTask("student", urls.student_page(student.slug), "student.html",
+                             student.slug),
+                    ctx.fingerprint(common, "student", info, items, _finding_inputs(found),
+                                    pdf, links, _deadlines(ctx, student, found))))
+        for item in student.items:
+            deps = [(d.code, d.name) for d in selected_in(student, item)]
+            mine = [f for f in found if f.item == item.id]
+            out.append((PageTask("item", urls.item_page(student.slug, item.id), "item.html",
+                                 student.slug, item.id),
+                        ctx.fingerprint(common, "item", student.slug, student.name,
+                                        info.get("info"), items[item.id], deps,
+                                        _finding_inputs(mine), links["uploads"] is not None)))
+        for dep in student.departments:
+            chosen = [items.get(i) for i in [*dep.courses, *dep.performances]]
+            pdf = ctx.will_exist(urls.department_pdf(student.slug, dep.code), "pdf")
+            pictures = sorted((n, f.info.sha256) for n, f in item_files(
+                ctx, student.slug, department_key(dep.code)).items())
+            out.append((PageTask("department", urls.department_page(student.slug, dep.code),
+                                 "department.html", student.slug, dep.code),
+                        ctx.fingerprint(common, "department", info, chosen,
+                                        _finding_inputs(department_findings(found, dep)),
+                                        pdf, pictures)))
+    index_inputs.append(_finding_inputs(by_student.get(None, [])))
+    out.insert(0, (PageTask("index", urls.index_page(), "index.html"),
+                   ctx.fingerprint(common, "index", index_inputs)))
+    return out
+
+
+# ----------------------------------------------------------------- contexts (what is shown)
+
+def files_of(ctx: BuildContext, slug: str, item_id: str) -> dict[str, ItemFile]:
+    return item_files(ctx, slug, item_id)
+
+
+def _findings(ctx: BuildContext, found: list[Finding]) -> list[Finding]:
+    return sorted((f.localized(ctx.lang) for f in found), key=sort_key)
+
+
+def base_context(ctx: BuildContext, task: PageTask, title: str,
+                 crumbs: list[tuple[str, str]]) -> dict[str, Any]:
+    """What every page template gets: language, `t`, `url`, title, breadcrumbs…
+    (other renderers' pages use it too, so they share base.html)."""
+    lang = ctx.lang
+    return {
+        "lang": lang, "html_lang": HTML_LANG.get(lang, lang), "title": title,
+        "t": lambda key, **kw: text(key, lang, **kw), "url": urls.Linker(task.rel),
+        "school": ctx.portfolio.settings.school, "crumbs": crumbs, "page": task.kind,
+        "rules": ctx.portfolio.rules, "today": ctx.today, "code_label":
+            lambda code: views.code_label(ctx.portfolio.rules, code, lang),
+        "duration": views.duration, "megabytes": views.megabytes,
+    }
+
+
+_base = base_context  # the name other renderers first imported
+
+
+def _student(ctx: BuildContext, slug: str) -> Student:
+    return next(s for s in ctx.students() if s.slug == slug)
+
+
+def _cards(ctx: BuildContext, task: PageTask, student: Student, items: list[Item],
+           found: list[Finding]) -> list[views.Card]:
+    linker = urls.Linker(task.rel)
+    return [views.card(i, linker.item(student.slug, i.id), files_of(ctx, student.slug, i.id),
+                       linker.item_prefix(student.slug, i.id), ctx.portfolio.rules, ctx.lang,
+                       [f for f in found if f.item == i.id]) for i in items]
+
+
+def page_context(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
+    builder = {"index": _index, "student": _student_page, "item": _item_page,
+               "department": _department_page}[task.kind]
+    return builder(ctx, task)
+
+
+def _index(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
+    title = text("site-class-title", ctx.lang)
+    rows = []
+    for student in ctx.students():
+        found = [f for f in ctx.findings if f.student == student.key]
+        rows.append({
+            "student": student, "url": urls.Linker(task.rel).student(student.slug),
+            "counts": records.severity_counts(found),
+            "courses": sum(1 for i in student.items if i.is_course),
+            "performances": sum(1 for i in student.items if not i.is_course),
+            "years": records.year_counts(student, ctx.portfolio.rules, ctx.lang),
+            "departments": student.departments,
+            "missing_summaries": sum(1 for i in student.items if not i.summary),
+        })
+    general = _findings(ctx, [f for f in ctx.findings if f.student is None])
+    return {**_base(ctx, task, title, []), "rows": rows, "findings": general}
+
+
+def _student_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
+    student = _student(ctx, task.slug)
+    rules, lang = ctx.portfolio.rules, ctx.lang
+    found = [f for f in ctx.findings if f.student == student.key]
+    cards = {c.id: c for c in _cards(ctx, task, student, student.items, found)}
+    deps = [{"department": d, "url": urls.Linker(task.rel).department(student.slug, d.code),
+             "review": estimate(student, d),
+             "counts": records.severity_counts(department_findings(found, d))}
+            for d in student.departments]
+    return {
+        **_base(ctx, task, student.name, [(text("site-class-title", lang),
+                                           urls.Linker(task.rel).index())]),
+        "student": student, "profile": render_markdown(
+            student.info.profile if student.info else "", heading_offset=2),
+        "years": records.year_counts(student, rules, lang),
+        "course_tables": records.course_tables(student, lang),
+        "courses": [(label, [cards[i.id] for i in group])
+                    for label, group in records.courses_by_term(student.items, lang)],
+        "performances": [(label, [cards[i.id] for i in group]) for label, group in
+                         records.performances_by_category(student.items, rules, lang)],
+        "departments": deps, "findings": _findings(ctx, found),
+        "counts": records.severity_counts(found),
+        "pdf": (urls.Linker(task.rel).to(urls.student_pdf(student.slug))
+                if ctx.will_exist(urls.student_pdf(student.slug), "pdf") else None),
+        **_export_links(ctx, task, student),
+        "deadlines": _deadlines(ctx, student, found),
+    }
+
+
+def _deadlines(ctx: BuildContext, student: Student, found: list[Finding]) -> list[str]:
+    """What is late, then what is due next, as the counselor's dashboard says it."""
+    from generator.checks.deadlines import late, next_due, parse_deadlines, student_dues
+
+    windows, _problems = parse_deadlines(ctx.portfolio.settings.extra.get("deadlines"))
+    dues = student_dues(windows, student, found, ctx.today)
+    lang = ctx.lang
+
+    def kind(d: Any) -> str:
+        return text(f"cn-kind-{d.window.kind}", lang)
+
+    lines = [text("cn-late", lang, kind=kind(d), end=d.window.end.isoformat())
+             for d in late(dues)]
+    upcoming = next_due(dues)
+    if upcoming is not None:
+        lines.append(text("cn-next", lang, kind=kind(upcoming),
+                          end=upcoming.window.end.isoformat(), days=upcoming.days))
+    return lines
+
+
+def _export_links(ctx: BuildContext, task: PageTask, student: Student) -> dict[str, Any]:
+    """The comparison page and the 收訖明細 checklists, where this build writes them."""
+    from generator.render.site.compare_step import checklist_page, compare_page
+    from generator.render.site.compare_views import checklist_years
+
+    linker = urls.Linker(task.rel)
+    compare = compare_page(student.slug)
+    links: dict[str, Any] = {"uploads": _uploads_link(ctx, task, student.slug)}
+    if not ctx.will_exist(compare, "compare"):
+        return {**links, "compare": None, "checklists": []}
+    return {**links, "compare": linker.to(compare) if student.departments else None,
+            "checklists": [(year, linker.to(checklist_page(student.slug, year)))
+                           for year in checklist_years(student)]}
+
+
+def _uploads_link(ctx: BuildContext, task: PageTask, slug: str, anchor: str = "") -> str | None:
+    """The upload list (generator/render/site/upload_list_step.py), where this build writes it."""
+    from generator.render.site.upload_list_step import NAME, uploads_page
+
+    rel = uploads_page(slug)
+    if not ctx.will_exist(rel, NAME):
+        return None
+    return urls.Linker(task.rel).to(rel, anchor or None)
+
+
+def _item_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
+    student = _student(ctx, task.slug)
+    item = student.item(task.key)
+    assert item is not None
+    lang = ctx.lang
+    linker = urls.Linker(task.rel)
+    found = [f for f in ctx.findings if f.student == student.key and f.item == item.id]
+    view = views.item_view(item, files_of(ctx, student.slug, item.id), ctx.portfolio.rules,
+                           lang)
+    deps = [(d, linker.department(student.slug, d.code)) for d in selected_in(student, item)]
+    return {
+        **_base(ctx, task, item.title, [(text("site-class-title", lang), linker.index()),
+                                        (student.name, linker.student(student.slug))]),
+        "student": student, "item": item, "view": view, "departments": deps,
+        "findings": _findings(ctx, found),
+        "summary_limit": ctx.portfolio.rules.summary.max_chars,
+        "uploads": _uploads_link(ctx, task, student.slug, item.id),
+    }
+
+
+def _department_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
+    from generator.render.site.department_page import department_view
+
+    student = _student(ctx, task.slug)
+    dep = next(d for d in student.departments if d.code == task.key)
+    linker = urls.Linker(task.rel)
+    found = [f for f in ctx.findings if f.student == student.key]
+    mine = department_findings(found, dep)
+    chosen = [i for i in (student.item(x) for x in [*dep.courses, *dep.performances]) if i]
+    cards = {c.id: c for c in _cards(ctx, task, student, chosen, found)}
+    return {
+        **_base(ctx, task, dep.name, [(text("site-class-title", ctx.lang), linker.index()),
+                                      (student.name, linker.student(student.slug))]),
+        "student": student, "department": dep, "findings": _findings(ctx, mine),
+        "pdf": (linker.to(urls.department_pdf(student.slug, dep.code))
+                if ctx.will_exist(urls.department_pdf(student.slug, dep.code), "pdf") else None),
+        **department_view(ctx, student, dep, cards),
+    }

@@ -1,0 +1,390 @@
+"""Upload-ready copies: plan what a file needs, then make it, once.
+
+`plan()` decides without encoding (it is `portfolio fit --dry-run`); `fit()`
+carries the plan out into an output folder. Originals are only ever read.
+Work is cached by the source's SHA-256 and the settings, so a second run with
+nothing changed encodes nothing and rewrites nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from generator.content.file_inspection import file_sha256
+from generator.content.media_probe import MediaInfo, probe
+from generator.findings import Finding, make
+from generator.render.upload import audio_fit as audio
+from generator.render.upload import image_fit as image
+from generator.render.upload import video_fit as video
+from generator.render.upload.media_trim import Trim, parse_trim, timecode
+from generator.support.atomic import copy_file, owned, remove
+from generator.support.ffmpeg import FitError, Progress, Settings, atomic_output
+
+Slot = Literal["media", "document"]
+Action = Literal["copy", "remux", "transcode", "shrink", "clean", "too-long", "skip", "failed"]
+MAKES_FILE: frozenset[str] = frozenset({"copy", "remux", "transcode", "shrink", "clean"})
+CACHE_VERSION = 1
+MB = 1_000_000
+
+
+@dataclass(frozen=True)
+class SizeLimits:
+    """Upload limits in bytes, and the share kept free when aiming below them.
+
+    Decimal megabytes: the system does not say which megabyte it means, and the
+    smaller one never gets a file refused. The headroom absorbs what an encoder's
+    rate control overshoots.
+    """
+
+    document: int = 4_000_000
+    media: int = 10_000_000
+    headroom: float = 0.03
+
+    def limit(self, slot: Slot) -> int:
+        return self.media if slot == "media" else self.document
+
+    def budget(self, slot: Slot) -> int:
+        return int(self.limit(slot) * (1 - self.headroom))
+
+    @classmethod
+    def from_rules(cls, files: Any) -> SizeLimits:
+        """From the core's `rules.files` (FileRules): the school may have its own limits."""
+        return cls(document=files.document_max_bytes, media=files.media_max_bytes)
+
+
+@dataclass(frozen=True)
+class FitPlan:
+    """What will be done with one file, and what it will weigh after (bytes, estimated)."""
+
+    source: Path
+    slot: Slot
+    kind: str | None  # video, audio, image, pdf
+    action: Action
+    size: int
+    estimate: int | None
+    output_name: str | None  # media.mp4, media.mp3, document.jpg…
+    detail: str = ""
+    trim: Trim | None = None
+    findings: tuple[Finding, ...] = ()
+    target: video.VideoTarget | audio.AudioTarget | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class FitResult:
+    plan: FitPlan
+    output: Path | None
+    size: int | None
+    reused: bool  # nothing was encoded or written: the earlier result still stands
+    findings: tuple[Finding, ...]
+
+
+def plan(source: Path, slot: Slot, limits: SizeLimits | None = None,
+         trim: str | Trim | None = None, *, student: str | None = None,
+         item: str | None = None, name: str | None = None) -> FitPlan:
+    """Decide what `source` needs to fit its slot, without encoding anything."""
+    limits = limits or SizeLimits()
+    source = Path(source)
+    where = {"student": student, "item": item, "file": name or source.name}
+    size = source.stat().st_size if source.is_file() else 0
+    if slot == "document":
+        return _plan_document(source, size, limits, where)
+    return _plan_media(source, size, limits, trim, where)
+
+
+def refused(source: Path, slot: Slot, problem: str) -> FitPlan:
+    """No upload copy of a file the inspection found damaged; its finding is the check's."""
+    size = source.stat().st_size if source.is_file() else 0
+    return FitPlan(source, slot, None, "failed", size, None, None, problem)
+
+
+def _plan_media(source: Path, size: int, limits: SizeLimits, trim: str | Trim | None,
+                where: dict[str, Any]) -> FitPlan:
+    info = probe(source)
+    if info.kind not in ("video", "audio") or info.duration <= 0:
+        reason = info.problem or ("not-media" if info.kind is None or info.is_image
+                                  else "unknown-length")
+        return FitPlan(source, "media", info.kind, "failed", size, None, None, reason,
+                       findings=(_make("media-fit-failed", where, reason=_reason(reason)),))
+    duration = info.duration
+    cut: Trim | None = None
+    if trim:
+        try:
+            cut = trim if isinstance(trim, Trim) else parse_trim(trim)
+            if cut.start >= duration:
+                raise ValueError("starts after the end")
+        except ValueError as exc:
+            finding = _make("media-trim-invalid", where, value=str(trim),
+                           duration=timecode(duration), reason=_trim_reason(str(exc)))
+            return FitPlan(source, "media", info.kind, "failed", size, None, None,
+                           "bad media_trim", findings=(finding,))
+        duration = cut.length(duration)
+    limit, budget = limits.limit("media"), limits.budget("media")
+    if info.kind == "video":
+        wanted = "H.264/AAC MP4"
+        codecs_ok = info.video_codec == "h264" and info.audio_codec in (None, "aac")
+        if cut is None and size <= limit and codecs_ok:
+            clean = info.is_upload_ready and not info.location
+            return FitPlan(source, "media", "video", "copy" if clean else "remux", size, size,
+                           "media.mp4", _video_label(info), None)
+        target: Any = video.choose(info, duration, budget)
+        floor_seconds = video.max_seconds(budget, info.has_audio)
+        quality = {"zh-TW": " 360p 畫質", "en": "360p"}
+        output_name = "media.mp4"
+    else:
+        wanted = "MP3"
+        ready = (info.container, info.audio_codec) in (("mp3", "mp3"), ("mp4", "aac"))
+        if cut is None and size <= limit and ready:
+            ext = ".mp3" if info.container == "mp3" else ".mp4"
+            return FitPlan(source, "media", "audio", "copy", size, size, f"media{ext}",
+                           f"{info.audio_codec}", None)
+        target = audio.choose(info, duration, budget)
+        floor_seconds = audio.max_seconds(budget)
+        quality = {"zh-TW": "最低音質（MP3 32 kbps）", "en": "the lowest quality (MP3 32 kbps)"}
+        output_name = "media.mp3"
+    if target is None:
+        example = f"{timecode(cut.start if cut else 0)}-" \
+                  f"{timecode((cut.start if cut else 0) + min(60, floor_seconds))}"
+        finding = _make("media-too-long", where, duration=timecode(duration),
+                       seconds=floor_seconds, limit=_mb(limit), quality=quality,
+                       example=example)
+        return FitPlan(source, "media", info.kind, "too-long", size, None, None,
+                       f"> {timecode(floor_seconds)}", cut, (finding,))
+    findings: tuple[Finding, ...] = ()
+    if cut is None and size <= limit:
+        codec = "/".join(c for c in (info.video_codec, info.audio_codec) if c)
+        findings = (_make("media-codec", where, codec=f"{codec} ({info.container})",
+                         wanted=wanted, output=output_name),)
+    estimate = video.likely_size(info, target) if info.kind == "video" else target.estimate
+    return FitPlan(source, "media", info.kind, "transcode", size, estimate,
+                   output_name, target.label, cut, findings, target)
+
+
+def _plan_document(source: Path, size: int, limits: SizeLimits,
+                   where: dict[str, Any]) -> FitPlan:
+    limit, budget = limits.limit("document"), limits.budget("document")
+    if is_pdf(source):
+        if size <= limit:
+            return FitPlan(source, "document", "pdf", "copy", size, size, "document.pdf")
+        finding = _make("document-not-fitted", where, size=_mb(size), limit=_mb(limit))
+        return FitPlan(source, "document", "pdf", "skip", size, None, None, "PDF",
+                       findings=(finding,))
+    pic = image.inspect(source)
+    if pic is None:
+        finding = _make("media-fit-failed", where, reason=_reason("not-document"))
+        return FitPlan(source, "document", None, "failed", size, None, None, "not-document",
+                       findings=(finding,))
+    name = f"document{pic.ext}"
+    if size <= limit and not pic.has_location:
+        return FitPlan(source, "document", "image", "copy", size, size, name,
+                       f"{pic.width}×{pic.height}")
+    if size <= limit:
+        return FitPlan(source, "document", "image", "clean", size, size, name,
+                       f"{pic.width}×{pic.height}")
+    long_side = image.estimate_long_side(pic, size, budget)
+    return FitPlan(source, "document", "image", "shrink", size, budget, name,
+                   f"≈ {long_side} px")
+
+
+def fit(source: Path, slot: Slot, out_dir: Path, cache_dir: Path,
+        limits: SizeLimits | None = None, settings: Settings | None = None,
+        trim: str | Trim | None = None, *, student: str | None = None,
+        item: str | None = None, name: str | None = None,
+        progress: Progress | None = None, planned: FitPlan | None = None) -> FitResult:
+    """Write the upload-ready copy of `source` to `out_dir/<slot>.<ext>`.
+
+    Never raises for a bad file: failures come back as findings. `planned` saves
+    probing again when the caller already has the plan.
+    """
+    limits = limits or SizeLimits()
+    settings = settings or Settings()
+    p = planned or plan(source, slot, limits, trim, student=student, item=item, name=name)
+    where = {"student": student, "item": item, "file": name or Path(source).name}
+    if p.action not in MAKES_FILE or p.output_name is None:
+        if p.action in ("failed", "too-long"):
+            drop_copies(Path(out_dir), p.slot)
+        return FitResult(p, None, None, True, p.findings)
+    dst = Path(out_dir) / p.output_name
+    detail = p.detail
+    try:
+        digest = file_sha256(p.source)
+        if p.action == "copy" and p.kind == "pdf":
+            made = _publish_pdf(p.source, dst)
+        elif p.action == "copy":
+            made = _publish(p.source, dst, digest)
+        else:
+            cached, made, detail = _cached_product(p, digest, Path(cache_dir), limits,
+                                                   settings, progress)
+            made = _publish(cached, dst, None) or made
+    except (FitError, ValueError, OSError) as exc:
+        key = exc.key if isinstance(exc, FitError) else None
+        finding = _make("media-fit-failed", where, reason=_reason(key) if key else str(exc)[:200])
+        return FitResult(p, None, None, False, (*p.findings, finding))
+    if not owned(dst):  # a file the tool did not write is there: left alone, reported
+        return FitResult(p, None, None, False, p.findings)
+    _drop_stale(dst)
+    size = dst.stat().st_size
+    findings = p.findings
+    if p.action != "copy" and not any(f.code == "media-codec" for f in findings):
+        detail = detail if p.trim is None else f"{detail}, {p.trim}"
+        findings = (*findings, _make("upload-copy-made", where, before=_mb(p.size),
+                                    after=_mb(size), output=p.output_name, detail=detail))
+    return FitResult(p, dst, size, not made, findings)
+
+
+def _cached_product(p: FitPlan, digest: str, cache_dir: Path, limits: SizeLimits,
+                    settings: Settings, progress: Progress | None) -> tuple[Path, bool, str]:
+    """The encoded file in the cache, made only if it is not there yet, and what it is."""
+    key_data = {"v": CACHE_VERSION, "sha256": digest, "slot": p.slot, "action": p.action,
+                "limit": limits.limit(p.slot), "budget": limits.budget(p.slot),
+                "trim": str(p.trim) if p.trim else None, "settings": settings.key()}
+    key = hashlib.sha256(json.dumps(key_data, sort_keys=True).encode()).hexdigest()
+    assert p.output_name is not None
+    cached = cache_dir / key[:2] / f"{key}{Path(p.output_name).suffix}"
+    meta = cached.with_suffix(".json")
+    if cached.is_file():
+        try:
+            detail = str(json.loads(meta.read_text("utf-8"))["detail"])
+        except (OSError, ValueError, KeyError):
+            detail = p.detail
+        return cached, False, detail
+    with atomic_output(cached) as tmp:
+        detail = _produce(p, tmp, limits, settings, progress)
+    # The description is a nicety: losing it must not cost a re-encode.
+    with contextlib.suppress(OSError), atomic_output(meta) as tmp_meta:
+        tmp_meta.write_text(json.dumps({"detail": detail, "source": str(p.source)},
+                                       ensure_ascii=False), "utf-8")
+    return cached, True, detail
+
+
+def _produce(p: FitPlan, tmp: Path, limits: SizeLimits, settings: Settings,
+             progress: Progress | None) -> str:
+    """Encode into `tmp`; what was made, for the student (e.g. '720p H.264, ≤ 1500 kbps')."""
+    budget, limit = limits.budget(p.slot), limits.limit(p.slot)
+    start = p.trim.start if p.trim else 0.0
+    if p.slot == "document":
+        data, result = image.fit_picture(p.source, budget)
+        tmp.write_bytes(data)
+        return result.label
+    detail = p.detail
+    if p.action == "remux":
+        video.remux(p.source, tmp, settings)
+    elif isinstance(p.target, audio.AudioTarget):
+        audio.encode(p.source, tmp, p.target, settings, start, progress)
+    elif isinstance(p.target, video.VideoTarget):
+        kbps = p.target.video_kbps
+        for _attempt in range(3):
+            video.encode(p.source, tmp, p.target, settings, start, progress, kbps)
+            got = tmp.stat().st_size
+            if got <= budget:
+                break
+            # The rate control overshot (it happens on noise-like footage): aim lower.
+            kbps = max(50, int(kbps * budget / got * 0.95))
+            detail = f"{p.target.rung}p H.264, ≤ {kbps} kbps"
+        if tmp.stat().st_size > limit:
+            raise FitError(f"still {_mb(tmp.stat().st_size)} MB after three attempts")
+    out = probe(tmp)
+    if out.problem or not (out.is_upload_ready or p.action == "remux"):
+        raise FitError(f"the converted file does not play ({out.problem or out.container})")
+    wanted = p.target.duration if p.target is not None else out.duration
+    if out.duration < wanted - 1.0 - 0.02 * wanted:
+        # ffmpeg stops quietly where a cut-off source ends: do not pass off half a video.
+        raise FitError(f"only {out.duration:.0f} s of {wanted:.0f} s could be read; "
+                       "the file is incomplete", key="truncated")
+    return detail
+
+
+def _publish(src: Path, dst: Path, digest: str | None) -> bool:
+    """Copy `src` to `dst` unless `dst` already holds the same bytes; True when written."""
+    if owned(dst) and dst.is_file() and dst.stat().st_size == src.stat().st_size and \
+            file_sha256(dst) == (digest or file_sha256(src)):
+        return False
+    return copy_file(src, dst)
+
+
+def _publish_pdf(src: Path, dst: Path) -> bool:
+    """The upload copy of a PDF carries no script, launch action or attachment
+    (generator/support/pdf_cleaning.py; `check` says what was removed): the same bytes otherwise."""
+    from generator.support.pdf_cleaning import clean_pdf
+
+    try:
+        data, _removed = clean_pdf(src)
+    except Exception:
+        # pypdf cannot take it apart. Over a content root this does not happen: inspection
+        # has refused such a file (file-unreadable) before any copy is planned.
+        return _publish(src, dst, None)
+    if dst.is_file() and dst.read_bytes() == data:
+        return False
+    with atomic_output(dst) as tmp:
+        tmp.write_bytes(data)
+    return True
+
+
+def _drop_stale(dst: Path) -> None:
+    """A media.mp3 from an earlier run must not sit beside today's media.mp4."""
+    for other in dst.parent.glob(f"{dst.stem}.*"):
+        if other != dst and not other.name.startswith("."):
+            remove(other)  # only ever a copy the tool made
+
+
+def drop_copies(out_dir: Path, slot: Slot) -> None:
+    """When no copy can be made now, an earlier run's (of a file since replaced) must not
+    stay behind looking ready. document.pdf is left alone: the PDF renderer owns it."""
+    if not out_dir.is_dir():
+        return
+    for old in out_dir.glob(f"{slot}.*"):
+        if old.name != "document.pdf" and not old.name.startswith("."):
+            remove(old)  # only ever a copy the tool made
+
+
+def is_pdf(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return b"%PDF-" in fh.read(1024)
+    except OSError:
+        return False
+
+
+def _video_label(info: MediaInfo) -> str:
+    shown = info.display_size
+    return f"{min(shown)}p H.264/AAC" if shown else "H.264/AAC"
+
+
+def _make(code: str, where: dict[str, Any], **params: Any) -> Finding:
+    # The file's name is a message parameter too: templates say which file they mean.
+    return make(code, where["student"], where["item"], where["file"], name=where["file"],
+                **params)
+
+
+def _mb(size: int) -> str:
+    return f"{size / MB:.1f}"
+
+
+_REASONS: dict[str, dict[str, str]] = {
+    "empty": {"zh-TW": "檔案是空的", "en": "the file is empty"},
+    "truncated": {"zh-TW": "檔案不完整（可能沒傳完或沒下載完）",
+                  "en": "the file is incomplete (an upload or download was cut off)"},
+    "unreadable": {"zh-TW": "檔案壞了，讀不出內容", "en": "the file is damaged and cannot be read"},
+    "no-streams": {"zh-TW": "裡面沒有影像也沒有聲音", "en": "it holds neither picture nor sound"},
+    "not-media": {"zh-TW": "它不是影片或錄音", "en": "it is not a video or a recording"},
+    "not-document": {"zh-TW": "它不是 PDF、JPG 或 PNG", "en": "it is not a PDF, JPG or PNG"},
+    "unknown-length": {"zh-TW": "看不出它有多長", "en": "its length cannot be told"},
+    "timeout": {"zh-TW": "讀取太久沒有反應", "en": "reading it took too long"},
+    "tool-missing": {"zh-TW": "這台電腦沒有安裝 ffmpeg", "en": "ffmpeg is not installed here"},
+}
+
+
+def _reason(key: str) -> dict[str, str] | str:
+    return _REASONS.get(key, key)
+
+
+def _trim_reason(detail: str) -> dict[str, str]:
+    if "after the end" in detail:
+        return {"zh-TW": "的開始時間已經超過影片長度", "en": "starts after the recording ends"}
+    if "before the start" in detail:
+        return {"zh-TW": "的結束時間比開始時間早", "en": "ends before it starts"}
+    return {"zh-TW": "看不懂", "en": "cannot be read"}

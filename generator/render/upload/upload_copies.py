@@ -1,0 +1,172 @@
+"""Upload-ready copies per item: `output/<student>/upload/<item>/document.*|media.*`.
+
+This is the seam `portfolio fit` and `portfolio build` share: plan an item's
+files, then fit them, with findings keyed to the student and item like every
+other check.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from generator.content.item_paths import resolve_inside
+from generator.engine import output_paths as paths
+from generator.findings import Finding
+from generator.render.upload.fitting import (
+    FitPlan,
+    FitResult,
+    SizeLimits,
+    Slot,
+    drop_copies,
+    fit,
+    is_pdf,
+    plan,
+    refused,
+)
+from generator.support.ffmpeg import Settings, default_threads
+
+# Per-item progress: (slot, fraction of that file done).
+ItemProgress = Callable[[str, float], None]
+
+
+class UploadItem(Protocol):
+    """What fitting needs of an item (generator.model.Item has it all)."""
+
+    id: str
+    student: str  # the student's folder name
+    path: Path
+    document: str | None
+    media: str | None
+    media_trim: str | None
+
+
+@dataclass(frozen=True)
+class FitOutcome:
+    """One item's upload copies: what each file became, and what the student should know."""
+
+    student: str
+    item: str
+    results: tuple[FitResult, ...]
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return tuple(f for r in self.results for f in r.findings)
+
+    @property
+    def outputs(self) -> dict[str, Path]:
+        """Slot → upload-ready file, for the files that have one."""
+        return {r.plan.slot: r.output for r in self.results if r.output is not None}
+
+    @property
+    def made(self) -> int:
+        return sum(1 for r in self.results if r.output is not None and not r.reused)
+
+    @property
+    def reused(self) -> int:
+        return sum(1 for r in self.results if r.output is not None and r.reused)
+
+
+def upload_dir(output: Path, student_slug: str, item_id: str) -> Path:
+    return paths.output_path(output, paths.upload_dir(student_slug, item_id))
+
+
+def default_cache_dir(output: Path) -> Path:
+    """In the output's own `.portfolio/cache`, beside the other caches: the content root
+    is only ever read. `fit` and `build` into one output share the work."""
+    from generator.support.ownership import cache_dir
+
+    return cache_dir(output) / "media"
+
+
+def plan_item(item: UploadItem, limits: SizeLimits | None = None,
+              student_key: str | None = None, pdf: bool = True) -> list[FitPlan]:
+    """What fitting `item` would do, file by file, without encoding (for --dry-run).
+
+    `pdf=False` leaves a PDF given as 文件 alone: in `build` the PDF renderer owns
+    document.pdf (it also shrinks PDFs over the limit).
+    """
+    plans = []
+    for slot, name in _files(item):
+        source, _why = resolve_inside(item.path, name)
+        if source is None:
+            continue  # `check` reports a missing file (attachment-missing); nothing to fit
+        if slot == "document" and not pdf and is_pdf(source):
+            continue
+        known = getattr(item, "files", {}).get(name)
+        if known is not None and known.problem:
+            # Damaged (truncated, corrupt, a decompression bomb…): `check` has said so
+            # (file-unreadable). A copy of it would look ready to upload and is not.
+            plans.append(refused(source, slot, known.problem))
+            continue
+        trim = item.media_trim if slot == "media" else None
+        plans.append(plan(source, slot, limits, trim, student=student_key or item.student,
+                          item=item.id, name=name))
+    return plans
+
+
+def fit_item(item: UploadItem, out_dir: Path, cache_dir: Path,
+             limits: SizeLimits | None = None, settings: Settings | None = None, *,
+             student_key: str | None = None, progress: ItemProgress | None = None,
+             plans: list[FitPlan] | None = None, pdf: bool = True) -> FitOutcome:
+    """Write `item`'s upload-ready copies into `out_dir` (its upload/<item> folder).
+
+    Never raises for bad media: problems are findings on the outcome. Originals
+    are only read. Work is cached in `cache_dir` by content hash and settings.
+    """
+    settings = settings or Settings(threads=default_threads(1))
+    plans = plans if plans is not None else plan_item(item, limits, student_key, pdf)
+    results = []
+    for p in plans:
+        report = (lambda done, slot=p.slot: progress(slot, done)) if progress else None
+        results.append(fit(p.source, p.slot, out_dir, cache_dir, limits, settings,
+                           p.trim, student=student_key or item.student, item=item.id,
+                           name=_name_of(p, item), progress=report, planned=p))
+    if not item.media:
+        drop_copies(Path(out_dir), "media")  # the item dropped its video: so does its folder
+    return FitOutcome(item.student, item.id, tuple(results))
+
+
+def work_weight(p: FitPlan) -> float:
+    """Roughly how long a plan takes, in 'seconds of 720p video', for a fair progress bar."""
+    if p.action == "transcode" and p.target is not None:
+        pixels = getattr(p.target, "width", 0) * getattr(p.target, "height", 0)
+        scale = max(0.05, pixels / (1280 * 720)) if pixels else 0.05  # audio: cheap
+        return max(0.5, p.target.duration * scale)
+    if p.action in ("shrink", "clean"):
+        return 2.0
+    if p.action in ("copy", "remux"):
+        return 0.1
+    return 0.0
+
+
+def jobs_and_threads(pending: int, cores: int | None = None) -> tuple[int, int]:
+    """Items in parallel and ffmpeg threads each, so together they match the cores."""
+    cores = cores or os.cpu_count() or 1
+    jobs = max(1, min(cores, pending))
+    return jobs, max(1, cores // jobs)
+
+
+def _files(item: UploadItem) -> list[tuple[Slot, str]]:
+    out: list[tuple[Slot, str]] = []
+    if item.document:
+        out.append(("document", item.document))
+    if item.media:
+        out.append(("media", item.media))
+    return out
+
+
+def _name_of(p: FitPlan, item: UploadItem) -> str:
+    name = item.document if p.slot == "document" else item.media
+    return name or p.source.name
+
+
+def describe(outcome: FitOutcome) -> dict[str, Any]:
+    """A JSON-friendly account of an outcome, for build reports."""
+    return {"student": outcome.student, "item": outcome.item,
+            "files": [{"slot": r.plan.slot, "action": r.plan.action,
+                       "output": str(r.output) if r.output else None, "size": r.size,
+                       "reused": r.reused} for r in outcome.results]}

@@ -1,0 +1,140 @@
+"""Deriving a file's web copies once per content, in the shared cache.
+
+What is derived depends only on the file's bytes, so the cache is keyed by its
+SHA-256 (plus the recipe version): the same photo in two items, two students or two
+builds is processed once. A cache entry is a folder with generic names (`480.webp`,
+`copy.mp4`) and a `meta.json`, written to a temporary folder and renamed into place,
+so an interrupted build never leaves half an entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.render.web_media import still_frames as frames
+from generator.render.web_media.responsive_images import Variant, open_upright, write_variants
+from generator.support.atomic import temp_dir
+
+# Bump when what is derived changes: every entry is made again.
+RECIPE_VERSION = 2
+# Bump one kind's recipe alone: the PDF copy is now cleaned (support/pdf_cleaning.py), which
+# is no reason to re-encode every video.
+KIND_RECIPE = {"pdf": 2}
+IMAGE_KINDS = frozenset({"jpg", "png", "gif", "webp", "tiff", "bmp"})
+VIDEO_CODECS_IGNORED = frozenset({"mjpeg", "png"})  # an mp3's cover art is not a video
+
+
+@dataclass(frozen=True)
+class Job:
+    key: str
+    source: str          # the file in the content
+    kind: str            # image | pdf | video | audio
+    ext: str             # the copy's extension for pdf, video and audio
+    duration: float | None
+    max_pixels: int
+
+    def __str__(self) -> str:
+        return self.source
+
+
+@dataclass
+class Derived:
+    """One cache entry: generic file names, to be prefixed with the source's name."""
+
+    kind: str
+    variants: list[Variant] = field(default_factory=list)   # the picture, poster or page 1
+    copy: str | None = None                                 # pdf, audio or video copy
+    problem: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Derived:
+        variants = [Variant(**v) for v in data.get("variants", [])]
+        return cls(data["kind"], variants, data.get("copy"), data.get("problem"))
+
+
+def media_kind(info_kind: str | None, video_codec: str | None) -> str | None:
+    """How the site shows a file: image, pdf, video, audio, or None (offered as is)."""
+    if info_kind in IMAGE_KINDS:
+        return "image"
+    if info_kind == "pdf":
+        return "pdf"
+    if video_codec and video_codec not in VIDEO_CODECS_IGNORED:
+        return "video"
+    if info_kind in ("mp3", "m4a", "aac", "wav", "ogg", "flac") or (info_kind is not None and (
+            info_kind.startswith("mp4"))):
+        return "audio"
+    return None
+
+
+def cache_key(sha256: str, kind: str, ext: str, max_pixels: int) -> str:
+    version = f"{RECIPE_VERSION}.{KIND_RECIPE[kind]}" if kind in KIND_RECIPE else RECIPE_VERSION
+    raw = f"{version}:{kind}:{ext}:{max_pixels}:{sha256}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:40]
+
+
+def entry_dir(cache: Path, key: str) -> Path:
+    return cache / "site" / key[:2] / key
+
+
+def load_entry(cache: Path, key: str) -> Derived | None:
+    try:
+        data = json.loads((entry_dir(cache, key) / "meta.json").read_text("utf-8"))
+        return Derived.from_json(data)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def derive(cache: Path, job: Job) -> Derived:
+    """Make the entry for `job` in `cache` (a worker task: touches only its own folder)."""
+    final = entry_dir(cache, job.key)
+    # Named with atomic.TEMP_PREFIX: what a killed build leaves, the next one removes.
+    with temp_dir(final.parent) as work:
+        derived = _make(job, Path(job.source), work)
+        (work / "meta.json").write_text(json.dumps(derived.to_json()), "utf-8")
+        try:
+            os.replace(work, final)
+        except OSError:  # another build made it first: theirs is as good
+            shutil.rmtree(work, ignore_errors=True)
+        return derived
+
+
+def _make(job: Job, source: Path, work: Path) -> Derived:
+    if job.kind == "image":
+        try:
+            img = open_upright(source, job.max_pixels)
+        except Exception:
+            return Derived("image", problem="unreadable")
+        return Derived("image", write_variants(img, work, "w"))
+    if job.kind == "pdf":
+        from generator.support.pdf_cleaning import clean_pdf
+
+        copy = f"copy.{job.ext}"
+        try:
+            # The copy reviewers download (and department zips carry) has no scripts,
+            # launch actions or attachments; a file without any is copied byte for byte.
+            (work / copy).write_bytes(clean_pdf(source)[0])
+        except Exception:  # pypdf cannot take it apart: no copy rather than an unchecked one
+            return Derived("pdf", problem="unreadable")
+        page = frames.pdf_first_page(source)
+        return Derived("pdf", write_variants(page, work, "p") if page else [], copy)
+    copy = f"copy.{job.ext}"
+    if not frames.clean_copy(source, work / copy):
+        return Derived(job.kind, problem="unplayable")
+    variants: list[Variant] = []
+    if job.kind == "video":
+        still = work / "still.png"
+        if frames.video_frame(source, job.duration, still):
+            try:
+                variants = write_variants(open_upright(still, job.max_pixels), work, "poster")
+            finally:
+                still.unlink(missing_ok=True)
+    return Derived(job.kind, variants, copy)

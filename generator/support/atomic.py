@@ -1,0 +1,299 @@
+"""Writing output whole or not at all, and only where the tool may write.
+
+Every file the tool writes goes through here. The bytes go to a uniquely named
+temporary file beside the target, named with TEMP_PREFIX so that the next command
+on the same output recognises and removes what an interrupted one left behind, and
+the temporary file is then renamed over the target: a reader (a browser, `serve`,
+the school's upload form) never sees half a file, and a failed write leaves nothing.
+
+While a command holds an output folder (see generator.support.ownership) every write and
+every removal is first put to that folder's guard: a file the tool did not write is
+never overwritten (the write is skipped, and the guard remembers it for the report)
+and never removed. Without a guard (a library caller, a test) writes go straight on.
+
+An error that means the output cannot be written at all (disk full, read-only, no
+permission) becomes OutputWriteError, which commands turn into one clear line and
+exit code 2 instead of a traceback or a misleading "cannot read the content".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NoReturn, Protocol
+
+TEMP_PREFIX = ".portfolio-tmp-"
+
+# errno → the catalog key of the reason a person reads.
+_REASONS = {
+    errno.ENOSPC: "output-reason-disk-full",
+    errno.EDQUOT: "output-reason-disk-full",
+    errno.EFBIG: "output-reason-disk-full",   # over the file system's (or the rlimit's) size
+    errno.EROFS: "output-reason-read-only",
+    errno.EACCES: "output-reason-denied",
+    errno.EPERM: "output-reason-denied",
+    errno.ENOTDIR: "output-reason-in-the-way",
+    errno.EEXIST: "output-reason-in-the-way",
+}
+# Errors that can only mean the disk refuses to take what is written, wherever they
+# come from (Pillow saving a thumbnail, a worker writing a page): they stop a build.
+FATAL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
+
+
+class OutputWriteError(Exception):
+    """The output cannot be written at all: the command stops with exit code 2."""
+
+    def __init__(self, path: Path | str, error: OSError):
+        super().__init__(f"{path}: {error.strerror or error}")
+        self.path = str(path)
+        self.errno = error.errno
+        self.detail = error.strerror or str(error)
+
+    def message(self, lang: str) -> str:
+        from generator.i18n import text
+
+        key = _REASONS.get(self.errno or 0)
+        reason = text(key, lang) if key else self.detail
+        return text("output-write-failed", lang, path=self.path, reason=reason)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Raised in a forked worker, it crosses back to the build through pickle.
+        return (_rebuild, (self.path, self.errno, self.detail))
+
+
+def _rebuild(path: str, number: int | None, detail: str) -> OutputWriteError:
+    return OutputWriteError(path, OSError(number, detail))
+
+
+def is_fatal(exc: BaseException) -> bool:
+    """Whether `exc` says the disk refuses writes (as opposed to a bad input file)."""
+    return isinstance(exc, OutputWriteError) or (
+        isinstance(exc, OSError) and exc.errno in FATAL_ERRNOS)
+
+
+def as_write_error(exc: OSError, path: Path | str | None = None) -> OutputWriteError:
+    """`exc` as the output's error; `path` (else the file written, else the one read from,
+    which for a copy is the second name) is the path the message names."""
+    return OutputWriteError(path or exc.filename2 or exc.filename or "?", exc)
+
+
+class Guard(Protocol):
+    """What an output folder held by this process decides (generator.support.ownership)."""
+
+    def admit(self, path: Path) -> bool: ...      # may `path` be (over)written?
+    def refuse(self, path: Path) -> None: ...     # something not ours is in the way
+    def may_remove(self, path: Path) -> bool: ...
+    def removed(self, path: Path) -> None: ...
+    def made_dir(self, path: Path) -> None: ...   # about to create this folder
+    def owns(self, path: Path) -> bool: ...
+
+
+_guard: Guard | None = None
+
+
+def set_guard(guard: Guard | None) -> Guard | None:
+    """Put `guard` in charge of every write (None: none); the previous one is returned."""
+    global _guard
+    previous, _guard = _guard, guard
+    return previous
+
+
+def owned(path: Path) -> bool:
+    """Whether the tool wrote `path` (True when no output folder is held)."""
+    return _guard is None or _guard.owns(path)
+
+
+def make_dirs(folder: Path) -> None:
+    """`mkdir -p folder`, telling the guard which folders the tool made (only those are
+    ever pruned when they become empty)."""
+    folder = Path(folder)
+    if folder.is_dir():
+        return
+    missing = []
+    here = folder
+    while not here.exists() and here != here.parent:
+        missing.append(here)
+        here = here.parent
+    for made in reversed(missing):
+        if _guard is not None:
+            _guard.made_dir(made)
+        try:
+            made.mkdir(exist_ok=True)
+        except FileExistsError:
+            if not made.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR),
+                                         str(made)) from None
+
+
+def _in_the_way(exc: OSError) -> bool:
+    return isinstance(exc, FileExistsError | NotADirectoryError)
+
+
+@contextlib.contextmanager
+def replacing(target: Path, mode: int | None = None) -> Iterator[Path]:
+    """A temporary path beside `target` that becomes `target` only if the block succeeds.
+
+    The block writes the temporary file however it likes (an encoder, a copy). If the
+    guard refuses `target` the work is thrown away instead (`owned(target)` afterwards
+    tells). The temporary file is gone on any exception.
+    """
+    target = Path(target)
+    allowed = _prepare(target)
+    try:
+        fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=target.suffix, dir=target.parent)
+    except OSError as exc:
+        _reraise(exc, target)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        try:
+            yield tmp
+        except OSError as exc:
+            # The block's own errors (reading a source…) are its business, unless they
+            # can only mean that the disk takes nothing more.
+            if exc.errno in FATAL_ERRNOS:
+                raise as_write_error(exc, target) from exc
+            raise
+        if allowed:
+            try:
+                # mkstemp makes the file private; output is as readable as any other file.
+                os.chmod(tmp, mode if mode is not None else 0o666 & ~_umask())
+                os.replace(tmp, target)
+            except OSError as exc:
+                _reraise(exc, target)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _reraise(exc: OSError, target: Path) -> NoReturn:
+    """`exc` as an OutputWriteError when it says the output cannot be written; a file in
+    the way is the guard's business (skipped and reported), not the disk's."""
+    if exc.errno in _REASONS and not _in_the_way(exc):
+        raise as_write_error(exc, target) from exc
+    raise exc
+
+
+def _prepare(target: Path) -> bool:
+    """Make `target`'s folder and ask the guard; False when something else is in the way."""
+    try:
+        make_dirs(target.parent)
+    except OSError as exc:
+        if _in_the_way(exc):
+            if _guard is None:
+                raise
+            _guard.refuse(_blocker(target))
+            raise _Skipped from None
+        _reraise(exc, target.parent)
+    return _guard is None or _guard.admit(target)
+
+
+def _blocker(target: Path) -> Path:
+    """The file standing where one of `target`'s folders should be."""
+    here = target.parent
+    while here != here.parent:
+        if here.exists() and not here.is_dir():
+            return here
+        here = here.parent
+    return target
+
+
+class _Skipped(Exception):
+    """The target's folder is blocked by a file the tool did not write."""
+
+
+def write_bytes(target: Path, data: bytes) -> bool:
+    """Write `data` to `target` atomically; False when the guard refused `target`."""
+    target = Path(target)
+    try:
+        with replacing(target) as tmp:
+            tmp.write_bytes(data)
+    except _Skipped:
+        return False
+    return _done(target)
+
+
+def write_text(target: Path, text: str) -> bool:
+    return write_bytes(target, text.encode("utf-8"))
+
+
+def copy_file(source: Path, target: Path, link: bool = False) -> bool:
+    """`target` becomes a copy of `source` (a hard link when `link` and possible)."""
+    target = Path(target)
+    try:
+        with replacing(target) as tmp:
+            if link:
+                tmp.unlink()
+                try:
+                    os.link(source, tmp)
+                    return _done(target)
+                except OSError:
+                    pass
+            shutil.copyfile(source, tmp)
+    except _Skipped:
+        return False
+    return _done(target)
+
+
+def _done(target: Path) -> bool:
+    return _guard is None or _guard.owns(target)
+
+
+def remove(path: Path) -> bool:
+    """Delete `path` if the tool wrote it; True when it is gone (or was never there)."""
+    path = Path(path)
+    if _guard is not None and not _guard.may_remove(path):
+        return False
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        if exc.errno in FATAL_ERRNOS:
+            raise as_write_error(exc, path) from exc
+        return False
+    if _guard is not None:
+        _guard.removed(path)
+    return True
+
+
+@contextlib.contextmanager
+def temp_dir(beside: Path) -> Iterator[Path]:
+    """A fresh folder under `beside` (which is made), removed on any exception; the
+    caller renames it into place when it is complete."""
+    make_dirs(beside)
+    work = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=beside))
+    try:
+        yield work
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+
+
+def sweep(folder: Path) -> int:
+    """Remove what interrupted runs left under `folder`: files and folders named with
+    TEMP_PREFIX (no one else names files so). The number removed."""
+    count = 0
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for name in filenames:
+            if name.startswith(TEMP_PREFIX):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(dirpath, name))
+                    count += 1
+        for name in list(dirnames):
+            if name.startswith(TEMP_PREFIX):
+                shutil.rmtree(os.path.join(dirpath, name), ignore_errors=True)
+                dirnames.remove(name)
+                count += 1
+    return count
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -1,0 +1,396 @@
+"""The output folder: the only place the tool writes, and in it only the files it wrote.
+
+A command that writes (build, serve, export, fit, links) first claims its output:
+
+- it is refused (exit 2) when it is, is inside, or contains the content root: the
+  tool never writes among a student's own files;
+- it is refused when it is a non-empty folder that is not an earlier output of this
+  tool (no `.portfolio/state.json` of ours): an unrelated folder is never written in;
+- it is locked (flock on `.portfolio/lock`), so a second command on the same output
+  stops with exit 2 instead of interleaving its files with the first one's;
+- temporary files an interrupted command left there are removed.
+
+`state.json` records every file ("owned") and folder ("dirs") the tool made in the
+output. While the claim is held it is the guard of generator.support.atomic: a write to a
+path that holds something not in the record is skipped and reported, and removals
+and pruning touch recorded paths only. Each new path is appended to
+`.portfolio/journal` before the file is put in place, so the record stays complete
+when forked workers write, and when a command is killed midway: the next claim
+folds the journal into the record.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from generator.i18n import DEFAULT_LANG, text
+from generator.support import atomic
+
+STATE_DIR = ".portfolio"
+STATE_FILE = "state.json"
+STATE_VERSION = 1
+TOOL = "portfolio"
+JOURNAL = "journal"
+LOCK = "lock"
+CACHE = "cache"
+
+# Threads (fit's items run side by side) read the journal too; a fork must not inherit
+# the lock held by a thread that does not exist in the child.
+_journal_lock = threading.Lock()
+
+
+def _fresh_lock() -> None:
+    global _journal_lock
+    _journal_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_fresh_lock)
+
+
+class OutputRefused(Exception):
+    """The output folder may not be used at all (exit 2); nothing was written."""
+
+    def __init__(self, key: str, **params: str):
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+    def message(self, lang: str | None = None) -> str:
+        return text(self.key, lang or DEFAULT_LANG, **self.params)
+
+
+def state_path(output: Path) -> Path:
+    return Path(output) / STATE_DIR / STATE_FILE
+
+
+def cache_dir(output: Path) -> Path:
+    """Where every cache lives: the inspection of files, media and derived files."""
+    return Path(output) / STATE_DIR / CACHE
+
+
+def read_state(output: Path) -> dict[str, Any] | None:
+    """The state file of an earlier output of this tool, or None."""
+    try:
+        data = json.loads(state_path(output).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    # Before the record of owned files, the state file held only "outputs".
+    if data.get("tool") == TOOL or (isinstance(data.get("outputs"), dict)
+                                    and "version" in data):
+        return data
+    return None
+
+
+def is_ours(output: Path) -> bool:
+    """Whether `output` is a folder an earlier command of this tool wrote."""
+    return read_state(output) is not None
+
+
+def overlaps(output: Path, content: Path) -> bool:
+    out, root = Path(output).resolve(), Path(content).resolve()
+    return out == root or out.is_relative_to(root) or root.is_relative_to(out)
+
+
+def check_place(output: Path, content: Path | None) -> None:
+    """Raise OutputRefused unless `output` may be written: see the module's docstring."""
+    output = Path(output)
+    if content is not None and overlaps(output, content):
+        raise OutputRefused("output-overlaps-content", output=str(output),
+                            content=str(content))
+    if not output.exists():
+        return
+    if not output.is_dir():
+        raise OutputRefused("output-not-folder", output=str(output))
+    with os.scandir(output) as entries:
+        empty = next(entries, None) is None
+    if not empty and not is_ours(output):
+        raise OutputRefused("output-not-ours", output=str(output))
+
+
+def usable_cache(output: Path | None, content: Path) -> Path | None:
+    """The cache folder `check` may use: only that of an existing output of ours."""
+    if output is None or overlaps(output, content) or not is_ours(output):
+        return None
+    return Path(output)
+
+
+class OutputFolder:
+    """An output folder claimed by this process, and the guard of every write in it."""
+
+    def __init__(self, output: Path):
+        self.path = Path(output)
+        self.root = os.path.abspath(output)
+        self.real_root = os.path.realpath(self.root)
+        self.state_dir = Path(self.root) / STATE_DIR
+        self.journal = self.state_dir / JOURNAL
+        self.state: dict[str, Any] = {}
+        self.owned: set[str] = set()
+        self.dirs: set[str] = set()
+        self.refused: dict[str, None] = {}
+        self.swept = 0
+        self._lock_fd: int | None = None
+        self._read_to = 0
+        self._previous_guard: atomic.Guard | None = None
+
+    # ------------------------------------------------------------------ claiming
+    def _open(self) -> None:
+        try:
+            atomic.make_dirs(self.state_dir)
+            self.real_root = os.path.realpath(self.root)
+            fd = os.open(self.state_dir / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as exc:
+            raise atomic.as_write_error(exc, self.path) from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise OutputRefused("output-busy", output=str(self.path)) from None
+        self._lock_fd = fd
+        try:
+            self.swept = atomic.sweep(Path(self.root))
+            self._load()
+        except BaseException:
+            self.release()
+            raise
+        self._previous_guard = atomic.set_guard(self)
+
+    def _load(self) -> None:
+        data = read_state(Path(self.root))
+        if data is None:
+            data = {"tool": TOOL, "version": STATE_VERSION, "outputs": {}}
+            data["owned"], data["dirs"] = [], []
+        elif "owned" not in data:
+            # An output of the tool from before it kept this record: all of it was ours.
+            data["owned"], data["dirs"] = self._everything()
+        self.state = data
+        self.owned = set(data.get("owned") or [])
+        self.dirs = set(data.get("dirs") or [])
+        merged = self._read_journal()
+        self.refused.clear()  # what a killed command skipped is for this one to find again
+        self._write_state()
+        if merged or self.journal.exists():
+            with contextlib.suppress(FileNotFoundError):
+                self.journal.unlink()
+        self._read_to = 0
+
+    def _everything(self) -> tuple[list[str], list[str]]:
+        files, dirs = [], []
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            if dirpath == self.root:
+                dirnames[:] = [d for d in dirnames if d != STATE_DIR]
+            rel = os.path.relpath(dirpath, self.root)
+            base = "" if rel == "." else rel + "/"
+            files += [base + f for f in filenames]
+            dirs += [base + d for d in dirnames]
+        return sorted(files), sorted(dirs)
+
+    def release(self) -> None:
+        if atomic._guard is self:
+            atomic.set_guard(self._previous_guard)
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def __enter__(self) -> OutputFolder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    # ------------------------------------------------------------------ the record
+    @property
+    def outputs(self) -> dict[str, dict[str, str]]:
+        """What the last build recorded of each output (its fingerprint and renderer)."""
+        outputs = self.state.get("outputs")
+        return outputs if self.state.get("version") == STATE_VERSION and isinstance(
+            outputs, dict) else {}
+
+    def save(self, outputs: dict[str, dict[str, str]] | None = None) -> None:
+        """Write the record: what is there now of everything the tool made."""
+        self._read_journal()
+        if outputs is not None:
+            self.state["outputs"] = outputs
+            self.state["version"] = STATE_VERSION
+        self._write_state()
+        with contextlib.suppress(FileNotFoundError):
+            self.journal.unlink()
+        self._read_to = 0
+
+    def _write_state(self) -> None:
+        base = Path(self.root)
+        self.owned = {r for r in self.owned if (base / r).is_file()}
+        self.dirs = {d for d in self.dirs if (base / d).is_dir()}
+        self.state.update(tool=TOOL, owned=sorted(self.owned), dirs=sorted(self.dirs))
+        self.state.setdefault("version", STATE_VERSION)
+        self.state.setdefault("outputs", {})
+        atomic.write_text(self.state_dir / STATE_FILE,
+                          json.dumps(self.state, ensure_ascii=False, indent=1, sort_keys=True))
+
+    def refusals(self) -> list[str]:
+        """Paths (relative to the output) left alone because something not ours was
+        there, by this process and its workers alike."""
+        self._read_journal()
+        return list(self.refused)
+
+    def _rel(self, path: Path) -> str | None:
+        """`path` relative to the output, or None when it is not the output's business
+        (outside it, or in the tool's own `.portfolio/`)."""
+        rel = os.path.relpath(os.path.abspath(path), self.root)
+        if rel == "." or rel.startswith(("../", STATE_DIR + "/")) or rel in ("..", STATE_DIR):
+            return None
+        return rel.replace(os.sep, "/")
+
+    def _note(self, kind: str, rel: str) -> None:
+        line = f"{kind} {rel}\n".encode()
+        fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            os.write(fd, line)
+        except OSError as exc:
+            raise atomic.as_write_error(exc, self.journal) from exc
+        finally:
+            os.close(fd)
+
+    def _read_journal(self) -> bool:
+        """Take in what workers (or a killed command) wrote since the last reading."""
+        with _journal_lock:
+            return self._read_journal_locked()
+
+    def _read_journal_locked(self) -> bool:
+        try:
+            with self.journal.open("rb") as fh:
+                fh.seek(self._read_to)
+                data = fh.read()
+        except FileNotFoundError:
+            return False
+        end = data.rfind(b"\n") + 1
+        self._read_to += end
+        for line in data[:end].decode("utf-8", "replace").splitlines():
+            kind, _, rel = line.partition(" ")
+            if kind == "f":
+                self.owned.add(rel)
+            elif kind == "d":
+                self.dirs.add(rel)
+            elif kind == "x":
+                self.refused.setdefault(rel)
+        return end > 0
+
+    # ------------------------------------------------------------------ the guard
+    def owns(self, path: Path) -> bool:
+        rel = self._rel(path)
+        if rel is None or rel in self.owned:
+            return True
+        self._read_journal()
+        return rel in self.owned
+
+    def admit(self, path: Path) -> bool:
+        rel = self._rel(path)
+        if rel is None:
+            return True
+        if not self._in_place(path, rel):
+            self.refuse(path)
+            return False
+        if rel in self.owned:
+            return True
+        if not os.path.lexists(path):
+            self.owned.add(rel)
+            self._note("f", rel)
+            return True
+        if self.owns(path):
+            return True
+        self.refuse(path)
+        return False
+
+    def _in_place(self, path: Path, rel: str) -> bool:
+        """No folder on the way is a link leading out of the output."""
+        parent = os.path.dirname(rel)
+        where = os.path.realpath(os.path.dirname(os.path.abspath(path)))
+        return where == os.path.join(self.real_root, parent).rstrip("/")
+
+    def refuse(self, path: Path) -> None:
+        rel = self._rel(path) or str(path)
+        if rel not in self.refused:
+            self.refused[rel] = None
+            self._note("x", rel)
+
+    def may_remove(self, path: Path) -> bool:
+        rel = self._rel(path)
+        return rel is None or (self.owns(path) and self._in_place(path, rel))
+
+    def removed(self, path: Path) -> None:
+        rel = self._rel(path)
+        if rel is not None:
+            self.owned.discard(rel)
+
+    def made_dir(self, path: Path) -> None:
+        rel = self._rel(path)
+        if rel is not None and rel not in self.dirs:
+            self.dirs.add(rel)
+            self._note("d", rel)
+
+    def prune(self, folder: Path) -> None:
+        """Remove `folder` and its parents while they are empty folders the tool made."""
+        folder = Path(folder)
+        while True:
+            rel = self._rel(folder)
+            if rel is None or rel not in self.dirs:
+                return
+            try:
+                folder.rmdir()
+            except OSError:
+                return
+            self.dirs.discard(rel)
+            folder = folder.parent
+
+
+_held: list[OutputFolder] = []
+
+
+def claim(output: Path, content: Path | None = None) -> OutputFolder:
+    """Check, lock and sweep `output` for this process (see the module docstring).
+
+    Raises OutputRefused or atomic.OutputWriteError (both: exit 2).
+    """
+    check_place(output, content)
+    folder = OutputFolder(output)
+    folder._open()
+    return folder
+
+
+def held(output: Path) -> OutputFolder | None:
+    """The claim this process already holds on `output`, if any."""
+    root = os.path.abspath(output)
+    return next((f for f in reversed(_held) if f.root == root and f._lock_fd is not None), None)
+
+
+@contextlib.contextmanager
+def holding(output: Path, content: Path | None = None) -> Iterator[OutputFolder]:
+    """The claim on `output`: the one already held (serve, export), else a new one
+    released at the end of the block."""
+    already = held(output)
+    if already is not None:
+        if content is not None and overlaps(output, content):
+            raise OutputRefused("output-overlaps-content", output=str(output),
+                                content=str(content))
+        yield already
+        return
+    folder = claim(output, content)
+    _held.append(folder)
+    try:
+        yield folder
+    finally:
+        # The record of what was written, whatever the command did after its last save;
+        # when even that fails, the journal stays and the next claim folds it in.
+        with contextlib.suppress(OSError, atomic.OutputWriteError):
+            folder.save()
+        folder.release()
+        with contextlib.suppress(ValueError):
+            _held.remove(folder)

@@ -1,0 +1,29 @@
+"""Web addresses as they may be shown or stored: never with a user name or password.
+
+Every place that prints, writes or remembers an address (findings, pages, PDFs, the
+link history) goes through `redact`, so a password pasted into a link goes nowhere.
+"""
+
+from __future__ import annotations
+
+import re
+
+# The authority of a URL runs from "//" to the first "/", "?" or "#"; whatever stands
+# before its last "@" is a user name and perhaps a password. Read generously (with
+# or without a scheme, "\\" for "/" as browsers do, parsable or not): cutting too
+# much from a strange URL costs nothing, showing a password does.
+_USERINFO = re.compile(r"^(\s*(?:[A-Za-z][A-Za-z0-9+.\-]*:)?[/\\]{2})[^/?#]*@")
+
+
+def has_credentials(url: str) -> bool:
+    """Whether `url` carries a user name or password (`user:pass@host`, `user@host`)."""
+    return _USERINFO.match(url) is not None
+
+
+def redact(url: str) -> str:
+    """`url` as it may be shown or stored: any user name and password removed.
+
+    Every place that prints, writes or remembers a link's address goes through
+    this, so a password pasted into a link never reaches a page, a PDF or a report.
+    """
+    return _USERINFO.sub(r"\1", url, count=1)
