@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from generator.i18n import catalog, message, severity, text
 
@@ -51,7 +51,7 @@ class Finding:
 def make(code: str, /, student: str | None = None, item: str | None = None,
          file: str | None = None, **params: Any) -> Finding:
     """A finding whose severity comes from the catalog (`generator/messages/`)."""
-    return Finding(code, severity(code), student, item, file, params)  # type: ignore[arg-type]
+    return Finding(code, cast(Severity, severity(code)), student, item, file, params)
 
 
 def counselor_only(f: Finding) -> bool:

@@ -54,6 +54,7 @@ case "$job" in
   test)
     .venv/bin/ruff check .
     .venv/bin/lint-imports
+    .venv/bin/mypy
     # -n auto: one worker per core; slow media tests spread across them.
     .venv/bin/python -m pytest -n auto "$@"
     ;;

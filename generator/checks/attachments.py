@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.findings import Finding, make
-from generator.model import Portfolio
+from generator.model import FileInfo, Portfolio
 from generator.rules import FileRules
 
 # Names that mean the same type.
@@ -38,7 +38,7 @@ def check(portfolio: Portfolio) -> Iterator[Finding]:
                        used=round(total / rules.megabyte), quota=round(rules.quota_mb))
 
 
-def _check_file(student: str, item: str, slot: str, name: str, info,
+def _check_file(student: str, item: str, slot: str, name: str, info: FileInfo,
                 rules: FileRules) -> Iterator[Finding]:
     allowed = _allowed(slot, rules)
     ext = _ext(name)

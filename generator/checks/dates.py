@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from generator.findings import Finding, make
 from generator.model import Item, Portfolio, Student
+from generator.rules import Limits
 from generator.support.roc_calendar import Term, academic_year, term_of
 
 
@@ -20,7 +21,7 @@ def check(portfolio: Portfolio) -> Iterator[Finding]:
 
 
 def _item_dates(student: Student, item: Item, today: dt.date, enrolled: int | None,
-                limits) -> Iterator[Finding]:
+                limits: Limits) -> Iterator[Finding]:
     key = student.key
     if item.term is not None:
         term = Term.parse(item.term)
@@ -55,7 +56,7 @@ def _item_dates(student: Student, item: Item, today: dt.date, enrolled: int | No
 
 
 def _submitted_year(key: str, item: Item, today: dt.date, enrolled: int | None,
-                    limits) -> Iterator[Finding]:
+                    limits: Limits) -> Iterator[Finding]:
     """勾選 happens once a year: not before the item exists, not after this year."""
     year = item.submitted
     assert year is not None

@@ -15,19 +15,20 @@ def check(portfolio: Portfolio) -> Iterator[Finding]:
     for student in portfolio.students:
         key = student.key
         courses = [i for i in student.items if i.type == "course" and i.term is not None]
-        per_term = Counter(i.term for i in courses)
+        per_term = Counter(i.term for i in courses if i.term is not None)
         for term, n in sorted(per_term.items()):
             if n > limits.course_per_term:
                 yield make("term-limit", key, None, None, term=Term.parse(term).code, count=n,
                            limit=limits.course_per_term,
                            items=", ".join(i.id for i in courses if i.term == term))
         per_subject = Counter((i.term, i.subject) for i in courses if i.subject)
-        for (term, subject), n in sorted(per_subject.items()):
+        for (course_term, subject), n in sorted(per_subject.items()):
             if n > limits.course_per_subject_per_term:
-                yield make("subject-limit", key, None, None, term=term, subject=subject, count=n,
+                yield make("subject-limit", key, None, None, term=course_term, subject=subject,
+                           count=n,
                            limit=limits.course_per_subject_per_term,
                            items=", ".join(i.id for i in courses
-                                           if i.term == term and i.subject == subject))
+                                           if i.term == course_term and i.subject == subject))
         for item in student.items:
             if item.type == "course" and item.submitted is not None and not item.certified:
                 yield make("not-certified", key, item.id, None, year=item.submitted)

@@ -19,6 +19,7 @@ from generator.commands.options import (
     common_options,
 )
 from generator.commands.printing import fail_unreadable, print_findings
+from generator.counselor.counselor_step import CounselorRenderer
 from generator.engine.progress import Reporter
 from generator.engine.steps import Renderer
 from generator.i18n import text
@@ -57,10 +58,8 @@ def build(content: Path, output: Path, lang: str | None, today: dt.date | None, 
     whether it is ready (0), has errors (1), or could not be read at all (2).
     """
     err = Console(stderr=True, highlight=False)
-    renderers = chosen_renderers(skip)
-    for renderer in renderers:
-        if renderer.name == "counselor":
-            renderer.reviews_dir, renderer.with_reviews = reviews, not no_reviews  # type: ignore[attr-defined]
+    renderers = [CounselorRenderer(reviews_dir=reviews, with_reviews=not no_reviews)
+                 if r.name == "counselor" else r for r in chosen_renderers(skip)]
     try:
         result = run_build(content, output, lang=lang, today=today, offline=offline, jobs=jobs,
                            renderers=renderers,

@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 from yaml.composer import ComposerError
 from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.error import Mark
 from yaml.events import (
     AliasEvent,
     CollectionStartEvent,
@@ -46,6 +47,17 @@ MAX_VALUES = 100_000    # values of the document with every alias expanded
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _INT_BITS = 64
 
+
+
+def _mark(event: Any) -> Mark | None:
+    # Events from libyaml carry its own Mark type, which PyYAML's errors take as well.
+    mark: Mark | None = event.start_mark
+    return mark
+
+
+def _line(event: Any) -> int:
+    mark = event.start_mark
+    return int(mark.line) + 1 if mark is not None else 0
 
 class TooComplex(Exception):
     """The document nests too deeply or expands too much; `line` is 1-based."""
@@ -90,14 +102,14 @@ class _Composer:
                 documents += 1
                 if documents > 1:
                     raise ComposerError("expected a single document in the stream", None,
-                                        "but found another document", event.start_mark)
+                                        "but found another document", _mark(event))
             elif isinstance(event, AliasEvent):
                 self._alias(event)
             elif isinstance(event, ScalarEvent):
                 tag = event.tag
                 if tag is None or tag == "!":
                     tag = self.resolver.resolve(ScalarNode, event.value, event.implicit)
-                node = ScalarNode(tag, event.value, event.start_mark, None, event.style)
+                node = ScalarNode(tag, event.value, _mark(event), None, event.style)
                 self._count(event)
                 self._add(node, 1, 1, event.anchor)
             elif isinstance(event, CollectionStartEvent):
@@ -124,12 +136,12 @@ class _Composer:
             raise TooComplex("size", event.start_mark.line + 1)
 
     def _alias(self, event: AliasEvent) -> None:
-        line = event.start_mark.line + 1
+        line = _line(event)
         if event.anchor not in self.anchors:
             # An anchor is known once its node is complete, so `&a [*a]` (a list that
             # holds itself, which nothing downstream could print) is refused here too.
             raise ComposerError(None, None, f"found undefined alias {event.anchor!r}",
-                                event.start_mark)
+                                _mark(event))
         node, values, height = self.anchors[event.anchor]
         self.aliases += 1
         self.values += values
@@ -175,7 +187,8 @@ class _Constructor(SafeConstructor):
                 return node.value
             raise ConstructorError(None, None, str(exc)[:200], node.start_mark) from None
 
-    def construct_yaml_int(self, node: ScalarNode) -> int | str:
+    # The base class promises an int; a code written 001012 is deliberately its text.
+    def construct_yaml_int(self, node: ScalarNode) -> int | str:  # type: ignore[override]
         # A leading zero is how a code is written (校系代碼 001012, student numbers), never
         # an octal number as YAML 1.1 would have it (001012 → 522): it stays the text.
         digits = node.value.lstrip("+-")
@@ -203,7 +216,10 @@ class _Constructor(SafeConstructor):
         return super().construct_mapping(node, deep=deep)
 
 
-_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
+# PyYAML's stubs type add_constructor for Loader classes only; a constructor is what it
+# really takes (this is how SafeConstructor registers its own).
+_Constructor.add_constructor(  # type: ignore[type-var]
+    "tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
 
 
 def load(text: str) -> tuple[Any, list[Duplicate]]:

@@ -31,7 +31,8 @@ def _image_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     md.use(footnote_plugin).use(tasklists_plugin)
     # The file names as written: markdown-it would percent-encode `with space.jpg` and
-    # `圖.jpg` for a URL, and leave out a `javascript:` image altogether.
+    # `圖.jpg` for a URL, and leave out a `javascript:` image altogether. (Assigning the
+    # methods is markdown-it-py's own way to change them; its stubs forbid it.)
     md.normalizeLink = lambda url: url  # type: ignore[method-assign]
     md.validateLink = lambda url: True  # type: ignore[method-assign]
     md.core.ruler.at("inline", _inline_with_images)

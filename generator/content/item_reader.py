@@ -37,10 +37,10 @@ def read_item(reader: TextReader, folder: Path, student: str, key: str,
     if not index.is_file():
         return None, [make("file-missing", key, item_id, "index.md")]
     try:
-        raw, body, problems = reader.read_front_matter(index)
+        raw, body, unreadable = reader.read_front_matter(index)
     except ReadError as err:
         return None, [read_finding(err, key, item_id, "index.md")]
-    out.extend(read_finding(p, key, item_id, "index.md") for p in problems)
+    out.extend(read_finding(p, key, item_id, "index.md") for p in unreadable)
 
     front, problems = _validate(raw, key, item_id)
     out.extend(problems)

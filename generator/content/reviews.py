@@ -188,7 +188,7 @@ def load_reviews(students: list[Student], reviews_dir: Path | None,
     reported, not followed.
     """
     cap = max_bytes or load_rules().files.text_max_bytes
-    readers = {None: TextReader(root, cap)} if root is not None else {}
+    readers: dict[Path | None, TextReader] = {None: TextReader(root, cap)} if root else {}
     if reviews_dir is not None and (root is None or not _under(reviews_dir, root)):
         readers[reviews_dir] = TextReader(reviews_dir, cap)
     out: dict[str, Reviews] = {}

@@ -36,7 +36,7 @@ class Reporter:
             yield self
         self._progress = None
 
-    def task(self, label: str, total: int) -> Step:
+    def task(self, label: str, total: float) -> Step:
         if self._progress is None or total == 0:
             return Step(None, None)
         return Step(self._progress, self._progress.add_task(label, total=total))

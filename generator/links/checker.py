@@ -333,9 +333,8 @@ class Checker:
                 continue
             status = answer.response.status_code
             if status in (429, 502, 503, 504) and attempt <= cfg.retries:
-                wait = responses.retry_after(answer.response.headers.get("retry-after"))
-                if wait is None:
-                    wait = responses.backoff(cfg.backoff, attempt)
+                asked = responses.retry_after(answer.response.headers.get("retry-after"))
+                wait = responses.backoff(cfg.backoff, attempt) if asked is None else asked
                 # a wait past the link's deadline is not waited: the answer is reported
                 if wait <= cfg.max_retry_after and wait < budget.left:
                     budget.spend(wait)
@@ -449,7 +448,9 @@ def env_proxy(url: str, proxies: dict[str, str]) -> str | None:
     if not proxies:
         return None
     parts = urlsplit(url)
-    if urllib.request.proxy_bypass_environment(parts.hostname or "", proxies):
+    # proxy_bypass_environment is in urllib but not in its type stubs
+    if urllib.request.proxy_bypass_environment(  # type: ignore[attr-defined]
+            parts.hostname or "", proxies):
         return None
     return proxies.get(parts.scheme.lower()) or proxies.get("all")
 

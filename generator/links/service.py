@@ -144,7 +144,7 @@ def run(refs: Sequence[LinkRef], root: Path | None, settings: LinkSettings | Non
         return report
 
     age = settings.max_age if max_age is None else max_age
-    cached = {u: r for u in urls if (r := history.fresh(u, age, now))}
+    cached = {u: fresh for u in urls if (fresh := history.fresh(u, age, now))}
     # a password in a link is never sent: such a link is not checked at all
     to_check = [u for u in urls if u not in cached and not has_credentials(u)]
     checked = _run_sync(_check(to_check, settings.checker)) if to_check else {}
@@ -165,14 +165,15 @@ def run(refs: Sequence[LinkRef], root: Path | None, settings: LinkSettings | Non
     report.results = {**cached, **checked}
 
     if archive and not report.network_down:
-        worth = [u for u in urls if (r := report.results.get(u)) and r.ok and not r.risks]
+        worth = [u for u in urls
+                 if (done := report.results.get(u)) and done.ok and not done.risks]
         left = settings.checker.run_deadline - (time.monotonic() - started)
         report.archived = _run_sync(arch.save(worth, settings.archive_endpoint, settings.checker,
                                               deadline=left))
         for url, saved in report.archived.items():
-            if saved.ok and (record := history.get(url)):
-                record.archive_url = saved.archive_url
-                record.archived_at = datetime.now(UTC).isoformat(timespec="seconds")
+            if saved.ok and (kept := history.get(url)):
+                kept.archive_url = saved.archive_url
+                kept.archived_at = datetime.now(UTC).isoformat(timespec="seconds")
 
     if checked or report.archived:  # nothing new: leave the content root untouched
         with contextlib.suppress(OSError):  # a read-only content root still gets its report

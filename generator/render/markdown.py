@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.footnote import footnote_plugin
@@ -62,7 +63,8 @@ def _keep_local(src: str, alt: str) -> dict[str, str] | None:
 
 
 class _Renderer(RendererHTML):
-    def image(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
+              env: EnvType) -> str:
         token = tokens[idx]
         alt = self.renderInlineAsText(token.children or [], options, env)
         src = str(token.attrGet("src") or "")
@@ -88,8 +90,8 @@ class _Renderer(RendererHTML):
 
 
 def _shift_headings(md: MarkdownIt, offset: int) -> None:
-    def rule(state: object) -> None:
-        for token in state.tokens:  # type: ignore[attr-defined]
+    def rule(state: StateCore) -> None:
+        for token in state.tokens:
             if token.type in ("heading_open", "heading_close"):
                 level = min(6, int(token.tag[1]) + offset)
                 token.tag = f"h{level}"
@@ -105,6 +107,7 @@ def _parser(heading_offset: int) -> MarkdownIt:
     md.use(footnote_plugin).use(tasklists_plugin)
     # Every URL reaches nh3, which removes the unsafe ones; markdown-it's own check
     # would leave `[text](javascript:…)` in the page as literal text instead.
+    # (markdown-it-py's own API for it is to assign the method; its stubs forbid that)
     md.validateLink = lambda url: True  # type: ignore[method-assign]
     if heading_offset:
         _shift_headings(md, heading_offset)

@@ -13,7 +13,7 @@ import os
 import signal
 import subprocess
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,7 +120,7 @@ def _disk_refused(code: int, stderr: list[str], target: str) -> None:
         raise OutputWriteError(target, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
 
 
-def _drain(stream: object, into: list[str]) -> None:
-    for line in stream:  # type: ignore[attr-defined]
+def _drain(stream: Iterable[str], into: list[str]) -> None:
+    for line in stream:
         into.append(line)
         del into[:-20]  # the tail is what explains a failure

@@ -152,6 +152,6 @@ class ComparePagesRenderer:
         ctx.shared[NAME] = {s.slug: s for s in ctx.students()}
         for job, done in zip(jobs, ctx.run(NAME, _run_job, jobs, NAME), strict=True):
             if done is True:
-                for rel in (job.rel, job.pdf):
-                    if rel is not None:
-                        ctx.record(rel, job.fp, self.name)
+                for made in (job.rel, job.pdf):
+                    if made is not None:
+                        ctx.record(made, job.fp, self.name)

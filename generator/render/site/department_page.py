@@ -88,8 +88,11 @@ def department_view(ctx: BuildContext, student: Student, dep: Department,
     performances = sections(dep.performances)
     grouped: dict[str, list[Section]] = {}
     order = {name: n for n, name in enumerate(rules.categories)}
-    for sec in sorted(performances, key=lambda s: order.get(
-            student.item(s.card.id).category or "", 99)):  # type: ignore[union-attr]
+    def category(sec: Any) -> int:
+        item = student.item(sec.card.id)
+        return order.get(item.category or "" if item else "", 99)
+
+    for sec in sorted(performances, key=category):
         grouped.setdefault(sec.card.kind, []).append(sec)
     provided = provided_codes(student, dep)
     # The texts' images were copied next to this page by the media step.

@@ -80,7 +80,7 @@ def plan(ctx: BuildContext) -> list[tuple[PageTask, str]]:
     by_student: dict[str | None, list[Finding]] = {}
     for f in ctx.findings:
         by_student.setdefault(f.student, []).append(f)
-    index_inputs = []
+    index_inputs: list[Any] = []
     for student in ctx.students():
         found = by_student.get(student.key, [])
         items = {i.id: _item_inputs(i) for i in student.items}

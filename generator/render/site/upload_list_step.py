@@ -20,13 +20,13 @@ from generator.model import Item, Student
 from generator.render.site import page_links as urls
 from generator.render.site.site_pages import PageTask, base_context
 from generator.render.site.site_step import environment, write_atomic
-from generator.render.upload.fitting import SizeLimits
+from generator.render.upload.fitting import SizeLimits, Slot
 from generator.render.upload.upload_copies import upload_dir
 from generator.support.atomic import owned
 
 NAME = "uploads"
 TEMPLATE = "uploads.html"
-SLOTS = ("document", "media")
+SLOTS: tuple[Slot, ...] = ("document", "media")
 
 
 uploads_page = paths.uploads_page

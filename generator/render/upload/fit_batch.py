@@ -81,7 +81,7 @@ def run(work: Work, output: Path, cache_dir: Path, limits: SizeLimits,
 
         def one(entry: tuple[Student, Item, list[FitPlan]]) -> FitOutcome:
             student, item, plans = entry
-            by_slot = {p.slot: weights[id(p)] for p in plans}
+            by_slot: dict[str, float] = {p.slot: weights[id(p)] for p in plans}
 
             def progress(slot: str, fraction: float) -> None:
                 with lock:

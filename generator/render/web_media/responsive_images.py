@@ -36,6 +36,8 @@ class Variant:
 
 def _has_alpha(img: Image.Image) -> bool:
     if img.mode in ("RGBA", "LA", "PA"):
+        # getextrema() is per band for these modes, (min, max) of alpha last; Pillow's
+        # stubs type it for single-band images only.
         return img.getextrema()[-1][0] < 255  # type: ignore[index]
     return img.mode == "P" and "transparency" in img.info
 
