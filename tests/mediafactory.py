@@ -70,8 +70,15 @@ class MediaFactory:
                          + chunk(b"IEND", b""))
         return path
 
-    def pdf_with_text(self, text: str, pages: int = 2, name: str = "doc.pdf") -> Path:
+    def pdf_with_text(self, text: str, pages: int = 2, name: str | None = None) -> Path:
+        """A real PDF of `pages` pages saying `text`; each text its own file (the factory
+        is shared by the whole session: a fixed name would hand one test another's PDF)."""
+        import hashlib
+
         from weasyprint import HTML
+
+        if name is None:
+            name = f"doc-{hashlib.sha256(f'{text}|{pages}'.encode()).hexdigest()[:12]}.pdf"
 
         body = "".join(f"<section style='page-break-after: always'><h1>第 {n + 1} 頁</h1>"
                        f"<p>{text}</p></section>" for n in range(pages))

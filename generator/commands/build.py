@@ -19,13 +19,13 @@ from generator.commands.options import (
     common_options,
 )
 from generator.commands.printing import fail_unreadable, print_findings
-from generator.counselor.counselor_step import CounselorRenderer
+from generator.counselor.counselor_step import CounselorStep
 from generator.engine.progress import Reporter
-from generator.engine.steps import Renderer
+from generator.engine.steps import Step
 from generator.i18n import text
 
 
-def chosen_renderers(skip: tuple[str, ...]) -> list[Renderer]:
+def chosen_renderers(skip: tuple[str, ...]) -> list[Step]:
     names = renderer_names()
     unknown = sorted(set(skip) - set(names))
     if unknown:
@@ -58,7 +58,7 @@ def build(content: Path, output: Path, lang: str | None, today: dt.date | None, 
     whether it is ready (0), has errors (1), or could not be read at all (2).
     """
     err = Console(stderr=True, highlight=False)
-    renderers = [CounselorRenderer(reviews_dir=reviews, with_reviews=not no_reviews)
+    renderers = [CounselorStep(reviews_dir=reviews, with_reviews=not no_reviews)
                  if r.name == "counselor" else r for r in chosen_renderers(skip)]
     try:
         result = run_build(content, output, lang=lang, today=today, offline=offline, jobs=jobs,

@@ -20,7 +20,7 @@ from generator.content.loader import ContentError
 from generator.engine.build_context import BuildContext, Failure
 from generator.engine.output_record import BuildState
 from generator.engine.progress import Reporter
-from generator.engine.steps import Renderer
+from generator.engine.steps import Step
 from generator.engine.themes import Theme
 from generator.engine.workers import default_jobs
 from generator.i18n import text
@@ -29,37 +29,37 @@ from generator.support.ownership import OutputFolder, holding
 from generator.support.ownership import cache_dir as output_cache
 
 # The steps of a build, in the order they run: a name (for `--skip`) and where the step
-# is, "module:attribute" (a Renderer instance or a class made with no arguments). To add
+# is, "module:attribute" (a Step instance or a class made with no arguments). To add
 # a step, add a line. Modules are imported only when their step runs, so a step's heavy
 # dependencies (WeasyPrint…) cost nothing to `portfolio check` or to a build that skips it.
 STEPS: tuple[tuple[str, str], ...] = (
     # web copies of what items show: responsive pictures, posters, PDF thumbnails
-    ("media", "generator.render.web_media.web_media_step:MediaRenderer"),
+    ("media", "generator.render.web_media.web_media_step:MediaStep"),
     # upload-ready 影音 and image 文件
-    ("upload", "generator.render.upload.upload_step:UploadMediaRenderer"),
+    ("upload", "generator.render.upload.upload_step:UploadStep"),
     # the HTML pages and the theme's files
-    ("site", "generator.render.site.site_step:SiteRenderer"),
+    ("site", "generator.render.site.site_step:SiteStep"),
     # portfolio and department PDFs, upload-ready PDF 文件
-    ("pdf", "generator.render.pdf.pdf_step:PdfRenderer"),
+    ("pdf", "generator.render.pdf.pdf_step:PdfStep"),
     # the upload list
-    ("uploads", "generator.render.site.upload_list_step:UploadsRenderer"),
+    ("uploads", "generator.render.site.upload_list_step:UploadListStep"),
     # the department comparison and the 收訖明細 checklists
-    ("compare", "generator.render.site.compare_step:ComparePagesRenderer"),
+    ("compare", "generator.render.site.compare_step:CompareStep"),
     # the counselor's dashboard, CSVs and comment pages
-    ("counselor", "generator.counselor.counselor_step:CounselorRenderer"),
+    ("counselor", "generator.counselor.counselor_step:CounselorStep"),
 )
 
 
-def load_step(spec: str) -> Renderer:
+def load_step(spec: str) -> Step:
     module, _, attr = spec.partition(":")
     obj = getattr(import_module(module), attr)
     step = obj() if isinstance(obj, type) else obj
-    if not isinstance(step, Renderer):
+    if not isinstance(step, Step):
         raise TypeError(f"{spec} is not a build step (needs .name and .run(ctx))")
     return step
 
 
-def default_renderers(skip: frozenset[str] | set[str] = frozenset()) -> list[Renderer]:
+def default_renderers(skip: frozenset[str] | set[str] = frozenset()) -> list[Step]:
     """Every step of STEPS in order, but those named in `skip`."""
     return [load_step(spec) for name, spec in STEPS if name not in skip]
 
@@ -103,7 +103,7 @@ def make_context(check: CheckedContent, output: Path, *, jobs: int | None = None
 
 def build(content: Path, output: Path, *, lang: str | None = None, today: date | None = None,
           offline: bool = False, jobs: int | None = None,
-          renderers: Sequence[Renderer] | None = None,
+          renderers: Sequence[Step] | None = None,
           reporter: Reporter | None = None) -> BuildResult:
     """Build everything under `output` that is out of date. Raises ContentError (exit 2)
     when `content` cannot be worked on at all, OutputRefused or OutputWriteError (exit 2)
@@ -118,7 +118,7 @@ def build(content: Path, output: Path, *, lang: str | None = None, today: date |
 
 
 def build_checked(check: CheckedContent, output: Path, *, jobs: int | None = None,
-                  offline: bool = False, renderers: Sequence[Renderer] | None = None,
+                  offline: bool = False, renderers: Sequence[Step] | None = None,
                   reporter: Reporter | None = None,
                   started: float | None = None) -> BuildResult:
     """The build of already checked content (serve re-uses this after each reload)."""
@@ -129,26 +129,39 @@ def build_checked(check: CheckedContent, output: Path, *, jobs: int | None = Non
 
 
 def _build(check: CheckedContent, output: Path, folder: OutputFolder, *, jobs: int | None,
-           offline: bool, renderers: Sequence[Renderer] | None, reporter: Reporter | None,
+           offline: bool, renderers: Sequence[Step] | None, reporter: Reporter | None,
            started: float) -> BuildResult:
     ctx = make_context(check, output, jobs=jobs, offline=offline, reporter=reporter,
                        folder=folder)
     chosen = list(renderers) if renderers is not None else default_renderers()
     completed: set[str] = set()
-    ctx.steps = [r.name for r in chosen]
+    # Phase 1: every step says what it will make, before anything is made.
+    running = ctx.running = frozenset(step.name for step in chosen)
+    ctx.plan.keep(rel for rel, entry in ctx.state.previous.items()
+                  if entry.get("by", "") not in running and (output / rel).exists())
+    # Last to first: a step links only to the outputs of steps after it (engine.steps).
+    unplanned: set[str] = set()
+    for step in reversed(chosen):
+        try:
+            ctx.plan.add(step.name, step.plan(ctx))
+        except Exception as exc:  # a step that cannot plan makes nothing this time
+            unplanned.add(step.name)
+            ctx.failures.append(Failure(step.name, "*", f"{type(exc).__name__}: {exc}"))
+    planned = [step for step in chosen if step.name not in unplanned]
+    # Phase 2: each step makes what is not fresh.
     with ctx.reporter.running():
-        for renderer in chosen:
+        for step in planned:
             t0 = time.perf_counter()
             try:
-                renderer.run(ctx)
-                completed.add(renderer.name)
-            except Exception as exc:  # a broken renderer must not cost the others' output
+                step.run(ctx)
+                completed.add(step.name)
+            except Exception as exc:  # a broken step must not cost the others' output
                 if isinstance(exc, OutputWriteError):  # the output takes nothing more
                     raise
                 if isinstance(exc, OSError) and is_fatal(exc):
                     raise as_write_error(exc, None if exc.filename else output) from exc
-                ctx.failures.append(Failure(renderer.name, "*", f"{type(exc).__name__}: {exc}"))
-            ctx.timings[renderer.name] = round(time.perf_counter() - t0, 3)
+                ctx.failures.append(Failure(step.name, "*", f"{type(exc).__name__}: {exc}"))
+            ctx.timings[step.name] = round(time.perf_counter() - t0, 3)
     ctx.state.carry({e.get("by", "") for e in ctx.state.previous.values()} - completed)
     _write_report(ctx)
     removed = ctx.state.remove_stale()

@@ -12,7 +12,6 @@ the page is never disturbed and an unchanged build rewrites nothing).
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,13 +25,12 @@ from generator.counselor.counselor_csvs import findings_csv, summary_csv
 from generator.counselor.dashboard_rows import StudentRow, class_rows
 from generator.engine import output_paths as paths
 from generator.engine.build_context import BuildContext
-from generator.engine.output_record import STATE_DIR
+from generator.engine.steps import Output
 from generator.findings import Finding, sort_key
 from generator.i18n import text
 from generator.render.site import page_links as urls
 from generator.render.site.site_pages import PageTask, _base
 from generator.render.site.site_step import environment, write_atomic
-from generator.support.atomic import write_text
 
 NAME = "counselor"
 INDEX = urls.index_page()
@@ -65,7 +63,7 @@ def last_built(output: Path, slug: str) -> str:
     return _stamp(datetime.fromtimestamp(max(times)).astimezone()) if times else ""
 
 
-class CounselorRenderer:
+class CounselorStep:
     name = NAME
 
     def __init__(self, reviews_dir: Path | None = None, with_reviews: bool = True):
@@ -96,7 +94,14 @@ class CounselorRenderer:
             row.last_built = last_built(ctx.output, row.slug)
         return rows, reviews, found
 
-    # ------------------------------------------------------------------ run
+    # ------------------------------------------------------------------ plan and run
+    def plan(self, ctx: BuildContext) -> list[Output]:
+        """The dashboard (the class index: this step owns it over the site's plain one),
+        the two CSV files and a page per student. Fingerprinted when made: they show
+        every finding, the PDF step's too."""
+        return [Output(INDEX, ""), Output(FINDINGS_CSV, ""), Output(SUMMARY_CSV, ""),
+                *(Output(counselor_page(s.slug), "") for s in ctx.students())]
+
     def run(self, ctx: BuildContext) -> None:
         rows, reviews, found = self.rows(ctx)
         common = [ctx.theme.digest("templates"), ctx.portfolio.settings.school,
@@ -117,10 +122,14 @@ class CounselorRenderer:
             if not ctx.fresh(rel, fp):
                 pending.append(PageJob(rel, row.slug, fp))
         # Forked workers inherit what the pages are drawn from; each task is a slug.
-        ctx.shared[NAME] = {"rows": {r.slug: r for r in rows}, "reviews": reviews,
-                            "findings": by_student, "with_reviews": self.with_reviews}
-        for job, result in zip(pending, ctx.run(NAME, _student_page_task, pending, NAME),
-                               strict=True):
+        global _PAGES
+        _PAGES = _PageInputs({r.slug: r for r in rows}, reviews, by_student,
+                             self.with_reviews)
+        try:
+            results = ctx.run(NAME, _student_page_task, pending, NAME)
+        finally:
+            _PAGES = None
+        for job, result in zip(pending, results, strict=True):
             if result is True:
                 ctx.record(job.rel, job.fp, NAME)
         self._dashboard(ctx, rows, [f for f in found if f.student is None], common)
@@ -134,13 +143,7 @@ class CounselorRenderer:
     def _dashboard(self, ctx: BuildContext, rows: list[StudentRow], general: list[Finding],
                    common: list[Any]) -> None:
         fp = ctx.fingerprint(NAME, INDEX, common, repr(rows), repr(sorted(general, key=sort_key)))
-        memory = ctx.output / STATE_DIR / "counselor.json"
-        try:
-            previous = json.loads(memory.read_text("utf-8")).get("index")
-        except (OSError, ValueError, AttributeError):
-            previous = None
-        site_wrote = INDEX in ctx.state.rendered
-        if previous == fp and not site_wrote and (ctx.output / INDEX).exists():
+        if ctx.fresh(INDEX, fp):
             return
         linker = urls.Linker(INDEX)
         data = {**_context(ctx, INDEX, "index", text("site-class-title", ctx.lang), [],
@@ -153,12 +156,7 @@ class CounselorRenderer:
         env = environment(ctx.theme.search_path("templates"))
         write_atomic(ctx.output / INDEX, env.get_template("index.html").render(data)
                      .encode("utf-8"))
-        entry = ctx.state.current.get(INDEX)
-        if entry is None:
-            ctx.record(INDEX, fp, NAME)
-        elif not site_wrote:
-            ctx.record(INDEX, entry["fp"], entry.get("by", "site"))
-        write_text(memory, json.dumps({"index": fp}))
+        ctx.record(INDEX, fp, NAME)
 
 
 # ---------------------------------------------------------------------- student pages
@@ -180,19 +178,33 @@ def _context(ctx: BuildContext, rel: str, kind: str, title: str,
             "kind_label": lambda kind: text(f"cn-kind-{kind}", ctx.lang)}
 
 
+@dataclass(frozen=True)
+class _PageInputs:
+    rows: dict[str, StudentRow]
+    reviews: dict[str, Reviews]
+    findings: dict[str | None, list[Finding]]
+    with_reviews: bool
+
+
+# What the student pages are drawn from, set by the step for the time its tasks run:
+# forked workers inherit it, so a task carries only its slug.
+_PAGES: _PageInputs | None = None
+
+
 def _student_page_task(ctx: BuildContext, job: PageJob) -> bool:
     """One student's counselor page (runs in a worker)."""
-    shared = ctx.shared[NAME]
-    row: StudentRow = shared["rows"][job.slug]
-    review: Reviews | None = shared["reviews"].get(job.slug)
+    shared = _PAGES
+    assert shared is not None
+    row: StudentRow = shared.rows[job.slug]
+    review: Reviews | None = shared.reviews.get(job.slug)
     linker = urls.Linker(job.rel)
     title = text("cn-student-title", ctx.lang, name=row.name)
-    found = sorted((f.localized(ctx.lang) for f in shared["findings"].get(row.key, [])),
+    found = sorted((f.localized(ctx.lang) for f in shared.findings.get(row.key, [])),
                    key=sort_key)
     data = {**_context(ctx, job.rel, "counselor", title,
                        [(text("site-class-title", ctx.lang), linker.index()),
-                        (row.name, linker.student(row.slug))], shared["with_reviews"]),
-            "row": row, "review": review if shared["with_reviews"] else None,
+                        (row.name, linker.student(row.slug))], shared.with_reviews),
+            "row": row, "review": review if shared.with_reviews else None,
             "items": {i.id: i for i in row.student.items}, "findings": found}
     env = environment(ctx.theme.search_path("templates"))
     write_atomic(ctx.output / job.rel, env.get_template(TEMPLATE).render(data).encode("utf-8"))

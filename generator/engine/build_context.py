@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from generator.checks.content_check import CheckedContent
 from generator.engine.output_record import BuildState
 from generator.engine.progress import Reporter
+from generator.engine.steps import BuildPlan
 from generator.engine.themes import Theme
 from generator.engine.workers import TaskFailed, run_tasks
 from generator.findings import Finding, counselor_only
@@ -48,10 +49,10 @@ class Failure:
 class BuildContext:
     """One build: the checked content, where output goes, and the memory of the last build.
 
-    Renderers read the model and findings, write under `output`, keep derived files
-    under `cache_dir`, and ask `state` (through `fresh`/`record`) what is already up
-    to date. `shared` carries results from one renderer to the next (the media
-    renderer leaves its derived files there for the site and the PDF).
+    Steps read the model and findings, write under `output`, keep derived files under
+    `cache_dir`, and ask `state` (through `fresh`/`record`) what is already up to date.
+    `plan` holds every output of this build, gathered from every step before any runs
+    (see `engine.steps`): a step links to another's output only if the plan has it.
     """
 
     check: CheckedContent
@@ -63,8 +64,8 @@ class BuildContext:
     theme: Theme
     offline: bool = False
     reporter: Reporter = field(default_factory=lambda: Reporter(live=False))
-    shared: dict[str, Any] = field(default_factory=dict)
-    steps: list[str] = field(default_factory=list)   # names of this build's renderers
+    plan: BuildPlan = field(default_factory=BuildPlan)
+    running: frozenset[str] = frozenset()   # the names of this build's steps
     failures: list[Failure] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     _shown: list[Finding] = field(default_factory=list, init=False, repr=False)
@@ -97,6 +98,13 @@ class BuildContext:
     def students(self) -> list[Student]:
         return self.portfolio.students
 
+    def student(self, slug: str) -> Student:
+        """The student whose folder is `slug` (tasks carry names, not students)."""
+        found = next((s for s in self.portfolio.students if s.slug == slug), None)
+        if found is None:
+            raise KeyError(slug)
+        return found
+
     def findings_for(self, student: Student, item: Item | None = None) -> list[Finding]:
         """Findings about one student (item None: all of theirs), in the build's language."""
         return [f.localized(self.lang) for f in self.findings if f.student == student.key
@@ -108,12 +116,6 @@ class BuildContext:
         h.update(json.dumps([tool_version(), self.lang, *parts], sort_keys=True, default=str,
                             ensure_ascii=False).encode())
         return h.hexdigest()
-
-    def will_exist(self, rel: str, renderer: str) -> bool:
-        """Whether `rel` is there after this build: `renderer` runs now, or made it before.
-        For links to another renderer's output (the site linking to the PDF)."""
-        return renderer in self.steps or (rel in self.state.previous
-                                           and (self.output / rel).exists())
 
     def fresh(self, rel: str, fingerprint: str) -> bool:
         return self.state.fresh(rel, fingerprint)

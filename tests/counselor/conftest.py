@@ -11,8 +11,8 @@ import pytest
 
 from generator.commands.build_pipeline import BuildResult, build
 from generator.commands.build_pipeline import load_step as load
-from generator.counselor.counselor_step import CounselorRenderer
-from generator.engine.steps import Renderer
+from generator.counselor.counselor_step import CounselorStep
+from generator.engine.steps import Step
 from tests.builder import ContentBuilder
 from tests.mediafactory import MediaFactory
 
@@ -59,12 +59,12 @@ def make_class(content: ContentBuilder, media: MediaFactory) -> ContentBuilder:
     return content
 
 
-def counselor_renderers(with_reviews: bool = True, pdf: bool = False) -> list[Renderer]:
-    names = ["generator.render.web_media.web_media_step:MediaRenderer",
-             "generator.render.site.site_step:SiteRenderer"]
+def counselor_renderers(with_reviews: bool = True, pdf: bool = False) -> list[Step]:
+    names = ["generator.render.web_media.web_media_step:MediaStep",
+             "generator.render.site.site_step:SiteStep"]
     if pdf:
-        names.append("generator.render.pdf.pdf_step:PdfRenderer")
-    return [*(load(n) for n in names), CounselorRenderer(with_reviews=with_reviews)]
+        names.append("generator.render.pdf.pdf_step:PdfStep")
+    return [*(load(n) for n in names), CounselorStep(with_reviews=with_reviews)]
 
 
 @dataclass

@@ -25,7 +25,7 @@ from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
 from generator.commands.build_pipeline import BuildResult, build
-from generator.render.pdf import PdfRenderer
+from generator.render.pdf import PdfStep
 from tests.builder import ContentBuilder
 from tests.mediafactory import MediaFactory
 
@@ -117,7 +117,7 @@ def make_content(root: Path, media: MediaFactory) -> Made:
 
 
 def run_build(root: Path, out: Path, **kw: object) -> BuildResult:
-    return build(root, out, offline=True, renderers=[PdfRenderer()], jobs=1, **kw)  # type: ignore[arg-type]
+    return build(root, out, offline=True, renderers=[PdfStep()], jobs=1, **kw)  # type: ignore[arg-type]
 
 
 def _shared(factory: pytest.TempPathFactory, worker: str, name: str) -> tuple[Path, Path]:

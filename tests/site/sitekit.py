@@ -8,17 +8,17 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from generator.commands.build_pipeline import BuildResult, build
-from generator.engine.steps import Renderer
-from generator.render.site.site_step import SiteRenderer
-from generator.render.web_media.web_media_step import MediaRenderer
+from generator.engine.steps import Step
+from generator.render.site.site_step import SiteStep
+from generator.render.web_media.web_media_step import MediaStep
 
 DEMO = Path(__file__).resolve().parents[2] / "content"
 TODAY_DEMO = None  # the demo's portfolio.toml fixes its own `today`
 
 
-def site_renderers() -> list[Renderer]:
+def site_renderers() -> list[Step]:
     """The site's own steps: PDFs are another issue's and are tested there."""
-    return [MediaRenderer(), SiteRenderer()]
+    return [MediaStep(), SiteStep()]
 
 
 def build_site(content: Path, output: Path, **kwargs: object) -> BuildResult:

@@ -5,14 +5,23 @@
     data, view = render_portfolio(student, rules, settings, department)  # one department
     make_upload_pdf(item, student, rules, settings, target)             # upload/<item>/document.pdf
 
-In a build, `PdfRenderer` (build.py) does all of it incrementally.
+In a build, `PdfStep` (pdf_step.py) does all of it incrementally.
 """
 
 from generator.render.pdf.pdf_assembly import RenderError
 from generator.render.pdf.pdf_documents import PdfSettings, render_item_page, render_portfolio
-from generator.render.pdf.pdf_step import PdfRenderer
+from generator.render.pdf.pdf_step import PdfStep
 from generator.render.pdf.print_item import Quality
 from generator.render.pdf.upload_document import UploadResult, make_upload_pdf, needs_upload_pdf
 
-__all__ = ["PdfRenderer", "PdfSettings", "Quality", "RenderError", "UploadResult",
-           "make_upload_pdf", "needs_upload_pdf", "render_item_page", "render_portfolio"]
+__all__ = [
+           "PdfSettings",
+           "PdfStep",
+           "Quality",
+           "RenderError",
+           "UploadResult",
+           "make_upload_pdf",
+           "needs_upload_pdf",
+           "render_item_page",
+           "render_portfolio",
+]

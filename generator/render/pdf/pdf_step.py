@@ -24,6 +24,7 @@ from typing import Any
 
 from generator.engine import output_paths as paths
 from generator.engine.build_context import BuildContext
+from generator.engine.steps import Output
 from generator.engine.workers import TaskFailed
 from generator.findings import Finding, make
 from generator.model import Department, Student
@@ -115,15 +116,18 @@ def run_task(ctx: BuildContext, task: PdfTask) -> TaskResult:
     return TaskResult(written, result.findings)
 
 
-class PdfRenderer:
+class PdfStep:
     """The build's PDF step ("pdf" in the build's STEPS)."""
 
     name = NAME
 
+    def plan(self, ctx: BuildContext) -> list[Output]:
+        return [Output(t.rel, t.fingerprint, t) for t in plan(ctx, settings_for(ctx))]
+
     def run(self, ctx: BuildContext) -> None:
         settings = settings_for(ctx)
         todo: list[PdfTask] = []
-        for task in plan(ctx, settings):
+        for task in (out.task for out in ctx.plan.of(self.name)):
             verdict = _load_verdict(settings.cache_dir, task.fingerprint)
             if ctx.fresh(task.rel, task.fingerprint):
                 ctx.check.findings.extend(verdict[1] if verdict else [])

@@ -18,6 +18,7 @@ from typing import Any
 
 from generator.engine import output_paths as paths
 from generator.engine.build_context import BuildContext
+from generator.engine.steps import Output
 from generator.i18n import text
 from generator.model import Student
 from generator.render.site import page_links as urls
@@ -110,7 +111,7 @@ def _run_job(ctx: BuildContext, job: PageJob) -> bool:
     """Write one job's files (in a worker: WeasyPrint is the slow part of this step)."""
     from generator.render.pdf.pdf_assembly import timestamp
 
-    student = ctx.shared[NAME][job.slug]
+    student = ctx.student(job.slug)
     if job.year is None:
         write_atomic(ctx.path(job.rel), render_compare(ctx, student).encode("utf-8"))
         return True
@@ -123,10 +124,10 @@ def _run_job(ctx: BuildContext, job: PageJob) -> bool:
     return True
 
 
-class ComparePagesRenderer:
+class CompareStep:
     name = NAME
 
-    def run(self, ctx: BuildContext) -> None:
+    def plan(self, ctx: BuildContext) -> list[Output]:
         from generator.render.pdf.pdf_assembly import timestamp
         from generator.render.site.compare_views import checklist_years
 
@@ -134,22 +135,24 @@ class ComparePagesRenderer:
                   ctx.portfolio.rules.model_dump(mode="json", by_alias=True),
                   ctx.portfolio.settings.school, ctx.today.isoformat(), timestamp(ctx.today)]
         # `build --skip pdf` is a quick preview: no WeasyPrint here either.
-        with_pdf = "pdf" in ctx.steps
-        jobs: list[PageJob] = []
+        with_pdf = "pdf" in ctx.running
+        out: list[Output] = []
         for student in ctx.students():
             whole = student.model_dump(mode="json", exclude={"path"})
             rel = compare_page(student.slug)
             fp = ctx.fingerprint(*common, "compare", whole)
-            if not ctx.fresh(rel, fp):
-                jobs.append(PageJob(student.slug, rel, fp))
+            out.append(Output(rel, fp, PageJob(student.slug, rel, fp)))
             for year in checklist_years(student):
                 page, pdf = checklist_page(student.slug, year), checklist_pdf(student.slug, year)
                 fp = ctx.fingerprint(*common, "checklist", year, whole, with_pdf)
-                if ctx.fresh(page, fp) and (not with_pdf or ctx.fresh(pdf, fp)):
-                    continue
-                jobs.append(PageJob(student.slug, page, fp, year, pdf if with_pdf else None))
-        # Forked workers inherit the students; a task carries only its names.
-        ctx.shared[NAME] = {s.slug: s for s in ctx.students()}
+                job = PageJob(student.slug, page, fp, year, pdf if with_pdf else None)
+                out += [Output(page, fp, job)] + ([Output(pdf, fp, job)] if with_pdf else [])
+        return out
+
+    def run(self, ctx: BuildContext) -> None:
+        # A checklist and its PDF are one job: made together when either is not fresh.
+        jobs = list(dict.fromkeys(out.task for out in ctx.plan.of(self.name)
+                                  if not ctx.fresh(out.rel, out.fingerprint)))
         for job, done in zip(jobs, ctx.run(NAME, _run_job, jobs, NAME), strict=True):
             if done is True:
                 for made in (job.rel, job.pdf):

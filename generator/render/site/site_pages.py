@@ -89,7 +89,7 @@ def plan(ctx: BuildContext) -> list[tuple[PageTask, str]]:
         shape = sorted((i.id, i.type, i.term, i.submitted, bool(i.summary))
                        for i in student.items)
         index_inputs.append([info, records.severity_counts(found), shape])
-        pdf = ctx.will_exist(urls.student_pdf(student.slug), "pdf")
+        pdf = ctx.plan.has(urls.student_pdf(student.slug))
         links = _export_links(ctx, PageTask("student", urls.student_page(student.slug),
                                             "student.html", student.slug), student)
         out.append((PageTask("student", urls.student_page(student.slug), "student.html",
@@ -106,7 +106,7 @@ def plan(ctx: BuildContext) -> list[tuple[PageTask, str]]:
                                         _finding_inputs(mine), links["uploads"] is not None)))
         for dep in student.departments:
             chosen = [items.get(i) for i in [*dep.courses, *dep.performances]]
-            pdf = ctx.will_exist(urls.department_pdf(student.slug, dep.code), "pdf")
+            pdf = ctx.plan.has(urls.department_pdf(student.slug, dep.code))
             pictures = sorted((n, f.info.sha256) for n, f in item_files(
                 ctx, student.slug, department_key(dep.code)).items())
             out.append((PageTask("department", urls.department_page(student.slug, dep.code),
@@ -207,7 +207,7 @@ def _student_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
         "departments": deps, "findings": _findings(ctx, found),
         "counts": records.severity_counts(found),
         "pdf": (urls.Linker(task.rel).to(urls.student_pdf(student.slug))
-                if ctx.will_exist(urls.student_pdf(student.slug), "pdf") else None),
+                if ctx.plan.has(urls.student_pdf(student.slug)) else None),
         **_export_links(ctx, task, student),
         "deadlines": _deadlines(ctx, student, found),
     }
@@ -241,7 +241,7 @@ def _export_links(ctx: BuildContext, task: PageTask, student: Student) -> dict[s
     linker = urls.Linker(task.rel)
     compare = compare_page(student.slug)
     links: dict[str, Any] = {"uploads": _uploads_link(ctx, task, student.slug)}
-    if not ctx.will_exist(compare, "compare"):
+    if not ctx.plan.has(compare):
         return {**links, "compare": None, "checklists": []}
     return {**links, "compare": linker.to(compare) if student.departments else None,
             "checklists": [(year, linker.to(checklist_page(student.slug, year)))
@@ -250,10 +250,10 @@ def _export_links(ctx: BuildContext, task: PageTask, student: Student) -> dict[s
 
 def _uploads_link(ctx: BuildContext, task: PageTask, slug: str, anchor: str = "") -> str | None:
     """The upload list (generator/render/site/upload_list_step.py), where this build writes it."""
-    from generator.render.site.upload_list_step import NAME, uploads_page
+    from generator.render.site.upload_list_step import uploads_page
 
     rel = uploads_page(slug)
-    if not ctx.will_exist(rel, NAME):
+    if not ctx.plan.has(rel):
         return None
     return urls.Linker(task.rel).to(rel, anchor or None)
 
@@ -293,6 +293,6 @@ def _department_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
                                       (student.name, linker.student(student.slug))]),
         "student": student, "department": dep, "findings": _findings(ctx, mine),
         "pdf": (linker.to(urls.department_pdf(student.slug, dep.code))
-                if ctx.will_exist(urls.department_pdf(student.slug, dep.code), "pdf") else None),
+                if ctx.plan.has(urls.department_pdf(student.slug, dep.code)) else None),
         **department_view(ctx, student, dep, cards),
     }

@@ -9,9 +9,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from generator.engine import output_paths as paths
 from generator.engine.build_context import BuildContext
+from generator.engine.steps import Output
 from generator.engine.workers import TaskFailed
 from generator.i18n import text
-from generator.render.site import page_links as urls
 from generator.render.site.site_pages import PageTask, page_context, plan
 from generator.support.atomic import write_bytes
 
@@ -47,14 +47,25 @@ def _render_page(ctx: BuildContext, task: PageTask) -> int:
     return len(data)
 
 
-class SiteRenderer:
+class SiteStep:
     name = "site"
 
+    def plan(self, ctx: BuildContext) -> list[Output]:
+        """The theme's static files, then every page (see site_pages.plan)."""
+        static = [Output(paths.asset(rel), hashlib.sha256(source.read_bytes()).hexdigest(),
+                         source) for rel, source in ctx.theme.files("static").items()]
+        return static + [Output(task.rel, fp, task) for task, fp in plan(ctx)]
+
     def run(self, ctx: BuildContext) -> None:
-        self.copy_static(ctx)
-        planned = plan(ctx)
-        todo = [task for task, fp in planned if not ctx.fresh(task.rel, fp)]
-        fingerprints = dict((task.rel, fp) for task, fp in planned)
+        mine = ctx.plan.of(self.name)
+        for out in mine:
+            if isinstance(out.task, Path) and not ctx.fresh(out.rel, out.fingerprint):
+                write_atomic(ctx.path(out.rel), out.task.read_bytes())
+                ctx.record(out.rel, out.fingerprint, self.name)
+        # A page another step owns (the counselor's dashboard is the class index) is its.
+        todo = [out.task for out in mine if isinstance(out.task, PageTask)
+                and not ctx.fresh(out.rel, out.fingerprint)]
+        fingerprints = {out.rel: out.fingerprint for out in mine}
         if todo:
             # Compiled here, before the workers fork, so no worker compiles them again.
             env = environment(ctx.theme.search_path("templates"))
@@ -64,12 +75,3 @@ class SiteRenderer:
         for task, result in zip(todo, results, strict=True):
             if not isinstance(result, TaskFailed):
                 ctx.record(task.rel, fingerprints[task.rel], self.name)
-
-    def copy_static(self, ctx: BuildContext) -> None:
-        for rel, source in ctx.theme.files("static").items():
-            data = source.read_bytes()
-            out = urls.asset(rel)
-            fingerprint = hashlib.sha256(data).hexdigest()
-            if not ctx.fresh(out, fingerprint):
-                write_atomic(paths.output_path(ctx.output, out), data)
-                ctx.record(out, fingerprint, self.name)

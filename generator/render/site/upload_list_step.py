@@ -14,6 +14,7 @@ from typing import Any
 
 from generator.engine import output_paths as paths
 from generator.engine.build_context import BuildContext
+from generator.engine.steps import Output
 from generator.findings import sort_key
 from generator.i18n import text
 from generator.model import Item, Student
@@ -82,8 +83,12 @@ def upload_rows(ctx: BuildContext, student: Student, limits: SizeLimits) -> list
     return rows
 
 
-class UploadsRenderer:
+class UploadListStep:
     name = NAME
+
+    def plan(self, ctx: BuildContext) -> list[Output]:
+        # Fingerprinted when made: the list shows what the upload and PDF steps made.
+        return [Output(uploads_page(s.slug), "") for s in ctx.students()]
 
     def run(self, ctx: BuildContext) -> None:
         # Each page is a listing of a few files, a millisecond's work: not worth a fork.

@@ -3,7 +3,7 @@
 Runs before the pages, so they know each picture's sizes. For every image, PDF,
 video and audio file of every item, the cache entry is made once (in parallel,
 across cores) and then linked into `<student>/items/<item>/files/`. The pages find
-what was made through `item_files(ctx, slug, item_id)`.
+what was made through `item_files(ctx, slug, item_id)`, which reads the same cache.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 
 from generator.engine import output_paths as paths
 from generator.engine.build_context import BuildContext
+from generator.engine.steps import Output
 from generator.i18n import text
 from generator.model import FileInfo, Student
 from generator.render.web_media.derived_files import (
@@ -26,8 +27,6 @@ from generator.render.web_media.derived_files import (
 )
 from generator.render.web_media.responsive_images import Variant
 from generator.support.atomic import copy_file
-
-SHARED_KEY = "media"
 
 
 @dataclass(frozen=True)
@@ -120,66 +119,129 @@ def _text_images(student: Student) -> list[tuple[Owner, str, FileInfo, Path]]:
     return out
 
 
-class MediaRenderer:
+@dataclass(frozen=True)
+class _Source:
+    """One file to show on the web, where its copies go, and the cache entry behind them."""
+
+    owner: Owner
+    name: str
+    info: FileInfo
+    job: Job
+
+
+def _item_sources(ctx: BuildContext, student: Student, item_id: str) -> list[_Source]:
+    item = student.item(item_id)
+    if item is None:
+        return []
+    owner = (student.slug, item.id, paths.item_files_dir(student.slug, item.id))
+    return _with_jobs(ctx, [(owner, n, info, item.path / n) for n, info in item.files.items()])
+
+
+def _with_jobs(ctx: BuildContext, found: list[tuple[Owner, str, FileInfo, Path]]
+               ) -> list[_Source]:
+    out = []
+    for owner, name, info, path in found:
+        job = _job(ctx, info)
+        if job is not None:
+            out.append(_Source(owner, name, info, Job(job.key, str(path), job.kind, job.ext,
+                                                      job.duration, job.max_pixels)))
+    return out
+
+
+def _sources(ctx: BuildContext) -> list[_Source]:
+    out: list[_Source] = []
+    for student in ctx.students():
+        for item in student.items:
+            out += _item_sources(ctx, student, item.id)
+        out += _with_jobs(ctx, _text_images(student))
+    return out
+
+
+# Entries never change once made (a new recipe is a new key): each is read once per
+# process. One not made yet is asked of the disk again next time.
+_ENTRIES: dict[tuple[Path, str], Derived] = {}
+
+
+def _entry_or_none(cache: Path, key: str) -> Derived | None:
+    found = _ENTRIES.get((cache, key))
+    if found is None:
+        found = load_entry(cache, key)
+        if found is not None:
+            _ENTRIES[(cache, key)] = found
+    return found
+
+
+def _copies(src: _Source, derived: Derived) -> list[tuple[str, str]]:
+    """(output path, fingerprint) of each web copy of `src`."""
+    folder = src.owner[2]
+    generics = [v.file for v in derived.variants] + ([derived.copy] if derived.copy else [])
+    return [(paths.media_file(folder, src.name, g), f"{src.job.key}/{g}") for g in generics]
+
+
+def _shown(src: _Source, derived: Derived) -> ItemFile:
+    """`src` as pages show it: URLs relative to the page beside its files folder."""
+    folder = src.owner[2]
+    page = f"{posixpath.dirname(folder)}/{paths.INDEX}"
+
+    def url(generic: str) -> str:
+        return paths.href(page, paths.media_file(folder, src.name, generic))
+
+    pictures = tuple((url(v.file), v) for v in derived.variants)
+    copy = url(derived.copy) if derived.copy else None
+    return ItemFile(src.name, derived.kind, src.info, pictures, copy, derived.problem)
+
+
+class MediaStep:
+    """Plans the web copies it can name (every one, on a warm cache: a picture's copies
+    are named once it is derived), then derives what is missing and links each copy
+    into place."""
+
     name = "media"
 
+    def plan(self, ctx: BuildContext) -> list[Output]:
+        out = []
+        for src in _sources(ctx):
+            derived = _entry_or_none(ctx.cache_dir, src.job.key)
+            if derived is not None:
+                out += [Output(rel, fp, src) for rel, fp in _copies(src, derived)]
+        return out
+
     def run(self, ctx: BuildContext) -> None:
-        planned: list[tuple[Owner, str, FileInfo, Job]] = []
-        todo: dict[str, Job] = {}
-        entries: dict[str, Derived | None] = {}
-        sources: list[tuple[Owner, str, FileInfo, Path]] = []
-        for student in ctx.students():
-            for item in student.items:
-                owner = (student.slug, item.id, paths.item_files_dir(student.slug, item.id))
-                sources += [(owner, n, info, item.path / n) for n, info in item.files.items()]
-            sources += _text_images(student)
-        for owner, name, info, path in sources:
-            job = _job(ctx, info)
-            if job is None:
-                continue
-            job = Job(job.key, str(path), job.kind, job.ext, job.duration, job.max_pixels)
-            planned.append((owner, name, info, job))
-            if job.key not in entries:
-                entries[job.key] = load_entry(ctx.cache_dir, job.key)
-                if entries[job.key] is None:
-                    todo[job.key] = job
+        sources = _sources(ctx)
+        todo = {s.job.key: s.job for s in sources
+                if _entry_or_none(ctx.cache_dir, s.job.key) is None}
         if todo:
             ctx.run(text("progress-media", ctx.lang), _derive_task, list(todo.values()),
                     renderer=self.name)
-
-        shared: dict[tuple[str, str], dict[str, ItemFile]] = ctx.shared.setdefault(SHARED_KEY,
-                                                                                   {})
-        for owner, name, info, job in planned:
-            derived = entries.get(job.key)
-            if derived is None and job.key in todo:
-                derived = entries[job.key] = load_entry(ctx.cache_dir, job.key)
-            if derived is None:  # the derive task failed and was reported
-                continue
-            shared.setdefault(owner[:2], {})[name] = self._publish(ctx, owner[2], name, info,
-                                                                   job, derived)
-
-    def _publish(self, ctx: BuildContext, folder: str, name: str, info: FileInfo, job: Job,
-                 derived: Derived) -> ItemFile:
         from generator.render.web_media.derived_files import entry_dir
 
-        entry = entry_dir(ctx.cache_dir, job.key)
-        # URLs are relative to the page beside the files folder (the item's, the
-        # department's), as ItemFile says.
-        page = f"{posixpath.dirname(folder)}/{paths.INDEX}"
-
-        def publish(generic: str) -> str:
-            rel = paths.media_file(folder, name, generic)
-            fingerprint = f"{job.key}/{generic}"
-            if not ctx.fresh(rel, fingerprint):
-                _link(entry / generic, ctx.path(rel))
-                ctx.record(rel, fingerprint, self.name)
-            return paths.href(page, rel)
-
-        pictures = tuple((publish(v.file), v) for v in derived.variants)
-        copy = publish(derived.copy) if derived.copy else None
-        return ItemFile(name, derived.kind, info, pictures, copy, derived.problem)
+        for src in sources:
+            derived = _entry_or_none(ctx.cache_dir, src.job.key)
+            if derived is None:  # the derive task failed and was reported
+                continue
+            entry = entry_dir(ctx.cache_dir, src.job.key)
+            for (rel, fingerprint), generic in zip(_copies(src, derived), [
+                    *(v.file for v in derived.variants),
+                    *([derived.copy] if derived.copy else [])], strict=True):
+                if not ctx.fresh(rel, fingerprint):
+                    _link(entry / generic, ctx.path(rel))
+                    ctx.record(rel, fingerprint, self.name)
 
 
 def item_files(ctx: BuildContext, slug: str, item_id: str) -> dict[str, ItemFile]:
-    """The web copies of one item's files, by the name the item gives each."""
-    return ctx.shared.get(SHARED_KEY, {}).get((slug, item_id), {})
+    """The web copies of one item's files (or a department's text images, `item_id`
+    being `department_key(code)`), by the name the item gives each: what the media step
+    made, read from the cache it made them in."""
+    student = next((s for s in ctx.students() if s.slug == slug), None)
+    if student is None:
+        return {}
+    if item_id.startswith("department:"):
+        sources = [s for s in _with_jobs(ctx, _text_images(student)) if s.owner[1] == item_id]
+    else:
+        sources = _item_sources(ctx, student, item_id)
+    out = {}
+    for src in sources:
+        derived = _entry_or_none(ctx.cache_dir, src.job.key)
+        if derived is not None:
+            out[src.name] = _shown(src, derived)
+    return out
