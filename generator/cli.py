@@ -58,6 +58,7 @@ def _register() -> None:
     main.add_command(__import__("generator.commands.fit", fromlist=["fit_command"]).fit_command)
     main.add_command(__import__("generator.commands.links", fromlist=["links"]).links)
     main.add_command(__import__("generator.commands.export", fromlist=["export"]).export)
+    main.add_command(__import__("generator.commands.edit", fromlist=["edit"]).edit)
 
 
 _register()
