@@ -174,17 +174,17 @@ class _Editor:
 
     def _insert_at(self, spans: dict[str, tuple[int, int, int]], key: str,
                    order: Sequence[str], start: int) -> int:
-        """After the last present key that comes before `key` in the form's order;
-        else before the first present key that comes after it; else at the end."""
+        """Right after the present key that comes just before `key` in the form's order;
+        else before the present key that comes just after it; else at the end."""
         rank = {k: n for n, k in enumerate(order)}
         mine = rank.get(key, len(order))
-        before = [(s, e) for k, (s, e, _c) in spans.items() if rank.get(k, -1) < mine
-                  and k in rank]
+        before = [(rank[k], e) for k, (_s, e, _c) in spans.items() if rank.get(k, mine) < mine]
         if before:
-            return max(e for _s, e in before)
-        after = [s for k, (s, _e, _c) in spans.items() if rank.get(k, len(order)) > mine]
+            return max(before)[1]
+        after = [(rank[k], s) for k, (s, _e, _c) in spans.items()
+                 if rank.get(k, -1) > mine]
         if after:
-            return min(after)
+            return min(after)[1]
         if spans:
             return max(e for _s, e, _c in spans.values())
         return start

@@ -123,6 +123,7 @@ class Editor:
             "/api/file": lambda: self.picture(query.get("s"), query.get("i"),
                                               query.get("name")),
             "/api/job": lambda: self.job(query.get("id")),
+            "/favicon.ico": lambda: Response(204, b"", "image/x-icon"),
         }
         route = routes.get(path)
         if route is None:

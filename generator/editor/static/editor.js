@@ -269,8 +269,8 @@ async function studentView(slug) {
   app.replaceChildren(
     el("h1", {}, s.name, " ", el("span", { class: "muted" }, s.student_id)),
     studentNav(slug, s.name, "items"), general, add, menu,
-    s.items.length ? groups.map((g) => el("section", {}, el("h2", {}, g.label), g.list))
-      : el("p", {}, t("items-none")));
+    ...(s.items.length ? groups.map((g) => el("section", {}, el("h2", {}, g.label), g.list))
+      : [el("p", {}, t("items-none"))]));
   showFindings(app, s.findings);
 }
 
@@ -534,7 +534,7 @@ function renderItem(data) {
   function drawDepartments() {
     const list = depBox.querySelector(".dep-list");
     const codes = state.data.departments;
-    list.replaceChildren(codes.length ? codes.map((c) => badge("dep", c)) : t("no-departments"), " ",
+    list.replaceChildren(...(codes.length ? codes.map((c) => badge("dep", c)) : [t("no-departments")]), " ",
       el("a", { href: `#/s/${encodeURIComponent(slug)}/departments` }, t("departments-edit")));
   }
 
