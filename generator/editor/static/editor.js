@@ -174,6 +174,13 @@ function go(...parts) {
   location.hash = "#/" + parts.map(encodeURIComponent).join("/");
 }
 
+/* A view's answer that arrives after the student went elsewhere is dropped. */
+async function fetchFor(path) {
+  const at = location.hash;
+  const got = await api(path);
+  return location.hash === at ? got : null;
+}
+
 function loading() {
   app.replaceChildren(el("p", { class: "loading", text: t("loading") }));
 }
@@ -197,7 +204,8 @@ function studentNav(slug, name, here) {
 
 async function homeView() {
   loading();
-  const got = await api("/api/students");
+  const got = await fetchFor("/api/students");
+  if (!got) return;
   if (!got.ok) return failed(got.data);
   const students = got.data.students;
   if (students.length === 1 && !sessionStorage.getItem("stay-home")) {
@@ -243,7 +251,8 @@ function field(id, label, input, hint) {
 
 async function studentView(slug) {
   loading();
-  const got = await api(`/api/student?s=${encodeURIComponent(slug)}`);
+  const got = await fetchFor(`/api/student?s=${encodeURIComponent(slug)}`);
+  if (!got) return;
   if (!got.ok) return failed(got.data);
   const s = got.data;
   const menu = el("div", { class: "kinds", id: "kinds", hidden: true },
@@ -358,7 +367,8 @@ async function itemView(slug, itemId, kind) {
   loading();
   const url = itemId ? `/api/item?s=${encodeURIComponent(slug)}&i=${encodeURIComponent(itemId)}`
     : `/api/new?s=${encodeURIComponent(slug)}&kind=${encodeURIComponent(kind)}`;
-  const got = await api(url);
+  const got = await fetchFor(url);
+  if (!got) return;
   if (!got.ok) return failed(got.data);
   renderItem(got.data);
 }
@@ -676,7 +686,8 @@ function renderItem(data) {
 
 async function departmentsView(slug) {
   loading();
-  const got = await api(`/api/departments?s=${encodeURIComponent(slug)}`);
+  const got = await fetchFor(`/api/departments?s=${encodeURIComponent(slug)}`);
+  if (!got) return;
   if (!got.ok) return failed(got.data);
   renderDepartments(slug, got.data);
 }
@@ -846,7 +857,8 @@ function renderDepartments(slug, data) {
 
 async function profileView(slug) {
   loading();
-  const got = await api(`/api/profile?s=${encodeURIComponent(slug)}`);
+  const got = await fetchFor(`/api/profile?s=${encodeURIComponent(slug)}`);
+  if (!got) return;
   if (!got.ok) return failed(got.data);
   renderProfile(slug, got.data);
 }
