@@ -32,7 +32,7 @@ STATEMENT_KEYS = ("reflection", "motivation", "plan")   # the 自述 parts O, P,
 STATEMENT_CODES = dict(zip(STATEMENT_KEYS, ("O", "P", "Q"), strict=True))
 FILE_SLOTS = ("document", "media", "images")
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
-_HEADING = re.compile(r"^##?\s+(.+?)\s*$", re.M)
+_HEADING = re.compile(r"^##?[ \t]+(.+?)[ \t]*$", re.M)
 
 
 @dataclass
@@ -71,9 +71,11 @@ def school_years(student: Student | None, today: dt.date) -> list[int]:
 
 
 def item_fields(rules: Rules, item_type: str, category: str | None, raw: dict[str, Any],
-                years: list[int], lang: str, subjects: list[str]) -> list[Field]:
+                years: list[int], lang: str, subjects: list[str],
+                new: bool = False) -> list[Field]:
     """The form's fields for an item of `item_type` (and `category`), filled from `raw`
-    (the front matter as the tool reads it)."""
+    (the front matter as the tool reads it); a `new` item gets the defaults the reader
+    would assume, an existing one shows only what its file says."""
     def label(key: str) -> str:
         return text(f"edit-field-{key.replace('_', '-')}", lang)
 
@@ -87,7 +89,8 @@ def item_fields(rules: Rules, item_type: str, category: str | None, raw: dict[st
                   required=True, choices=[(s, s) for s in subjects]),
             Field("term", "term", label("term"), _text(raw.get("term")), required=True,
                   years=years),
-            Field("form", "choice", label("form"), _text(raw.get("form")) or "report",
+            Field("form", "choice", label("form"),
+                  _text(raw.get("form")) or ("report" if new else ""),
                   choices=[(k, f.name(lang)) for k, f in rules.forms.items()]),
             Field("certified", "bool", label("certified"), raw.get("certified") is True,
                   hint=text("edit-hint-certified", lang)),
@@ -199,7 +202,8 @@ def same(old: Any, new: Any) -> bool:
         return _as_list(old) == _as_list(new)
     if isinstance(old, bool) or isinstance(new, bool):
         return old is new
-    return _text(old) == _text(new)
+    # A block text read back ends with a newline the form does not keep.
+    return _text(old).strip() == _text(new).strip()
 
 
 def item_changes(fields: list[Field], values: dict[str, Any], raw: dict[str, Any],

@@ -16,7 +16,7 @@ written; a mismatch raises `NotEditable` and nothing is saved.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,7 +79,11 @@ def render(value: Any) -> list[str]:
 
 def _pair(key: str, value: Any, col: int) -> list[str]:
     lines = render({key: value})
-    return [lines[0]] + [" " * col + line for line in lines[1:]]
+    return [lines[0]] + [_at(col, line) for line in lines[1:]]
+
+
+def _at(col: int, line: str) -> str:
+    return " " * col + line if line else line  # a blank line inside a text stays blank
 
 
 # ------------------------------------------------------------------ reading positions
@@ -236,7 +240,7 @@ class _Editor:
                     self.edits.append(_Edit(s, e, []))
                 else:
                     new = render([sub[()]])
-                    self.edits.append(_Edit(s, e, [" " * dash + x for x in new]))
+                    self.edits.append(_Edit(s, e, [_at(dash, x) for x in new]))
                 continue
             entry = node[index]
             if not isinstance(entry, CommentedMap) or entry.fa.flow_style():
@@ -247,7 +251,7 @@ class _Editor:
             at = _trim(self.lines, starts[-1], end, dash) if starts else end
             while at > 0 and not self.lines[at - 1].strip() and not starts:
                 at -= 1
-            new = [" " * dash + x for x in render(appended)]
+            new = [_at(dash, x) for x in render(appended)]
             self.edits.append(_Edit(at, at, new))
 
     def result(self) -> str:
@@ -319,6 +323,18 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     return value
+
+
+def keeping_layout(text: str, edit: Callable[[str], str]) -> str:
+    """`edit` applied to `text` with its byte-order mark and line endings taken off,
+    then put back: a file saved on Windows stays a Windows file."""
+    bom = text.startswith("\ufeff")
+    body = text[1:] if bom else text
+    crlf = "\r\n" in body
+    out = edit(body.replace("\r\n", "\n").replace("\r", "\n"))
+    if crlf:
+        out = out.replace("\n", "\r\n")
+    return ("\ufeff" if bom else "") + out
 
 
 # ------------------------------------------------------------------ index.md

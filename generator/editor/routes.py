@@ -55,6 +55,7 @@ from generator.editor.roundtrip import (
     FrontMatterText,
     NotEditable,
     edit_yaml,
+    keeping_layout,
     new_index,
 )
 from generator.editor.store import Loaded, Store
@@ -250,10 +251,11 @@ class Editor:
         return forms.school_years(student, today)
 
     def _fields(self, student: Student | None, item_type: str, category: str | None,
-                raw: dict[str, Any], result: CheckResult | None) -> list[forms.Field]:
+                raw: dict[str, Any], result: CheckResult | None,
+                new: bool = False) -> list[forms.Field]:
         subjects = sorted({c.subject for c in student.courses}) if student else []
         return forms.item_fields(self.rules, item_type, category, raw,
-                                 self._years(student, result), self.lang, subjects)
+                                 self._years(student, result), self.lang, subjects, new)
 
     def _kind_of(self, loaded: Loaded, item: Item | None) -> tuple[str | None, str | None]:
         if item is not None:
@@ -301,7 +303,7 @@ class Editor:
         result = self._checked()
         student = self._student_of(result, slug)
         item_type, category = self._new_kind(kind)
-        fields = self._fields(student, item_type, category, {}, result)
+        fields = self._fields(student, item_type, category, {}, result, new=True)
         return {
             "student": student.slug, "student_name": student.name, "id": None, "new": True,
             "suggested_id": self._suggest_id(student, category or "course"),
@@ -385,7 +387,7 @@ class Editor:
         folder = self.root / slug / "items" / item_id
         if current is None or current.raw is None:
             item_type, category = self._new_kind(data.get("kind"))
-            fields = self._fields(student, item_type, category, {}, None)
+            fields = self._fields(student, item_type, category, {}, None, new=True)
             clean = self._files(folder, files, {})
             front = forms.new_front(item_type, category, forms.front_values(fields, values),
                                     clean)
@@ -689,7 +691,8 @@ class Editor:
                     added += 1
             expected = [e for n, e in enumerate(expected) if (n,) not in changes
                         or changes[(n,)] is not DELETE]
-            return edit_yaml(current.text, changes, expected, forms.DEPARTMENT_ORDER)
+            return keeping_layout(current.text, lambda text: edit_yaml(
+                text, changes, expected, forms.DEPARTMENT_ORDER))
 
         self.store.write(path, base, make, lambda: self._departments_file(slug)[1])
         return self.departments(slug)
@@ -781,8 +784,8 @@ class Editor:
             changes = {(k,): (DELETE if v is None else _block(v) if k == "profile" else
                               str(v) if k == "student_id" else v)
                        for k, v in new.items() if not forms.same(raw.get(k), v)}
-            return edit_yaml(current.text, changes, forms.apply(raw, changes),
-                             forms.PROFILE_ORDER)
+            return keeping_layout(current.text, lambda text: edit_yaml(
+                text, changes, forms.apply(raw, changes), forms.PROFILE_ORDER))
 
         self.store.write(path, base, make,
                          lambda: self.store.load_yaml(path, str(slug), dict))

@@ -56,7 +56,8 @@ class Loaded:
 
     @property
     def text(self) -> str:
-        return self.raw.decode("utf-8-sig") if self.raw is not None else ""
+        """The file as written, a byte-order mark included (the writer keeps it)."""
+        return self.raw.decode("utf-8") if self.raw is not None else ""
 
 
 class Store:
@@ -134,6 +135,8 @@ class Store:
                 raise Refused(409, "edit-not-editable") from None
             if current.raw is not None and new == current.raw:
                 return current.hash or ""
+            if current.raw is None and not new:
+                return ""  # nothing to say: no empty file is made
             self._replace(path, new)
             return digest(new) or ""
 

@@ -47,7 +47,8 @@ date: 2025-03-10
 ---
 高一做光的折射實驗時，我們把水換成糖水，發現光偏折得更多。
 
-""" + "\n\n".join(f"第 {n} 段：我們配製了不同濃度的糖水，每種量測五次。" for n in range(1, 60)) + "\n"
+""" + "\n\n".join(f"第 {n} 段：我們配製了不同濃度的糖水，每種量測五次。"
+                 for n in range(1, 60)) + "\n"
 
 
 @pytest.fixture(scope="module")
@@ -98,10 +99,10 @@ def test_a_student_makes_a_competition_item_from_zero(chromium: BrowserThread, e
 
     # The files read as a hand-written item would: the same front matter, the same body.
     written, body, problems = _read(folder / "index.md", editor.root)
-    by_hand = """---
+    by_hand = f"""---
 type: performance
 title: 臺北市科展佳作
-summary: {summary}
+summary: {SHORT}
 category: competition
 date: 2025-10-05
 details:
@@ -114,7 +115,7 @@ document: gps.jpg
 media: big.mp4
 ---
 比賽前一個月每天放學後都在實驗室。
-""".format(summary=SHORT)
+"""
     wanted, _ = parse_yaml(by_hand.split("---\n")[1])
     assert problems == [] and written == wanted
     assert body == "比賽前一個月每天放學後都在實驗室。"

@@ -321,7 +321,10 @@ function inputFor(f, onChange) {
   } else if (f.kind === "term") {
     return termInput(f, onChange);
   } else {
-    input = el("input", { id, name: f.key, type: f.kind === "date" ? "date" : "text",
+    // A date written some other way by hand stays as it is (the check says what is wrong);
+    // a date picker would show it empty, and saving would lose it.
+    const picker = f.kind === "date" && (!f.value || /^\d{4}-\d{2}-\d{2}$/.test(f.value));
+    input = el("input", { id, name: f.key, type: picker ? "date" : "text",
       inputmode: f.kind === "number" ? "decimal" : null, value: f.value,
       list: f.choices && f.choices.length ? `${id}-list` : null, "aria-describedby": described });
   }
