@@ -31,7 +31,7 @@ from urllib.parse import quote
 
 from pydantic import ValidationError
 
-from generator.content.loader import load_settings
+from generator.content.loader import ContentError, load_settings
 from generator.content.paths import resolve_inside
 from generator.content.sniff import sniff
 from generator.editor import bridge, forms
@@ -199,7 +199,7 @@ class Editor:
     def students(self) -> dict[str, Any]:
         try:
             result = self._checked()
-        except Exception:  # no student yet (an empty root): the page offers to add one
+        except ContentError:  # no student yet (an empty root): the page offers to add one
             return {"students": []}
         out = []
         for s in result.portfolio.students:

@@ -15,11 +15,13 @@ checks a page that writes files needs.
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import http.cookies
 import json
 import mimetypes
 import os
+import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -133,6 +135,25 @@ class Handler(BaseHTTPRequestHandler):
         self.do_GET()
 
     def do_GET(self) -> None:
+        self._guarded(self._get)
+
+    def do_POST(self) -> None:
+        self._guarded(self._post)
+
+    def _guarded(self, handle: Any) -> None:
+        """A bug in the editor is a message on the page, never a dead connection; with
+        PORTFOLIO_DEBUG its traceback goes to the terminal for the developer."""
+        try:
+            handle()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the page went away: nothing to answer
+        except Exception as exc:
+            if os.environ.get("PORTFOLIO_DEBUG"):
+                traceback.print_exc()
+            with contextlib.suppress(OSError):
+                self._refuse(500, "edit-internal", error=type(exc).__name__)
+
+    def _get(self) -> None:
         if not self._host_ok():
             return self._refuse(403, "edit-refused-host")
         url = urlsplit(self.path)
@@ -150,7 +171,7 @@ class Handler(BaseHTTPRequestHandler):
         except Refused as exc:
             self._refuse(exc.status, exc.key, **exc.params)
 
-    def do_POST(self) -> None:
+    def _post(self) -> None:
         if not self._host_ok():
             return self._refuse(403, "edit-refused-host")
         if not self._origin_ok():

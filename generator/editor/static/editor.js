@@ -392,10 +392,11 @@ function renderItem(data) {
   const title = el("h1", {}, data.kind, data.id ? el("span", { class: "muted" }, " ", data.id) : null);
   const parts = [title, studentNav(slug, data.student_name, "items"),
     el("div", { class: "findings", dataset: { place: "general" }, role: "region", "aria-label": t("findings") })];
-  if (data.problem) {
+  if (data.problem || !data.editable) {
     parts.push(el("p", { class: "hint" }, t("not-editable-hint")));
     app.replaceChildren(...parts);
-    showFindings(app, [data.problem, ...data.findings.filter((f) => f.message !== data.problem.message)]);
+    const problem = data.problem ? [data.problem] : [];
+    showFindings(app, [...problem, ...data.findings.filter((f) => !data.problem || f.message !== data.problem.message)]);
     return;
   }
   if (data.new) {
