@@ -88,18 +88,19 @@ def edit(content: Path, output: Path, lang: str | None, today: dt.date | None, p
         fail_unreadable(ContentError(f"{content}: no such folder"), content, lang)
     try:
         with holding(output, content):
-            _run(content, output, said, today, port, host, not no_browser,
+            _run(content, output, lang, today, port, host, not no_browser,
                  (max_upload_mb or default_upload_mb()) * 1_000_000, remote=not _loopback(host))
     except (OutputRefused, OutputWriteError) as exc:
         fail_unreadable(exc, content, lang)
 
 
-def _run(content: Path, output: Path, lang: str, today: dt.date | None, port: int, host: str,
-         open_browser: bool, max_upload: int, remote: bool) -> None:
+def _run(content: Path, output: Path, lang: str | None, today: dt.date | None, port: int,
+         host: str, open_browser: bool, max_upload: int, remote: bool) -> None:
     from generator.editor.routes import Editor
 
-    editor = Editor(root=content, output=output, lang=lang, today=today,
+    editor = Editor(root=content, output=output, language=lang, today=today,
                     token=secrets.token_urlsafe(32), max_upload=max_upload)
+    lang = editor.lang
     server = _listen(host, port, editor)
     shown = host if ":" not in host else f"[{host}]"
     url = f"http://{shown}:{editor.port}/?token={editor.token}"

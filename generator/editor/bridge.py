@@ -106,7 +106,7 @@ def fit(portfolio: Portfolio, student: Student, item_id: str, output: Path,
         return []
     limits = SizeLimits.from_rules(portfolio.rules.files)
     plans = plan_item(item, limits, student.key)
-    weights = {p.slot: max(work_weight(p), 0.01) for p in plans}
+    weights: dict[str, float] = {p.slot: max(work_weight(p), 0.01) for p in plans}
     total = sum(weights.values()) or 1.0
     done: dict[str, float] = {}
 

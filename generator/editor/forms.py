@@ -100,7 +100,8 @@ def item_fields(rules: Rules, item_type: str, category: str | None, raw: dict[st
                 Field("end", "date", label("end"), _day(raw.get("end")),
                       hint=text("edit-hint-end", lang))]
         cat = rules.categories.get(category or "")
-        details = raw.get("details") if isinstance(raw.get("details"), dict) else {}
+        written = raw.get("details")
+        details: dict[Any, Any] = written if isinstance(written, dict) else {}
         for name, spec in (cat.fields.items() if cat else []):
             value = details.get(name, details.get(spec.zh))
             kind = {"number": "number", "date": "date", "choice": "choice"}.get(spec.kind, "text")

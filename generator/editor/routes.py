@@ -26,7 +26,7 @@ import os
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 from urllib.parse import quote
 
 from pydantic import ValidationError
@@ -58,7 +58,7 @@ from generator.editor.roundtrip import (
     keeping_layout,
     new_index,
 )
-from generator.editor.store import Loaded, Store
+from generator.editor.store import Loaded, Readable, Store
 from generator.findings import SEVERITY_ORDER, Finding
 from generator.i18n import LANGS, catalog, text
 from generator.model import Department, Item, Student
@@ -92,18 +92,21 @@ class Editor:
 
     root: Path
     output: Path
-    lang: str
+    language: str | None          # --lang, if given
     today: dt.date | None
     token: str
     max_upload: int
     port: int = 0
+    lang: str = field(init=False)
     rules: Rules = field(init=False)
     store: Store = field(init=False)
     evaluator: Evaluator = field(init=False)
     jobs: Jobs = field(init=False)
 
     def __post_init__(self) -> None:
-        _settings, self.rules, _found = load_settings(self.root)
+        settings, self.rules, _found = load_settings(self.root)
+        # As `check`: --lang, else the content's own `language`.
+        self.lang = self.language or settings.language
         self.store = Store(self.root, self.output, self.rules)
         self.evaluator = Evaluator(self.root, self.output, self.today, self.lang)
         self.jobs = Jobs(self._job_failed)
@@ -214,7 +217,7 @@ class Editor:
         found = for_student(result.findings, student)
         limit = self.rules.summary.max_chars
         selected = _selections(student)
-        entries = []
+        entries: list[dict[str, Any]] = []
         for item in student.items:
             mine = [f for f in found if f.item == item.id]
             term = forms.item_term(item.term, item.date)
@@ -381,16 +384,16 @@ class Editor:
                  student: Student | None) -> str:
         """The index.md the form makes: the file as it is with only what changed
         rewritten, or a new one written as a person would."""
-        values = data.get("values") if isinstance(data.get("values"), dict) else {}
+        values = _mapping(data.get("values"))
         body = data.get("body") if isinstance(data.get("body"), str) else None
-        files = data.get("files") if isinstance(data.get("files"), dict) else {}
+        files = _mapping(data.get("files"))
         folder = self.root / slug / "items" / item_id
         if current is None or current.raw is None:
-            item_type, category = self._new_kind(data.get("kind"))
-            fields = self._fields(student, item_type, category, {}, None, new=True)
+            new_type, new_category = self._new_kind(data.get("kind"))
+            fields = self._fields(student, new_type, new_category, {}, None, new=True)
             clean = self._files(folder, files, {})
-            front = forms.new_front(item_type, category, forms.front_values(fields, values),
-                                    clean)
+            front = forms.new_front(new_type, new_category,
+                                    forms.front_values(fields, values), clean)
             return new_index(front, body or "")
         raw = current.data if isinstance(current.data, dict) else {}
         item_type, category = self._kind_of(current, None)
@@ -478,7 +481,7 @@ class Editor:
         return self.item(slug, item_id)
 
     # ------------------------------------------------------------------ files
-    def upload(self, query: dict[str, str], stream: BinaryIO, length: int) -> Response:
+    def upload(self, query: dict[str, str], stream: Readable, length: int) -> Response:
         slug = check_name(query.get("s"))
         item_id = check_name(query.get("i"))
         slot = query.get("slot")
@@ -521,7 +524,8 @@ class Editor:
     def markdown(self, data: dict[str, Any]) -> dict[str, Any]:
         slug = check_name(data.get("s"))
         item_id = data.get("i")
-        body = data.get("text") if isinstance(data.get("text"), str) else ""
+        given = data.get("text")
+        body = given if isinstance(given, str) else ""
         folder = item_dir(self.root, slug, item_id) if item_id else None
 
         def image(src: str, alt: str) -> dict[str, str] | None:
@@ -773,7 +777,7 @@ class Editor:
         slug = data.get("s")
         folder = student_dir(self.root, slug)
         path = folder / "student.yaml"
-        values = data.get("values") if isinstance(data.get("values"), dict) else {}
+        values = _mapping(data.get("values"))
         base = data.get("base") if isinstance(data.get("base"), str) else None
 
         def make(current: Loaded) -> str:
@@ -781,9 +785,10 @@ class Editor:
             fields = self._profile_fields(raw)
             new = forms.front_values(fields, values)
             # A student number is text: 001 must stay 001, and so it is written quoted.
-            changes = {(k,): (DELETE if v is None else _block(v) if k == "profile" else
-                              str(v) if k == "student_id" else v)
-                       for k, v in new.items() if not forms.same(raw.get(k), v)}
+            changes: dict[tuple[str | int, ...], Any] = {
+                (k,): (DELETE if v is None else _block(v) if k == "profile" else
+                       str(v) if k == "student_id" else v)
+                for k, v in new.items() if not forms.same(raw.get(k), v)}
             return keeping_layout(current.text, lambda text: edit_yaml(
                 text, changes, forms.apply(raw, changes), forms.PROFILE_ORDER))
 
@@ -796,7 +801,7 @@ class Editor:
         if not is_safe_name(slug):
             raise Refused(400, "edit-refused-name")
         folder = student_dir(self.root, slug, must_exist=False)
-        values = data.get("values") if isinstance(data.get("values"), dict) else {}
+        values = _mapping(data.get("values"))
         fields = self._profile_fields({})
         info = {k: v for k, v in forms.front_values(fields, values).items() if v is not None}
         if "profile" in info:
@@ -848,6 +853,10 @@ def _as_list(value: Any) -> list[Any]:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _strings(value: Any) -> list[str]:

@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, Protocol
 
 from generator import atomic
 from generator.content.errors import read_finding
@@ -34,6 +34,12 @@ from generator.ownership import STATE_DIR
 from generator.rules import Rules
 
 CHUNK = 1 << 20
+
+
+class Readable(Protocol):
+    """A request's body: read up to n bytes at a time."""
+
+    def read(self, n: int = -1, /) -> bytes: ...
 
 
 def digest(data: bytes | None) -> str | None:
@@ -165,7 +171,7 @@ class Store:
                 raise Refused(500, "edit-write-failed") from None
 
     # ------------------------------------------------------------------ dropped files
-    def receive(self, stream: BinaryIO, length: int, folder: Path, given: str) -> str:
+    def receive(self, stream: Readable, length: int, folder: Path, given: str) -> str:
         """Copy `length` bytes of `stream` into `folder` under a safe, free name (never
         over a file that is there); the name it got."""
         name = file_name(given)

@@ -319,11 +319,12 @@ def test_the_page_counts_characters_as_the_checks_do(chromium: BrowserThread,
 def test_the_form_fits_a_phone(chromium: BrowserThread, editor: Editor) -> None:
     def measure(browser: Any) -> list[str]:
         problems: list[str] = []
+        page, errors = _page(browser, editor, "#/s/hua", viewport=PHONE)
         for route, ready in (("#/s/hua", ".card"), ("#/s/hua/i/science-fair", "#f-title"),
                              ("#/s/hua/new/competition", "#f-title"),
                              ("#/s/ming/departments", ".department"),
                              ("#/s/hua/profile", "#f-name")):
-            page, errors = _page(browser, editor, route, viewport=PHONE)
+            page.goto(f"{editor.base}/{route}")
             page.wait_for_selector(ready)
             width = page.evaluate("document.documentElement.scrollWidth")
             if width > PHONE["width"]:
@@ -335,9 +336,8 @@ def test_the_form_fits_a_phone(chromium: BrowserThread, editor: Editor) -> None:
                 .map((e) => [e.tagName + '.' + e.className, e.getBoundingClientRect().height])
                 .filter(([, h]) => h < 44)""")
             problems += [f"{route}: {name} {h:.0f} px tall" for name, h in small]
-            problems += errors
-            page.context.close()
-        return problems
+        page.context.close()
+        return problems + errors
 
     assert chromium.run(measure) == []
 

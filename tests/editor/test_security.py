@@ -8,20 +8,24 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.builder import ContentBuilder
-from tests.editor.conftest import Editor
+from tests.editor.conftest import Editor, start_editor
 from tests.hostile.conftest import snapshot
 
 ITEM = {"type": "performance", "title": "比賽", "summary": "參加比賽。", "category": "competition",
         "date": "2025-10-05"}
 
 
-@pytest.fixture
-def arena(tmp_path: Path, media, editor_for) -> tuple[Editor, Path]:
+@pytest.fixture(scope="module")
+def arena(tmp_path_factory: pytest.TempPathFactory, media) -> Iterator[tuple[Editor, Path]]:
+    # One editor for the module: every request here is refused, so none changes what
+    # the next one meets (each test hashes the tree before and after to prove it).
+    tmp_path = tmp_path_factory.mktemp("editor-security")
     content = ContentBuilder(tmp_path / "content", media)
     content.student()
     content.item("contest", **ITEM)
@@ -30,8 +34,9 @@ def arena(tmp_path: Path, media, editor_for) -> tuple[Editor, Path]:
     (outside / "index.md").write_text("---\ntype: course\ntitle: 別人的\n---\n", "utf-8")
     (tmp_path / "victim.txt").write_text("不能動", "utf-8")
     (content.root / "ming" / "items" / "evil").symlink_to(outside, target_is_directory=True)
-    running = editor_for(content.root, tmp_path / "output", "--max-upload-mb", "1")
-    return running, tmp_path
+    running = start_editor(content.root, tmp_path / "output", "--max-upload-mb", "1")
+    yield running, tmp_path
+    running.stop()
 
 
 def _form(running: Editor, item: str = "contest") -> dict:
