@@ -35,6 +35,10 @@ def editor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Editor]:
     content.write(root / "hua" / "items" / "bad-date" / "index.md",
                   "---\ntype: performance\ncategory: 服務學習紀錄\ntitle: 志工\n"
                   "date: 2025/03/01\ndetails:\n  時數: 8\n---\n")
+    content.student("lin", name="林小安", student_id="11300002")
+    content.write(root / "lin" / "items" / "broken" / "index.md",
+                  "---\ntype: course\ntitle: [沒有關起來\n---\n心得\n")
+    content.write(root / "lin" / "departments.yaml", "- code: 001\n  name: [壞掉\n")
     running = start_editor(root, base / "output")
     yield running
     running.stop()
@@ -63,10 +67,12 @@ def test_saving_any_form_unchanged_changes_no_byte(editor: Editor) -> None:
     for folder in items:
         slug, item = folder.parent.parent.name, folder.name
         form = form_of(editor, slug, item)
+        if not form["editable"]:
+            continue  # an unreadable file: the next test
         status, saved = editor.request("/api/item/save", unchanged(form, slug))
         assert status == 200, (item, saved)
         assert digest(folder / "index.md") == before[folder], item
-    for slug in ("wang-xiaoming", "hua"):
+    for slug in ("wang-xiaoming", "hua"):  # lin's departments.yaml cannot be read
         deps = editor.request(f"/api/departments?s={slug}")[1]
         path = editor.root / slug / "departments.yaml"
         was = path.read_bytes() if path.exists() else None
@@ -80,6 +86,22 @@ def test_saving_any_form_unchanged_changes_no_byte(editor: Editor) -> None:
             "s": slug, "base": profile["hash"],
             "values": {f["key"]: f["value"] for f in profile["fields"]}})
         assert status == 200 and (editor.root / slug / "student.yaml").read_bytes() == was
+
+
+def test_a_file_that_cannot_be_read_is_shown_not_edited(editor: Editor) -> None:
+    path = editor.root / "lin" / "items" / "broken" / "index.md"
+    was = path.read_bytes()
+    form = form_of(editor, "lin", "broken")
+    assert not form["editable"] and form["problem"]["code"] == "syntax-error"
+    status, said = editor.request("/api/item/save", {
+        "s": "lin", "i": "broken", "base": form["hash"], "values": {"title": "x"},
+        "files": {}, "body": "x"})
+    assert status == 409 and said["error"] == "edit-not-editable"
+    assert path.read_bytes() == was
+    deps = editor.request("/api/departments?s=lin")[1]
+    assert not deps["editable"] and deps["problem"]["code"] == "syntax-error"
+    listed = editor.request("/api/student?s=lin")[1]
+    assert [i["id"] for i in listed["items"] if i.get("broken")] == ["broken"]
 
 
 def test_a_dropped_file_never_replaces_one(editor: Editor, media: MediaFactory) -> None:

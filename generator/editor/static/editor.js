@@ -37,8 +37,10 @@ function countProse(text) {
   return countChars(String(text).replace(/!\[[^[\]]*\]\([^()]*\)/g, "").replace(/[\r\n]+/g, ""));
 }
 
-function mb(bytes) {
-  return (bytes / 1e6).toFixed(bytes >= 1e5 ? 1 : 2);
+/* A size as the rules say sizes (decimal megabytes), small files in kilobytes. */
+function size(bytes) {
+  if (bytes < 1e6) return t("size-kb", { size: Math.max(1, Math.round(bytes / 1e3)) });
+  return t("size-mb", { size: (bytes / 1e6).toFixed(1) });
 }
 
 /* ------------------------------------------------------------------ the DOM */
@@ -579,14 +581,14 @@ function renderItem(data) {
       info && info.picture ? el("img", { class: "thumb", alt: "", src:
         `/api/file?s=${encodeURIComponent(slug)}&i=${encodeURIComponent(d.id)}&name=${encodeURIComponent(name)}` }) : null,
       el("span", { class: "name" }, name),
-      info ? el("span", { class: "muted" }, t("file-size", { size: mb(info.size) })) : el("span", { class: "muted" }, t("file-not-found")),
+      info ? el("span", { class: "muted" }, size(info.size)) : el("span", { class: "muted" }, t("file-not-found")),
       el("button", { type: "button", class: "link", onclick: () => detach(slot, name) }, t("file-remove")),
       el("div", { class: "findings", dataset: { place: `file:${name}` } }),
       slot !== "images" ? el("div", { class: "fit" },
         el("button", { type: "button", class: "secondary fit-button", hidden: true, onclick: () => fit(row) }, t("fit")),
         el("progress", { class: "fitting", max: 1, value: 0, hidden: true }),
         el("div", { class: "copies" }, copies.map((c) => el("p", { class: "copy" },
-          t("copy-ready", { name: c.name, size: mb(c.size) }), " ",
+          t("copy-ready", { name: c.name, size: size(c.size) }), " ",
           el("a", { href: c.url, target: "_blank", rel: "noopener" }, t("copy-open")))))) : null);
     return row;
   }
