@@ -40,7 +40,7 @@ PORT_TRIES = 20
 def default_upload_mb() -> int:
     """The largest file the editor takes: about what `fit` can still bring under the
     影音 limit. The longest clip that fits at the lowest picture (a little over four
-    minutes at 360p in 10 MB), filmed on a phone in 4K (~40 Mbit/s): about 1.3 GB."""
+    minutes at 360p in 10 MB), filmed on a phone in 4K (~40 Mbit/s): about 1.2 GB."""
     from generator.media.fit import SizeLimits
     from generator.media.video import max_seconds
     from generator.rules import load_rules
@@ -76,7 +76,7 @@ def _loopback(host: str) -> bool:
 @click.option("--no-browser", is_flag=True, help="Print the address; do not open a browser.")
 @click.option("--max-upload-mb", type=click.IntRange(1, 100_000), default=None,
               help="The largest file the editor takes (default: the largest that fit can "
-                   "bring under the limits, about 1.3 GB).")
+                   "bring under the limits, about 1.2 GB).")
 def edit(content: Path, output: Path, lang: str | None, today: dt.date | None, port: int,
          host: str, allow_remote: bool, no_browser: bool, max_upload_mb: int | None) -> None:
     """Edit CONTENT (default ./content) in a form in the browser, checked as you type."""

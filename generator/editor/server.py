@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import hmac
 import http.cookies
+import ipaddress
 import json
 import mimetypes
 import os
@@ -62,7 +63,23 @@ class EditorServer(ThreadingHTTPServer):
         names = set(LOOPBACK) if host in LOOPBACK or host.startswith("127.") else set()
         names.add(host if ":" not in host else f"[{host}]")
         self.allowed_hosts = frozenset(f"{n}:{bound}" for n in names)
+        # Listening on every address (--allow-remote): other computers name this one by
+        # its address, which cannot be listed in advance. An address is still safe to
+        # take: DNS rebinding needs a name.
+        self.any_address = host in ("0.0.0.0", "::", "")
         editor.port = bound
+
+    def host_ok(self, given: str) -> bool:
+        if given in self.allowed_hosts:
+            return True
+        if not self.any_address:
+            return False
+        name, _, port = given.rpartition(":")
+        try:
+            ipaddress.ip_address(name.strip("[]"))
+        except ValueError:
+            return False
+        return port == str(self.server_address[1])
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -106,13 +123,13 @@ class Handler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------------ the checks
     def _host_ok(self) -> bool:
-        return self.headers.get("Host", "") in self.server.allowed_hosts
+        return self.server.host_ok(self.headers.get("Host", ""))
 
     def _origin_ok(self) -> bool:
         origin = self.headers.get("Origin")
         if origin is None:
             return True  # not a browser's cross-site request: those always say where from
-        return origin in {f"http://{h}" for h in self.server.allowed_hosts}
+        return origin.startswith("http://") and self.server.host_ok(origin[len("http://"):])
 
     def _token(self) -> str | None:
         given = self.headers.get(TOKEN_HEADER)
