@@ -352,8 +352,14 @@ def test_a_new_item_in_english(tmp_path: Path, media: MediaFactory, chromium: Br
         page, errors = _page(browser, running, "#/s/ming/new/course")
         page.wait_for_selector("#f-title")
         labels = page.eval_on_selector_all(".field > label", "els => els.map(e => e.textContent)")
+        title = page.locator("h1").inner_text()
+        # A file dropped on an item not saved yet: the item is saved, then takes the file.
+        page.fill("#f-title", "Pendulum")
+        page.set_input_files("#file-document", str(media.png))
+        page.wait_for_selector('.file[data-file="scan.png"]')
+        page.wait_for_url("**/#/s/ming/i/course-1")
         assert errors == []
-        return page.locator("h1").inner_text(), labels
+        return title, labels
 
     title, labels = chromium.run(look)
     assert title.startswith("Course outcome")

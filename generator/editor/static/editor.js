@@ -155,6 +155,7 @@ function badge(kind, label) {
 /* ------------------------------------------------------------------ routing */
 
 let leaving = null;  // what the current view wants done before it goes (a pending draft)
+let pendingDrop = null;  // files dropped on a new item, waiting for its first save
 
 function route() {
   const parts = location.hash.replace(/^#\/?/, "").split("/").map(decodeURIComponent);
@@ -510,7 +511,10 @@ function renderItem(data) {
     const got = await api("/api/item/save", payload());
     state.saving = false;
     saveButton.disabled = false;
-    if (!got.ok) return refused(got);
+    if (!got.ok) {
+      pendingDrop = null;
+      return refused(got);
+    }
     state.dirty = false;
     say(t("saved"), "saved");
     if (state.data.new) {
@@ -614,10 +618,13 @@ function renderItem(data) {
 
   async function receive(slot, files) {
     if (!files.length) return;
-    if (state.data.new || state.dirty) {
-      const saved = await save();
-      if (!saved && state.data.new) return;
+    if (state.data.new) {
+      // The first save draws the saved item's form, which takes the files from here.
+      pendingDrop = { slot, files };
+      await save();
+      return;
     }
+    if (state.dirty && !(await save())) return;
     const zone = zones[slot];
     const bar = zone.querySelector(".sending");
     for (const file of files) {
@@ -686,6 +693,11 @@ function renderItem(data) {
   drawDepartments();
   showFindings(app, data.findings);
   markFiles();
+  if (pendingDrop && !data.new) {
+    const { slot, files } = pendingDrop;
+    pendingDrop = null;
+    receive(slot, files);
+  }
 }
 
 /* ------------------------------------------------------------------ departments */
