@@ -60,7 +60,7 @@ from generator.editor.roundtrip import (
 )
 from generator.editor.store import Loaded, Readable, Store
 from generator.findings import SEVERITY_ORDER, Finding
-from generator.i18n import LANGS, catalog, text
+from generator.i18n import catalog, text
 from generator.model import Department, Item, Student
 from generator.model.item import TYPE_NAMES
 from generator.pipeline import CheckResult
@@ -884,5 +884,3 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     return value
 
-
-__all__ = ["LANGS", "Editor", "Response"]
