@@ -35,6 +35,7 @@ from generator.i18n import text
 COOKIE = "portfolio_edit"
 TOKEN_HEADER = "X-Portfolio-Token"
 JSON_MAX = 4 * 1024 * 1024  # a form: the longest texts are a few KB (the reader caps at 1 MB)
+DRAIN_MAX = 16 * 1024 * 1024
 STATIC = Path(__file__).parent / "static"
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; "
        "media-src 'self' blob:; connect-src 'self'; form-action 'self'; base-uri 'none'; "
@@ -45,6 +46,31 @@ PREVIEW_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-
                "img-src 'self' data:; object-src 'none'; base-uri 'none'; "
                "frame-ancestors 'self'; form-action 'none'")
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+class _Body:
+    """A request's body, read no further than its declared length. What a refused
+    request did not read is drained (up to DRAIN_MAX) before the answer, so the
+    browser sees the answer instead of a connection cut while it was still sending."""
+
+    def __init__(self, stream: Any, length: int):
+        self.stream = stream
+        self.left = max(0, length)
+
+    def read(self, n: int = -1, /) -> bytes:
+        if self.left <= 0:
+            return b""
+        data = self.stream.read(self.left if n < 0 or n > self.left else n)
+        self.left -= len(data)
+        if not data:
+            self.left = 0
+        return data
+
+    def drain(self) -> None:
+        if self.left > DRAIN_MAX:
+            return  # not worth the wait: the connection is closed instead
+        while self.left > 0 and self.read(1 << 20):
+            pass
 
 
 class EditorServer(ThreadingHTTPServer):
@@ -85,6 +111,7 @@ class EditorServer(ThreadingHTTPServer):
 class Handler(BaseHTTPRequestHandler):
     server: EditorServer
     protocol_version = "HTTP/1.1"
+    _body: _Body | None = None
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the terminal shows the address and the findings, not every request
@@ -115,6 +142,10 @@ class Handler(BaseHTTPRequestHandler):
         editor = self.server.editor
         said = text(key, editor.lang, **params)
         self.close_connection = True
+        body = getattr(self, "_body", None)
+        if body is not None:
+            with contextlib.suppress(OSError):
+                body.drain()
         if self.path.startswith("/api/"):
             self._send(Response.json({"error": key, "message": said}, status))
         else:
@@ -171,6 +202,7 @@ class Handler(BaseHTTPRequestHandler):
                 self._refuse(500, "edit-internal", error=type(exc).__name__)
 
     def _get(self) -> None:
+        self._body = None
         if not self._host_ok():
             return self._refuse(403, "edit-refused-host")
         url = urlsplit(self.path)
@@ -189,6 +221,7 @@ class Handler(BaseHTTPRequestHandler):
             self._refuse(exc.status, exc.key, **exc.params)
 
     def _post(self) -> None:
+        body = self._body = _Body(self.rfile, _declared(self.headers))
         if not self._host_ok():
             return self._refuse(403, "edit-refused-host")
         if not self._origin_ok():
@@ -206,12 +239,12 @@ class Handler(BaseHTTPRequestHandler):
                 if length > editor.max_upload:
                     raise Refused(413, "edit-upload-too-large",
                                   limit=f"{editor.max_upload / 1_000_000:g}")
-                response = editor.upload(query, self.rfile, length)
+                response = editor.upload(query, body, length)
             else:
                 if length > JSON_MAX:
                     raise Refused(413, "edit-refused-body")
                 try:
-                    data = json.loads(self.rfile.read(length) or b"{}")
+                    data = json.loads(body.read(length) or b"{}")
                 except (ValueError, UnicodeDecodeError):
                     raise Refused(400, "edit-refused-body") from None
                 if not isinstance(data, dict):
@@ -275,3 +308,10 @@ class Handler(BaseHTTPRequestHandler):
         if ctype.startswith("text/") or ctype in ("application/javascript",):
             ctype += "; charset=utf-8"
         self._send(Response(200, real.read_bytes(), ctype, csp=PREVIEW_CSP))
+
+
+def _declared(headers: Any) -> int:
+    try:
+        return int(headers.get("Content-Length") or 0)
+    except ValueError:
+        return 0
