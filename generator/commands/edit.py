@@ -135,4 +135,5 @@ def _listen(host: str, port: int, editor: Editor) -> EditorServer:
         except OSError as exc:
             if exc.errno != errno.EADDRINUSE:
                 raise
-    raise click.UsageError(f"ports {port}–{port + PORT_TRIES - 1} are all in use; try --port")
+    raise click.UsageError(text("edit-ports-busy", editor.lang, first=port,
+                                last=port + PORT_TRIES - 1))
