@@ -171,7 +171,7 @@ def main() -> None:
     parser.add_argument("--all-steps", action="store_true",
                         help="time every step of the build, not only the site's (media, site)")
     args = parser.parse_args()
-    from generator.commands.build_pipeline import renderer_names
+    from generator.pipeline.building import renderer_names
 
     skip = [] if args.all_steps else [n for n in renderer_names() if n not in SITE_STEPS]
     try:

@@ -14,13 +14,14 @@ def main() -> None:
 def _register() -> None:
     from generator.commands.build import build
     from generator.commands.check import check
+    from generator.commands.edit import edit
     from generator.commands.export import export
     from generator.commands.fit import fit_command
     from generator.commands.links import links
     from generator.commands.new import new
     from generator.commands.serve import serve
 
-    for command in (new, check, build, serve, export, fit_command, links):
+    for command in (new, check, build, serve, export, fit_command, links, edit):
         main.add_command(command)
 
 

@@ -9,8 +9,6 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from generator.commands.build_pipeline import build as run_build
-from generator.commands.build_pipeline import default_renderers, renderer_names
 from generator.commands.options import (
     CONTENT_ARG,
     JOBS_OPTION,
@@ -23,6 +21,8 @@ from generator.counselor.counselor_step import CounselorStep
 from generator.engine.progress import Reporter
 from generator.engine.steps import Step
 from generator.i18n import text
+from generator.pipeline.building import build as run_build
+from generator.pipeline.building import default_renderers, renderer_names
 
 
 def chosen_renderers(skip: tuple[str, ...]) -> list[Step]:

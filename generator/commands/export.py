@@ -37,9 +37,9 @@ def export(content: Path, output: Path, lang: str | None, today: dt.date | None,
            codes: tuple[str, ...], everything: bool, force: bool, offline: bool,
            jobs: int | None) -> None:
     """Export department bundles of CONTENT: OUTPUT/<student>/departments/<code>.zip."""
-    from generator.commands.export_bundles import ExportError, export_departments
     from generator.commands.printing import print_findings
     from generator.engine.progress import Reporter
+    from generator.pipeline.exporting import ExportError, export_departments
 
     err = Console(stderr=True, highlight=False)
     if not codes and not everything:

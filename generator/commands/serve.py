@@ -14,8 +14,6 @@ import click
 from rich.console import Console
 
 from generator.commands.build import chosen_renderers
-from generator.commands.build_pipeline import BuildResult
-from generator.commands.build_pipeline import build as run_build
 from generator.commands.options import (
     CONTENT_ARG,
     JOBS_OPTION,
@@ -23,12 +21,14 @@ from generator.commands.options import (
     SKIP_OPTION,
     common_options,
 )
-from generator.commands.preview_server import Reloads, ignore_filter, make_server, watch_paths
 from generator.commands.printing import fail_unreadable, print_findings
 from generator.content.loader import ContentError
 from generator.engine.progress import Reporter
 from generator.engine.themes import BUILTIN
 from generator.i18n import text
+from generator.pipeline.building import BuildResult
+from generator.pipeline.building import build as run_build
+from generator.pipeline.preview_server import Reloads, ignore_filter, make_server, watch_paths
 from generator.support.atomic import OutputWriteError
 from generator.support.ownership import OutputRefused, holding
 

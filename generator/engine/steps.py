@@ -11,7 +11,7 @@ A build runs in two phases, as Pelican's generators and MkDocs' files do:
 2. **run**: each step in turn makes its outputs that are not fresh, `run(ctx)`, reading
    its own planned outputs from `ctx.plan.of(name)`.
 
-The sequence of steps is the build's own (`generator.commands.build_pipeline.STEPS`), so
+The sequence of steps is the build's own (`generator.pipeline.building.STEPS`), so
 this layer never imports a step.
 """
 

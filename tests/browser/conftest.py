@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from generator.commands.build_pipeline import build, default_renderers
+from generator.pipeline.building import build, default_renderers
 from tests.browserkit import CHROMIUM
 from tests.site.sitekit import copy_demo
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.commands.build_pipeline import BuildResult, build
-from generator.commands.build_pipeline import load_step as load
 from generator.counselor.counselor_step import CounselorStep
 from generator.engine.steps import Step
+from generator.pipeline.building import BuildResult, build
+from generator.pipeline.building import load_step as load
 from tests.builder import ContentBuilder
 from tests.mediafactory import MediaFactory
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from generator.commands.export_bundles import export_departments
+from generator.pipeline.exporting import export_departments
 from tests.builder import TODAY, run_cli
 from tests.counselor.conftest import COMMENTS, TITLE_MARKER, Built
 

@@ -109,7 +109,7 @@ def test_counselor_page_shows_comments_and_deadlines(klass: Built) -> None:
 
 
 def test_an_unchanged_build_rewrites_nothing(klass: Built, tmp_path: Path) -> None:
-    from generator.commands.build_pipeline import build
+    from generator.pipeline.building import build
     from tests.counselor.conftest import counselor_renderers
 
     out = tmp_path / "out"

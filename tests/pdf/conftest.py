@@ -24,7 +24,7 @@ from PIL import Image, ImageDraw
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
-from generator.commands.build_pipeline import BuildResult, build
+from generator.pipeline.building import BuildResult, build
 from generator.render.pdf import PdfStep
 from tests.builder import ContentBuilder
 from tests.mediafactory import MediaFactory

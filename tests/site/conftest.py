@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.commands.build_pipeline import BuildResult
+from generator.pipeline.building import BuildResult
 from tests.site.sitekit import build_site, copy_demo
 
 

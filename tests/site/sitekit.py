@@ -7,8 +7,8 @@ import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
-from generator.commands.build_pipeline import BuildResult, build
 from generator.engine.steps import Step
+from generator.pipeline.building import BuildResult, build
 from generator.render.site.site_step import SiteStep
 from generator.render.web_media.web_media_step import MediaStep
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from urllib.parse import unquote, urljoin
 
-from generator.commands.build_pipeline import BuildResult
+from generator.pipeline.building import BuildResult
 from tests.site.sitekit import EXTERNAL, build_site, copy_demo, refs
 
 STUDENT = "wang-xiaoming"

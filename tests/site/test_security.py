@@ -88,7 +88,7 @@ def test_no_location_exif_in_any_output_image(content: ContentBuilder, media,
     out = tmp_path / "out"
     # Every step that writes images (the site's copies, the upload-ready files, the
     # dashboard…), all but the slow PDFs, which have their own test of this.
-    from generator.commands.build_pipeline import build, default_renderers
+    from generator.pipeline.building import build, default_renderers
 
     result = build(content.root, out, offline=True, jobs=2,
                    renderers=default_renderers(frozenset({"pdf"})))

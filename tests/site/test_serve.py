@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.commands.preview_server import EVENTS_PATH, inject
+from generator.pipeline.preview_server import EVENTS_PATH, inject
 from tests.builder import ContentBuilder
 
 

@@ -85,7 +85,7 @@ def export_departments(content: Path, output: Path, *, codes: list[str], everyth
 def _export(content: Path, output: Path, *, codes: list[str], everything: bool, force: bool,
             lang: str | None, today: date | None, offline: bool, jobs: int | None,
             reporter: Reporter | None) -> ExportOutcome:
-    from generator.commands.build_pipeline import build_checked
+    from generator.pipeline.building import build_checked
 
     check = check_content(content, today=today, lang=lang, offline=offline, output=output)
     portfolio = check.portfolio
