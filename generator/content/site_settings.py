@@ -17,7 +17,9 @@ positions: generator/content/toml_text.py).
 
 from __future__ import annotations
 
+import json
 import math
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -43,9 +45,10 @@ DEADLINES = "deadlines"
 # Each round fixes every problem pydantic reported; a second round catches what the
 # first one's fixes uncover. More is a file built to make us loop: defaults are used.
 _ROUNDS = 8
+MAX_TOLD = 50  # problems of one code looked into and told; the rest are counted
 _DROP = object()  # a fix that removes the key, so the option takes its default
 
-M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 Loc = tuple[str | int, ...]
 Fix = tuple[Loc, Any]  # (where, new value or _DROP)
 
@@ -69,113 +72,150 @@ def settings_from(data: dict[str, Any],
                   written: str = "") -> tuple[SiteSettings, Rules, list[Finding]]:
     """The settings and rules from parsed portfolio.toml `data` (`written` is its text,
     for the lines findings name)."""
-    lines = KeyLines(written)
-    settings, found = _settle(SiteSettings, data, lambda err, now: _judge_setting(err, now,
-                                                                                  lines))
-    rules, applied, more = _settle_rules(settings.rule_overrides(), lines)
+    lines, told = KeyLines(written), _Told()
+    settings = _settle(SiteSettings.model_validate, data,
+                       lambda err, now, tell: _judge_setting(err, now, lines, tell), told)
+    rules, applied = _settle_rules(settings.rule_overrides(), lines, told)
     settings = settings.model_copy(update={s: applied.get(s, {}) for s in OVERRIDABLE})
-    return settings, rules, found + more
+    return settings, rules, told.findings()
 
 
 def read_link_check(table: object) -> tuple[LinkCheckSettings, list[Finding]]:
     """A `[link_check]` table on its own, read as portfolio.toml's would be."""
     data = {} if table is None else {"link_check": table}
-    lines = KeyLines("")
-    settings, found = _settle(SiteSettings, data, lambda err, now: _judge_setting(err, now,
-                                                                                  lines))
-    return settings.link_check, found
+    lines, told = KeyLines(""), _Told()
+    settings = _settle(SiteSettings.model_validate, data,
+                       lambda err, now, tell: _judge_setting(err, now, lines, tell), told)
+    return settings.link_check, told.findings()
 
 
 # --- settling: validate, fix what was reported, validate again ------------------------------
 
-Judge = Callable[[ErrorDetails, dict[str, Any]], tuple[Finding, "Fix | None"]]
+class _Told:
+    """The findings about portfolio.toml: each once, and of each code only the first
+    `MAX_TOLD` problems are looked into.
+
+    A file of a megabyte can hold 100,000 typos; telling each would cost minutes and
+    help no one. The rest of a code are counted (`findings-more`), never told one by one,
+    and at least one of every code is told, so the exit code is what it would be."""
+
+    def __init__(self) -> None:
+        self._told: dict[tuple[str, str], Finding] = {}
+        self._judged: Counter[str] = Counter()
+        self._untold: Counter[str] = Counter()
+
+    def wants(self, code: str) -> bool:
+        return self._judged[code] < MAX_TOLD
+
+    def add(self, code: str, finding: Finding | None) -> None:
+        if finding is None:
+            self._untold[code] += 1
+            return
+        self._judged[code] += 1
+        # the same problem met again (a second round, a list of the same mistake): once
+        self._told.setdefault((code, json.dumps(finding.params, sort_keys=True, default=str)),
+                              finding)
+
+    def findings(self) -> list[Finding]:
+        return [*self._told.values(), *(make("findings-more", None, None, FILE, code=code,
+                                             count=count)
+                                        for code, count in self._untold.items())]
 
 
-def _settle(model: type[M], data: dict[str, Any], judge: Judge) -> tuple[M, list[Finding]]:
-    found: dict[Finding, None] = {}
+# (error, the data as it stands, whether to tell it) → (finding, how to fix the data)
+Judge = Callable[[ErrorDetails, dict[str, Any], bool], tuple["Finding | None", "Fix | None"]]
+
+
+def _settle(validate: Callable[[dict[str, Any]], T], data: dict[str, Any], judge: Judge,
+            told: _Told) -> T:
+    """`validate(data)`, with each problem it reports told and fixed (left out, or brought
+    within range) until the rest is valid; on a file built to never settle, `validate({})`."""
     for _ in range(_ROUNDS):
         try:
-            return model.model_validate(data), list(found)
+            return validate(data)
         except ValidationError as exc:
             fixes: list[Fix] = []
             for err in exc.errors(include_url=False):
-                finding, fix = judge(err, data)
-                found.setdefault(finding)
+                code = _code_of(err)
+                finding, fix = judge(err, data, told.wants(code))
+                told.add(code, finding)
                 if fix is not None:
                     fixes.append(fix)
             if not fixes:
                 break
             data = _apply(data, fixes)
-    return model(), list(found)
+    return validate({})
 
 
-def _settle_rules(overrides: dict[str, dict[str, Any]], lines: KeyLines
-                  ) -> tuple[Rules, dict[str, dict[str, Any]], list[Finding]]:
-    """The official rules with what is right of the overrides laid over them, the
-    overrides applied, and what was wrong with the others (their official value is kept)."""
+def _settle_rules(overrides: dict[str, dict[str, Any]], lines: KeyLines,
+                  told: _Told) -> tuple[Rules, dict[str, dict[str, Any]]]:
+    """The official rules with what is right of the overrides laid over them, and the
+    overrides applied; what is wrong with the others is told (their official value holds)."""
+    applied: dict[str, dict[str, Any]] = {}
 
-    def judge(err: ErrorDetails, now: dict[str, Any]) -> tuple[Finding, Fix | None]:
+    def judge(err: ErrorDetails, now: dict[str, Any],
+              tell: bool) -> tuple[Finding | None, Fix | None]:
         loc = tuple(err["loc"])
-        finding, fix = _judge(err, lines, _rules_known, _rules_default)
+        finding, fix = _judge(err, lines, _rules_known, _rules_default, tell)
         if len(loc) < 2 or loc[0] not in now:
             return finding, None  # not an override's doing: cannot be fixed here
         # A key whose value is wrong somewhere inside goes whole: the official value holds.
         return finding, (loc[:2], fix[1] if fix and len(loc) == 2 else _DROP)
 
-    found: dict[Finding, None] = {}
-    for _ in range(_ROUNDS):
-        try:
-            return load_rules(overrides), overrides, list(found)
-        except ValidationError as exc:
-            fixes: list[Fix] = []
-            for err in exc.errors(include_url=False):
-                finding, fix = judge(err, overrides)
-                found.setdefault(finding)
-                if fix is not None:
-                    fixes.append(fix)
-            if not fixes:
-                break
-            overrides = _apply(overrides, fixes)
-    return load_rules(), {}, list(found)
+    def validate(now: dict[str, Any]) -> Rules:
+        rules = load_rules(now)
+        applied.update(now)
+        return rules
+
+    return _settle(validate, overrides, judge, told), applied
 
 
-def _judge_setting(err: ErrorDetails, data: dict[str, Any],
-                   lines: KeyLines) -> tuple[Finding, Fix | None]:
+def _code_of(err: ErrorDetails) -> str:
+    """The code the error will be told with (known before the work of telling it)."""
+    loc = err["loc"]
+    if loc and loc[0] == DEADLINES:
+        return "deadline-invalid"
+    return "field-unknown" if err["type"] == "extra_forbidden" else "field-invalid"
+
+
+def _judge_setting(err: ErrorDetails, data: dict[str, Any], lines: KeyLines,
+                   tell: bool) -> tuple[Finding | None, Fix | None]:
     loc: Loc = tuple(err["loc"])
     if loc and loc[0] == DEADLINES:
-        return _deadline_problem(err, loc, data, lines)
-    return _judge(err, lines, _schema_known, _schema_default)
+        return _deadline_problem(err, loc, data, lines, tell)
+    return _judge(err, lines, _schema_known, _schema_default, tell)
 
 
 def _judge(err: ErrorDetails, lines: KeyLines, known: Callable[[Loc], list[str]],
-           default: Callable[[Loc], Any]) -> tuple[Finding, Fix | None]:
-    """The finding for one validation error, and how to fix the data so the rest counts."""
+           default: Callable[[Loc], Any], tell: bool) -> tuple[Finding | None, Fix | None]:
+    """The finding for one validation error (when `tell`), and how to fix the data so the
+    rest counts."""
     loc: Loc = tuple(err["loc"])
     kind, value = err["type"], err.get("input")
+    bound = None if kind == "extra_forbidden" else _bound(kind, err.get("ctx"), value)
+    fix: Fix | None = (loc, bound[0] if bound else _DROP) if loc else None
+    if not tell:
+        return None, fix
     where = _where(lines, loc)
     name = ".".join(str(part) for part in loc) or "?"
     if kind == "extra_forbidden":
-        return (make("field-unknown", None, None, FILE, field=name,
-                     suggestion=did_you_mean(str(loc[-1]), known(loc[:-1])), **where),
-                (loc, _DROP))
-    bound = _bound(kind, err.get("ctx"), value)
+        return make("field-unknown", None, None, FILE, field=name,
+                    suggestion=did_you_mean(str(loc[-1]), known(loc[:-1])), **where), fix
     if bound is not None:
         limit, key = bound
-        said = {lang: text(key, lang, limit=_number(limit)) for lang in LANGS}
-        return (make("field-invalid", None, None, FILE, field=name, value=excerpt(value, 40),
-                     reason=said, **where), (loc, limit))
-    if kind in ("model_type", "dict_type"):
+        why = {lang: text(key, lang, limit=_number(limit)) for lang in LANGS}
+    elif kind in ("model_type", "dict_type"):
         why = {lang: text("reason-toml-table", lang, table=name) for lang in LANGS}
     elif isinstance(value, float) and math.isnan(value):
         why = reason("float_type", None, "")
     else:
         why = reason(kind, err.get("ctx"), err.get("msg", ""))
-    fallback = default(loc) if loc else None
+    fallback = default(loc) if loc and bound is None else None
     if fallback is not None and not isinstance(fallback, dict | list | tuple | BaseModel):
         why = {lang: why[lang] + text("reason-default-used", lang, default=_number(fallback))
                for lang in LANGS}
-    return (make("field-invalid", None, None, FILE, field=name, value=excerpt(value, 40),
-                 reason=why, **where), (loc, _DROP) if loc else None)
+    return make("field-invalid", None, None, FILE, field=name, value=excerpt(value, 40),
+                reason=why, **where), fix
 
 
 def _bound(kind: str, ctx: dict[str, Any] | None, value: Any) -> tuple[Any, str] | None:
@@ -221,20 +261,27 @@ def _deadline_names() -> dict[str, str]:
     return names
 
 
-def _deadline_problem(err: ErrorDetails, loc: Loc, data: dict[str, Any],
-                      lines: KeyLines) -> tuple[Finding, Fix]:
-    kind = err["type"]
-    if len(loc) == 1:  # `deadlines = …` that is not a table
-        return _deadline_invalid(DEADLINES, "reason-deadline-table", lines, loc), (loc, _DROP)
-    key = str(loc[1])
+def _deadline_problem(err: ErrorDetails, loc: Loc, data: dict[str, Any], lines: KeyLines,
+                      tell: bool) -> tuple[Finding | None, Fix]:
+    key = str(loc[1]) if len(loc) > 1 else DEADLINES
+    if len(loc) <= 2:  # `deadlines = …` that is not a table, or a kind that is not one
+        fix: Fix = (loc, _DROP)
+    else:
+        # The whole window goes: one with a typo in `start` would otherwise be open forever.
+        table = data.get(DEADLINES)
+        windows = table.get(key) if isinstance(table, dict) else None
+        fix = (loc[:3] if isinstance(windows, list) else loc[:2], _DROP)
+    if not tell:
+        return None, fix
+    if len(loc) == 1:
+        return _deadline_invalid(DEADLINES, "reason-deadline-table", lines, loc), fix
     if len(loc) == 2:
         names = _deadline_names()
         if key in names:  # e.g. both `certify` and `認證`: pydantic takes one
-            return _deadline_invalid(key, "reason-deadline-twice", lines, loc), (loc, _DROP)
+            return _deadline_invalid(key, "reason-deadline-twice", lines, loc), fix
         hint = did_you_mean(key, list(names), aside=True)
-        return (_deadline_invalid(key, "reason-deadline-kind", lines, loc, suggestion=hint),
-                (loc, _DROP))
-    field = str(loc[3]) if len(loc) > 3 else None
+        return _deadline_invalid(key, "reason-deadline-kind", lines, loc, suggestion=hint), fix
+    kind, field = err["type"], (str(loc[3]) if len(loc) > 3 else None)
     params: dict[str, Any] = {}
     if kind == "deadline_order":
         why = "reason-deadline-order"
@@ -246,11 +293,7 @@ def _deadline_problem(err: ErrorDetails, loc: Loc, data: dict[str, Any],
         why = "reason-deadline-year"
     else:
         why = "reason-deadline-date"
-    # The whole window goes: one with a typo in `start` would otherwise be open forever.
-    windows = data.get(DEADLINES, {}).get(key) if isinstance(data.get(DEADLINES), dict) \
-        else None
-    target: Loc = loc[:3] if isinstance(windows, list) else loc[:2]
-    return _deadline_invalid(key, why, lines, loc[:3], **params), (target, _DROP)
+    return _deadline_invalid(key, why, lines, loc[:3], **params), fix
 
 
 def _deadline_invalid(key: str, why: str, lines: KeyLines, loc: Loc,

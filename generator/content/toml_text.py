@@ -108,10 +108,18 @@ class KeyLines:
     """
 
     def __init__(self, text: str) -> None:
-        self._lines = text.split("\n")
+        self._text = text
+        self._lines: list[str] = []
         self._first: dict[tuple[str | int, ...], int] = {}
         self._headers: list[int] = []
-        masked = mask(text).split("\n")
+        self._read = False
+
+    def _index(self) -> None:
+        """Scan the text, the first time a line is asked for (a file without problems
+        is never scanned)."""
+        self._read = True
+        self._lines = self._text.split("\n")
+        masked = mask(self._text).split("\n")
         table: tuple[str | int, ...] = ()
         counts: dict[tuple[str | int, ...], int] = {}
         for number, (line, code) in enumerate(zip(self._lines, masked, strict=True), 1):
@@ -141,6 +149,8 @@ class KeyLines:
 
     def line(self, path: Sequence[str | int]) -> int | None:
         """The line of the key at `path`, else of its nearest written parent."""
+        if not self._read:
+            self._index()
         path = tuple(path)
         if path in self._first:
             return self._first[path]
