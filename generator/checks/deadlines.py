@@ -9,26 +9,26 @@ confirm = { start = 2027-02-20, end = 2027-03-03 }     # 收訖明細確認
 ```
 
 A kind takes one window or a list of them; the Chinese names (上傳, 認證, 勾選,
-收訖明細確認) are accepted for the keys. A window belongs to the academic year of its
-end date unless it says `year = 115`. Relative to `today` a window is upcoming, open
-or closed; a closed window is *late* for a student who still has work of its kind in
-its year (items with errors for upload, uncertified course outcomes for 認證,
-nothing ticked for 勾選). 收訖明細確認 cannot be seen from the content: it is only due.
+收訖明細確認) are accepted for the keys (the schema, `DeadlineSettings` in
+generator/model/site_settings.py, says every shape; generator/content/site_settings.py
+reads it). A window belongs to the academic year of its end date unless it says
+`year = 115`. Relative to `today` a window is upcoming, open or closed; a closed
+window is *late* for a student who still has work of its kind in its year (items with
+errors for upload, uncertified course outcomes for 認證, nothing ticked for 勾選).
+收訖明細確認 cannot be seen from the content: it is only due.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
-from generator.findings import Finding, make
+from generator.findings import Finding
 from generator.model import Student
+from generator.model.site_settings import DEADLINE_KINDS, DeadlineSettings
 from generator.support.roc_calendar import academic_year
 
-KINDS = ("upload", "certify", "tick", "confirm")
-ALIASES = {"上傳": "upload", "認證": "certify", "勾選": "tick", "收訖明細確認": "confirm",
-           "certification": "certify", "ticking": "tick", "confirmation": "confirm"}
+KINDS = DEADLINE_KINDS
 
 
 @dataclass(frozen=True)
@@ -56,65 +56,14 @@ class Due:
     days: int               # days from today to the end (negative once past)
 
 
-def _date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
-
-
-_REASONS = {
-    "table": {"zh-TW": "[deadlines] 要是一個表格，每一行寫一種期限",
-              "en": "[deadlines] must be a table with one line per kind of window"},
-    "kind": {"zh-TW": "不認得這種期限，可用的有 upload（上傳）、certify（認證）、tick（勾選）、"
-                      "confirm（收訖明細確認）",
-             "en": "no such kind of window; use upload, certify, tick or confirm"},
-    "date": {"zh-TW": "要寫成 { start = 2026-12-01, end = 2026-12-20 }，日期用 YYYY-MM-DD，"
-                      "start 可以省略",
-             "en": "write it as { start = 2026-12-01, end = 2026-12-20 } with dates as "
-                   "YYYY-MM-DD (start may be left out)"},
-    "order": {"zh-TW": "開始日期晚於截止日期", "en": "it starts after it ends"},
-}
-
-
-def _invalid(key: str, reason: str) -> Finding:
-    return make("deadline-invalid", None, None, "portfolio.toml", key=key,
-                reason=_REASONS[reason])
-
-
-def parse_deadlines(table: Any) -> tuple[list[Window], list[Finding]]:
-    """Windows from the `[deadlines]` table; what cannot be read is a `deadline-invalid`
-    finding and that window is left out (the rest still count)."""
-    windows: list[Window] = []
-    problems: list[Finding] = []
-    if not isinstance(table, dict):
-        return windows, ([] if table is None else [_invalid("deadlines", "table")])
-    for key, value in table.items():
-        kind = ALIASES.get(str(key), str(key))
-        if kind not in KINDS:
-            problems.append(_invalid(str(key), "kind"))
-            continue
-        for entry in value if isinstance(value, list) else [value]:
-            if not isinstance(entry, dict):
-                entry = {"end": entry}
-            end, start = _date(entry.get("end")), _date(entry.get("start"))
-            if end is None or (entry.get("start") is not None and start is None):
-                problems.append(_invalid(str(key), "date"))
-                continue
-            if start is not None and start > end:
-                problems.append(_invalid(str(key), "order"))
-                continue
-            year = entry.get("year")
-            windows.append(Window(kind, start, end,
-                                  year if isinstance(year, int) else academic_year(end)))
-    windows.sort(key=lambda w: (w.end, KINDS.index(w.kind)))
-    return windows, problems
+def windows(deadlines: DeadlineSettings) -> list[Window]:
+    """The windows of `[deadlines]` as read (a window that could not be read was
+    reported as `deadline-invalid` when portfolio.toml was read, and left out), in the
+    order they end."""
+    out = [Window(kind, w.start, w.end, w.year if w.year is not None else academic_year(w.end))
+           for kind, entries in deadlines.kinds() for w in entries]
+    out.sort(key=lambda w: (w.end, KINDS.index(w.kind)))
+    return out
 
 
 def outstanding(window: Window, student: Student, findings: list[Finding]) -> int | None:

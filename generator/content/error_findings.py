@@ -67,9 +67,8 @@ def findings_from(exc: ValidationError, known: list[str], *, student: str | None
             bad.add(str(loc[0]))
         kind = err.get("type", "")
         if kind == "extra_forbidden":
-            close = difflib.get_close_matches(str(loc[0]), known, n=1, cutoff=0.6)
             findings.append(make("field-unknown", student, item, file, field=name,
-                                 suggestion=_suggestion(close), **extra))
+                                 suggestion=did_you_mean(str(loc[0]), known), **extra))
         elif kind == "missing":
             findings.append(make("field-missing", student, item, file, field=name, **extra))
         else:
@@ -81,10 +80,15 @@ def findings_from(exc: ValidationError, known: list[str], *, student: str | None
     return findings, bad
 
 
-def _suggestion(close: list[str]) -> dict[str, str]:
+def did_you_mean(name: str, known: list[str], *, aside: bool = False) -> dict[str, str]:
+    """"Did you mean …?" with the known name closest to `name`, in every language, or
+    nothing when none is close (a typo, not another word). `aside`: as a parenthesis
+    inside another sentence rather than a sentence of its own."""
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     if not close:
-        return {"zh-TW": "", "en": ""}
-    return {"zh-TW": f"是不是要寫 {close[0]}？", "en": f"Did you mean {close[0]}?"}
+        return {lang: "" for lang in LANGS}
+    key = "did-you-mean-aside" if aside else "did-you-mean"
+    return {lang: text(key, lang, name=close[0]) for lang in LANGS}
 
 
 def _short(value: Any) -> str:

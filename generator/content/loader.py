@@ -7,30 +7,27 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from generator.content.error_findings import findings_from, read_finding
 from generator.content.file_inspection import InspectCache
 from generator.content.image_refs import markdown_images
 from generator.content.item_paths import real_inside, resolve_inside
 from generator.content.item_reader import read_item
+from generator.content.site_settings import read_site_settings
 from generator.content.student_files import (
     read_cadres,
     read_courses,
     read_departments,
     read_student_info,
 )
-from generator.content.text_readers import ReadError, TextReader
+from generator.content.text_readers import TextReader
 from generator.findings import Finding, make
-from generator.model import Portfolio, Settings, Student
-from generator.rules import OVERRIDABLE, Rules, load_rules
+from generator.model import Portfolio, SiteSettings, Student
+from generator.rules import Rules
 from generator.support import pillow_settings as imaging
 from generator.support.roc_calendar import resolve_today
 
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 # Folders of a content root that are not students.
 NOT_STUDENTS = {"themes", "reviews", "output"}
-SETTINGS_KEYS = {"school", "theme", "language", "today", *OVERRIDABLE}
 
 
 _WHY_MISSING = {
@@ -49,41 +46,9 @@ class ContentError(Exception):
     """The content root cannot be worked on at all (exit code 2)."""
 
 
-def load_settings(root: Path) -> tuple[Settings, Rules, list[Finding]]:
-    path = root / "portfolio.toml"
-    findings: list[Finding] = []
-    data: dict[str, Any] = {}
-    if path.is_file():
-        # The file that may raise the cap is read under the official one.
-        official = load_rules().files
-        try:
-            data = TextReader(root, official.text_max_bytes, official.megabyte).read_toml(path)
-        except ReadError as err:
-            findings.append(read_finding(err, None, None, "portfolio.toml"))
-    settings = Settings(extra={k: v for k, v in data.items() if k not in SETTINGS_KEYS})
-    if isinstance(data.get("school"), str):
-        settings.school = data["school"]
-    if isinstance(data.get("theme"), str):
-        settings.theme = data["theme"]
-    if data.get("language") in ("zh-TW", "en"):
-        settings.language = data["language"]
-    today = data.get("today")
-    if isinstance(today, dt.date):
-        settings.today = today
-    elif isinstance(today, str):
-        try:
-            settings.today = dt.date.fromisoformat(today)
-        except ValueError:
-            findings.append(make("field-invalid", None, None, "portfolio.toml", field="today",
-                                 value=today, reason={"zh-TW": "日期要寫成 2026-11-20 這樣",
-                                                      "en": "write dates like 2026-11-20"}))
-    try:
-        rules = load_rules({k: data[k] for k in OVERRIDABLE if k in data})
-    except ValidationError as exc:
-        found, _ = findings_from(exc, [], student=None, item=None, file="portfolio.toml")
-        findings.extend(found)
-        rules = load_rules()
-    return settings, rules, findings
+def load_settings(root: Path) -> tuple[SiteSettings, Rules, list[Finding]]:
+    """portfolio.toml, read into its schema (generator/content/site_settings.py)."""
+    return read_site_settings(root)
 
 
 def student_folders(root: Path) -> list[Path]:

@@ -24,6 +24,7 @@ import yaml
 
 from generator.content import bounded_yaml as boundedyaml
 from generator.content.item_paths import real_inside
+from generator.content.toml_text import error_line, quote_impossible_dates
 from generator.i18n import LANGS
 from generator.i18n import text as text_of
 
@@ -98,15 +99,36 @@ class TextReader:
             raise ReadError("syntax-error", None, str(exc)) from None
 
     def read_toml(self, path: Path) -> dict[str, Any]:
-        text = self.read_text(path)
+        return parse_toml(self.read_text(path))
+
+
+def parse_toml(text: str) -> dict[str, Any]:
+    """The TOML document in `text`; `syntax-error` (with the line) when it cannot be used.
+
+    A date that is not a real day (2026-13-01) is read as text, for the option it belongs
+    to to report, instead of making the whole file a syntax error."""
+    try:
+        return _loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        error = exc
+    repaired = quote_impossible_dates(text)
+    if repaired is not None:
+        # Quoting keeps every line where it was: a later error is told at its own line.
         try:
-            return tomllib.loads(text)
+            return _loads(repaired)
         except tomllib.TOMLDecodeError as exc:
-            raise ReadError("syntax-error", getattr(exc, "lineno", None), str(exc)) from None
-        except RecursionError:
-            # tomllib recurses once per nested `[` or `{`: a few hundred are enough.
-            raise ReadError("syntax-error", None, "", {"detail": {
-                lang: text_of("toml-depth", lang) for lang in LANGS}}) from None
+            error = exc
+    line = getattr(error, "lineno", None) or error_line(str(error))
+    raise ReadError("syntax-error", line, str(error))
+
+
+def _loads(text: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except RecursionError:
+        # tomllib recurses once per nested `[` or `{`: a few hundred are enough.
+        raise ReadError("syntax-error", None, "", {"detail": {
+            lang: text_of("toml-depth", lang) for lang in LANGS}}) from None
 
 
 def parse_yaml(text: str, line_offset: int = 0) -> tuple[Any, list[ReadError]]:

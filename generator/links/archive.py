@@ -21,13 +21,15 @@ import httpx
 from generator.links import guard
 from generator.links.checker import CheckerConfig, CheckResult, env_proxy
 from generator.links.history import STATE_DIR
+from generator.model.site_settings import ARCHIVE_SAVE_ENDPOINT, LinkCheckSettings
 from generator.support.atomic import write_bytes, write_text
 
 WAYBACK = "https://web.archive.org/web/"
-SAVE_ENDPOINT = "https://web.archive.org/save/"
 SNAPSHOT_DIR = "snapshots"
-SNAPSHOT_MAX_BYTES = 512_000  # a page's text and markup, not its images: evidence, not a mirror
-SNAPSHOT_KEEP = 3             # versions per link: enough to show what changed
+# The defaults of [link_check] (generator/model/site_settings.py says why these).
+SAVE_ENDPOINT = ARCHIVE_SAVE_ENDPOINT
+SNAPSHOT_MAX_BYTES = LinkCheckSettings().snapshot_max_bytes
+SNAPSHOT_KEEP = LinkCheckSettings().snapshot_keep
 
 
 def wayback_url(url: str) -> str:

@@ -23,7 +23,7 @@ import ssl
 import time
 import urllib.request
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -33,6 +33,7 @@ import httpx
 from generator.links import guard, responses
 from generator.links import page_text as pages
 from generator.links.risk import assess
+from generator.model.site_settings import LinkCheckSettings
 from generator.support.url_credentials import has_credentials, redact
 
 # Failures that mean "we never reached a server", so a run where every link ends
@@ -41,25 +42,32 @@ from generator.support.url_credentials import has_credentials, redact
 NETWORK_ERRORS = frozenset({"dns", "network", "connect-timeout"})
 # Results that asked nothing of the network: neither remembered nor a sign of it.
 NOT_ASKED = frozenset({"skipped", "credentials", "unchecked"})
-USER_AGENT = "portfolio-link-check/0.1 (+learning-portfolio link permanence)"
+_DEFAULT = LinkCheckSettings()  # portfolio.toml's [link_check]: one place for every default
 
 
 @dataclass(frozen=True)
 class CheckerConfig:
-    timeout: float = 10.0          # seconds for each step of a request (connect, each read)
-    deadline: float = 30.0         # seconds on the wire for one link, all hops and retries
-    run_deadline: float = 300.0    # seconds for the whole run; links left are unchecked
-    retries: int = 2               # extra attempts on 429/503, 502/504 and dropped connections
-    backoff: float = 0.5           # first retry waits this, doubling each time
-    max_retry_after: float = 30.0  # a longer Retry-After is not waited for: reported instead
-    per_host: int = 4
-    total: int = 32
-    max_redirects: int = 10
-    max_body: int = 1_000_000      # bytes of a page read for hashing and snapshots
-    verify_tls: bool = True
-    allow_private: bool = False    # connect to private, loopback, link-local addresses too
-    trust_env: bool = True         # honour HTTP(S)_PROXY from the environment
-    user_agent: str = USER_AGENT
+    """How the checker works; `[link_check]` in portfolio.toml sets it (the schema in
+    generator/model/site_settings.py says what each field does and its range)."""
+
+    timeout: float = _DEFAULT.timeout
+    deadline: float = _DEFAULT.deadline
+    run_deadline: float = _DEFAULT.run_deadline
+    retries: int = _DEFAULT.retries
+    backoff: float = _DEFAULT.backoff
+    max_retry_after: float = _DEFAULT.max_retry_after
+    per_host: int = _DEFAULT.per_host
+    total: int = _DEFAULT.total
+    max_redirects: int = _DEFAULT.max_redirects
+    max_body: int = _DEFAULT.max_body
+    verify_tls: bool = _DEFAULT.verify_tls
+    allow_private: bool = _DEFAULT.allow_private
+    trust_env: bool = _DEFAULT.trust_env
+    user_agent: str = _DEFAULT.user_agent
+
+    @classmethod
+    def from_options(cls, options: LinkCheckSettings) -> CheckerConfig:
+        return cls(**{f.name: getattr(options, f.name) for f in fields(cls)})
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,14 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
-import math
 import time
 from collections.abc import Coroutine, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
+from generator.content.site_settings import read_link_check
 from generator.findings import Finding, make
 from generator.links import archive as arch
 from generator.links.checker import (
@@ -29,30 +29,20 @@ from generator.links.checker import (
 from generator.links.history import History, LinkRecord
 from generator.links.risk import assess
 from generator.links.verdict import result_findings, unchecked_findings
+from generator.model.site_settings import LinkCheckSettings
 from generator.support.url_credentials import has_credentials
 
 T = TypeVar("T")
 # (student, item, url): the student as findings name them (student.key), the item id
 LinkRef = tuple[str | None, str | None, str]
-SETTINGS_TABLE = "link_check"  # the table of portfolio.toml these settings come from
-
-# The range each number may take: a value outside it is brought to the nearest end, so
-# `per_host = 0` cannot stall every link and `deadline = 1e9` cannot undo the deadline.
-LIMITS: dict[str, tuple[float, float]] = {
-    "cache_hours": (0, 24 * 366), "snapshot_max_bytes": (0, 10_000_000),
-    "snapshot_keep": (1, 100),
-    "timeout": (0.1, 120), "deadline": (0.5, 600), "run_deadline": (1, 6 * 3600),
-    "retries": (0, 5), "backoff": (0, 30), "max_retry_after": (0, 300),
-    "per_host": (1, 16), "total": (1, 128), "max_redirects": (0, 20),
-    "max_body": (1024, 20_000_000),
-}
 
 
 @dataclass(frozen=True)
 class LinkSettings:
-    """How links are checked; a school may set any of these in portfolio.toml `[link_check]`."""
+    """How links are checked and remembered, from portfolio.toml's `[link_check]`
+    (`SiteSettings.link_check`: generator/model/site_settings.py)."""
 
-    cache_hours: float = 24.0      # a rebuild within this reuses the last check
+    cache_hours: float = LinkCheckSettings().cache_hours  # a rebuild within it asks nothing
     checker: CheckerConfig = field(default_factory=CheckerConfig)
     archive_endpoint: str = arch.SAVE_ENDPOINT
     snapshots: bool = True
@@ -64,42 +54,21 @@ class LinkSettings:
         return timedelta(hours=max(0.0, self.cache_hours))
 
     @classmethod
+    def from_options(cls, options: LinkCheckSettings) -> LinkSettings:
+        """The settings of a `[link_check]` table already read into the schema."""
+        return cls(cache_hours=options.cache_hours,
+                   checker=CheckerConfig.from_options(options),
+                   archive_endpoint=options.archive_endpoint, snapshots=options.snapshots,
+                   snapshot_max_bytes=options.snapshot_max_bytes,
+                   snapshot_keep=options.snapshot_keep)
+
+    @classmethod
     def from_table(cls, table: object) -> LinkSettings:
-        """Settings from a `[link_check]` table: the one place they are read.
-
-        Unknown keys and ill-typed values (a string for a number, NaN) are ignored,
-        numbers out of range are brought within `LIMITS`; never raises.
-        """
-        if not isinstance(table, dict):
-            return cls()
-        mine = {f.name for f in fields(cls) if f.name != "checker"}
-        theirs = {f.name for f in fields(CheckerConfig)}
-        base, checker = cls(), CheckerConfig()
-        values: dict[str, Any] = {}
-        tuned: dict[str, Any] = {}
-        for key, value in table.items():
-            key = str(key).replace("-", "_")
-            if key in mine and _same_kind(getattr(base, key), value):
-                values[key] = _within(key, getattr(base, key), value)
-            elif key in theirs and _same_kind(getattr(checker, key), value):
-                tuned[key] = _within(key, getattr(checker, key), value)
-        return replace(base, checker=replace(checker, **tuned), **values)
-
-
-def _same_kind(default: object, value: object) -> bool:
-    if isinstance(default, bool) or isinstance(value, bool):
-        return isinstance(default, bool) and isinstance(value, bool)
-    if isinstance(default, float):
-        return isinstance(value, int | float) and not math.isnan(value)
-    return isinstance(value, type(default))
-
-
-def _within(key: str, default: object, value: Any) -> Any:
-    if key not in LIMITS or isinstance(value, bool):
-        return value
-    low, high = LIMITS[key]
-    value = min(max(value, low), high)
-    return float(value) if isinstance(default, float) else int(value)
+        """Settings from a raw `[link_check]` table, read as portfolio.toml's is: unknown
+        keys and ill-typed values are left out, numbers out of range brought within it.
+        Never raises; what it says about the table is for `portfolio check` to tell."""
+        options, _findings = read_link_check(table)
+        return cls.from_options(options)
 
 
 @dataclass
@@ -254,8 +223,10 @@ def portfolio_links(portfolio: Any) -> list[LinkRef]:
 
 
 def settings_for(portfolio: Any) -> LinkSettings:
-    extra = getattr(getattr(portfolio, "settings", None), "extra", None) or {}
-    return LinkSettings.from_table(extra.get(SETTINGS_TABLE))
+    """The link settings of a loaded portfolio (its `[link_check]`)."""
+    options = getattr(getattr(portfolio, "settings", None), "link_check", None)
+    return LinkSettings.from_options(options if isinstance(options, LinkCheckSettings)
+                                     else LinkCheckSettings())
 
 
 def network_findings(portfolio: Any, *, archive: bool = False) -> list[Finding]:

@@ -8,22 +8,12 @@ from pathlib import Path
 
 from generator.model.file_info import FileInfo
 from generator.model.item import FrontMatter, Item
+from generator.model.site_settings import SiteSettings
 from generator.model.student import CadreRecord, CourseRecord, Department, Student, StudentInfo
 from generator.rules import Rules
 
 __all__ = ["CadreRecord", "CourseRecord", "Department", "FileInfo", "FrontMatter", "Item",
-           "Portfolio", "Settings", "Student", "StudentInfo"]
-
-
-@dataclass
-class Settings:
-    """Site settings from portfolio.toml, with the command line laid over them."""
-
-    school: str | None = None
-    theme: str = "default"
-    language: str = "zh-TW"
-    today: date | None = None
-    extra: dict = field(default_factory=dict)
+           "Portfolio", "SiteSettings", "Student", "StudentInfo"]
 
 
 @dataclass
@@ -32,6 +22,6 @@ class Portfolio:
 
     root: Path
     rules: Rules
-    settings: Settings
+    settings: SiteSettings  # portfolio.toml, as read (the command line is laid over it)
     today: date
     students: list[Student] = field(default_factory=list)

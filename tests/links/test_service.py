@@ -13,6 +13,7 @@ from generator.findings import Finding
 from generator.links.archive import wayback_url
 from generator.links.history import History
 from generator.links.service import LinkReport, LinkSettings, network_findings, run
+from generator.model.site_settings import LinkCheckSettings
 
 from .server import LinkServer
 
@@ -210,8 +211,8 @@ def test_network_findings_of_a_portfolio(server: LinkServer, tmp_path: Path) -> 
               links=[server.url("/missing?k=portfolio")])
     course = NS(id="lab", type="course", category=None, links=[server.url("/missing?k=no")])
     portfolio = NS(root=tmp_path, rules=NS(links=NS(allowed_categories=("competition",))),
-                   settings=NS(extra={"link_check": {"timeout": 1.0, "trust_env": False,
-                                                      "allow_private": True}}),
+                   settings=NS(link_check=LinkCheckSettings(timeout=1.0, trust_env=False,
+                                                            allow_private=True)),
                    students=[NS(key="11301234", items=[item, course])])
     found = network_findings(portfolio)
     assert [(f.code, f.student, f.item) for f in found] == [

@@ -215,10 +215,9 @@ def _student_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
 
 def _deadlines(ctx: BuildContext, student: Student, found: list[Finding]) -> list[str]:
     """What is late, then what is due next, as the counselor's dashboard says it."""
-    from generator.checks.deadlines import late, next_due, parse_deadlines, student_dues
+    from generator.checks.deadlines import late, next_due, student_dues, windows
 
-    windows, _problems = parse_deadlines(ctx.portfolio.settings.extra.get("deadlines"))
-    dues = student_dues(windows, student, found, ctx.today)
+    dues = student_dues(windows(ctx.portfolio.settings.deadlines), student, found, ctx.today)
     lang = ctx.lang
 
     def kind(d: Any) -> str:
