@@ -31,8 +31,8 @@ from generator.findings import Finding, sort_key
 from generator.i18n import text
 from generator.render.site import page_links as urls
 from generator.render.site.site_pages import PageTask, _base
-from generator.render.site.site_step import environment, write_atomic
-from generator.support.atomic import write_text
+from generator.render.site.site_step import environment
+from generator.support.atomic import write_bytes, write_text
 
 NAME = "counselor"
 INDEX = urls.index_page()
@@ -128,7 +128,7 @@ class CounselorRenderer:
     def _write(self, ctx: BuildContext, rel: str, make: Any, inputs: list[Any]) -> None:
         fp = ctx.fingerprint(NAME, rel, inputs)
         if not ctx.fresh(rel, fp):
-            write_atomic(ctx.output / rel, make())
+            write_bytes(ctx.output / rel, make())
             ctx.record(rel, fp, NAME)
 
     def _dashboard(self, ctx: BuildContext, rows: list[StudentRow], general: list[Finding],
@@ -151,7 +151,7 @@ class CounselorRenderer:
                 "counselor_url": lambda slug: linker.to(counselor_page(slug)),
                 "csv": {"findings": linker.to(FINDINGS_CSV), "summary": linker.to(SUMMARY_CSV)}}
         env = environment(ctx.theme.search_path("templates"))
-        write_atomic(ctx.output / INDEX, env.get_template("index.html").render(data)
+        write_bytes(ctx.output / INDEX, env.get_template("index.html").render(data)
                      .encode("utf-8"))
         entry = ctx.state.current.get(INDEX)
         if entry is None:
@@ -195,5 +195,5 @@ def _student_page_task(ctx: BuildContext, job: PageJob) -> bool:
             "row": row, "review": review if shared["with_reviews"] else None,
             "items": {i.id: i for i in row.student.items}, "findings": found}
     env = environment(ctx.theme.search_path("templates"))
-    write_atomic(ctx.output / job.rel, env.get_template(TEMPLATE).render(data).encode("utf-8"))
+    write_bytes(ctx.output / job.rel, env.get_template(TEMPLATE).render(data).encode("utf-8"))
     return True

@@ -13,11 +13,10 @@ import os
 import signal
 import subprocess
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
-from generator.support.atomic import OutputWriteError, replacing
+from generator.support.atomic import OutputWriteError
 from generator.support.lifeline import tied
 
 FFMPEG = "ffmpeg"
@@ -55,18 +54,6 @@ class Settings:
 
 def default_threads(jobs: int) -> int:
     return max(1, (os.cpu_count() or 1) // max(1, jobs))
-
-
-@contextlib.contextmanager
-def atomic_output(dst: Path) -> Iterator[Path]:
-    """A temporary path next to `dst` that becomes `dst` only if the block succeeds.
-
-    A half-written file must never be mistaken for a finished upload copy, and an
-    interrupted run must not leave one behind: the temp file goes on any failure, and
-    what a killed run left is removed by the next (see generator.support.atomic).
-    """
-    with replacing(dst) as tmp:
-        yield tmp
 
 
 def run_ffmpeg(args: list[str], settings: Settings, duration: float = 0.0,

@@ -26,7 +26,6 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from generator.render.pdf.print_images import SCHEME
 from generator.render.pdf.print_item import AttachmentView
 from generator.support import pillow_settings as imaging
-from generator.support.atomic import write_bytes
 from generator.support.pdf_cleaning import strip_active
 
 imaging.settle()  # importing WeasyPrint let Pillow pass truncated pictures
@@ -132,9 +131,3 @@ def place(target: PageObject, page: PageObject) -> None:
     ctm = (Transformation().translate(-float(box.left), -float(box.bottom))
            .scale(scale, scale).translate(x, y))
     target.merge_transformed_page(page, ctm, over=False)
-
-
-def write_atomic(data: bytes, target: Path) -> bool:
-    """Readers (a browser, `serve`) never see half a PDF; False when the output folder
-    refused `target` (a file the tool did not write is there)."""
-    return write_bytes(target, data)

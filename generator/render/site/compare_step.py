@@ -21,7 +21,8 @@ from generator.engine.build_context import BuildContext
 from generator.i18n import text
 from generator.model import Student
 from generator.render.site import page_links as urls
-from generator.render.site.site_step import environment, write_atomic
+from generator.render.site.site_step import environment
+from generator.support.atomic import write_bytes
 
 NAME = "compare"
 HTML_LANG = {"zh-TW": "zh-Hant-TW", "en": "en"}
@@ -112,14 +113,14 @@ def _run_job(ctx: BuildContext, job: PageJob) -> bool:
 
     student = ctx.shared[NAME][job.slug]
     if job.year is None:
-        write_atomic(ctx.path(job.rel), render_compare(ctx, student).encode("utf-8"))
+        write_bytes(ctx.path(job.rel), render_compare(ctx, student).encode("utf-8"))
         return True
     html = render_checklist(ctx, student, job.year, job.pdf is not None)
-    write_atomic(ctx.path(job.rel), html.encode("utf-8"))
+    write_bytes(ctx.path(job.rel), html.encode("utf-8"))
     if job.pdf is not None:
         data = html_to_pdf(html, (ctx.output / job.rel).resolve().as_uri(),
                            timestamp(ctx.today))
-        write_atomic(ctx.path(job.pdf), data)
+        write_bytes(ctx.path(job.pdf), data)
     return True
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -30,11 +29,6 @@ def environment(search_path: list[str]) -> Environment:
     return _ENVS[key]
 
 
-def write_atomic(path: Path, data: bytes) -> bool:
-    """Whole or not at all, and never over a file the tool did not write (then False)."""
-    return write_bytes(path, data)
-
-
 def render_page(ctx: BuildContext, task: PageTask) -> str:
     """The HTML of one page (for a renderer that puts pages elsewhere, like a bundle)."""
     env = environment(ctx.theme.search_path("templates"))
@@ -43,7 +37,7 @@ def render_page(ctx: BuildContext, task: PageTask) -> str:
 
 def _render_page(ctx: BuildContext, task: PageTask) -> int:
     data = render_page(ctx, task).encode("utf-8")
-    write_atomic(paths.output_path(ctx.output, task.rel), data)
+    write_bytes(paths.output_path(ctx.output, task.rel), data)
     return len(data)
 
 
@@ -71,5 +65,5 @@ class SiteRenderer:
             out = urls.asset(rel)
             fingerprint = hashlib.sha256(data).hexdigest()
             if not ctx.fresh(out, fingerprint):
-                write_atomic(paths.output_path(ctx.output, out), data)
+                write_bytes(paths.output_path(ctx.output, out), data)
                 ctx.record(out, fingerprint, self.name)

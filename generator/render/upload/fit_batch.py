@@ -37,7 +37,8 @@ from generator.render.upload.upload_copies import (
     upload_dir,
     work_weight,
 )
-from generator.support.ffmpeg import Settings, atomic_output
+from generator.support.atomic import write_text
+from generator.support.ffmpeg import Settings
 
 Work = list[tuple[Student, Item, list[FitPlan]]]
 PdfFitter = Callable[[Student, Item, FitPlan, Path], FitResult]
@@ -167,10 +168,9 @@ def pdf_fitter(portfolio: Portfolio, cache_dir: Path, lang: str) -> PdfFitter:
         result = make_upload_pdf(item, student, portfolio.rules, settings, target)
         made = target.is_file() and result.action != "failed"
         if made:
-            with atomic_output(marker) as tmp:
-                tmp.write_text(json.dumps({"output": file_sha256(target), "findings": [
-                    {"code": f.code, "params": f.params} for f in result.findings]},
-                    ensure_ascii=False, default=str), "utf-8")
+            write_text(marker, json.dumps({"output": file_sha256(target), "findings": [
+                {"code": f.code, "params": f.params} for f in result.findings]},
+                ensure_ascii=False, default=str))
         return FitResult(p, target if made else None, result.size if made else None, False,
                          tuple(result.findings))
 

@@ -22,8 +22,8 @@ from generator.render.upload import audio_fit as audio
 from generator.render.upload import image_fit as image
 from generator.render.upload import video_fit as video
 from generator.render.upload.media_trim import Trim, parse_trim, timecode
-from generator.support.atomic import copy_file, owned, remove
-from generator.support.ffmpeg import FitError, Progress, Settings, atomic_output
+from generator.support.atomic import copy_file, owned, remove, replacing, write_bytes, write_text
+from generator.support.ffmpeg import FitError, Progress, Settings
 
 Slot = Literal["media", "document"]
 Action = Literal["copy", "remux", "transcode", "shrink", "clean", "too-long", "skip", "failed"]
@@ -252,12 +252,12 @@ def _cached_product(p: FitPlan, digest: str, cache_dir: Path, limits: SizeLimits
         except (OSError, ValueError, KeyError):
             detail = p.detail
         return cached, False, detail
-    with atomic_output(cached) as tmp:
+    with replacing(cached) as tmp:
         detail = _produce(p, tmp, limits, settings, progress)
     # The description is a nicety: losing it must not cost a re-encode.
-    with contextlib.suppress(OSError), atomic_output(meta) as tmp_meta:
-        tmp_meta.write_text(json.dumps({"detail": detail, "source": str(p.source)},
-                                       ensure_ascii=False), "utf-8")
+    with contextlib.suppress(OSError):
+        write_text(meta, json.dumps({"detail": detail, "source": str(p.source)},
+                                    ensure_ascii=False))
     return cached, True, detail
 
 
@@ -319,8 +319,7 @@ def _publish_pdf(src: Path, dst: Path) -> bool:
         return _publish(src, dst, None)
     if dst.is_file() and dst.read_bytes() == data:
         return False
-    with atomic_output(dst) as tmp:
-        tmp.write_bytes(data)
+    write_bytes(dst, data)
     return True
 
 
