@@ -13,9 +13,8 @@ the page is never disturbed and an unchanged build rewrites nothing).
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,7 @@ from generator.render.site import page_links as urls
 from generator.render.site.site_pages import PageTask, _base
 from generator.render.site.site_step import environment
 from generator.support.atomic import write_bytes, write_text
+from generator.support.clock import source_date_epoch
 
 NAME = "counselor"
 INDEX = urls.index_page()
@@ -45,10 +45,7 @@ counselor_page = paths.counselor_page
 
 
 def build_time() -> datetime:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC)
-    return datetime.now().astimezone()
+    return source_date_epoch() or datetime.now().astimezone()
 
 
 def _stamp(moment: datetime) -> str:
@@ -58,7 +55,7 @@ def _stamp(moment: datetime) -> str:
 def last_built(output: Path, slug: str) -> str:
     """When the student's own pages or PDF were last written (the reproducible build
     time under SOURCE_DATE_EPOCH)."""
-    if os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
+    if source_date_epoch() is not None:
         return _stamp(build_time())
     times = [p.stat().st_mtime for p in (output / urls.student_page(slug),
                                           output / urls.student_pdf(slug)) if p.exists()]

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import posixpath
 import zipfile
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from generator.model import Department, Item, Student
 from generator.rules import Rules
 from generator.support.atomic import owned, remove, write_bytes
 from generator.support.characters import count_prose_chars
+from generator.support.clock import fixed_moment
 
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
@@ -213,10 +213,7 @@ def build_manifest(output: Path, student: Student, dep: Department, rules: Rules
 # ----------------------------------------------------------------- the zip
 
 def zip_time(today: date) -> tuple[int, int, int, int, int, int]:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    when = datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() \
-        else datetime(today.year, today.month, today.day, tzinfo=UTC)
-    when = max(when, datetime(1980, 1, 1, tzinfo=UTC))
+    when = max(fixed_moment(today), datetime(1980, 1, 1, tzinfo=UTC))
     return (when.year, when.month, when.day, when.hour, when.minute, when.second)
 
 
