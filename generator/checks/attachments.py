@@ -66,7 +66,7 @@ def _check_file(student: str, item: str, slot: str, name: str, info: FileInfo,
     limit = rules.document_max_bytes if slot in ("document", "image") else rules.media_max_bytes
     if slot != "image" and info.size > limit:
         yield make("file-too-large", student, item, name, slot=slot_name,
-                   size=f"{info.size / rules.megabyte:.1f}", limit=f"{limit / rules.megabyte:g}")
+                   size=rules.format_size(info.size), limit=f"{limit / rules.megabyte:g}")
     if info.active:  # every output copy is stripped of it (generator/support/pdf_cleaning.py)
         from generator.support.pdf_cleaning import (
             described,  # pypdf: only when there is something to say

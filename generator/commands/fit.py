@@ -66,7 +66,7 @@ def _fit(content: Path, output: Path, dry_run: bool, lang: str | None, today: dt
     limits = SizeLimits.from_rules(portfolio.rules.files)
     work = plan_portfolio(portfolio, limits)
     if dry_run:
-        print_plan(work, lang)
+        print_plan(work, limits, lang)
         # A PDF over the limit is the PDF renderer's to shrink: no verdict before it tries.
         found = [f for *_, plans in work for p in plans if not is_big_pdf(p) for f in p.findings]
     else:

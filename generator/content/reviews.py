@@ -124,7 +124,8 @@ def read_reviews(path: Path, student: Student | None = None, root: Path | None =
     key = student.key if student else None
     shown = _shown(path, root)
     reviews = Reviews(source=str(path))
-    reader = reader or TextReader(root or path.parent, load_rules().files.text_max_bytes)
+    files = load_rules().files
+    reader = reader or TextReader(root or path.parent, files.text_max_bytes, files.megabyte)
 
     def problem(code: str, **params: Any) -> None:
         reviews.problems.append(make(code, key, None, shown, **params))
@@ -187,10 +188,12 @@ def load_reviews(students: list[Student], reviews_dir: Path | None,
     `--reviews` folder when that is a folder of its own; a symbolic link out of it is
     reported, not followed.
     """
-    cap = max_bytes or load_rules().files.text_max_bytes
-    readers: dict[Path | None, TextReader] = {None: TextReader(root, cap)} if root else {}
+    files = load_rules().files
+    cap = max_bytes or files.text_max_bytes
+    readers: dict[Path | None, TextReader] = (
+        {None: TextReader(root, cap, files.megabyte)} if root else {})
     if reviews_dir is not None and (root is None or not _under(reviews_dir, root)):
-        readers[reviews_dir] = TextReader(reviews_dir, cap)
+        readers[reviews_dir] = TextReader(reviews_dir, cap, files.megabyte)
     out: dict[str, Reviews] = {}
     for student in students:
         path = reviews_path(student, reviews_dir)

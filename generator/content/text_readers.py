@@ -26,6 +26,7 @@ from generator.content import bounded_yaml as boundedyaml
 from generator.content.item_paths import real_inside
 from generator.i18n import LANGS
 from generator.i18n import text as text_of
+from generator.rules import format_size
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class TextReader:
 
     root: Path       # as given; compared by where it really is
     max_bytes: int
-    megabyte: int = 1_000_000  # for saying sizes the way the rules do
+    megabyte: int    # the rules': sizes are said the way the rules count them
 
     def real(self, path: Path) -> Path:
         """Where `path` really is, or `path-outside` when that is not under the root."""
@@ -61,8 +62,8 @@ class TextReader:
             if len(data) > self.max_bytes:
                 size = max(os.fstat(fh.fileno()).st_size, len(data))
                 raise ReadError("text-too-large", None, "", {
-                    "size": _mb(size, self.megabyte), "limit": _mb(self.max_bytes,
-                                                                   self.megabyte)})
+                    "size": format_size(size, self.megabyte, trim=True),
+                    "limit": format_size(self.max_bytes, self.megabyte, trim=True)})
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -127,7 +128,3 @@ def parse_yaml(text: str, line_offset: int = 0) -> tuple[Any, list[ReadError]]:
                           {"key": d.key, "first": d.first + line_offset}) for d in duplicates]
     return data, problems
 
-
-def _mb(size: int, megabyte: int) -> str:
-    """A size in the rules' megabytes, as people write it: 1, 0.5, 52.4."""
-    return f"{size / megabyte:.1f}".removesuffix(".0")

@@ -67,10 +67,6 @@ def duration(seconds: float | None) -> str:
         else f"{total // 60}:{total % 60:02d}"
 
 
-def megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{max(1, size // 1000)} KB"
-
-
 def code_label(rules: Rules, code: str | None, lang: str) -> str:
     if not code:
         return ""

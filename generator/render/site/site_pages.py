@@ -141,7 +141,8 @@ def base_context(ctx: BuildContext, task: PageTask, title: str,
         "school": ctx.portfolio.settings.school, "crumbs": crumbs, "page": task.kind,
         "rules": ctx.portfolio.rules, "today": ctx.today, "code_label":
             lambda code: views.code_label(ctx.portfolio.rules, code, lang),
-        "duration": views.duration, "megabytes": views.megabytes,
+        "duration": views.duration,
+        "megabytes": lambda size: ctx.portfolio.rules.files.format_size(size, unit=True),
     }
 
 

@@ -114,7 +114,8 @@ def run(work: Work, output: Path, cache_dir: Path, limits: SizeLimits,
     return sorted(outcomes, key=lambda o: (o.student, o.item))
 
 
-def print_plan(work: Work, lang: str, console: Console | None = None) -> None:
+def print_plan(work: Work, limits: SizeLimits, lang: str,
+               console: Console | None = None) -> None:
     """The --dry-run table: per file, the size now, the size after, what will be done."""
     console = console or Console(highlight=False)
     table = Table(show_lines=False)
@@ -132,8 +133,8 @@ def print_plan(work: Work, lang: str, console: Console | None = None) -> None:
             if p.trim:
                 action += " " + text("fit-trimmed", lang, trim=str(p.trim))
             style = {"too-long": "red", "failed": "red"}.get(p.action, "")
-            table.add_row(f"{student.slug}/{item.id}/{name}", _size(p.size),
-                          _size(p.estimate) if p.estimate is not None else "—",
+            table.add_row(f"{student.slug}/{item.id}/{name}", limits.size(p.size, unit=True),
+                          limits.size(p.estimate, unit=True) if p.estimate is not None else "—",
                           action, style=style)
     console.print(table)
 
@@ -191,8 +192,3 @@ def fit_portfolio(portfolio: Portfolio, output: Path, cache_dir: Path | None = N
     return run(work, output, cache_dir, limits, console, lang,
                pdf_fitter(portfolio, cache_dir, lang) if pdf else None, reporter)
 
-
-def _size(size: int) -> str:
-    if size < 100_000:
-        return f"{size / 1000:.0f} kB"
-    return f"{size / 1_000_000:.1f} MB"

@@ -22,6 +22,7 @@ from generator.render.upload import audio_fit as audio
 from generator.render.upload import image_fit as image
 from generator.render.upload import video_fit as video
 from generator.render.upload.media_trim import Trim, parse_trim, timecode
+from generator.rules import format_size, load_rules
 from generator.support.atomic import copy_file, owned, remove, replacing, write_bytes, write_text
 from generator.support.ffmpeg import FitError, Progress, Settings
 
@@ -29,7 +30,8 @@ Slot = Literal["media", "document"]
 Action = Literal["copy", "remux", "transcode", "shrink", "clean", "too-long", "skip", "failed"]
 MAKES_FILE: frozenset[str] = frozenset({"copy", "remux", "transcode", "shrink", "clean"})
 CACHE_VERSION = 1
-MB = 1_000_000
+# The defaults of SizeLimits; a school's own limits come through SizeLimits.from_rules.
+_OFFICIAL = load_rules().files
 
 
 @dataclass(frozen=True)
@@ -41,9 +43,10 @@ class SizeLimits:
     rate control overshoots.
     """
 
-    document: int = 4_000_000
-    media: int = 10_000_000
+    document: int = _OFFICIAL.document_max_bytes
+    media: int = _OFFICIAL.media_max_bytes
     headroom: float = 0.03
+    megabyte: int = _OFFICIAL.megabyte  # how sizes are said
 
     def limit(self, slot: Slot) -> int:
         return self.media if slot == "media" else self.document
@@ -54,7 +57,12 @@ class SizeLimits:
     @classmethod
     def from_rules(cls, files: Any) -> SizeLimits:
         """From the core's `rules.files` (FileRules): the school may have its own limits."""
-        return cls(document=files.document_max_bytes, media=files.media_max_bytes)
+        return cls(document=files.document_max_bytes, media=files.media_max_bytes,
+                   megabyte=files.megabyte)
+
+    def size(self, size: int, *, unit: bool = False) -> str:
+        """`size` bytes as the limits are said (generator.rules.format_size)."""
+        return format_size(size, self.megabyte, unit=unit)
 
 
 @dataclass(frozen=True)
@@ -150,7 +158,7 @@ def _plan_media(source: Path, size: int, limits: SizeLimits, trim: str | Trim | 
         example = f"{timecode(cut.start if cut else 0)}-" \
                   f"{timecode((cut.start if cut else 0) + min(60, floor_seconds))}"
         finding = _make("media-too-long", where, duration=timecode(duration),
-                       seconds=floor_seconds, limit=_mb(limit), quality=quality,
+                       seconds=floor_seconds, limit=limits.size(limit), quality=quality,
                        example=example)
         return FitPlan(source, "media", info.kind, "too-long", size, None, None,
                        f"> {timecode(floor_seconds)}", cut, (finding,))
@@ -170,7 +178,8 @@ def _plan_document(source: Path, size: int, limits: SizeLimits,
     if is_pdf(source):
         if size <= limit:
             return FitPlan(source, "document", "pdf", "copy", size, size, "document.pdf")
-        finding = _make("document-not-fitted", where, size=_mb(size), limit=_mb(limit))
+        finding = _make("document-not-fitted", where, size=limits.size(size),
+                        limit=limits.size(limit))
         return FitPlan(source, "document", "pdf", "skip", size, None, None, "PDF",
                        findings=(finding,))
     pic = image.inspect(source)
@@ -231,8 +240,8 @@ def fit(source: Path, slot: Slot, out_dir: Path, cache_dir: Path,
     findings = p.findings
     if p.action != "copy" and not any(f.code == "media-codec" for f in findings):
         detail = detail if p.trim is None else f"{detail}, {p.trim}"
-        findings = (*findings, _make("upload-copy-made", where, before=_mb(p.size),
-                                    after=_mb(size), output=p.output_name, detail=detail))
+        findings = (*findings, _make("upload-copy-made", where, before=limits.size(p.size),
+                                    after=limits.size(size), output=p.output_name, detail=detail))
     return FitResult(p, dst, size, not made, findings)
 
 
@@ -286,7 +295,7 @@ def _produce(p: FitPlan, tmp: Path, limits: SizeLimits, settings: Settings,
             kbps = max(50, int(kbps * budget / got * 0.95))
             detail = f"{p.target.rung}p H.264, ≤ {kbps} kbps"
         if tmp.stat().st_size > limit:
-            raise FitError(f"still {_mb(tmp.stat().st_size)} MB after three attempts")
+            raise FitError(f"still {limits.size(tmp.stat().st_size)} MB after three attempts")
     out = probe(tmp)
     if out.problem or not (out.is_upload_ready or p.action == "remux"):
         raise FitError(f"the converted file does not play ({out.problem or out.container})")
@@ -357,10 +366,6 @@ def _make(code: str, where: dict[str, Any], **params: Any) -> Finding:
     # The file's name is a message parameter too: templates say which file they mean.
     return make(code, where["student"], where["item"], where["file"], name=where["file"],
                 **params)
-
-
-def _mb(size: int) -> str:
-    return f"{size / MB:.1f}"
 
 
 _REASONS: dict[str, dict[str, str]] = {
