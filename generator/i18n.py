@@ -16,6 +16,9 @@ from typing import Any
 
 LANGS = ("zh-TW", "en")
 DEFAULT_LANG = "zh-TW"
+# Each language as HTML's `lang` attribute names it (BCP 47): the script, not only the
+# region, decides which fonts and line breaking a browser or WeasyPrint uses.
+HTML_LANG = {"zh-TW": "zh-Hant-TW", "en": "en"}
 _CATALOG_DIR = Path(__file__).parent / "messages"
 # How much of a value from the content a message quotes: enough to recognise it. A
 # value can be a megabyte of text or a structure nested forty levels deep, and a

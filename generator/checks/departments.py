@@ -115,3 +115,13 @@ def _code_name(rules: Rules, code: str) -> dict[str, str]:
     if named is None:
         return {"zh-TW": code, "en": code}
     return {"zh-TW": named.zh, "en": named.en}
+
+
+def department_findings(found: list[Finding], dep: Department,
+                        student: str | None = None) -> list[Finding]:
+    """Findings about a department's selection: its own (they name the department) and
+    those of its items (that name none); with `student`, only that student's key."""
+    ids = {*dep.courses, *dep.performances}
+    return [f for f in found if (student is None or f.student == student) and (
+        f.params.get("department") == dep.code
+        or (f.item in ids and "department" not in f.params))]

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from generator.checks.departments import check_department, provided_codes
+from generator.checks.departments import check_department, department_findings, provided_codes
 from generator.engine import output_paths as paths
 from generator.findings import Finding, sort_key
 from generator.model import Department, Item, Student
@@ -52,14 +52,6 @@ def remove_stale_bundles(output: Path, students: list[Student]) -> list[str]:
 def blocking(student: Student, dep: Department, rules: Rules) -> list[Finding]:
     """The department's error findings: a selection with any only exports with --force."""
     return [f for f in check_department(student, dep, rules) if f.severity == "error"]
-
-
-def department_findings(found: list[Finding], student: Student, dep: Department) -> list[Finding]:
-    """Findings about the department's selection: its own and those of its items."""
-    ids = {*dep.courses, *dep.performances}
-    return [f for f in found if f.student == student.key and (
-        f.params.get("department") == dep.code
-        or (f.item in ids and "department" not in f.params))]
 
 
 # ----------------------------------------------------------------- what goes in the zip
@@ -182,7 +174,7 @@ def build_manifest(output: Path, student: Student, dep: Department, rules: Rules
         ups = [e for e in entries if e.startswith(paths.upload_dir(slug, item_id) + "/")]
         items.append(_item_entry(item, rules, lang, ups))
     provided = provided_codes(student, dep)
-    mine = sorted((f.localized(lang) for f in department_findings(found, student, dep)),
+    mine = sorted((f.localized(lang) for f in department_findings(found, dep, student.key)),
                   key=sort_key)
     statement = dep.statement
     files = []

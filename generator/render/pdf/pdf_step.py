@@ -97,7 +97,7 @@ def plan(ctx: BuildContext, settings: PdfSettings) -> list[PdfTask]:
 def run_task(ctx: BuildContext, task: PdfTask) -> TaskResult:
     """One output (module level, so the build can run it in a forked worker)."""
     settings = settings_for(ctx)
-    student = _student(ctx, task.student)
+    student = ctx.portfolio.student(task.student)
     rules = ctx.portfolio.rules
     if task.kind == "portfolio":
         department = _department(student, task.department)
@@ -143,10 +143,6 @@ class PdfRenderer:
             ctx.check.findings.extend(result.findings)
             if result.written:
                 ctx.record(task.rel, task.fingerprint, self.name)
-
-
-def _student(ctx: BuildContext, slug: str) -> Student:
-    return next(s for s in ctx.students() if s.slug == slug)
 
 
 def _department(student: Student, code: str | None) -> Department | None:

@@ -7,7 +7,6 @@ needs to know the rules table or the cache.
 
 from __future__ import annotations
 
-import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from urllib.parse import urlsplit
 
 from generator.content.image_refs import markdown_images
 from generator.content.item_paths import resolve_inside
+from generator.engine.workers import default_jobs
 from generator.i18n import text
 from generator.model import Item
 from generator.render.markdown import render_markdown
@@ -118,7 +118,7 @@ class ItemViews:
             jobs += [(item, name, INLINE) for name in item.images if name in inline]
             jobs += [(item, name, GALLERY) for name in self._gallery_names(item, inline)]
         if len(jobs) > 1:
-            with ThreadPoolExecutor(_cores()) as pool:
+            with ThreadPoolExecutor(default_jobs()) as pool:
                 list(pool.map(lambda job: self._picture(*job), jobs))
 
     def view(self, item: Item) -> ItemView:
@@ -282,13 +282,6 @@ def spell_out_links(html: str) -> str:
                 f' <a class="url spelled" href="{href}">({href})</a>')
 
     return _LINK.sub(spelled, html)
-
-
-def _cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:
-        return max(1, os.cpu_count() or 1)
 
 
 def _plain(value: Any) -> str:

@@ -18,14 +18,14 @@ from typing import Any
 
 from generator.engine import output_paths as paths
 from generator.engine.build_context import BuildContext
-from generator.i18n import text
+from generator.i18n import HTML_LANG, text
 from generator.model import Student
+from generator.render.site import item_views as views
 from generator.render.site import page_links as urls
 from generator.render.site.site_step import environment
 from generator.support.atomic import write_bytes
 
 NAME = "compare"
-HTML_LANG = {"zh-TW": "zh-Hant-TW", "en": "en"}
 
 
 compare_page = paths.compare_page
@@ -34,8 +34,6 @@ checklist_pdf = paths.checklist_pdf
 
 
 def _base(ctx: BuildContext, rel: str, title: str, student: Student) -> dict[str, Any]:
-    from generator.render.site.compare_views import code_label
-
     lang = ctx.lang
     linker = urls.Linker(rel)
     return {
@@ -45,7 +43,7 @@ def _base(ctx: BuildContext, rel: str, title: str, student: Student) -> dict[str
         "rules": ctx.portfolio.rules, "student": student,
         "crumbs": [(text("site-class-title", lang), linker.index()),
                    (student.name, linker.student(student.slug))],
-        "code_label": lambda code: code_label(ctx.portfolio.rules, code, lang),
+        "code_label": lambda code: views.code_label(ctx.portfolio.rules, code, lang),
         "item_url": lambda item_id: linker.item(student.slug, item_id),
         "dep_url": lambda code: linker.department(student.slug, code),
     }
