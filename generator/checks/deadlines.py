@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.findings import Finding, make
+from generator.i18n import said
 from generator.model import Student
 from generator.support.roc_calendar import academic_year
 
@@ -69,23 +70,12 @@ def _date(value: Any) -> dt.date | None:
     return None
 
 
-_REASONS = {
-    "table": {"zh-TW": "[deadlines] 要是一個表格，每一行寫一種期限",
-              "en": "[deadlines] must be a table with one line per kind of window"},
-    "kind": {"zh-TW": "不認得這種期限，可用的有 upload（上傳）、certify（認證）、tick（勾選）、"
-                      "confirm（收訖明細確認）",
-             "en": "no such kind of window; use upload, certify, tick or confirm"},
-    "date": {"zh-TW": "要寫成 { start = 2026-12-01, end = 2026-12-20 }，日期用 YYYY-MM-DD，"
-                      "start 可以省略",
-             "en": "write it as { start = 2026-12-01, end = 2026-12-20 } with dates as "
-                   "YYYY-MM-DD (start may be left out)"},
-    "order": {"zh-TW": "開始日期晚於截止日期", "en": "it starts after it ends"},
-}
-
 
 def _invalid(key: str, reason: str) -> Finding:
+    # The example is a parameter: a catalog template cannot hold TOML's braces.
     return make("deadline-invalid", None, None, "portfolio.toml", key=key,
-                reason=_REASONS[reason])
+                reason=said(f"deadline-why-{reason}",
+                            example="{ start = 2026-12-01, end = 2026-12-20 }"))
 
 
 def parse_deadlines(table: Any) -> tuple[list[Window], list[Finding]]:

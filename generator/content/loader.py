@@ -22,6 +22,7 @@ from generator.content.student_files import (
 )
 from generator.content.text_readers import ReadError, TextReader
 from generator.findings import Finding, make
+from generator.i18n import said
 from generator.model import Portfolio, Settings, Student
 from generator.rules import OVERRIDABLE, Rules, load_rules
 from generator.support import pillow_settings as imaging
@@ -33,16 +34,6 @@ NOT_STUDENTS = {"themes", "reviews", "output"}
 SETTINGS_KEYS = {"school", "theme", "language", "today", *OVERRIDABLE}
 
 
-_WHY_MISSING = {
-    "missing": {"zh-TW": "資料夾裡沒有這個檔案（檔名要一字不差，大小寫也算）",
-                "en": "there is no such file in the item's folder (names are case-sensitive)"},
-    "outside": {"zh-TW": "這個路徑跑出了項目資料夾；請把檔案複製進項目資料夾再寫檔名",
-                "en": "the path leads out of the item's folder; copy the file into the folder "
-                      "and give its name"},
-    "url": {"zh-TW": "這裡要寫項目資料夾裡的檔名，不是網址；網址請放在 links",
-            "en": "give a file name in the item's folder, not a web address; put addresses "
-                  "under links"},
-}
 
 
 class ContentError(Exception):
@@ -75,8 +66,7 @@ def load_settings(root: Path) -> tuple[Settings, Rules, list[Finding]]:
             settings.today = dt.date.fromisoformat(today)
         except ValueError:
             findings.append(make("field-invalid", None, None, "portfolio.toml", field="today",
-                                 value=today, reason={"zh-TW": "日期要寫成 2026-11-20 這樣",
-                                                      "en": "write dates like 2026-11-20"}))
+                                 value=today, reason=said("today-format")))
     try:
         rules = load_rules({k: data[k] for k in OVERRIDABLE if k in data})
     except ValidationError as exc:
@@ -173,7 +163,7 @@ def attach_files(portfolio: Portfolio, cache: InspectCache) -> list[Finding]:
                     continue
                 if real is None:
                     findings.append(make("attachment-missing", student.key, item.id, name,
-                                         reason=_WHY_MISSING[problem or "missing"]))
+                                         reason=said(f"attachment-why-{problem or 'missing'}")))
                     continue
                 jobs.append((real, name))
                 owners.append(item)

@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.content.error_findings import read_reason
+from generator.content.error_findings import did_you_mean, read_reason
 from generator.content.text_readers import ReadError, TextReader
 from generator.findings import Finding, make
+from generator.i18n import said
 from generator.model import Student
 from generator.rules import load_rules
 
@@ -102,16 +103,7 @@ def _shown(path: Path, root: Path | None) -> str:
 
 
 def _suggestion(name: str, known: list[str]) -> dict[str, str]:
-    close = difflib.get_close_matches(name, known, n=1)
-    if not close:
-        return {"zh-TW": "", "en": ""}
-    return {"zh-TW": f"是不是要寫 {close[0]}？", "en": f"Did you mean {close[0]}?"}
-
-
-_WHAT = {"items": {"zh-TW": "項目", "en": "item"},
-         "departments": {"zh-TW": "校系", "en": "department"}}
-_NOT_MAPPING = {"zh-TW": "內容要是 general、items、departments 這樣的對照表",
-                "en": "it must be a mapping with general, items and departments"}
+    return did_you_mean(difflib.get_close_matches(name, known, n=1))
 
 
 def read_reviews(path: Path, student: Student | None = None, root: Path | None = None,
@@ -144,7 +136,7 @@ def read_reviews(path: Path, student: Student | None = None, root: Path | None =
     if data is None:
         return reviews
     if not isinstance(data, dict):
-        problem("review-unreadable", detail=_NOT_MAPPING)
+        problem("review-unreadable", detail=said("review-not-mapping"))
         return reviews
     for name in data:
         if str(name) not in FIELDS:
@@ -159,7 +151,8 @@ def read_reviews(path: Path, student: Student | None = None, root: Path | None =
         for part, given in (("items", reviews.items), ("departments", reviews.departments)):
             for target in given:
                 if target not in known[part]:
-                    problem("review-target-unknown", target=target, what=_WHAT[part],
+                    problem("review-target-unknown", target=target,
+                            what=said(f"review-what-{part}"),
                             suggestion=_suggestion(target, known[part]))
     return reviews
 

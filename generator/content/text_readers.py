@@ -24,8 +24,7 @@ import yaml
 
 from generator.content import bounded_yaml as boundedyaml
 from generator.content.item_paths import real_inside
-from generator.i18n import LANGS
-from generator.i18n import text as text_of
+from generator.i18n import said
 from generator.rules import format_size
 
 
@@ -106,8 +105,7 @@ class TextReader:
             raise ReadError("syntax-error", getattr(exc, "lineno", None), str(exc)) from None
         except RecursionError:
             # tomllib recurses once per nested `[` or `{`: a few hundred are enough.
-            raise ReadError("syntax-error", None, "", {"detail": {
-                lang: text_of("toml-depth", lang) for lang in LANGS}}) from None
+            raise ReadError("syntax-error", None, "", {"detail": said("toml-depth")}) from None
 
 
 def parse_yaml(text: str, line_offset: int = 0) -> tuple[Any, list[ReadError]]:

@@ -11,7 +11,7 @@ from http import HTTPStatus
 from urllib.parse import urlsplit
 
 from generator.findings import Finding, make
-from generator.i18n import LANGS, text
+from generator.i18n import LANGS, said, text
 from generator.links.checker import NOT_ASKED, CheckResult
 from generator.links.guard import address_of
 from generator.links.history import LinkRecord, day
@@ -25,11 +25,6 @@ FINAL_URL_RISKS = frozenset({"cloud-drive", "school-account", "localhost", "priv
                              "ip-address"})
 # What the offline rule already says of a URL written with a private address.
 PRIVATE_KINDS = frozenset({"localhost", "private-address"})
-
-
-def said(key: str, **params: object) -> dict[str, str]:
-    """A catalog text in every language, to pass as a message parameter."""
-    return {lang: text(key, lang, **params) for lang in LANGS}
 
 
 def broken_reason(result: CheckResult) -> dict[str, str]:

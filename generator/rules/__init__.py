@@ -14,6 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from generator.i18n import LANGS
+
 _OFFICIAL = Path(__file__).parent / "official.toml"
 
 
@@ -116,6 +118,10 @@ class Named(_Strict):
 
     def name(self, lang: str) -> str:
         return self.en if lang == "en" else self.zh
+
+    def names(self) -> dict[str, str]:
+        """The name in every language, as a finding's parameter."""
+        return {lang: self.name(lang) for lang in LANGS}
 
 
 class Form(Named):

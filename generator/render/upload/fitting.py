@@ -18,6 +18,7 @@ from typing import Any, Literal
 from generator.content.file_inspection import file_sha256
 from generator.content.media_probe import MediaInfo, probe
 from generator.findings import Finding, make
+from generator.i18n import has_text, said
 from generator.render.upload import audio_fit as audio
 from generator.render.upload import image_fit as image
 from generator.render.upload import video_fit as video
@@ -141,7 +142,7 @@ def _plan_media(source: Path, size: int, limits: SizeLimits, trim: str | Trim | 
                            "media.mp4", _video_label(info), None)
         target: Any = video.choose(info, duration, budget)
         floor_seconds = video.max_seconds(budget, info.has_audio)
-        quality = {"zh-TW": " 360p 畫質", "en": "360p"}
+        quality = said("fit-quality-video")
         output_name = "media.mp4"
     else:
         wanted = "MP3"
@@ -152,7 +153,7 @@ def _plan_media(source: Path, size: int, limits: SizeLimits, trim: str | Trim | 
                            f"{info.audio_codec}", None)
         target = audio.choose(info, duration, budget)
         floor_seconds = audio.max_seconds(budget)
-        quality = {"zh-TW": "最低音質（MP3 32 kbps）", "en": "the lowest quality (MP3 32 kbps)"}
+        quality = said("fit-quality-audio")
         output_name = "media.mp3"
     if target is None:
         example = f"{timecode(cut.start if cut else 0)}-" \
@@ -368,27 +369,15 @@ def _make(code: str, where: dict[str, Any], **params: Any) -> Finding:
                 **params)
 
 
-_REASONS: dict[str, dict[str, str]] = {
-    "empty": {"zh-TW": "檔案是空的", "en": "the file is empty"},
-    "truncated": {"zh-TW": "檔案不完整（可能沒傳完或沒下載完）",
-                  "en": "the file is incomplete (an upload or download was cut off)"},
-    "unreadable": {"zh-TW": "檔案壞了，讀不出內容", "en": "the file is damaged and cannot be read"},
-    "no-streams": {"zh-TW": "裡面沒有影像也沒有聲音", "en": "it holds neither picture nor sound"},
-    "not-media": {"zh-TW": "它不是影片或錄音", "en": "it is not a video or a recording"},
-    "not-document": {"zh-TW": "它不是 PDF、JPG 或 PNG", "en": "it is not a PDF, JPG or PNG"},
-    "unknown-length": {"zh-TW": "看不出它有多長", "en": "its length cannot be told"},
-    "timeout": {"zh-TW": "讀取太久沒有反應", "en": "reading it took too long"},
-    "tool-missing": {"zh-TW": "這台電腦沒有安裝 ffmpeg", "en": "ffmpeg is not installed here"},
-}
 
 
 def _reason(key: str) -> dict[str, str] | str:
-    return _REASONS.get(key, key)
+    return said(f"fit-why-{key}") if has_text(f"fit-why-{key}") else key
 
 
 def _trim_reason(detail: str) -> dict[str, str]:
     if "after the end" in detail:
-        return {"zh-TW": "的開始時間已經超過影片長度", "en": "starts after the recording ends"}
+        return said("trim-why-after-end")
     if "before the start" in detail:
-        return {"zh-TW": "的結束時間比開始時間早", "en": "ends before it starts"}
-    return {"zh-TW": "看不懂", "en": "cannot be read"}
+        return said("trim-why-before-start")
+    return said("trim-why-unreadable")
