@@ -22,7 +22,7 @@ class ExportError(Exception):
 
 
 @dataclass
-class Blocked:
+class BlockedDepartment:
     student: Student
     department: Department
     findings: list[Finding]
@@ -39,7 +39,7 @@ class Blocked:
 class ExportOutcome:
     check: CheckedContent
     bundles: list[Bundle] = field(default_factory=list)
-    blocked: list[Blocked] = field(default_factory=list)
+    blocked: list[BlockedDepartment] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)
     # Departments left out of the model (a code that cannot name a folder, a repeated
     # code): they get no bundle, and the export must say so rather than look complete.
@@ -95,7 +95,7 @@ def _export(content: Path, output: Path, *, codes: list[str], everything: bool, 
     for student, dep in chosen:
         errors = blocking(student, dep, portfolio.rules)
         if errors and not force:
-            outcome.blocked.append(Blocked(student, dep, errors))
+            outcome.blocked.append(BlockedDepartment(student, dep, errors))
         else:
             ready.append((student, dep, bool(errors)))
     if not ready:

@@ -112,7 +112,7 @@ class CounselorRenderer:
             fp = ctx.fingerprint(NAME, rel, common, repr(row), repr(reviews.get(row.slug)),
                                  repr(mine))
             if not ctx.fresh(rel, fp):
-                pending.append(PageJob(rel, row.slug, fp))
+                pending.append(StudentPageJob(rel, row.slug, fp))
         # Forked workers inherit what the pages are drawn from; each task is a slug.
         ctx.shared[NAME] = {"rows": {r.slug: r for r in rows}, "reviews": reviews,
                             "findings": by_student, "with_reviews": self.with_reviews}
@@ -161,7 +161,7 @@ class CounselorRenderer:
 # ---------------------------------------------------------------------- student pages
 
 @dataclass(frozen=True)
-class PageJob:
+class StudentPageJob:
     rel: str
     slug: str
     fp: str
@@ -177,7 +177,7 @@ def _context(ctx: BuildContext, rel: str, kind: str, title: str,
             "kind_label": lambda kind: text(f"cn-kind-{kind}", ctx.lang)}
 
 
-def _student_page_task(ctx: BuildContext, job: PageJob) -> bool:
+def _student_page_task(ctx: BuildContext, job: StudentPageJob) -> bool:
     """One student's counselor page (runs in a worker)."""
     shared = ctx.shared[NAME]
     row: StudentRow = shared["rows"][job.slug]

@@ -22,7 +22,7 @@ from generator.links import archive as arch
 from generator.links.checker import (
     NOT_ASKED,
     CheckerConfig,
-    CheckResult,
+    LinkCheck,
     check_urls,
     network_down,
 )
@@ -107,7 +107,7 @@ class LinkReport:
     """One run over a portfolio's links: what each said, what the history holds, the findings."""
 
     refs: list[LinkRef]
-    results: dict[str, CheckResult]         # only the URLs checked or answered from cache now
+    results: dict[str, LinkCheck]         # only the URLs checked or answered from cache now
     records: dict[str, LinkRecord]
     findings: list[Finding]
     offline: bool = False

@@ -112,7 +112,7 @@ class FitError(Exception):
 
 
 @dataclass(frozen=True)
-class Settings:
+class EncodeSettings:
     """How hard ffmpeg works. Part of the cache key: other settings, other output.
 
     `threads` bounds ffmpeg's (and x264's) own threads, so that items fitted in
@@ -133,7 +133,7 @@ def default_threads(jobs: int) -> int:
     return max(1, (os.cpu_count() or 1) // max(1, jobs))
 
 
-def run_ffmpeg(args: list[str], settings: Settings, duration: float = 0.0,
+def run_ffmpeg(args: list[str], settings: EncodeSettings, duration: float = 0.0,
                progress: Progress | None = None) -> None:
     """Encode with `ffmpeg <args>` (output path last); FitError when it fails or hangs."""
     args = ["-nostdin", "-hide_banner", "-v", "error", "-y",

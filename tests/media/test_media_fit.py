@@ -14,9 +14,9 @@ from generator.render.upload import fitting
 from generator.render.upload import image_fit as image
 from generator.render.upload.fitting import SizeLimits, fit, plan
 from generator.support import ffmpeg as encode
-from generator.support.ffmpeg import FitError, Settings
+from generator.support.ffmpeg import EncodeSettings, FitError
 
-FAST = Settings(preset="ultrafast", threads=1)
+FAST = EncodeSettings(preset="ultrafast", threads=1)
 LIMITS = SizeLimits()
 
 
@@ -205,7 +205,7 @@ def test_second_run_does_nothing(hevc_clip: Path, big_png: Path, tmp_path: Path,
         assert (sha(r.output), r.output.stat().st_mtime_ns) == outputs[r.output]  # type: ignore[union-attr,index]
     # Other settings are other work: a new preset misses the cache.
     other = fit(hevc_clip, "media", tmp_path / "w", tmp_path / "v" / "cache", LIMITS,
-                Settings(preset="veryfast"))
+                EncodeSettings(preset="veryfast"))
     assert other.findings[-1].params["reason"] == "encoded again"
 
 
@@ -256,7 +256,7 @@ def test_ffmpeg_threads_are_bounded(clip: Path, tmp_path: Path,
 
     monkeypatch.setattr(encode.subprocess, "Popen", spy)
     fit(clip, "media", tmp_path / "o", tmp_path / "c", LIMITS,
-        Settings(preset="ultrafast", threads=1), trim="00:00-00:01")
+        EncodeSettings(preset="ultrafast", threads=1), trim="00:00-00:01")
     [cmd] = [c for c in seen if c[0] == "ffmpeg"]
     assert cmd[cmd.index("-threads") + 1] == "1"
     assert cmd.index("-threads") > cmd.index("-i")  # an output option, where ffmpeg heeds it

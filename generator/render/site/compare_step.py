@@ -91,7 +91,7 @@ def html_to_pdf(html: str, base_url: str, created: str) -> bytes:
 
 
 @dataclass(frozen=True)
-class PageJob:
+class ComparePageJob:
     """One output of this step for one student: the comparison page, or one year's
     checklist (its page and, unless PDFs are skipped, its PDF)."""
 
@@ -105,7 +105,7 @@ class PageJob:
         return self.rel
 
 
-def _run_job(ctx: BuildContext, job: PageJob) -> bool:
+def _run_job(ctx: BuildContext, job: ComparePageJob) -> bool:
     """Write one job's files (in a worker: WeasyPrint is the slow part of this step)."""
     from generator.render.pdf.pdf_assembly import timestamp
 
@@ -134,19 +134,19 @@ class ComparePagesRenderer:
                   ctx.portfolio.settings.school, ctx.today.isoformat(), timestamp(ctx.today)]
         # `build --skip pdf` is a quick preview: no WeasyPrint here either.
         with_pdf = "pdf" in ctx.steps
-        jobs: list[PageJob] = []
+        jobs: list[ComparePageJob] = []
         for student in ctx.students():
             whole = student.model_dump(mode="json", exclude={"path"})
             rel = compare_page(student.slug)
             fp = ctx.fingerprint(*common, "compare", whole)
             if not ctx.fresh(rel, fp):
-                jobs.append(PageJob(student.slug, rel, fp))
+                jobs.append(ComparePageJob(student.slug, rel, fp))
             for year in checklist_years(student):
                 page, pdf = checklist_page(student.slug, year), checklist_pdf(student.slug, year)
                 fp = ctx.fingerprint(*common, "checklist", year, whole, with_pdf)
                 if ctx.fresh(page, fp) and (not with_pdf or ctx.fresh(pdf, fp)):
                     continue
-                jobs.append(PageJob(student.slug, page, fp, year, pdf if with_pdf else None))
+                jobs.append(ComparePageJob(student.slug, page, fp, year, pdf if with_pdf else None))
         # Forked workers inherit the students; a task carries only its names.
         ctx.shared[NAME] = {s.slug: s for s in ctx.students()}
         for job, done in zip(jobs, ctx.run(NAME, _run_job, jobs, NAME), strict=True):

@@ -172,7 +172,7 @@ def card(item: Item, url: str, files: dict[str, ItemFile], prefix: str, rules: R
 
 
 @dataclass
-class ItemView:
+class ItemPage:
     """Everything the item page shows."""
 
     item: Item
@@ -202,10 +202,10 @@ def image_hook(files: dict[str, ItemFile]) -> ImageHook:
     return hook
 
 
-def item_view(item: Item, files: dict[str, ItemFile], rules: Rules, lang: str) -> ItemView:
+def item_view(item: Item, files: dict[str, ItemFile], rules: Rules, lang: str) -> ItemPage:
     inline = {(s[2:] if s.startswith("./") else s) for s in markdown_images(item.body)}
     body = render_markdown(item.body, image_hook(files), heading_offset=1)
-    view = ItemView(item, fields(item, rules, lang), count_chars(item.summary or ""), body)
+    view = ItemPage(item, fields(item, rules, lang), count_chars(item.summary or ""), body)
     for name in item.images:
         if name in inline or name == item.document:
             continue

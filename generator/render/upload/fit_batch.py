@@ -38,7 +38,7 @@ from generator.render.upload.upload_copies import (
     work_weight,
 )
 from generator.support.atomic import write_text
-from generator.support.ffmpeg import Settings
+from generator.support.ffmpeg import EncodeSettings
 
 Work = list[tuple[Student, Item, list[FitPlan]]]
 PdfFitter = Callable[[Student, Item, FitPlan, Path], FitResult]
@@ -62,7 +62,7 @@ def run(work: Work, output: Path, cache_dir: Path, limits: SizeLimits,
     console = console or Console(stderr=True)
     busy = [w for w in work if any(work_weight(p) >= 1 for p in w[2])]
     jobs, threads = jobs_and_threads(len(busy))
-    settings = Settings(threads=threads)
+    settings = EncodeSettings(threads=threads)
     weights = {id(p): work_weight(p) for *_, plans in work for p in plans}
     done: dict[tuple[int, str], float] = {}
     lock = threading.Lock()

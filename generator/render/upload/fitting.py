@@ -25,7 +25,7 @@ from generator.render.upload import video_fit as video
 from generator.render.upload.media_trim import Trim, parse_trim, timecode
 from generator.rules import format_size, load_rules
 from generator.support.atomic import copy_file, owned, remove, replacing, write_bytes, write_text
-from generator.support.ffmpeg import FitError, Progress, Settings
+from generator.support.ffmpeg import EncodeSettings, FitError, Progress
 
 Slot = Literal["media", "document"]
 Action = Literal["copy", "remux", "transcode", "shrink", "clean", "too-long", "skip", "failed"]
@@ -201,7 +201,7 @@ def _plan_document(source: Path, size: int, limits: SizeLimits,
 
 
 def fit(source: Path, slot: Slot, out_dir: Path, cache_dir: Path,
-        limits: SizeLimits | None = None, settings: Settings | None = None,
+        limits: SizeLimits | None = None, settings: EncodeSettings | None = None,
         trim: str | Trim | None = None, *, student: str | None = None,
         item: str | None = None, name: str | None = None,
         progress: Progress | None = None, planned: FitPlan | None = None) -> FitResult:
@@ -211,7 +211,7 @@ def fit(source: Path, slot: Slot, out_dir: Path, cache_dir: Path,
     probing again when the caller already has the plan.
     """
     limits = limits or SizeLimits()
-    settings = settings or Settings()
+    settings = settings or EncodeSettings()
     p = planned or plan(source, slot, limits, trim, student=student, item=item, name=name)
     where = {"student": student, "item": item, "file": name or Path(source).name}
     if p.action not in MAKES_FILE or p.output_name is None:
@@ -247,7 +247,7 @@ def fit(source: Path, slot: Slot, out_dir: Path, cache_dir: Path,
 
 
 def _cached_product(p: FitPlan, digest: str, cache_dir: Path, limits: SizeLimits,
-                    settings: Settings, progress: Progress | None) -> tuple[Path, bool, str]:
+                    settings: EncodeSettings, progress: Progress | None) -> tuple[Path, bool, str]:
     """The encoded file in the cache, made only if it is not there yet, and what it is."""
     key_data = {"v": CACHE_VERSION, "sha256": digest, "slot": p.slot, "action": p.action,
                 "limit": limits.limit(p.slot), "budget": limits.budget(p.slot),
@@ -271,7 +271,7 @@ def _cached_product(p: FitPlan, digest: str, cache_dir: Path, limits: SizeLimits
     return cached, True, detail
 
 
-def _produce(p: FitPlan, tmp: Path, limits: SizeLimits, settings: Settings,
+def _produce(p: FitPlan, tmp: Path, limits: SizeLimits, settings: EncodeSettings,
              progress: Progress | None) -> str:
     """Encode into `tmp`; what was made, for the student (e.g. '720p H.264, ≤ 1500 kbps')."""
     budget, limit = limits.budget(p.slot), limits.limit(p.slot)
