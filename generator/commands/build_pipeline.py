@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -147,7 +148,8 @@ def _build(check: CheckedContent, output: Path, folder: OutputFolder, *, jobs: i
                     raise
                 if isinstance(exc, OSError) and is_fatal(exc):
                     raise as_write_error(exc, None if exc.filename else output) from exc
-                ctx.failures.append(Failure(renderer.name, "*", f"{type(exc).__name__}: {exc}"))
+                ctx.failures.append(Failure(renderer.name, "*", f"{type(exc).__name__}: {exc}",
+                                            trace=traceback.format_exc()))
             ctx.timings[renderer.name] = round(time.perf_counter() - t0, 3)
     ctx.state.carry({e.get("by", "") for e in ctx.state.previous.values()} - completed)
     _write_report(ctx)
@@ -160,7 +162,7 @@ def _build(check: CheckedContent, output: Path, folder: OutputFolder, *, jobs: i
     seconds = round(time.perf_counter() - started, 3)
     ctx.state.save({
         "rendered": ctx.state.rendered, "kept": len(ctx.state.kept), "removed": removed,
-        "failures": [vars(f) for f in ctx.failures], "timings": ctx.timings,
+        "failures": [f.record() for f in ctx.failures], "timings": ctx.timings,
         "seconds": seconds, "jobs": ctx.jobs, "lang": ctx.lang, "theme": ctx.theme.name,
     })
     notes = [text("build-theme-missing", ctx.lang, theme=ctx.theme.name)] if ctx.theme.missing \

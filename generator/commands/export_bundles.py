@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from generator.checks.content_check import CheckedContent, check_content
-from generator.engine.build_context import tool_version
+from generator.engine.build_context import Failure, tool_version
 from generator.engine.progress import Reporter
 from generator.export.bundle import Bundle, blocking, make_bundle
 from generator.findings import Finding
@@ -40,7 +40,7 @@ class ExportOutcome:
     check: CheckedContent
     bundles: list[Bundle] = field(default_factory=list)
     blocked: list[BlockedDepartment] = field(default_factory=list)
-    failures: list[tuple[str, str]] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
     # Departments left out of the model (a code that cannot name a folder, a repeated
     # code): they get no bundle, and the export must say so rather than look complete.
     refused: list[Finding] = field(default_factory=list)
@@ -102,7 +102,7 @@ def _export(content: Path, output: Path, *, codes: list[str], everything: bool, 
         return outcome
     # The build is incremental: what is already up to date costs nothing.
     result = build_checked(check, output, jobs=jobs, offline=offline, reporter=reporter)
-    outcome.failures = [(f.what, f.error) for f in result.failures]
+    outcome.failures = list(result.failures)
     for student, dep, forced in ready:
         bundle = make_bundle(output, student, dep, portfolio.rules, result.check.findings,
                              lang=check.lang, today=portfolio.today, forced=forced,
@@ -111,5 +111,7 @@ def _export(content: Path, output: Path, *, codes: list[str], everything: bool, 
             outcome.bundles.append(bundle)
         else:  # a zip the tool did not write is in its place: left alone, and said so
             rel = bundle.path.relative_to(output).as_posix()
-            outcome.failures.append((rel, text("output-not-overwritten", check.lang, path=rel)))
+            outcome.failures.append(Failure("output", rel, text("output-not-overwritten",
+                                                                check.lang, path=rel),
+                                            code="output-not-ours"))
     return outcome

@@ -24,7 +24,7 @@ from generator.commands.options import (
     common_options,
 )
 from generator.commands.preview_server import Reloads, ignore_filter, make_server, watch_paths
-from generator.commands.printing import fail_unreadable, print_findings
+from generator.commands.printing import fail_unreadable, print_findings, print_traces
 from generator.content.loader import ContentError
 from generator.engine.progress import Reporter
 from generator.engine.themes import BUILTIN
@@ -55,6 +55,7 @@ def _summary(result: BuildResult, err: Console) -> None:
     for failure in result.failures:
         err.print(text("build-failed", lang, what=failure.what, error=failure.error),
                   style="red")
+    print_traces(result.failures, err)
 
 
 @click.command()
