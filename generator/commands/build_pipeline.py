@@ -17,7 +17,7 @@ from importlib import import_module
 from pathlib import Path
 
 from generator.checks.content_check import CheckedContent, check_content
-from generator.content.loader import ContentError
+from generator.content.loader import require_root
 from generator.engine.build_context import BuildContext, Failure
 from generator.engine.output_record import BuildState
 from generator.engine.progress import Reporter
@@ -110,8 +110,7 @@ def build(content: Path, output: Path, *, lang: str | None = None, today: date |
     when `content` cannot be worked on at all, OutputRefused or OutputWriteError (exit 2)
     when `output` may not or cannot be written; bad content only gives findings."""
     started = time.perf_counter()
-    if not content.is_dir():  # before the output is claimed: nothing made for nothing
-        raise ContentError(f"{content}: no such folder")
+    require_root(content)  # before the output is claimed: nothing made for nothing
     with holding(output, content):
         check = check_content(content, today=today, lang=lang, offline=offline, output=output)
         return build_checked(check, output, jobs=jobs, offline=offline, renderers=renderers,

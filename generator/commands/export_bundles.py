@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from generator.checks.content_check import CheckedContent, check_content
+from generator.content.loader import require_root
 from generator.engine.build_context import Failure, tool_version
 from generator.engine.progress import Reporter
 from generator.export.bundle import Bundle, blocking, make_bundle
@@ -77,6 +78,7 @@ def export_departments(content: Path, output: Path, *, codes: list[str], everyth
                        force: bool, lang: str | None = None, today: date | None = None,
                        offline: bool = False, jobs: int | None = None,
                        reporter: Reporter | None = None) -> ExportOutcome:
+    require_root(content)  # before the output is claimed: nothing made for nothing
     with holding(output, content):
         return _export(content, output, codes=codes, everything=everything, force=force,
                        lang=lang, today=today, offline=offline, jobs=jobs, reporter=reporter)

@@ -25,7 +25,7 @@ from generator.commands.options import (
 )
 from generator.commands.preview_server import Reloads, ignore_filter, make_server, watch_paths
 from generator.commands.printing import fail_unreadable, print_findings, print_traces
-from generator.content.loader import ContentError
+from generator.content.loader import ContentError, require_root
 from generator.engine.progress import Reporter
 from generator.engine.themes import BUILTIN
 from generator.i18n import text
@@ -79,10 +79,11 @@ def serve(content: Path, output: Path, lang: str | None, today: dt.date | None, 
                          jobs=jobs, renderers=renderers, reporter=Reporter(err))
 
     try:
+        require_root(content)  # before the output is claimed: nothing made for nothing
         # Held for as long as serve runs: no other command writes there meanwhile.
         with holding(output, content):
             _serve(content, output, port, rebuild, err)
-    except (OutputRefused, OutputWriteError) as exc:
+    except (ContentError, OutputRefused, OutputWriteError) as exc:
         fail_unreadable(exc, content, lang)
 
 

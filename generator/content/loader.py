@@ -122,14 +122,20 @@ def load_student(folder: Path, rules: Rules,
     return student, findings
 
 
-def load_portfolio(root: Path, today: dt.date | None = None,
-                   cache_dir: Path | None = None) -> tuple[Portfolio, list[Finding]]:
-    """Read everything under `root`; findings report what could not be read as written.
-    What was learned of each file is kept in `cache_dir` (never in `root`) when given."""
+def require_root(root: Path) -> None:
+    """ContentError (exit 2) unless `root` is a folder: checked before a command claims
+    its output, so that nothing is made for content that is not there."""
     if not root.exists():
         raise ContentError(f"{root}: no such folder")
     if not root.is_dir():
         raise ContentError(f"{root}: not a folder")
+
+
+def load_portfolio(root: Path, today: dt.date | None = None,
+                   cache_dir: Path | None = None) -> tuple[Portfolio, list[Finding]]:
+    """Read everything under `root`; findings report what could not be read as written.
+    What was learned of each file is kept in `cache_dir` (never in `root`) when given."""
+    require_root(root)
     settings, rules, findings = load_settings(root)
     imaging.settle(rules.files.image_max_pixels)
     portfolio = Portfolio(root=root, rules=rules, settings=settings,

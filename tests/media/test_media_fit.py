@@ -15,6 +15,7 @@ from generator.render.upload import image_fit as image
 from generator.render.upload.fitting import SizeLimits, fit, plan
 from generator.support import ffmpeg as encode
 from generator.support.ffmpeg import EncodeSettings, FitError
+from tests.originals import assert_originals_unchanged
 
 FAST = EncodeSettings(preset="ultrafast", threads=1)
 LIMITS = SizeLimits()
@@ -22,11 +23,6 @@ LIMITS = SizeLimits()
 
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def tree_hashes(root: Path) -> dict[str, tuple[str, int]]:
-    return {str(p.relative_to(root)): (sha(p), p.stat().st_mtime_ns)
-            for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def run(src: Path, tmp_path: Path, slot: str = "media", **kw: object) -> fitting.FitResult:
@@ -215,11 +211,12 @@ def test_originals_are_never_touched(clip: Path, hevc_clip: Path, big_png: Path,
     content.mkdir()
     for src in (clip, hevc_clip, big_png):
         (content / src.name).write_bytes(src.read_bytes())
-    before = tree_hashes(content)
-    for name, slot in (("clip.mp4", "media"), ("phone.mp4", "media"), ("poster.png", "document")):
-        run(content / name, tmp_path / name, slot)
-        run(content / name, tmp_path / name, slot, trim="00:00-00:01" if slot == "media" else None)
-    assert tree_hashes(content) == before
+    with assert_originals_unchanged(content, times=True):
+        for name, slot in (("clip.mp4", "media"), ("phone.mp4", "media"),
+                           ("poster.png", "document")):
+            run(content / name, tmp_path / name, slot)
+            run(content / name, tmp_path / name, slot,
+                trim="00:00-00:01" if slot == "media" else None)
 
 
 def test_failed_encode_leaves_no_partial_files(clip: Path, tmp_path: Path,
