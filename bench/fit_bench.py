@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator.content.media_probe import probe
 from generator.render.upload.fitting import fit
-from generator.support.ffmpeg import Settings
+from generator.support.ffmpeg import EncodeSettings
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -44,13 +44,13 @@ def source_clip() -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--preset", default=Settings().preset)
+    parser.add_argument("--preset", default=EncodeSettings().preset)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args()
     src = source_clip()
     info = probe(src)
-    settings = Settings(preset=args.preset, threads=args.threads)
+    settings = EncodeSettings(preset=args.preset, threads=args.threads)
     times: list[float] = []
     for _ in range(args.runs):
         with tempfile.TemporaryDirectory() as tmp:

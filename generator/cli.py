@@ -2,10 +2,43 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
+from typing import Any
+
 import click
+from click.exceptions import NoArgsIsHelpError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Portfolio(click.Group):
+    """The command group, saying a usage error (a bad --today, a content path that is a
+    file, an unknown option) on one line and exiting 2, as every other refusal does,
+    instead of click's usage block."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            returned = super().main(args, prog_name, complete_var, False, **extra)
+        except NoArgsIsHelpError as exc:  # `portfolio` alone: the help, as click shows it
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            click.echo(f"portfolio: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        # --help and --version end here (0); every command leaves through sys.exit.
+        sys.exit(returned if isinstance(returned, int) else 0)
+
+
+@click.group(cls=_Portfolio, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="portfolio")
 def main() -> None:
     """portfolio: 學習歷程檔案 as reviewers will see it. Check, build, export."""

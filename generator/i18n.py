@@ -10,12 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import reprlib
 import tomllib
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 LANGS = ("zh-TW", "en")
 DEFAULT_LANG = "zh-TW"
+# Each language as HTML's `lang` attribute names it (BCP 47): the script, not only the
+# region, decides which fonts and line breaking a browser or WeasyPrint uses.
+HTML_LANG = {"zh-TW": "zh-Hant-TW", "en": "en"}
 _CATALOG_DIR = Path(__file__).parent / "messages"
 # How much of a value from the content a message quotes: enough to recognise it. A
 # value can be a megabyte of text or a structure nested forty levels deep, and a
@@ -104,3 +108,33 @@ def text(key: str, lang: str, **params: Any) -> str:
         return key
     template = entry.get(lang) or entry.get(DEFAULT_LANG) or key
     return template.format_map(_Missing(params))
+
+
+def has_text(key: str) -> bool:
+    """Whether the `ui` table of the catalog has `key`."""
+    return key in catalog().get("ui", {})
+
+
+def said(key: str, **params: Any) -> dict[str, str]:
+    """A `ui` text in every language, to pass as a finding's parameter (the message then
+    takes the reader's). A parameter may itself be said in each language (`listed`…)."""
+    return {lang: text(key, lang, **{name: _in(value, lang) for name, value in params.items()})
+            for lang in LANGS}
+
+
+def verbatim(value: str) -> dict[str, str]:
+    """`value` the same in every language: a name, or a library's own words, passed where
+    a sentence is expected (a sentence parameter is quoted at length, a value briefly)."""
+    return dict.fromkeys(LANGS, value)
+
+
+def listed(values: Iterable[Any]) -> dict[str, str]:
+    """`values` joined as each language lists things: "a、b" and "a, b"."""
+    shown = [str(v) for v in values]
+    return {lang: text("list-separator", lang).join(shown) for lang in LANGS}
+
+
+def _in(value: Any, lang: str) -> Any:
+    if isinstance(value, dict) and DEFAULT_LANG in value:
+        return value.get(lang) or value[DEFAULT_LANG]
+    return value

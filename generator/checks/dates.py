@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from generator.findings import Finding, make
+from generator.i18n import said
 from generator.model import Item, Portfolio, Student
 from generator.rules import Limits
 from generator.support.roc_calendar import Term, academic_year, term_of
@@ -32,11 +33,8 @@ def _item_dates(student: Student, item: Item, today: dt.date, enrolled: int | No
             last = enrolled + limits.school_years - 1
             if not enrolled <= term.year <= last:
                 yield make("field-invalid", key, item.id, "index.md", field="term",
-                           value=item.term, reason={
-                               "zh-TW": f"你是 {enrolled} 學年度入學，"
-                                        f"學期要在 {enrolled}1 到 {last}2 之間",
-                               "en": f"you entered in year {enrolled}; terms run from "
-                                     f"{enrolled}1 to {last}2"})
+                           value=item.term,
+                           reason=said("term-outside-school-years", enrolled=enrolled, last=last))
     dated = [("date", item.date), ("end", item.end)]
     dated += [(f"details.{k}", v) for k, v in item.details.items() if isinstance(v, dt.date)]
     for field, day in dated:
@@ -63,19 +61,13 @@ def _submitted_year(key: str, item: Item, today: dt.date, enrolled: int | None,
     current = academic_year(today)
     why: dict[str, str] | None = None
     if year > current:
-        why = {"zh-TW": f"今年是 {current} 學年度，還不能勾選 {year} 學年度",
-               "en": f"this is year {current}; year {year} has not come yet"}
+        why = said("tick-year-future", current=current, year=year)
     elif enrolled is not None and not enrolled <= year <= enrolled + limits.school_years - 1:
-        why = {"zh-TW": f"勾選學年度要在你的高中三年（{enrolled}–{enrolled + 2}）內",
-               "en": f"the year ticked must be one of your three school years "
-                     f"({enrolled}–{enrolled + 2})"}
+        why = said("tick-year-outside", first=enrolled, last=enrolled + 2)
     elif item.type == "course" and item.term is not None and year != item.term // 10:
-        why = {"zh-TW": f"課程學習成果只能在它的學年度（{item.term // 10}）勾選",
-               "en": f"a course outcome is ticked in its own school year ({item.term // 10})"}
+        why = said("tick-year-course", year=item.term // 10)
     elif item.type == "performance" and item.year is not None and year < item.year:
-        why = {"zh-TW": f"這筆多元表現發生在 {item.year} 學年度，不能在更早的 {year} 學年度勾選",
-               "en": f"this happened in year {item.year}; it cannot be ticked in the earlier "
-                     f"year {year}"}
+        why = said("tick-year-performance", happened=item.year, year=year)
     if why:
         yield make("field-invalid", key, item.id, "index.md", field="submitted", value=year,
                    reason=why)

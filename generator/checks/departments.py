@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from generator.content.image_refs import markdown_images
 from generator.findings import Finding, make
+from generator.i18n import said, verbatim
 from generator.model import Department, Portfolio, Student
 from generator.rules import Rules
 from generator.support.characters import count_prose_chars
@@ -72,7 +73,7 @@ def check_department(student: Student, dep: Department, rules: Rules) -> Iterato
                              ("performance", dep.performances, limits.department_performances)):
         if len(ids) > limit:
             yield make("department-limit", key, None, "departments.yaml", count=len(ids),
-                       limit=limit, kind=_kind_name(kind), **where)
+                       limit=limit, kind=said(f"kind-{kind}"), **where)
         for item_id in ids:
             item = student.item(item_id)
             if item is None:
@@ -81,10 +82,8 @@ def check_department(student: Student, dep: Department, rules: Rules) -> Iterato
             if item.type != kind:
                 yield make("field-invalid", key, item_id, "departments.yaml",
                            field="courses" if kind == "course" else "performances",
-                           value=item_id, reason={
-                               "zh-TW": f"這是{_kind_name(item.type)['zh-TW']}，請放到另一個清單",
-                               "en": f"this is a {_kind_name(item.type)['en'][:-1]}; put it in "
-                                     "the other list"}, **where)
+                           value=item_id, reason=said(f"department-other-list-{item.type}"),
+                           **where)
             if item.submitted is None or (item.type == "course" and not item.certified):
                 yield make("department-not-submitted", key, item_id, "departments.yaml", **where)
             if dep.wants and item.code and item.code not in dep.wants:
@@ -105,13 +104,16 @@ def check_department(student: Student, dep: Department, rules: Rules) -> Iterato
                        image_limit=limits.reflection_max_images, **where)
 
 
-def _kind_name(kind: str) -> dict[str, str]:
-    return ({"zh-TW": "課程學習成果", "en": "course outcomes"} if kind == "course"
-            else {"zh-TW": "多元表現", "en": "performances"})
-
-
 def _code_name(rules: Rules, code: str) -> dict[str, str]:
     named = rules.codes.get(code)
-    if named is None:
-        return {"zh-TW": code, "en": code}
-    return {"zh-TW": named.zh, "en": named.en}
+    return named.names() if named is not None else verbatim(code)
+
+
+def department_findings(found: list[Finding], dep: Department,
+                        student: str | None = None) -> list[Finding]:
+    """Findings about a department's selection: its own (they name the department) and
+    those of its items (that name none); with `student`, only that student's key."""
+    ids = {*dep.courses, *dep.performances}
+    return [f for f in found if (student is None or f.student == student) and (
+        f.params.get("department") == dep.code
+        or (f.item in ids and "department" not in f.params))]

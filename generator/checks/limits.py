@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from generator.findings import Finding, make
+from generator.i18n import said
 from generator.model import Portfolio
 from generator.support.roc_calendar import Term
 
@@ -39,7 +40,5 @@ def check(portfolio: Portfolio) -> Iterator[Finding]:
             for year, n in sorted(per_year.items()):
                 if n > limit:
                     yield make("year-limit", key, None, None, year=year, count=n, limit=limit,
-                               kind={"zh-TW": "課程學習成果" if kind == "course" else "多元表現",
-                                     "en": "course outcomes" if kind == "course"
-                                     else "performances"},
+                               kind=said(f"kind-{kind}"),
                                items=", ".join(i.id for i in ticked if i.submitted == year))

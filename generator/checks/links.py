@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.findings import Finding, make
+from generator.i18n import said
 from generator.links.risk import assess
 from generator.model import Portfolio
 from generator.support.url_credentials import has_credentials, redact
@@ -24,12 +25,11 @@ def check(portfolio: Portfolio) -> Iterator[Finding]:
                 continue
             if item.type == "course" or item.category not in allowed:
                 if item.type == "course":
-                    category = {"zh-TW": "課程學習成果", "en": "course outcome"}
+                    category = said("link-category-course")
                 elif item.category:
-                    cat = rules.categories[item.category]
-                    category = {"zh-TW": cat.zh, "en": cat.en}
+                    category = rules.categories[item.category].names()
                 else:
-                    category = {"zh-TW": "未分類", "en": "uncategorised"}
+                    category = said("link-category-none")
                 yield make("link-not-allowed", student.key, item.id, None, category=category)
                 continue
             for url in item.links:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 import regex
 
 from generator.findings import Finding, make
+from generator.i18n import said
 from generator.model import Portfolio
 
 # A letter, then 1/2 (citizens) or 8/9 (resident certificates), then 8 digits.
@@ -39,32 +40,30 @@ def check(portfolio: Portfolio) -> Iterator[Finding]:
         key = student.key
         if student.info and student.info.profile:
             yield from _ids_in(key, None, "student.yaml", student.info.profile,
-                               {"zh-TW": "個人簡歷", "en": "profile"})
+                               said("personal-where-profile"))
         for dep in student.departments:
             texts = [dep.reflection or ""]
             texts += (list(dep.statement.values()) if isinstance(dep.statement, dict)
                       else [dep.statement or ""])
             yield from _ids_in(key, None, "departments.yaml", "\n".join(texts),
-                               {"zh-TW": f"{dep.name} 的文字", "en": f"the texts for {dep.name}"})
+                               said("personal-where-department", name=dep.name))
         for item in student.items:
             fields = [item.title, item.summary or "", item.body,
                       *(str(v) for v in item.details.values())]
             yield from _ids_in(key, item.id, None, "\n".join(fields),
-                               {"zh-TW": "項目的文字", "en": "the item's text"})
+                               said("personal-where-item"))
             for name, info in item.files.items():
                 if info.text:
                     yield from _ids_in(key, item.id, name, info.text,
-                                       {"zh-TW": "檔案內容", "en": "the file's text"})
+                                       said("personal-where-file"))
                 if info.has_location:
                     yield make("personal-data", key, item.id, name, kind="location",
-                               what={"zh-TW": "拍攝地點（GPS 位置）", "en": "where it was taken "
-                                     "(GPS location)"},
-                               where={"zh-TW": "檔案的中繼資料", "en": "the file's metadata"})
+                               what=said("personal-what-location"),
+                               where=said("personal-where-metadata"))
 
 
 def _ids_in(key: str, item: str | None, file: str | None, text: str,
             where: dict[str, str]) -> Iterable[Finding]:
     for value in dict.fromkeys(national_ids(text)):
         yield make("personal-data", key, item, file, kind="national-id",
-                   what={"zh-TW": f"身分證字號 {masked(value)}",
-                         "en": f"a national ID number ({masked(value)})"}, where=where)
+                   what=said("personal-what-national-id", id=masked(value)), where=where)

@@ -16,7 +16,7 @@ from generator.commands.options import (
     SKIP_OPTION,
     common_options,
 )
-from generator.commands.printing import fail_unreadable, print_findings
+from generator.commands.printing import fail_unreadable, print_findings, print_traces
 from generator.counselor.counselor_step import CounselorStep
 from generator.engine.progress import Reporter
 from generator.engine.steps import Step
@@ -77,4 +77,5 @@ def build(content: Path, output: Path, lang: str | None, today: dt.date | None, 
     if not quiet:
         err.print(text("build-done", lang, written=len(result.rendered), kept=len(result.kept),
                        seconds=f"{result.seconds:.1f}", output=str(output)))
+    print_traces(result.failures, err)
     sys.exit(result.exit_code(strict))

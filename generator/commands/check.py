@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from generator.checks.content_check import check_content
 from generator.commands.options import CONTENT_ARG, common_options
 from generator.commands.printing import fail_unreadable, print_findings
-from generator.support.ownership import usable_cache
+from generator.support.ownership import OutputRefused, overlaps, usable_cache
 
 
 @click.command()
@@ -30,6 +31,12 @@ def check(content: Path, lang: str | None, today: dt.date | None, fmt: str, offl
           strict: bool, output: Path) -> None:
     """Check CONTENT (default ./content) against the official rules."""
     try:
+        # An -o given inside the content is a mistake to say (exit 2, as every command
+        # says it); the default one there is only never used.
+        source = click.get_current_context().get_parameter_source("output")
+        if source is not ParameterSource.DEFAULT and overlaps(output, content):
+            raise OutputRefused("output-overlaps-content", output=str(output),
+                                content=str(content))
         # Never fails, and never makes a folder, for the sake of a cache.
         result = check_content(content, today=today, lang=lang, offline=offline,
                                output=usable_cache(output, content))

@@ -37,7 +37,7 @@ def export(content: Path, output: Path, lang: str | None, today: dt.date | None,
            codes: tuple[str, ...], everything: bool, force: bool, offline: bool,
            jobs: int | None) -> None:
     """Export department bundles of CONTENT: OUTPUT/<student>/departments/<code>.zip."""
-    from generator.commands.printing import print_findings
+    from generator.commands.printing import print_findings, print_traces
     from generator.engine.progress import Reporter
     from generator.pipeline.exporting import ExportError, export_departments
 
@@ -55,8 +55,8 @@ def export(content: Path, output: Path, lang: str | None, today: dt.date | None,
         fail_unreadable(exc, content, lang)
     lang = outcome.lang
     for failure in outcome.failures:
-        err.print(f"[bold red]✖[/] {text('build-failed', lang, what=failure[0], error=failure[1])}",
-                  markup=True)
+        said = text("build-failed", lang, what=failure.what, error=failure.error)
+        err.print(f"[bold red]✖[/] {said}", markup=True)
     if outcome.refused:
         print_findings(CheckedContent(outcome.check.portfolio, outcome.refused, lang), err)
     for blocked in outcome.blocked:
@@ -67,4 +67,5 @@ def export(content: Path, output: Path, lang: str | None, today: dt.date | None,
         said = "export-forced" if bundle.forced else "export-written"
         err.print(text(said, lang, path=str(bundle.path), files=len(bundle.entries),
                        minutes=bundle.manifest["review"]["minutes"]))
+    print_traces(outcome.failures, err)
     sys.exit(outcome.exit_code)

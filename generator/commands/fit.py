@@ -17,6 +17,7 @@ import click
 from generator.checks.content_check import CheckedContent
 from generator.commands.options import CONTENT_ARG, common_options
 from generator.commands.printing import fail_unreadable, load_or_exit, print_findings
+from generator.content.loader import ContentError, require_root
 from generator.findings import exit_code
 from generator.i18n import text
 from generator.render.upload.fit_batch import (
@@ -48,13 +49,14 @@ def fit_command(content: Path, output: Path, dry_run: bool, lang: str | None,
                 today: dt.date | None) -> None:
     """Make upload-ready copies of files over their limits (originals are never changed)."""
     try:
+        require_root(content)  # before the output is claimed: nothing made for nothing
         if dry_run:
             check_place(output, content)
             code = _fit(content, output, True, lang, today, None)
         else:
             with holding(output, content) as folder:
                 code = _fit(content, output, False, lang, today, folder)
-    except (OutputRefused, OutputWriteError) as exc:
+    except (ContentError, OutputRefused, OutputWriteError) as exc:
         fail_unreadable(exc, content, lang)
     sys.exit(code)
 
@@ -66,7 +68,7 @@ def _fit(content: Path, output: Path, dry_run: bool, lang: str | None, today: dt
     limits = SizeLimits.from_rules(portfolio.rules.files)
     work = plan_portfolio(portfolio, limits)
     if dry_run:
-        print_plan(work, lang)
+        print_plan(work, limits, lang)
         # A PDF over the limit is the PDF renderer's to shrink: no verdict before it tries.
         found = [f for *_, plans in work for p in plans if not is_big_pdf(p) for f in p.findings]
     else:

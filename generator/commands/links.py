@@ -25,6 +25,7 @@ from rich.text import Text
 from generator.checks.content_check import CheckedContent
 from generator.commands.options import CONTENT_ARG, common_options
 from generator.commands.printing import fail_unreadable, load_or_exit, print_findings
+from generator.content.loader import ContentError, require_root
 from generator.findings import Finding, counts, document
 from generator.i18n import text
 from generator.links.archive import wayback_url
@@ -57,6 +58,7 @@ def links(content: Path, lang: str | None, today: dt.date | None, offline: bool,
           fmt: str, strict: bool, output: Path) -> None:
     """Check every external link in CONTENT (default ./content) and show its history."""
     try:
+        require_root(content)  # before the output is claimed: nothing made for nothing
         if offline:
             check_place(output, content)
             code = _links(content, None if not is_ours(output) else output, lang, today,
@@ -64,7 +66,7 @@ def links(content: Path, lang: str | None, today: dt.date | None, offline: bool,
         else:
             with holding(output, content):
                 code = _links(content, output, lang, today, False, archive, fmt, strict)
-    except (OutputRefused, OutputWriteError) as exc:
+    except (ContentError, OutputRefused, OutputWriteError) as exc:
         fail_unreadable(exc, content, lang)
     sys.exit(code)
 

@@ -1,10 +1,11 @@
-"""The options several commands share: the content argument, --lang and --today,
--o, --jobs, --skip. One place, so every command says them the same way."""
+"""The options several commands share: the content argument, --lang, --today and
+--debug, -o, --jobs, --skip. One place, so every command says them the same way."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,15 +27,29 @@ def _parse_today(_ctx: click.Context, _param: click.Parameter, value: str | None
         raise click.BadParameter("use YYYY-MM-DD, e.g. 2026-11-20") from None
 
 
+_debug = False
+
+
+def debugging() -> bool:
+    """Whether this command was given --debug (or PORTFOLIO_DEBUG is set): then what fails
+    unexpectedly is shown with its traceback, for a bug report."""
+    return _debug or bool(os.environ.get("PORTFOLIO_DEBUG"))
+
+
 def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """--lang and --today, which every command takes."""
+    """--lang, --today and --debug, which every command takes."""
 
     @click.option("--lang", type=click.Choice(LANGS), default=None,
                   help="Language of messages and pages (default zh-TW).")
     @click.option("--today", callback=_parse_today, metavar="YYYY-MM-DD",
                   help="The date to judge against (default: SOURCE_DATE_EPOCH, else today).")
+    @click.option("--debug", is_flag=True,
+                  help="Show the traceback of anything that fails unexpectedly (for a bug "
+                       "report); also PORTFOLIO_DEBUG=1.")
     @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: Any, debug: bool = False, **kwargs: Any) -> Any:
+        global _debug
+        _debug = debug  # set on every call: one process may run several commands (tests)
         return func(*args, **kwargs)
 
     return wrapper

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+import traceback
+from collections.abc import Sequence
 from itertools import groupby
 from pathlib import Path
 from typing import NoReturn
@@ -15,7 +17,9 @@ from rich.console import Console
 from rich.text import Text
 
 from generator.checks.content_check import CheckedContent, load_students
+from generator.commands.options import debugging
 from generator.content.loader import ContentError
+from generator.engine.build_context import Failure
 from generator.findings import counts, sort_key
 from generator.i18n import DEFAULT_LANG, text
 from generator.model import Portfolio
@@ -55,6 +59,16 @@ def print_findings(result: CheckedContent, console: Console | None = None) -> No
                        style=style))
 
 
+def print_traces(failures: Sequence[Failure], err: Console) -> None:
+    """With --debug, the traceback of each piece of output that failed (after the summary)."""
+    if not debugging():
+        return
+    for failure in failures:
+        if failure.trace:
+            err.print(f"--- {failure.renderer}: {failure.what}", style="bold red", markup=False)
+            err.print(failure.trace.rstrip(), markup=False, highlight=False, soft_wrap=True)
+
+
 def load_or_exit(root: Path, today: dt.date | None = None,
                  output: Path | None = None) -> Portfolio:
     """The loaded content for a command, or exit 2 when it cannot be worked on at all."""
@@ -70,8 +84,12 @@ def fail_unreadable(exc: BaseException, root: Path, lang: str | None = None) -> 
     if isinstance(exc, OutputRefused | OutputWriteError):
         click.echo(f"portfolio: {exc.message(lang or DEFAULT_LANG)}", err=True)
         sys.exit(2)
-    if os.environ.get("PORTFOLIO_DEBUG") and not isinstance(exc, ContentError):
-        raise exc  # tests and developers want the traceback of a bug
+    if not isinstance(exc, ContentError):
+        if os.environ.get("PORTFOLIO_DEBUG"):
+            raise exc  # tests and debuggers want the exception itself
+        if debugging():  # a bug, shown whole for its report; still exit 2
+            click.echo("".join(traceback.format_exception(exc)), err=True, nl=False)
+            sys.exit(2)
     if isinstance(exc, ContentError):
         click.echo(f"portfolio: {exc}", err=True)
     else:

@@ -21,8 +21,8 @@ from generator.commands.options import (
     SKIP_OPTION,
     common_options,
 )
-from generator.commands.printing import fail_unreadable, print_findings
-from generator.content.loader import ContentError
+from generator.commands.printing import fail_unreadable, print_findings, print_traces
+from generator.content.loader import ContentError, require_root
 from generator.engine.progress import Reporter
 from generator.engine.themes import BUILTIN
 from generator.i18n import text
@@ -55,6 +55,7 @@ def _summary(result: BuildResult, err: Console) -> None:
     for failure in result.failures:
         err.print(text("build-failed", lang, what=failure.what, error=failure.error),
                   style="red")
+    print_traces(result.failures, err)
 
 
 @click.command()
@@ -78,10 +79,11 @@ def serve(content: Path, output: Path, lang: str | None, today: dt.date | None, 
                          jobs=jobs, renderers=renderers, reporter=Reporter(err))
 
     try:
+        require_root(content)  # before the output is claimed: nothing made for nothing
         # Held for as long as serve runs: no other command writes there meanwhile.
         with holding(output, content):
             _serve(content, output, port, rebuild, err)
-    except (OutputRefused, OutputWriteError) as exc:
+    except (ContentError, OutputRefused, OutputWriteError) as exc:
         fail_unreadable(exc, content, lang)
 
 

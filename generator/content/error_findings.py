@@ -9,27 +9,21 @@ from pydantic import ValidationError
 
 from generator.content.text_readers import ReadError
 from generator.findings import Finding, make
-from generator.i18n import LANGS, catalog, excerpt, text
+from generator.i18n import excerpt, has_text, said, verbatim
 
-# Why a value was refused, by pydantic error type, said for a 16-year-old.
-_REASONS: dict[str, dict[str, str]] = {
-    "bool_parsing": {"zh-TW": "要寫 true 或 false", "en": "write true or false"},
-    "bool_type": {"zh-TW": "要寫 true 或 false", "en": "write true or false"},
-    "int_parsing": {"zh-TW": "要是整數", "en": "must be a whole number"},
-    "int_type": {"zh-TW": "要是整數", "en": "must be a whole number"},
-    "int_from_float": {"zh-TW": "要是整數", "en": "must be a whole number"},
-    "float_parsing": {"zh-TW": "要是數字", "en": "must be a number"},
-    "float_type": {"zh-TW": "要是數字", "en": "must be a number"},
-    "date_parsing": {"zh-TW": "日期要寫成 2024-11-02 這樣", "en": "write dates like 2024-11-02"},
-    "date_from_datetime_parsing": {"zh-TW": "日期要寫成 2024-11-02 這樣",
-                                   "en": "write dates like 2024-11-02"},
-    "date_type": {"zh-TW": "日期要寫成 2024-11-02 這樣", "en": "write dates like 2024-11-02"},
-    "string_type": {"zh-TW": "要是一段文字", "en": "must be text"},
-    "list_type": {"zh-TW": "要是清單（[a, b] 或每行一個 - a）",
-                  "en": "must be a list ([a, b] or one `- a` per line)"},
-    "dict_type": {"zh-TW": "要是「名稱: 值」的設定", "en": "must be `name: value` settings"},
-    "literal_error": {"zh-TW": "只能是 {expected}", "en": "must be one of {expected}"},
-    "missing": {"zh-TW": "必填", "en": "required"},
+# Why a value was refused, by pydantic error type, said for a 16-year-old (the words are
+# the catalog's `value-*` texts).
+_REASONS: dict[str, str] = {
+    "bool_parsing": "value-bool", "bool_type": "value-bool",
+    "int_parsing": "value-int", "int_type": "value-int", "int_from_float": "value-int",
+    "float_parsing": "value-float", "float_type": "value-float",
+    "date_parsing": "value-date", "date_from_datetime_parsing": "value-date",
+    "date_type": "value-date",
+    "string_type": "value-text",
+    "list_type": "value-list",
+    "dict_type": "value-mapping",
+    "literal_error": "value-one-of",
+    "missing": "value-required",
 }
 
 
@@ -37,16 +31,13 @@ def reason(kind: str, ctx: dict[str, Any] | None, fallback: str) -> dict[str, st
     # A validator's own error kind (PydanticCustomError) is said by the catalog:
     # `reason-<kind>` in a [ui] table, with the error's context as its parameters.
     key = "reason-" + kind.replace("_", "-")
-    if key in catalog().get("ui", {}):
-        return {lang: text(key, lang, **(ctx or {})) for lang in LANGS}
+    if has_text(key):
+        return said(key, **(ctx or {}))
     if kind in ("value_error", "assertion_error") and ctx and "error" in ctx:
-        said = str(ctx["error"])
-        return {"zh-TW": said, "en": said}
-    template = _REASONS.get(kind)
-    if template is None:
-        return {"zh-TW": fallback, "en": fallback}
-    expected = str((ctx or {}).get("expected", ""))
-    return {lang: t.format(expected=expected) for lang, t in template.items()}
+        return verbatim(str(ctx["error"]))
+    if kind not in _REASONS:
+        return verbatim(fallback)
+    return said(_REASONS[kind], expected=str((ctx or {}).get("expected", "")))
 
 
 def field_name(loc: tuple[Any, ...]) -> str:
@@ -86,9 +77,8 @@ def did_you_mean(name: str, known: list[str], *, aside: bool = False) -> dict[st
     inside another sentence rather than a sentence of its own."""
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     if not close:
-        return {lang: "" for lang in LANGS}
-    key = "did-you-mean-aside" if aside else "did-you-mean"
-    return {lang: text(key, lang, name=close[0]) for lang in LANGS}
+        return verbatim("")
+    return said("did-you-mean-aside" if aside else "did-you-mean", name=close[0])
 
 
 def _short(value: Any) -> str:
@@ -108,18 +98,15 @@ def read_finding(err: ReadError, student: str | None, item: str | None,
     if err.line is not None or err.code in _LINED:
         params["line"] = err.line or 1
     if err.code == "yaml-too-complex":
-        params["why"] = _said(f"yaml-{err.detail}", err.params)
+        params["why"] = said(f"yaml-{err.detail}", **err.params)
     return make(err.code, student, item, file, **params)
 
 
 def read_reason(err: ReadError) -> str | dict[str, str]:
     """Why a file could not be read, as a clause for another message's {detail}."""
     if err.code in ("path-outside", "text-too-large"):
-        return _said(f"read-{err.code}", err.params)
+        return said(f"read-{err.code}", **err.params)
     if err.code == "yaml-too-complex":
-        return _said(f"yaml-{err.detail}", err.params)
+        return said(f"yaml-{err.detail}", **err.params)
     return err.detail or err.code
 
-
-def _said(key: str, params: dict[str, Any]) -> dict[str, str]:
-    return {lang: text(key, lang, **params) for lang in LANGS}

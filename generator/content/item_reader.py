@@ -13,7 +13,7 @@ from generator.content.error_findings import findings_from, read_finding, reason
 from generator.content.image_refs import markdown_images
 from generator.content.text_readers import ReadError, TextReader
 from generator.findings import Finding, make
-from generator.i18n import excerpt
+from generator.i18n import excerpt, listed, said
 from generator.model import FrontMatter, Item
 from generator.rules import FieldSpec, Rules
 from generator.support.url_credentials import redact
@@ -82,7 +82,7 @@ def read_item(reader: TextReader, folder: Path, student: str, key: str,
     if front.end and front.date and front.end < front.date:
         out.append(make("field-invalid", key, item_id, "index.md", field="end",
                         value=front.end.isoformat(),
-                        reason={"zh-TW": "結束日期比開始日期早", "en": "ends before it starts"}))
+                        reason=said("end-before-start")))
 
     images = list(dict.fromkeys(front.images))
     for target in markdown_images(body):
@@ -138,8 +138,7 @@ def _details(raw: dict[str, Any], spec: dict[str, FieldSpec], key: str,
         name = given if given in spec else by_label.get(str(given))
         if name is None:
             out.append(make("field-unknown", key, item_id, "index.md", field=f"details.{given}",
-                            suggestion={"zh-TW": "這個類別可用：" + "、".join(spec),
-                                        "en": "this category takes: " + ", ".join(spec)}))
+                            suggestion=said("details-fields", fields=listed(spec))))
             continue
         if value is None or value == "":
             continue
@@ -176,12 +175,8 @@ def _field_value(spec: FieldSpec, value: Any) -> tuple[bool, Any, dict[str, str]
 
 
 def _choices(options: list[str]) -> dict[str, str]:
-    return {"zh-TW": "只能是：" + "、".join(options), "en": "must be one of: " + ", ".join(options)}
+    return said("value-one-of-list", options=listed(options))
 
 
 def _other_type_hint(item_type: str) -> dict[str, str]:
-    if item_type == "course":
-        return {"zh-TW": "這個欄位只用在多元表現（type: performance）。",
-                "en": "this field belongs to performances (type: performance)."}
-    return {"zh-TW": "這個欄位只用在課程學習成果（type: course）。",
-            "en": "this field belongs to course outcomes (type: course)."}
+    return said("field-for-performances" if item_type == "course" else "field-for-courses")

@@ -20,6 +20,7 @@ from generator.content.student_files import (
 )
 from generator.content.text_readers import TextReader
 from generator.findings import Finding, make
+from generator.i18n import said
 from generator.model import Portfolio, SiteSettings, Student
 from generator.rules import Rules
 from generator.support import pillow_settings as imaging
@@ -30,16 +31,6 @@ _URL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 NOT_STUDENTS = {"themes", "reviews", "output"}
 
 
-_WHY_MISSING = {
-    "missing": {"zh-TW": "資料夾裡沒有這個檔案（檔名要一字不差，大小寫也算）",
-                "en": "there is no such file in the item's folder (names are case-sensitive)"},
-    "outside": {"zh-TW": "這個路徑跑出了項目資料夾；請把檔案複製進項目資料夾再寫檔名",
-                "en": "the path leads out of the item's folder; copy the file into the folder "
-                      "and give its name"},
-    "url": {"zh-TW": "這裡要寫項目資料夾裡的檔名，不是網址；網址請放在 links",
-            "en": "give a file name in the item's folder, not a web address; put addresses "
-                  "under links"},
-}
 
 
 class ContentError(Exception):
@@ -97,14 +88,20 @@ def load_student(folder: Path, rules: Rules,
     return student, findings
 
 
-def load_portfolio(root: Path, today: dt.date | None = None,
-                   cache_dir: Path | None = None) -> tuple[Portfolio, list[Finding]]:
-    """Read everything under `root`; findings report what could not be read as written.
-    What was learned of each file is kept in `cache_dir` (never in `root`) when given."""
+def require_root(root: Path) -> None:
+    """ContentError (exit 2) unless `root` is a folder: checked before a command claims
+    its output, so that nothing is made for content that is not there."""
     if not root.exists():
         raise ContentError(f"{root}: no such folder")
     if not root.is_dir():
         raise ContentError(f"{root}: not a folder")
+
+
+def load_portfolio(root: Path, today: dt.date | None = None,
+                   cache_dir: Path | None = None) -> tuple[Portfolio, list[Finding]]:
+    """Read everything under `root`; findings report what could not be read as written.
+    What was learned of each file is kept in `cache_dir` (never in `root`) when given."""
+    require_root(root)
     settings, rules, findings = load_settings(root)
     imaging.settle(rules.files.image_max_pixels)
     portfolio = Portfolio(root=root, rules=rules, settings=settings,
@@ -138,7 +135,7 @@ def attach_files(portfolio: Portfolio, cache: InspectCache) -> list[Finding]:
                     continue
                 if real is None:
                     findings.append(make("attachment-missing", student.key, item.id, name,
-                                         reason=_WHY_MISSING[problem or "missing"]))
+                                         reason=said(f"attachment-why-{problem or 'missing'}")))
                     continue
                 jobs.append((real, name))
                 owners.append(item)

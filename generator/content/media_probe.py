@@ -10,15 +10,12 @@ from __future__ import annotations
 import json
 import math
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.support.lifeline import tied
+from generator.support.ffmpeg import FFMPEG, FFPROBE, run_tool
 
-FFPROBE = "ffprobe"
-FFMPEG = "ffmpeg"
 PROBE_TIMEOUT = 60.0
 
 # Stable keys for `MediaInfo.problem` and `verify_packets`.
@@ -123,18 +120,16 @@ def probe(path: Path) -> MediaInfo:
         return MediaInfo(path, problem=UNREADABLE)
     if size == 0:
         return MediaInfo(path, problem=EMPTY)
-    cmd = [FFPROBE, "-v", "error", "-print_format", "json", "-show_format", "-show_streams",
-           str(path)]
     try:
-        run = subprocess.run(cmd, capture_output=True, timeout=PROBE_TIMEOUT, check=False,
-                             **tied())
-    except subprocess.TimeoutExpired:
-        return MediaInfo(path, size=size, problem=TIMEOUT)
+        run = run_tool(FFPROBE, ["-v", "error", "-print_format", "json", "-show_format",
+                                 "-show_streams", str(path)], PROBE_TIMEOUT)
     except OSError:
         return MediaInfo(path, size=size, problem=TOOL_MISSING)
-    stderr = run.stderr.decode("utf-8", "replace")
+    if run.timed_out:
+        return MediaInfo(path, size=size, problem=TIMEOUT)
+    stderr = "".join(run.stderr)
     try:
-        data = json.loads(run.stdout.decode("utf-8", "replace") or "{}")
+        data = json.loads(run.stdout or "{}")
     except ValueError:
         data = {}
     fmt = data.get("format") or {}
@@ -160,16 +155,14 @@ def verify_packets(path: Path, timeout: float | None = None) -> str | None:
     if timeout is None:
         # Stream copy runs at disk speed; allow a generous second per 20 MB.
         timeout = 30.0 + size / 20_000_000
-    cmd = [FFMPEG, "-nostdin", "-v", "error", "-i", str(path), "-map", "0:v?", "-map", "0:a?",
-           "-c", "copy", "-f", "null", "-"]
     try:
-        run = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False, **tied())
-    except subprocess.TimeoutExpired:
-        return TIMEOUT
+        run = run_tool(FFMPEG, ["-nostdin", "-v", "error", "-i", str(path), "-map", "0:v?",
+                                "-map", "0:a?", "-c", "copy", "-f", "null", "-"], timeout)
     except OSError:
         return TOOL_MISSING
-    stderr = run.stderr.decode("utf-8", "replace")
-    problem = _problem_from(stderr, path)
+    if run.timed_out:
+        return TIMEOUT
+    problem = _problem_from("".join(run.stderr), path)
     if problem:
         return problem
     if run.returncode != 0:

@@ -20,14 +20,14 @@ pages read them.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.content.error_findings import read_reason
+from generator.content.error_findings import did_you_mean, read_reason
 from generator.content.text_readers import ReadError, TextReader
 from generator.findings import Finding, make
+from generator.i18n import said
 from generator.model import Student
 from generator.rules import load_rules
 
@@ -102,16 +102,7 @@ def _shown(path: Path, root: Path | None) -> str:
 
 
 def _suggestion(name: str, known: list[str]) -> dict[str, str]:
-    close = difflib.get_close_matches(name, known, n=1)
-    if not close:
-        return {"zh-TW": "", "en": ""}
-    return {"zh-TW": f"是不是要寫 {close[0]}？", "en": f"Did you mean {close[0]}?"}
-
-
-_WHAT = {"items": {"zh-TW": "項目", "en": "item"},
-         "departments": {"zh-TW": "校系", "en": "department"}}
-_NOT_MAPPING = {"zh-TW": "內容要是 general、items、departments 這樣的對照表",
-                "en": "it must be a mapping with general, items and departments"}
+    return did_you_mean(name, known)
 
 
 def read_reviews(path: Path, student: Student | None = None, root: Path | None = None,
@@ -124,7 +115,8 @@ def read_reviews(path: Path, student: Student | None = None, root: Path | None =
     key = student.key if student else None
     shown = _shown(path, root)
     reviews = Reviews(source=str(path))
-    reader = reader or TextReader(root or path.parent, load_rules().files.text_max_bytes)
+    files = load_rules().files
+    reader = reader or TextReader(root or path.parent, files.text_max_bytes, files.megabyte)
 
     def problem(code: str, **params: Any) -> None:
         reviews.problems.append(make(code, key, None, shown, **params))
@@ -143,7 +135,7 @@ def read_reviews(path: Path, student: Student | None = None, root: Path | None =
     if data is None:
         return reviews
     if not isinstance(data, dict):
-        problem("review-unreadable", detail=_NOT_MAPPING)
+        problem("review-unreadable", detail=said("review-not-mapping"))
         return reviews
     for name in data:
         if str(name) not in FIELDS:
@@ -158,7 +150,8 @@ def read_reviews(path: Path, student: Student | None = None, root: Path | None =
         for part, given in (("items", reviews.items), ("departments", reviews.departments)):
             for target in given:
                 if target not in known[part]:
-                    problem("review-target-unknown", target=target, what=_WHAT[part],
+                    problem("review-target-unknown", target=target,
+                            what=said(f"review-what-{part}"),
                             suggestion=_suggestion(target, known[part]))
     return reviews
 
@@ -187,10 +180,12 @@ def load_reviews(students: list[Student], reviews_dir: Path | None,
     `--reviews` folder when that is a folder of its own; a symbolic link out of it is
     reported, not followed.
     """
-    cap = max_bytes or load_rules().files.text_max_bytes
-    readers: dict[Path | None, TextReader] = {None: TextReader(root, cap)} if root else {}
+    files = load_rules().files
+    cap = max_bytes or files.text_max_bytes
+    readers: dict[Path | None, TextReader] = (
+        {None: TextReader(root, cap, files.megabyte)} if root else {})
     if reviews_dir is not None and (root is None or not _under(reviews_dir, root)):
-        readers[reviews_dir] = TextReader(reviews_dir, cap)
+        readers[reviews_dir] = TextReader(reviews_dir, cap, files.megabyte)
     out: dict[str, Reviews] = {}
     for student in students:
         path = reviews_path(student, reviews_dir)

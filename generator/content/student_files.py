@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 from generator.content.error_findings import findings_from, read_finding
 from generator.content.text_readers import ReadError, TextReader
 from generator.findings import Finding, make
-from generator.i18n import LANGS, text
+from generator.i18n import said
 from generator.model import CadreRecord, CourseRecord, Department, StudentInfo
 
 M = TypeVar("M", bound=BaseModel)
@@ -103,9 +103,8 @@ def read_departments(reader: TextReader, folder: Path,
     for dep in departments:
         if dep.code.casefold() in seen:
             findings.append(make("field-invalid", key, None, "departments.yaml", field="code",
-                                 value=dep.code, reason={
-                                     lang: text("reason-department-code-twice", lang)
-                                     for lang in LANGS}))
+                                 value=dep.code,
+                                 reason=said("reason-department-code-twice")))
             continue
         seen.add(dep.code.casefold())
         kept.append(dep)

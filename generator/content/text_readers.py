@@ -25,8 +25,8 @@ import yaml
 from generator.content import bounded_yaml as boundedyaml
 from generator.content.item_paths import real_inside
 from generator.content.toml_text import error_line, quote_impossible_dates
-from generator.i18n import LANGS
-from generator.i18n import text as text_of
+from generator.i18n import said
+from generator.rules import format_size
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class TextReader:
 
     root: Path       # as given; compared by where it really is
     max_bytes: int
-    megabyte: int = 1_000_000  # for saying sizes the way the rules do
+    megabyte: int    # the rules': sizes are said the way the rules count them
 
     def real(self, path: Path) -> Path:
         """Where `path` really is, or `path-outside` when that is not under the root."""
@@ -62,8 +62,8 @@ class TextReader:
             if len(data) > self.max_bytes:
                 size = max(os.fstat(fh.fileno()).st_size, len(data))
                 raise ReadError("text-too-large", None, "", {
-                    "size": _mb(size, self.megabyte), "limit": _mb(self.max_bytes,
-                                                                   self.megabyte)})
+                    "size": format_size(size, self.megabyte, trim=True),
+                    "limit": format_size(self.max_bytes, self.megabyte, trim=True)})
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -127,8 +127,7 @@ def _loads(text: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except RecursionError:
         # tomllib recurses once per nested `[` or `{`: a few hundred are enough.
-        raise ReadError("syntax-error", None, "", {"detail": {
-            lang: text_of("toml-depth", lang) for lang in LANGS}}) from None
+        raise ReadError("syntax-error", None, "", {"detail": said("toml-depth")}) from None
 
 
 def parse_yaml(text: str, line_offset: int = 0) -> tuple[Any, list[ReadError]]:
@@ -149,7 +148,3 @@ def parse_yaml(text: str, line_offset: int = 0) -> tuple[Any, list[ReadError]]:
                           {"key": d.key, "first": d.first + line_offset}) for d in duplicates]
     return data, problems
 
-
-def _mb(size: int, megabyte: int) -> str:
-    """A size in the rules' megabytes, as people write it: 1, 0.5, 52.4."""
-    return f"{size / megabyte:.1f}".removesuffix(".0")

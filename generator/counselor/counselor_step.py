@@ -12,9 +12,8 @@ the page is never disturbed and an unchanged build rewrites nothing).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,9 @@ from generator.findings import Finding, sort_key
 from generator.i18n import text
 from generator.render.site import page_links as urls
 from generator.render.site.site_pages import PageTask, _base
-from generator.render.site.site_step import environment, write_atomic
+from generator.render.site.site_step import environment
+from generator.support.atomic import write_bytes
+from generator.support.clock import source_date_epoch
 
 NAME = "counselor"
 INDEX = urls.index_page()
@@ -43,10 +44,7 @@ counselor_page = paths.counselor_page
 
 
 def build_time() -> datetime:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC)
-    return datetime.now().astimezone()
+    return source_date_epoch() or datetime.now().astimezone()
 
 
 def _stamp(moment: datetime) -> str:
@@ -56,7 +54,7 @@ def _stamp(moment: datetime) -> str:
 def last_built(output: Path, slug: str) -> str:
     """When the student's own pages or PDF were last written (the reproducible build
     time under SOURCE_DATE_EPOCH)."""
-    if os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
+    if source_date_epoch() is not None:
         return _stamp(build_time())
     times = [p.stat().st_mtime for p in (output / urls.student_page(slug),
                                           output / urls.student_pdf(slug)) if p.exists()]
@@ -120,7 +118,7 @@ class CounselorStep:
             fp = ctx.fingerprint(NAME, rel, common, repr(row), repr(reviews.get(row.slug)),
                                  repr(mine))
             if not ctx.fresh(rel, fp):
-                pending.append(PageJob(rel, row.slug, fp))
+                pending.append(StudentPageJob(rel, row.slug, fp))
         # Forked workers inherit what the pages are drawn from; each task is a slug.
         global _PAGES
         _PAGES = _PageInputs({r.slug: r for r in rows}, reviews, by_student,
@@ -137,7 +135,7 @@ class CounselorStep:
     def _write(self, ctx: BuildContext, rel: str, make: Any, inputs: list[Any]) -> None:
         fp = ctx.fingerprint(NAME, rel, inputs)
         if not ctx.fresh(rel, fp):
-            write_atomic(ctx.output / rel, make())
+            write_bytes(ctx.output / rel, make())
             ctx.record(rel, fp, NAME)
 
     def _dashboard(self, ctx: BuildContext, rows: list[StudentRow], general: list[Finding],
@@ -154,7 +152,7 @@ class CounselorStep:
                 "counselor_url": lambda slug: linker.to(counselor_page(slug)),
                 "csv": {"findings": linker.to(FINDINGS_CSV), "summary": linker.to(SUMMARY_CSV)}}
         env = environment(ctx.theme.search_path("templates"))
-        write_atomic(ctx.output / INDEX, env.get_template("index.html").render(data)
+        write_bytes(ctx.output / INDEX, env.get_template("index.html").render(data)
                      .encode("utf-8"))
         ctx.record(INDEX, fp, NAME)
 
@@ -162,7 +160,7 @@ class CounselorStep:
 # ---------------------------------------------------------------------- student pages
 
 @dataclass(frozen=True)
-class PageJob:
+class StudentPageJob:
     rel: str
     slug: str
     fp: str
@@ -191,7 +189,7 @@ class _PageInputs:
 _PAGES: _PageInputs | None = None
 
 
-def _student_page_task(ctx: BuildContext, job: PageJob) -> bool:
+def _student_page_task(ctx: BuildContext, job: StudentPageJob) -> bool:
     """One student's counselor page (runs in a worker)."""
     shared = _PAGES
     assert shared is not None
@@ -207,5 +205,5 @@ def _student_page_task(ctx: BuildContext, job: PageJob) -> bool:
             "row": row, "review": review if shared.with_reviews else None,
             "items": {i.id: i for i in row.student.items}, "findings": found}
     env = environment(ctx.theme.search_path("templates"))
-    write_atomic(ctx.output / job.rel, env.get_template(TEMPLATE).render(data).encode("utf-8"))
+    write_bytes(ctx.output / job.rel, env.get_template(TEMPLATE).render(data).encode("utf-8"))
     return True

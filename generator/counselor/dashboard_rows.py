@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from generator.checks.deadlines import Due, Window, late, next_due, student_dues
+from generator.checks.departments import department_findings
 from generator.content.reviews import Reviews
 from generator.findings import Finding
 from generator.model import Department, Portfolio, Student
-from generator.render.site.site_pages import department_findings
 from generator.render.site.student_records import YearCounts, year_counts
 
 LINK_RISK_CODES = ("link-at-risk", "link-broken", "link-redirected")

@@ -98,7 +98,7 @@ def fit(portfolio: Portfolio, student: Student, item_id: str, output: Path,
         upload_dir,
         work_weight,
     )
-    from generator.support.ffmpeg import Settings
+    from generator.support.ffmpeg import EncodeSettings as Settings
 
     item = student.item(item_id)
     if item is None:

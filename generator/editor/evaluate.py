@@ -112,7 +112,7 @@ def summary_state(item: Item | None, limit: int) -> dict[str, int]:
 
 
 @dataclass
-class DepartmentState:
+class DepartmentTally:
     courses: int
     performances: int
     wants: list[tuple[str, bool]]   # each wanted code, and whether the selection gives it
@@ -120,11 +120,11 @@ class DepartmentState:
     findings: list[Finding]
 
 
-def department_state(student: Student, dep: Department, rules: Rules) -> DepartmentState:
+def department_state(student: Student, dep: Department, rules: Rules) -> DepartmentTally:
     """Counts, coverage of the department's `wants` and the department's findings, for
     a department as saved or as the form has it now."""
     provided = provided_codes(student, dep)
     found = list(check_department(student, dep, rules))
-    return DepartmentState(len(dep.courses), len(dep.performances),
+    return DepartmentTally(len(dep.courses), len(dep.performances),
                            [(c, c in provided) for c in dep.wants],
                            count_prose_chars(dep.reflection or ""), found)

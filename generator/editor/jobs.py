@@ -20,7 +20,7 @@ Work = Callable[[Callable[[float], None]], dict[str, Any]]
 
 
 @dataclass
-class Job:
+class EditorJob:
     id: str
     kind: str
     state: str = "queued"          # queued, running, done, failed
@@ -34,15 +34,15 @@ class Job:
 
 class Jobs:
     def __init__(self, on_error: Callable[[BaseException], dict[str, Any]]):
-        self._jobs: dict[str, Job] = {}
-        self._queue: queue.Queue[tuple[Job, Work] | None] = queue.Queue()
+        self._jobs: dict[str, EditorJob] = {}
+        self._queue: queue.Queue[tuple[EditorJob, Work] | None] = queue.Queue()
         self._lock = threading.Lock()
         self._on_error = on_error
         self._thread = threading.Thread(target=self._run, name="editor-jobs", daemon=True)
         self._thread.start()
 
-    def submit(self, kind: str, work: Work) -> Job:
-        job = Job(secrets.token_hex(8), kind)
+    def submit(self, kind: str, work: Work) -> EditorJob:
+        job = EditorJob(secrets.token_hex(8), kind)
         with self._lock:
             self._jobs[job.id] = job
             finished = [j for j in self._jobs.values() if j.state in ("done", "failed")]
@@ -51,7 +51,7 @@ class Jobs:
         self._queue.put((job, work))
         return job
 
-    def get(self, job_id: str) -> Job | None:
+    def get(self, job_id: str) -> EditorJob | None:
         with self._lock:
             return self._jobs.get(job_id)
 
@@ -66,7 +66,7 @@ class Jobs:
             job, work = entry
             job.state = "running"
 
-            def progress(fraction: float, job: Job = job) -> None:
+            def progress(fraction: float, job: EditorJob = job) -> None:
                 job.progress = max(job.progress, min(1.0, fraction))
 
             try:

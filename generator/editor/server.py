@@ -83,7 +83,7 @@ class EditorServer(ThreadingHTTPServer):
             import socket
 
             self.address_family = socket.AF_INET6
-        super().__init__((host, port), Handler)
+        super().__init__((host, port), EditorHandler)
         self.editor = editor
         bound = self.server_address[1]
         names = set(LOOPBACK) if host in LOOPBACK or host.startswith("127.") else set()
@@ -108,7 +108,7 @@ class EditorServer(ThreadingHTTPServer):
         return port == str(self.server_address[1])
 
 
-class Handler(BaseHTTPRequestHandler):
+class EditorHandler(BaseHTTPRequestHandler):
     server: EditorServer
     protocol_version = "HTTP/1.1"
     _body: _Body | None = None

@@ -43,6 +43,12 @@ class Failure:
     what: str
     error: str
     code: str = ""   # a stable name for scripts, where there is one ("output-not-ours")
+    trace: str = field(default="", repr=False)  # the traceback, shown with --debug
+
+    def record(self) -> dict[str, str]:
+        """What the build's state keeps of it (not the traceback: paths of this machine)."""
+        return {"renderer": self.renderer, "what": self.what, "error": self.error,
+                "code": self.code}
 
 
 @dataclass
@@ -144,7 +150,8 @@ class BuildContext:
         def done(result: Any) -> None:
             step.advance()
             if isinstance(result, TaskFailed):
-                self.failures.append(Failure(renderer or label, str(result.task), result.error))
+                self.failures.append(Failure(renderer or label, str(result.task), result.error,
+                                             trace=result.trace))
 
         try:
             return run_tasks(self, fn, tasks, done)

@@ -36,13 +36,13 @@ class Reporter:
             yield self
         self._progress = None
 
-    def task(self, label: str, total: float) -> Step:
+    def task(self, label: str, total: float) -> TaskProgress:
         if self._progress is None or total == 0:
-            return Step(None, None)
-        return Step(self._progress, self._progress.add_task(label, total=total))
+            return TaskProgress(None, None)
+        return TaskProgress(self._progress, self._progress.add_task(label, total=total))
 
 
-class Step:
+class TaskProgress:
     def __init__(self, progress: Progress | None, task_id: Any):
         self._progress = progress
         self._task = task_id

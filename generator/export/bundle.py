@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import posixpath
 import zipfile
 from dataclasses import dataclass, field
@@ -23,13 +22,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from generator.checks.departments import check_department, provided_codes
+from generator.checks.departments import check_department, department_findings, provided_codes
 from generator.engine import output_paths as paths
 from generator.findings import Finding, sort_key
 from generator.model import Department, Item, Student
 from generator.rules import Rules
 from generator.support.atomic import owned, remove, write_bytes
 from generator.support.characters import count_prose_chars
+from generator.support.clock import fixed_moment
 
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
@@ -52,14 +52,6 @@ def remove_stale_bundles(output: Path, students: list[Student]) -> list[str]:
 def blocking(student: Student, dep: Department, rules: Rules) -> list[Finding]:
     """The department's error findings: a selection with any only exports with --force."""
     return [f for f in check_department(student, dep, rules) if f.severity == "error"]
-
-
-def department_findings(found: list[Finding], student: Student, dep: Department) -> list[Finding]:
-    """Findings about the department's selection: its own and those of its items."""
-    ids = {*dep.courses, *dep.performances}
-    return [f for f in found if f.student == student.key and (
-        f.params.get("department") == dep.code
-        or (f.item in ids and "department" not in f.params))]
 
 
 # ----------------------------------------------------------------- what goes in the zip
@@ -182,7 +174,7 @@ def build_manifest(output: Path, student: Student, dep: Department, rules: Rules
         ups = [e for e in entries if e.startswith(paths.upload_dir(slug, item_id) + "/")]
         items.append(_item_entry(item, rules, lang, ups))
     provided = provided_codes(student, dep)
-    mine = sorted((f.localized(lang) for f in department_findings(found, student, dep)),
+    mine = sorted((f.localized(lang) for f in department_findings(found, dep, student.key)),
                   key=sort_key)
     statement = dep.statement
     files = []
@@ -213,10 +205,7 @@ def build_manifest(output: Path, student: Student, dep: Department, rules: Rules
 # ----------------------------------------------------------------- the zip
 
 def zip_time(today: date) -> tuple[int, int, int, int, int, int]:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    when = datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() \
-        else datetime(today.year, today.month, today.day, tzinfo=UTC)
-    when = max(when, datetime(1980, 1, 1, tzinfo=UTC))
+    when = max(fixed_moment(today), datetime(1980, 1, 1, tzinfo=UTC))
     return (when.year, when.month, when.day, when.hour, when.minute, when.second)
 
 

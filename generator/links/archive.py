@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 import httpx
 
 from generator.links import guard
-from generator.links.checker import CheckerConfig, CheckResult, env_proxy
+from generator.links.checker import CheckerConfig, LinkCheck, env_proxy
 from generator.links.history import STATE_DIR
 from generator.model.site_settings import ARCHIVE_SAVE_ENDPOINT, LinkCheckSettings
 from generator.support.atomic import write_bytes, write_text
@@ -98,7 +98,7 @@ async def _save_one(client: httpx.AsyncClient, endpoint: str, url: str) -> Archi
         # only the headers matter; the body is never read (nor inflated)
         async with client.stream("GET", endpoint + url) as response:
             pass
-    except guard.Blocked as blocked:
+    except guard.BlockedHost as blocked:
         return ArchiveResult(url, False, error=f"private address {blocked.address}")
     except httpx.HTTPError as exc:
         return ArchiveResult(url, False, error=str(exc) or type(exc).__name__)
@@ -115,7 +115,7 @@ def snapshot_dir(root: Path, url: str) -> Path:
     return root / STATE_DIR / SNAPSHOT_DIR / key
 
 
-def keep_snapshot(root: Path, result: CheckResult, max_bytes: int = SNAPSHOT_MAX_BYTES,
+def keep_snapshot(root: Path, result: LinkCheck, max_bytes: int = SNAPSHOT_MAX_BYTES,
                   keep: int = SNAPSHOT_KEEP) -> Path | None:
     """Store the page just read, unless the newest snapshot already has this content.
 

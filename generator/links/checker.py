@@ -78,7 +78,7 @@ class Hop:
 
 
 @dataclass
-class CheckResult:
+class LinkCheck:
     """What the network said about one URL.
 
     `error` is None for a link that works, else a stable key: "status" (4xx/5xx,
@@ -119,7 +119,7 @@ class CheckResult:
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> CheckResult:
+    def from_json(cls, data: dict[str, Any]) -> LinkCheck:
         data = dict(data)
         data["chain"] = [Hop(**h) for h in data.get("chain", [])]
         known = {f for f in cls.__dataclass_fields__ if f != "body"}
@@ -198,7 +198,7 @@ class Checker:
             self._tls_context = ssl.create_default_context(cafile=certifi.where())
         return self._tls_context
 
-    async def check_many(self, urls: Iterable[str]) -> dict[str, CheckResult]:
+    async def check_many(self, urls: Iterable[str]) -> dict[str, LinkCheck]:
         """Check each distinct URL; those not done when the run's deadline passes are
         "unchecked" (nothing known), never "broken"."""
         unique = list(dict.fromkeys(urls))
@@ -221,13 +221,13 @@ class Checker:
         with contextlib.suppress(httpx.InvalidURL, ValueError, UnicodeError):
             self._guard.private_origins.add(guard.origin(httpx.URL(url.strip())))
 
-    def _unchecked(self, url: str) -> CheckResult:
-        return CheckResult(url=url, checked_at=now_iso(), final_url=redact(url),
+    def _unchecked(self, url: str) -> LinkCheck:
+        return LinkCheck(url=url, checked_at=now_iso(), final_url=redact(url),
                            error="unchecked", detail=f"{self.config.run_deadline:g}")
 
-    async def check(self, url: str) -> CheckResult:
+    async def check(self, url: str) -> LinkCheck:
         started = time.monotonic()
-        result = CheckResult(url=url, checked_at=now_iso(), final_url=url)
+        result = LinkCheck(url=url, checked_at=now_iso(), final_url=url)
         if any(r.kind in ("malformed", "not-http") for r in assess(url)):
             result.error, result.detail = "skipped", "not a web address"
             return result
@@ -243,7 +243,7 @@ class Checker:
             result.elapsed = round(time.monotonic() - started, 3)
         return result
 
-    async def _follow(self, result: CheckResult, budget: _Budget) -> None:
+    async def _follow(self, result: LinkCheck, budget: _Budget) -> None:
         url = result.url
         seen: set[str] = set()
         for _ in range(self.config.max_redirects + 1):
@@ -269,7 +269,7 @@ class Checker:
             return
         result.error, result.detail = "too-many-redirects", str(len(result.chain))
 
-    def _judge(self, result: CheckResult, answer: _Answer) -> None:
+    def _judge(self, result: LinkCheck, answer: _Answer) -> None:
         response = answer.response
         result.status = response.status_code
         result.content_type = response.headers.get("content-type", "").split(";")[0].strip()
@@ -294,7 +294,7 @@ class Checker:
         elif verdict := pages.soft_error(title, text, result.final_url):
             result.error, result.detail = verdict, title[:120]
 
-    async def _ask(self, result: CheckResult, url: str, budget: _Budget) -> _Answer | None:
+    async def _ask(self, result: LinkCheck, url: str, budget: _Budget) -> _Answer | None:
         """One hop: HEAD, then GET when HEAD fails or the page must be read."""
         try:
             head = await self._request(result, "HEAD", url, budget)
@@ -316,7 +316,7 @@ class Checker:
             result.error, result.detail = failed.error, failed.detail
             return None
 
-    async def _request(self, result: CheckResult, method: str, url: str,
+    async def _request(self, result: LinkCheck, method: str, url: str,
                        budget: _Budget) -> _Answer:
         """One method on one URL, retried on answers that mean "later", within the budget."""
         cfg = self.config
@@ -327,7 +327,7 @@ class Checker:
             try:
                 async with self._slot(url):
                     answer = await self._timed(method, url, budget)
-            except guard.Blocked as blocked:
+            except guard.BlockedHost as blocked:
                 raise responses.Failed("private", blocked.address) from blocked
             except httpx.HTTPError as exc:
                 failed = responses.classify(exc, url, cfg.timeout)
@@ -384,7 +384,7 @@ class Checker:
         literal = guard.address_of(host)
         if literal is not None:
             if not guard.public(literal):
-                raise guard.Blocked(host, str(literal))
+                raise guard.BlockedHost(host, str(literal))
             return
         with contextlib.suppress(OSError):  # only the proxy can resolve it: nothing to judge
             await guard.judged(host, port, permitted=False)
@@ -463,13 +463,13 @@ def env_proxy(url: str, proxies: dict[str, str]) -> str | None:
     return proxies.get(parts.scheme.lower()) or proxies.get("all")
 
 
-def network_down(results: Iterable[CheckResult]) -> bool:
+def network_down(results: Iterable[LinkCheck]) -> bool:
     """True when no link reached any server: the computer is offline, not every link dead."""
     tried = [r for r in results if r.error not in NOT_ASKED]
     return bool(tried) and all(r.status is None and r.error in NETWORK_ERRORS for r in tried)
 
 
 async def check_urls(urls: Iterable[str], config: CheckerConfig | None = None
-                     ) -> dict[str, CheckResult]:
+                     ) -> dict[str, LinkCheck]:
     async with Checker(config) as checker:
         return await checker.check_many(urls)

@@ -36,7 +36,7 @@ SocketOption = typing.Any  # httpcore's SOCKET_OPTION, a private alias
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
-class Blocked(Exception):
+class BlockedHost(Exception):
     """A host that is, or resolves to, an address a reviewer could not reach."""
 
     def __init__(self, host: str, address: str) -> None:
@@ -114,7 +114,7 @@ def origin(url: httpx.URL) -> tuple[str, int]:
 
 
 async def judged(host: str, port: int, permitted: bool) -> list[IPAddress]:
-    """The addresses of `host`, each judged; raises Blocked when any is not public
+    """The addresses of `host`, each judged; raises BlockedHost when any is not public
     (unless `permitted`: a private origin the settings let through).
 
     Every address counts, not only the first: which one a connection (or the next
@@ -124,7 +124,7 @@ async def judged(host: str, port: int, permitted: bool) -> list[IPAddress]:
     if not permitted:
         for ip in addresses:
             if not public(ip):
-                raise Blocked(host, str(ip))
+                raise BlockedHost(host, str(ip))
     return addresses
 
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from generator.links.checker import CheckResult
+from generator.links.checker import LinkCheck
 from generator.support.atomic import write_text
 from generator.support.url_credentials import has_credentials, redact
 
@@ -42,7 +42,7 @@ class LinkRecord:
     snapshot: str | None = None       # relative to the content root
     archive_url: str | None = None
     archived_at: str | None = None
-    last: dict[str, Any] | None = None  # the last CheckResult, to answer from the cache
+    last: dict[str, Any] | None = None  # the last LinkCheck, to answer from the cache
     runs: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -52,8 +52,8 @@ class LinkRecord:
             return None
         return self.error is None
 
-    def result(self) -> CheckResult | None:
-        return CheckResult.from_json(self.last) if self.last else None
+    def result(self) -> LinkCheck | None:
+        return LinkCheck.from_json(self.last) if self.last else None
 
 
 class History:
@@ -124,7 +124,7 @@ class History:
         return self.records.get(url)
 
     def fresh(self, url: str, max_age: timedelta, now: datetime | None = None
-              ) -> CheckResult | None:
+              ) -> LinkCheck | None:
         """The last result for `url` if it is younger than `max_age`: no need to ask again."""
         record = self.records.get(url)
         if record is None or not record.last or not record.last_checked:
@@ -134,7 +134,7 @@ class History:
             return None
         return record.result()
 
-    def record(self, result: CheckResult) -> LinkRecord:
+    def record(self, result: LinkCheck) -> LinkRecord:
         """Add one check to the history and return the link's updated record."""
         at = result.checked_at
         record = self.records.get(result.url)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from generator.i18n import LANGS, text
+from generator.i18n import said
 from generator.support.url_credentials import redact
 
 HOSTS_FILE = Path(__file__).with_name("hosts.toml")
@@ -43,7 +43,7 @@ class Risk:
 
 def risk(kind: str, **params: Any) -> Risk:
     """The Risk of `kind`, its reason filled in from the catalog for each language."""
-    return Risk(kind, {lang: text(f"links.risk.{kind}", lang, **params) for lang in LANGS})
+    return Risk(kind, said(f"links.risk.{kind}", **params))
 
 
 @cache

@@ -21,9 +21,9 @@ from generator.findings import Finding, make
 from generator.links import archive as arch
 from generator.links.checker import (
     NOT_ASKED,
-    Checker,
     CheckerConfig,
-    CheckResult,
+    LinkCheck,
+    check_urls,
     network_down,
 )
 from generator.links.history import History, LinkRecord
@@ -76,7 +76,7 @@ class LinkReport:
     """One run over a portfolio's links: what each said, what the history holds, the findings."""
 
     refs: list[LinkRef]
-    results: dict[str, CheckResult]         # only the URLs checked or answered from cache now
+    results: dict[str, LinkCheck]         # only the URLs checked or answered from cache now
     records: dict[str, LinkRecord]
     findings: list[Finding]
     offline: bool = False
@@ -116,7 +116,7 @@ def run(refs: Sequence[LinkRef], root: Path | None, settings: LinkSettings | Non
     cached = {u: fresh for u in urls if (fresh := history.fresh(u, age, now))}
     # a password in a link is never sent: such a link is not checked at all
     to_check = [u for u in urls if u not in cached and not has_credentials(u)]
-    checked = _run_sync(_check(to_check, settings.checker)) if to_check else {}
+    checked = _run_sync(check_urls(to_check, settings.checker)) if to_check else {}
     report.from_cache = set(cached)
     report.network_down = network_down(checked.values())
     if report.network_down:
@@ -187,11 +187,6 @@ def _findings(refs: list[LinkRef], report: LinkReport) -> list[Finding]:
 def is_web(url: str) -> bool:
     """Could a browser open it at all? (The offline rule speaks of the others.)"""
     return not any(r.kind in ("malformed", "not-http") for r in assess(url))
-
-
-async def _check(urls: list[str], config: CheckerConfig) -> dict[str, CheckResult]:
-    async with Checker(config) as checker:
-        return await checker.check_many(urls)
 
 
 def _run_sync(coro: Coroutine[Any, Any, T]) -> T:

@@ -11,8 +11,8 @@ from http import HTTPStatus
 from urllib.parse import urlsplit
 
 from generator.findings import Finding, make
-from generator.i18n import LANGS, text
-from generator.links.checker import NOT_ASKED, CheckResult
+from generator.i18n import LANGS, said, text
+from generator.links.checker import NOT_ASKED, LinkCheck
 from generator.links.guard import address_of
 from generator.links.history import LinkRecord, day
 from generator.links.risk import assess, risk
@@ -27,12 +27,7 @@ FINAL_URL_RISKS = frozenset({"cloud-drive", "school-account", "localhost", "priv
 PRIVATE_KINDS = frozenset({"localhost", "private-address"})
 
 
-def said(key: str, **params: object) -> dict[str, str]:
-    """A catalog text in every language, to pass as a message parameter."""
-    return {lang: text(key, lang, **params) for lang in LANGS}
-
-
-def broken_reason(result: CheckResult) -> dict[str, str]:
+def broken_reason(result: LinkCheck) -> dict[str, str]:
     """Why the link does not work, in words a student can act on."""
     error, status = result.error, result.status
     if error == "status" and status is not None:
@@ -67,7 +62,7 @@ def _with_streak(reason: dict[str, str], record: LinkRecord | None) -> dict[str,
         last_success=last or text("links.history.none", lang)) for lang in LANGS}
 
 
-def result_findings(student: str | None, item: str | None, url: str, result: CheckResult,
+def result_findings(student: str | None, item: str | None, url: str, result: LinkCheck,
                     record: LinkRecord | None = None) -> list[Finding]:
     """The findings one check of `url` gives, for the item that links to it."""
     if result.error in NOT_ASKED:
@@ -102,7 +97,7 @@ def result_findings(student: str | None, item: str | None, url: str, result: Che
 
 
 def _private(student: str | None, item: str | None, url: str,
-             result: CheckResult) -> list[Finding]:
+             result: LinkCheck) -> list[Finding]:
     """The link, or a redirect it leads through, is on a private address: not visited."""
     if not result.chain and {r.kind for r in assess(url)} & PRIVATE_KINDS:
         return []  # written as one (127.0.0.1, localhost, 10.x): the offline rule said so

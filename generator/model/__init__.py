@@ -25,3 +25,7 @@ class Portfolio:
     settings: SiteSettings  # portfolio.toml, as read (the command line is laid over it)
     today: date
     students: list[Student] = field(default_factory=list)
+
+    def student(self, slug: str) -> Student:
+        """The student whose output folder is `slug` (one the build planned: it exists)."""
+        return next(s for s in self.students if s.slug == slug)

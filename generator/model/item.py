@@ -15,6 +15,13 @@ ItemType = Literal["course", "performance"]
 TYPE_NAMES = {"課程學習成果": "course", "多元表現": "performance"}
 
 
+def one_or_many(v: Any) -> Any:
+    """A list field written as one value (`images: a.jpg`) or left empty, as a list."""
+    if v is None:
+        return []
+    return [v] if isinstance(v, str) else v
+
+
 class FrontMatter(BaseModel):
     """The front matter as written: every field is checked on its own, none is required
     here (required fields depend on the type and are reported one by one)."""
@@ -52,12 +59,8 @@ class FrontMatter(BaseModel):
             return v
         return Term.parse(v).code
 
-    @field_validator("links", "images", mode="before")
-    @classmethod
-    def _one_or_many(cls, v: Any) -> Any:
-        if v is None:
-            return []
-        return [v] if isinstance(v, str) else v
+    _one_or_many = field_validator("links", "images", mode="before")(
+        lambda cls, v: one_or_many(v))
 
     @field_validator("code", mode="before")
     @classmethod

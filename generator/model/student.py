@@ -8,9 +8,18 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from generator.model.item import Item
+from generator.model.item import Item, one_or_many
 from generator.rules import path_rules
 from generator.support.roc_calendar import Term
+
+
+def _number_as_text(v: Any) -> Any:
+    # YAML reads `student_id: 1012` or `code: 12345` as a number; the student means text.
+    return str(v) if isinstance(v, int) else v
+
+
+def _term_code(v: Any) -> Any:
+    return Term.parse(v).code
 
 
 class StudentInfo(BaseModel):
@@ -22,10 +31,8 @@ class StudentInfo(BaseModel):
     enrolled: int
     profile: str | None = None
 
-    @field_validator("student_id", "name", mode="before")
-    @classmethod
-    def _as_text(cls, v: Any) -> Any:
-        return str(v) if isinstance(v, int) else v
+    _as_text = field_validator("student_id", "name", mode="before")(
+        lambda cls, v: _number_as_text(v))
 
     @field_validator("enrolled")
     @classmethod
@@ -62,10 +69,7 @@ class CourseRecord(BaseModel):
     makeup_passed: bool | None = None
     counted: bool | None = None
 
-    @field_validator("term", mode="before")
-    @classmethod
-    def _term(cls, v: Any) -> Any:
-        return Term.parse(v).code
+    _term = field_validator("term", mode="before")(lambda cls, v: _term_code(v))
 
     @field_validator("grade", "score", "makeup_score", mode="before")
     @classmethod
@@ -86,10 +90,7 @@ class CadreRecord(BaseModel):
     role: str
     level: str | None = None
 
-    @field_validator("term", mode="before")
-    @classmethod
-    def _term(cls, v: Any) -> Any:
-        return Term.parse(v).code
+    _term = field_validator("term", mode="before")(lambda cls, v: _term_code(v))
 
 
 class Department(BaseModel):
@@ -105,10 +106,7 @@ class Department(BaseModel):
     statement: str | dict[str, str] | None = None
     reflection: str | None = None
 
-    @field_validator("code", mode="before")
-    @classmethod
-    def _code_text(cls, v: Any) -> Any:
-        return str(v) if isinstance(v, int) else v
+    _code_text = field_validator("code", mode="before")(lambda cls, v: _number_as_text(v))
 
     @field_validator("code")
     @classmethod
@@ -122,12 +120,8 @@ class Department(BaseModel):
                                       {"max": rules.department_code_max})
         return v
 
-    @field_validator("courses", "performances", "wants", mode="before")
-    @classmethod
-    def _list(cls, v: Any) -> Any:
-        if v is None:
-            return []
-        return [v] if isinstance(v, str) else v
+    _list = field_validator("courses", "performances", "wants", mode="before")(
+        lambda cls, v: one_or_many(v))
 
     @field_validator("wants")
     @classmethod

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -16,7 +17,7 @@ from importlib import import_module
 from pathlib import Path
 
 from generator.checks.content_check import CheckedContent, check_content
-from generator.content.loader import ContentError
+from generator.content.loader import require_root
 from generator.engine.build_context import BuildContext, Failure
 from generator.engine.output_record import BuildState
 from generator.engine.progress import Reporter
@@ -109,8 +110,7 @@ def build(content: Path, output: Path, *, lang: str | None = None, today: date |
     when `content` cannot be worked on at all, OutputRefused or OutputWriteError (exit 2)
     when `output` may not or cannot be written; bad content only gives findings."""
     started = time.perf_counter()
-    if not content.is_dir():  # before the output is claimed: nothing made for nothing
-        raise ContentError(f"{content}: no such folder")
+    require_root(content)  # before the output is claimed: nothing made for nothing
     with holding(output, content):
         check = check_content(content, today=today, lang=lang, offline=offline, output=output)
         return build_checked(check, output, jobs=jobs, offline=offline, renderers=renderers,
@@ -160,7 +160,8 @@ def _build(check: CheckedContent, output: Path, folder: OutputFolder, *, jobs: i
                     raise
                 if isinstance(exc, OSError) and is_fatal(exc):
                     raise as_write_error(exc, None if exc.filename else output) from exc
-                ctx.failures.append(Failure(step.name, "*", f"{type(exc).__name__}: {exc}"))
+                ctx.failures.append(Failure(step.name, "*", f"{type(exc).__name__}: {exc}",
+                                            trace=traceback.format_exc()))
             ctx.timings[step.name] = round(time.perf_counter() - t0, 3)
     ctx.state.carry({e.get("by", "") for e in ctx.state.previous.values()} - completed)
     _write_report(ctx)
@@ -173,7 +174,7 @@ def _build(check: CheckedContent, output: Path, folder: OutputFolder, *, jobs: i
     seconds = round(time.perf_counter() - started, 3)
     ctx.state.save({
         "rendered": ctx.state.rendered, "kept": len(ctx.state.kept), "removed": removed,
-        "failures": [vars(f) for f in ctx.failures], "timings": ctx.timings,
+        "failures": [f.record() for f in ctx.failures], "timings": ctx.timings,
         "seconds": seconds, "jobs": ctx.jobs, "lang": ctx.lang, "theme": ctx.theme.name,
     })
     notes = [text("build-theme-missing", ctx.lang, theme=ctx.theme.name)] if ctx.theme.missing \

@@ -7,7 +7,8 @@ from datetime import date
 from pathlib import Path
 
 from generator.checks.content_check import CheckedContent, check_content
-from generator.engine.build_context import tool_version
+from generator.content.loader import require_root
+from generator.engine.build_context import Failure, tool_version
 from generator.engine.progress import Reporter
 from generator.export.bundle import Bundle, blocking, make_bundle
 from generator.findings import Finding
@@ -22,7 +23,7 @@ class ExportError(Exception):
 
 
 @dataclass
-class Blocked:
+class BlockedDepartment:
     student: Student
     department: Department
     findings: list[Finding]
@@ -39,8 +40,8 @@ class Blocked:
 class ExportOutcome:
     check: CheckedContent
     bundles: list[Bundle] = field(default_factory=list)
-    blocked: list[Blocked] = field(default_factory=list)
-    failures: list[tuple[str, str]] = field(default_factory=list)
+    blocked: list[BlockedDepartment] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
     # Departments left out of the model (a code that cannot name a folder, a repeated
     # code): they get no bundle, and the export must say so rather than look complete.
     refused: list[Finding] = field(default_factory=list)
@@ -77,6 +78,7 @@ def export_departments(content: Path, output: Path, *, codes: list[str], everyth
                        force: bool, lang: str | None = None, today: date | None = None,
                        offline: bool = False, jobs: int | None = None,
                        reporter: Reporter | None = None) -> ExportOutcome:
+    require_root(content)  # before the output is claimed: nothing made for nothing
     with holding(output, content):
         return _export(content, output, codes=codes, everything=everything, force=force,
                        lang=lang, today=today, offline=offline, jobs=jobs, reporter=reporter)
@@ -95,14 +97,14 @@ def _export(content: Path, output: Path, *, codes: list[str], everything: bool, 
     for student, dep in chosen:
         errors = blocking(student, dep, portfolio.rules)
         if errors and not force:
-            outcome.blocked.append(Blocked(student, dep, errors))
+            outcome.blocked.append(BlockedDepartment(student, dep, errors))
         else:
             ready.append((student, dep, bool(errors)))
     if not ready:
         return outcome
     # The build is incremental: what is already up to date costs nothing.
     result = build_checked(check, output, jobs=jobs, offline=offline, reporter=reporter)
-    outcome.failures = [(f.what, f.error) for f in result.failures]
+    outcome.failures = list(result.failures)
     for student, dep, forced in ready:
         bundle = make_bundle(output, student, dep, portfolio.rules, result.check.findings,
                              lang=check.lang, today=portfolio.today, forced=forced,
@@ -111,5 +113,7 @@ def _export(content: Path, output: Path, *, codes: list[str], everything: bool, 
             outcome.bundles.append(bundle)
         else:  # a zip the tool did not write is in its place: left alone, and said so
             rel = bundle.path.relative_to(output).as_posix()
-            outcome.failures.append((rel, text("output-not-overwritten", check.lang, path=rel)))
+            outcome.failures.append(Failure("output", rel, text("output-not-overwritten",
+                                                                check.lang, path=rel),
+                                            code="output-not-ours"))
     return outcome

@@ -54,7 +54,7 @@ def inject(html: bytes) -> bytes:
     return html[:at] + RELOAD_SCRIPT + html[at:] if at >= 0 else html + RELOAD_SCRIPT
 
 
-class Handler(SimpleHTTPRequestHandler):
+class PreviewHandler(SimpleHTTPRequestHandler):
     reloads: Reloads
 
     def __init__(self, *args: Any, reloads: Reloads, **kwargs: Any):
@@ -108,7 +108,7 @@ class Handler(SimpleHTTPRequestHandler):
 
 def make_server(output: Path, port: int, reloads: Reloads,
                 host: str = "127.0.0.1") -> ThreadingHTTPServer:
-    handler = partial(Handler, directory=str(output), reloads=reloads)
+    handler = partial(PreviewHandler, directory=str(output), reloads=reloads)
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     return server

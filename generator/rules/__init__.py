@@ -14,11 +14,29 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from generator.i18n import LANGS
+
 _OFFICIAL = Path(__file__).parent / "official.toml"
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def format_size(size: int, megabyte: int, *, unit: bool = False, trim: bool = False) -> str:
+    """`size` bytes in the rules' megabytes (official.toml's `megabyte`), one decimal.
+
+    Bare ("4.0", "52.4") for a message that says "MB" itself, so the student reads the
+    same number the limit is given in; `trim` drops a ".0" ("1", "0.5"). With `unit`,
+    as a page or table shows it: "4.0 MB", and below a tenth of a megabyte whole
+    kilobytes ("350 KB", never "0 KB").
+    """
+    if unit and size < megabyte // 10:
+        return f"{max(1, size * 1000 // megabyte)} KB"
+    number = f"{size / megabyte:.1f}"
+    if trim:
+        number = number.removesuffix(".0")
+    return f"{number} MB" if unit else number
 
 
 class FileRules(_Strict):
@@ -31,6 +49,10 @@ class FileRules(_Strict):
     image_types: tuple[str, ...]
     image_max_pixels: int
     text_max_mb: float
+
+    def format_size(self, size: int, *, unit: bool = False, trim: bool = False) -> str:
+        """`size` bytes as the rules count them: see generator.rules.format_size."""
+        return format_size(size, self.megabyte, unit=unit, trim=trim)
 
     @property
     def document_max_bytes(self) -> int:
@@ -96,6 +118,10 @@ class Named(_Strict):
 
     def name(self, lang: str) -> str:
         return self.en if lang == "en" else self.zh
+
+    def names(self) -> dict[str, str]:
+        """The name in every language, as a finding's parameter."""
+        return {lang: self.name(lang) for lang in LANGS}
 
 
 class Form(Named):

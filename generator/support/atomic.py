@@ -263,16 +263,25 @@ def remove(path: Path) -> bool:
 
 
 @contextlib.contextmanager
-def temp_dir(beside: Path) -> Iterator[Path]:
-    """A fresh folder under `beside` (which is made), removed on any exception; the
-    caller renames it into place when it is complete."""
-    make_dirs(beside)
-    work = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=beside))
+def replacing_dir(target: Path) -> Iterator[Path]:
+    """A fresh folder beside `target` that becomes `target` only if the block succeeds.
+
+    For cache entries keyed by their content: when `target` is already there (another
+    build made it first) the new folder is dropped, since theirs is as good. The folder
+    goes on any exception, and one a killed run left is swept by the next (TEMP_PREFIX).
+    """
+    target = Path(target)
+    make_dirs(target.parent)
+    work = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=target.parent))
     try:
         yield work
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
+    try:
+        os.replace(work, target)
+    except OSError:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def sweep(folder: Path) -> int:

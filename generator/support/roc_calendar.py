@@ -6,9 +6,10 @@ Academic year 113 runs 1 Aug 2024 – 31 Jul 2025; term 1131 is its first semest
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
+
+from generator.support.clock import source_date_epoch
 
 ROC_OFFSET = 1911
 
@@ -59,7 +60,7 @@ def resolve_today(cli_value: date | None, configured: date | None = None) -> dat
         return cli_value
     if configured is not None:
         return configured
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC).date()
+    fixed = source_date_epoch()
+    if fixed is not None:
+        return fixed.date()
     return date.today()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 
 import pytest
+
+from tests.originals import assert_originals_unchanged
 
 
 def only(run, code):
@@ -156,14 +157,9 @@ def test_originals_are_never_modified(content, media):
     content.file("report", "report.pdf", media.pdf)
     content.file("report", "gps.jpg", media.gps_jpg)
 
-    def snapshot():
-        return {p: hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in content.root.rglob("*") if p.is_file()}
-
-    before = snapshot()
-    content.check()
-    content.check()
-    assert snapshot() == before
+    with assert_originals_unchanged(content.root):
+        content.check()
+        content.check()
 
 
 def test_second_check_uses_the_cache(content, media, tmp_path):

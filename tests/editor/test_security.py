@@ -15,7 +15,7 @@ import pytest
 
 from tests.builder import ContentBuilder
 from tests.editor.conftest import Editor, start_editor
-from tests.hostile.conftest import snapshot
+from tests.originals import originals as snapshot
 
 ITEM = {"type": "performance", "title": "比賽", "summary": "參加比賽。", "category": "competition",
         "date": "2025-10-05"}

@@ -8,7 +8,6 @@ Each case builds its content in `Arena.root / "content"`, writes its output to
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -21,6 +20,7 @@ import pytest
 
 from tests.builder import ContentBuilder
 from tests.mediafactory import MediaFactory
+from tests.originals import originals
 
 # Every hostile case must finish within these bounds; the numbers are generous on
 # purpose (a 2-core machine under load), the failures they catch are not subtle.
@@ -41,32 +41,6 @@ class Outcome:
     @property
     def output(self) -> str:
         return self.stdout + self.stderr
-
-
-def snapshot(root: Path, skip: Iterable[Path] = ()) -> dict[str, str]:
-    """Every entry under `root` with a digest of what it is: file bytes, link target, dir.
-
-    Paths under `skip` (the output folder the tool may write) are left out.
-    """
-    skipped = [p.resolve() for p in skip]
-    seen: dict[str, str] = {}
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        here = Path(dirpath)
-        if any(here.resolve() == s or here.resolve().is_relative_to(s) for s in skipped):
-            dirnames[:] = []
-            continue
-        for name in dirnames + filenames:
-            path = here / name
-            rel = path.relative_to(root).as_posix()
-            if any(path.absolute() == s for s in skipped):
-                continue
-            if path.is_symlink():
-                seen[rel] = "link:" + os.readlink(path)
-            elif path.is_dir():
-                seen[rel] = "dir"
-            else:
-                seen[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return seen
 
 
 # A fresh interpreter runs the tool as its only child, so RUSAGE_CHILDREN there is this
@@ -135,8 +109,8 @@ class Arena:
 
     def freeze(self) -> None:
         """Remember the whole parent tree (but the output) and the content tree."""
-        self._before = snapshot(self.root, skip=[self.output])
-        self._content_before = snapshot(self.content.root)
+        self._before = originals(self.root, skip=[self.output])
+        self._content_before = originals(self.content.root)
 
     def assert_untouched(self, also_skip: Iterable[Path] = ()) -> None:
         """Nothing outside the output folder changed: not the content (byte for byte: the
@@ -147,7 +121,7 @@ class Arena:
                   if not any((self.root / k).absolute() == s.absolute()
                              or (self.root / k).absolute().is_relative_to(s.absolute())
                              for s in skip)}
-        after = snapshot(self.root, skip=skip)
+        after = originals(self.root, skip=skip)
         changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
         assert not changed, f"changed outside the output: {sorted(changed)[:20]}"
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from tests.hostile.conftest import Arena, snapshot
+from tests.hostile.conftest import Arena
+from tests.originals import assert_originals_unchanged
 
 SECRET = "VICTIM-SECRET-7f3a"
 
@@ -429,11 +430,10 @@ def test_a_cache_folder_linked_out_of_the_root_is_not_used(arena: Arena) -> None
     os.symlink(planted, arena.content.root / ".portfolio")
     # Nothing of the tool's lives in the content root any more; a planted `.portfolio`
     # there is neither read nor written. Watch the whole tree, the link's target too.
-    before = snapshot(arena.root, skip=[arena.output])
-    code, doc = check(arena)
-    assert having(doc, "file-unreadable") and code == 1
     # Neither read (a planted verdict) nor written (a file outside the root).
-    assert snapshot(arena.root, skip=[arena.output]) == before
+    with assert_originals_unchanged(arena.root, skip=[arena.output]):
+        code, doc = check(arena)
+    assert having(doc, "file-unreadable") and code == 1
 
 
 def test_a_damaged_cache_is_ignored(arena: Arena) -> None:

@@ -22,7 +22,8 @@ import pytest
 
 from generator.i18n import text
 from generator.support.atomic import TEMP_PREFIX
-from tests.hostile.conftest import Arena, Outcome, snapshot
+from tests.hostile.conftest import Arena, Outcome
+from tests.originals import assert_originals_unchanged
 
 BUILD = ("build", "content", "--offline", "--skip", "pdf", "--lang", "en")
 
@@ -201,10 +202,13 @@ def test_the_content_tree_is_unchanged_by_every_command(arena: Arena) -> None:
 def test_check_never_makes_a_folder_for_its_cache(arena: Arena) -> None:
     _student(arena)
     arena.freeze()
-    for where in ("nowhere/deep", "victim", "content"):
+    for where in ("nowhere/deep", "victim"):
         outcome = arena.run("check", "content", "--offline", "--format", "json", "-o", where)
         assert outcome.exit_code == 0, outcome.output
         assert json.loads(outcome.stdout)["counts"]["error"] == 0
+    # An -o given inside the content is said to be a mistake, as every command says it.
+    outcome = arena.run("check", "content", "--offline", "--format", "json", "-o", "content")
+    assert outcome.exit_code == 2 and "content" in outcome.stderr and not outcome.stdout
     assert not (arena.root / "nowhere").exists()
     arena.assert_untouched()
 
@@ -383,17 +387,16 @@ def test_a_second_command_on_the_same_output_exits_2(arena: Arena) -> None:
 def test_a_lock_held_elsewhere_stops_the_build_before_it_writes(arena: Arena) -> None:
     _student(arena)
     assert arena.run(*BUILD, "-o", "output").exit_code == 0
-    before = snapshot(arena.output)
-    fd = os.open(arena.output / ".portfolio" / "lock", os.O_RDWR)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        arena.content.course("essay", subject="國文", submitted=113)
-        outcome = arena.run(*BUILD, "-o", "output")
-    finally:
-        os.close(fd)
+    with assert_originals_unchanged(arena.output):
+        fd = os.open(arena.output / ".portfolio" / "lock", os.O_RDWR)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            arena.content.course("essay", subject="國文", submitted=113)
+            outcome = arena.run(*BUILD, "-o", "output")
+        finally:
+            os.close(fd)
     assert outcome.exit_code == 2
     assert "another portfolio command is writing to output" in _err(outcome)
-    assert snapshot(arena.output) == before
 
 
 # ----------------------------------------------------------------------------- the disk

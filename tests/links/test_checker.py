@@ -11,7 +11,7 @@ import pytest
 from generator.links.checker import (
     Checker,
     CheckerConfig,
-    CheckResult,
+    LinkCheck,
     check_urls,
     network_down,
 )
@@ -22,7 +22,7 @@ from .server import LinkServer
 
 
 def check(server: LinkServer, *paths: str, config: CheckerConfig = FAST
-          ) -> dict[str, CheckResult]:
+          ) -> dict[str, LinkCheck]:
     urls = [server.url(p) for p in paths]
     results = asyncio.run(check_urls(urls, config))
     return {p: results[u] for p, u in zip(paths, urls, strict=True)}
@@ -131,7 +131,7 @@ def test_no_network_at_all_is_recognised() -> None:
     def no_dns(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("[Errno -3] Temporary failure in name resolution")
 
-    async def go() -> dict[str, CheckResult]:
+    async def go() -> dict[str, LinkCheck]:
         async with httpx.AsyncClient(transport=httpx.MockTransport(no_dns)) as client, \
                 Checker(FAST, client) as checker:
             return await checker.check_many(["https://example.org/a", "https://example.com/b"])
@@ -149,7 +149,7 @@ def test_retry_after_as_http_date() -> None:
 
 def test_result_round_trips_through_json(server: LinkServer) -> None:
     r = check(server, "/chain/1")["/chain/1"]
-    back = CheckResult.from_json(r.to_json())
+    back = LinkCheck.from_json(r.to_json())
     assert back.chain == r.chain and back.final_url == r.final_url and back.body is None
 
 

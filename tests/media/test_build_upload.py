@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import subprocess
-from pathlib import Path
 
 from tests.builder import run_cli
-
-
-def _hashes(root: Path) -> dict[Path, str]:
-    return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*")
-            if p.is_file() and ".portfolio" not in p.parts}
+from tests.originals import assert_originals_unchanged
 
 
 def test_fit_and_build_leave_originals_alone(content, media, hevc_clip, tmp_path):
@@ -27,15 +21,14 @@ def test_fit_and_build_leave_originals_alone(content, media, hevc_clip, tmp_path
     content.file("show", "scan.png", media.png)
     content.performance("song", category="other", media="tone.mp3")
     content.file("song", "tone.mp3", media.mp3)
-    before = _hashes(content.root)
     out = tmp_path / "out"
 
-    fitted = run_cli("fit", str(content.root), "-o", str(out))
+    with assert_originals_unchanged(content.root):
+        fitted = run_cli("fit", str(content.root), "-o", str(out))
     assert fitted.exit_code == 0, fitted.output
-    assert _hashes(content.root) == before
-    build = run_cli("build", str(content.root), "-o", str(out), "--offline", "--skip", "pdf")
+    with assert_originals_unchanged(content.root):
+        build = run_cli("build", str(content.root), "-o", str(out), "--offline", "--skip", "pdf")
     assert build.exit_code == 0, build.output
-    assert _hashes(content.root) == before
 
     upload = out / "ming" / "upload"
     video = upload / "show" / "media.mp4"

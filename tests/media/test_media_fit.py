@@ -14,19 +14,15 @@ from generator.render.upload import fitting
 from generator.render.upload import image_fit as image
 from generator.render.upload.fitting import SizeLimits, fit, plan
 from generator.support import ffmpeg as encode
-from generator.support.ffmpeg import FitError, Settings
+from generator.support.ffmpeg import EncodeSettings, FitError
+from tests.originals import assert_originals_unchanged
 
-FAST = Settings(preset="ultrafast", threads=1)
+FAST = EncodeSettings(preset="ultrafast", threads=1)
 LIMITS = SizeLimits()
 
 
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def tree_hashes(root: Path) -> dict[str, tuple[str, int]]:
-    return {str(p.relative_to(root)): (sha(p), p.stat().st_mtime_ns)
-            for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def run(src: Path, tmp_path: Path, slot: str = "media", **kw: object) -> fitting.FitResult:
@@ -205,7 +201,7 @@ def test_second_run_does_nothing(hevc_clip: Path, big_png: Path, tmp_path: Path,
         assert (sha(r.output), r.output.stat().st_mtime_ns) == outputs[r.output]  # type: ignore[union-attr,index]
     # Other settings are other work: a new preset misses the cache.
     other = fit(hevc_clip, "media", tmp_path / "w", tmp_path / "v" / "cache", LIMITS,
-                Settings(preset="veryfast"))
+                EncodeSettings(preset="veryfast"))
     assert other.findings[-1].params["reason"] == "encoded again"
 
 
@@ -215,11 +211,12 @@ def test_originals_are_never_touched(clip: Path, hevc_clip: Path, big_png: Path,
     content.mkdir()
     for src in (clip, hevc_clip, big_png):
         (content / src.name).write_bytes(src.read_bytes())
-    before = tree_hashes(content)
-    for name, slot in (("clip.mp4", "media"), ("phone.mp4", "media"), ("poster.png", "document")):
-        run(content / name, tmp_path / name, slot)
-        run(content / name, tmp_path / name, slot, trim="00:00-00:01" if slot == "media" else None)
-    assert tree_hashes(content) == before
+    with assert_originals_unchanged(content, times=True):
+        for name, slot in (("clip.mp4", "media"), ("phone.mp4", "media"),
+                           ("poster.png", "document")):
+            run(content / name, tmp_path / name, slot)
+            run(content / name, tmp_path / name, slot,
+                trim="00:00-00:01" if slot == "media" else None)
 
 
 def test_failed_encode_leaves_no_partial_files(clip: Path, tmp_path: Path,
@@ -256,7 +253,7 @@ def test_ffmpeg_threads_are_bounded(clip: Path, tmp_path: Path,
 
     monkeypatch.setattr(encode.subprocess, "Popen", spy)
     fit(clip, "media", tmp_path / "o", tmp_path / "c", LIMITS,
-        Settings(preset="ultrafast", threads=1), trim="00:00-00:01")
+        EncodeSettings(preset="ultrafast", threads=1), trim="00:00-00:01")
     [cmd] = [c for c in seen if c[0] == "ffmpeg"]
     assert cmd[cmd.index("-threads") + 1] == "1"
     assert cmd.index("-threads") > cmd.index("-i")  # an output option, where ffmpeg heeds it

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from click.testing import CliRunner
 from generator.cli import main
 from generator.content.media_probe import probe
 from tests.mediafactory import MediaFactory
+from tests.originals import originals
 
 STUDENT = "name: 測試生\nstudent_id: \"11300001\"\nenrolled: 113\n"
 
@@ -42,13 +42,6 @@ def content(tmp_path: Path, long_clip: Path, hevc_clip: Path, big_png: Path,
     # A real PDF: one the inspection finds damaged gets no upload copy (test_upload_list).
     item(root, "report", "document: report.pdf\n", {"report.pdf": media.pdf.read_bytes()})
     return root
-
-
-def originals(root: Path) -> dict[str, str]:
-    # .portfolio/ is the tool's own cache, not the student's files.
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*"))
-            if p.is_file() and ".portfolio" not in p.relative_to(root).parts}
 
 
 def fit_cli(*args: str) -> tuple[int, str]:

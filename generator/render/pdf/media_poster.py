@@ -7,14 +7,17 @@ copy. Frames are cached by the video's hash: ffmpeg runs once per video.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import segno
 
 from generator.render.pdf.print_images import POSTER, ImageCache, PrintImage
 from generator.support.atomic import replacing
-from generator.support.lifeline import tied
+from generator.support.ffmpeg import FFMPEG, run_tool
+
+
+class _NoFrame(Exception):
+    """ffmpeg failed, hung or wrote nothing: the page goes without a picture."""
 
 
 def poster_frame(video: Path, digest: str, duration: float | None, cache: ImageCache,
@@ -26,13 +29,11 @@ def poster_frame(video: Path, digest: str, duration: float | None, cache: ImageC
         at = min(1.0, (duration or 0) / 3)
         try:
             with replacing(frame) as tmp:
-                subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-ss", f"{at:.2f}",
-                                "-i", str(video), "-frames:v", "1", "-map_metadata", "-1",
-                                "-bitexact", str(tmp)],
-                               check=True, capture_output=True, timeout=60, **tied())
-                if tmp.stat().st_size == 0:
-                    raise subprocess.SubprocessError("no frame")
-        except (OSError, subprocess.SubprocessError):
+                if not run_tool(FFMPEG, ["-nostdin", "-v", "error", "-y", "-ss", f"{at:.2f}",
+                                         "-i", str(video), "-frames:v", "1", "-map_metadata",
+                                         "-1", "-bitexact", str(tmp)], 60, tmp).made(tmp):
+                    raise _NoFrame
+        except (OSError, _NoFrame):
             return None
     return cache.prepare(frame, POSTER, dpi, quality, digest=f"{digest[:24]}frame")
 

@@ -12,10 +12,9 @@ so the outline WeasyPrint wrote stays right. Each document loses its active cont
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from generator.render.pdf.print_images import SCHEME
 from generator.render.pdf.print_item import AttachmentView
 from generator.support import pillow_settings as imaging
-from generator.support.atomic import write_bytes
+from generator.support.clock import fixed_moment
 from generator.support.pdf_cleaning import strip_active
 
 imaging.settle()  # importing WeasyPrint let Pillow pass truncated pictures
@@ -49,10 +48,7 @@ class Rendered:
 def timestamp(today: date) -> str:
     """The PDF's creation date: SOURCE_DATE_EPOCH when set, else `today` at midnight UTC,
     never the clock, so two builds of the same content are the same bytes."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    when = datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() \
-        else datetime(today.year, today.month, today.day, tzinfo=UTC)
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return fixed_moment(today).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class _PrintFetcher(URLFetcher):
@@ -132,9 +128,3 @@ def place(target: PageObject, page: PageObject) -> None:
     ctm = (Transformation().translate(-float(box.left), -float(box.bottom))
            .scale(scale, scale).translate(x, y))
     target.merge_transformed_page(page, ctm, over=False)
-
-
-def write_atomic(data: bytes, target: Path) -> bool:
-    """Readers (a browser, `serve`) never see half a PDF; False when the output folder
-    refused `target` (a file the tool did not write is there)."""
-    return write_bytes(target, data)

@@ -15,7 +15,7 @@ from generator.i18n import text
 from generator.model import Department, Item, Student
 from generator.render.pdf.pdf_assembly import render_pdf, timestamp
 from generator.render.pdf.print_images import ImageCache
-from generator.render.pdf.print_item import ItemViews, Quality
+from generator.render.pdf.print_item import PrintedItems, Quality
 from generator.render.pdf.print_theme import PrintTheme
 from generator.render.pdf.print_view import PrintView, build_view
 from generator.rules import Rules
@@ -37,7 +37,7 @@ class PdfSettings:
 def render_portfolio(student: Student, rules: Rules, settings: PdfSettings,
                      department: Department | None = None) -> tuple[bytes, PrintView]:
     """The reviewer's copy: every part in DOMAIN.md's order, documents laid in."""
-    views = ItemViews(rules, settings.lang, settings.images, settings.quality)
+    views = PrintedItems(rules, settings.lang, settings.images, settings.quality)
     view = build_view(student, rules, views, settings.today.isoformat(), department)
     title = text("pdf-cover-title", settings.lang)
     title = f"{student.name} {title}" + (f" · {department.name}" if department else "")
@@ -51,7 +51,7 @@ def render_portfolio(student: Student, rules: Rules, settings: PdfSettings,
 def render_item_page(item: Item, student: Student, rules: Rules, settings: PdfSettings,
                      quality: Quality) -> bytes:
     """The item's own page alone, as the 文件 to upload for an item that has none."""
-    views = ItemViews(rules, settings.lang, settings.images, quality, attach_documents=False)
+    views = PrintedItems(rules, settings.lang, settings.images, quality, attach_documents=False)
     view = views.view(item)
     html = settings.theme.render("upload.html", settings.lang, v=view,
                         name=student.name, created=timestamp(settings.today))

@@ -28,10 +28,11 @@ from generator.engine.steps import Output
 from generator.engine.workers import TaskFailed
 from generator.findings import Finding, make
 from generator.model import Department, Student
-from generator.render.pdf.pdf_assembly import timestamp, write_atomic
+from generator.render.pdf.pdf_assembly import timestamp
 from generator.render.pdf.pdf_documents import PdfSettings, render_portfolio
 from generator.render.pdf.print_theme import PrintTheme
 from generator.render.pdf.upload_document import OUTPUT_NAME, make_upload_pdf, needs_upload_pdf
+from generator.support.atomic import write_bytes
 
 PDF_VERSION = 1
 NAME = "pdf"
@@ -97,12 +98,12 @@ def plan(ctx: BuildContext, settings: PdfSettings) -> list[PdfTask]:
 def run_task(ctx: BuildContext, task: PdfTask) -> TaskResult:
     """One output (module level, so the build can run it in a forked worker)."""
     settings = settings_for(ctx)
-    student = _student(ctx, task.student)
+    student = ctx.portfolio.student(task.student)
     rules = ctx.portfolio.rules
     if task.kind == "portfolio":
         department = _department(student, task.department)
         data, view = render_portfolio(student, rules, settings, department)
-        write_atomic(data, paths.output_path(ctx.output, task.rel))
+        write_bytes(paths.output_path(ctx.output, task.rel), data)
         found = [make("pdf-document-not-attached", student.key, a.item, a.name, name=a.name,
                       output=task.rel) for a in view.unattached]
         _save_verdict(settings.cache_dir, task.fingerprint, True, found)
@@ -148,10 +149,6 @@ class PdfStep:
                 ctx.record(task.rel, task.fingerprint, self.name)
 
 
-def _student(ctx: BuildContext, slug: str) -> Student:
-    return next(s for s in ctx.students() if s.slug == slug)
-
-
 def _department(student: Student, code: str | None) -> Department | None:
     if code is None:
         return None
@@ -168,8 +165,8 @@ def _save_verdict(cache_dir: Path, fingerprint: str, written: bool,
             "findings": [{"code": f.code, "severity": f.severity, "student": f.student,
                           "item": f.item, "file": f.file, "params": f.params}
                          for f in findings]}
-    write_atomic(json.dumps(data, ensure_ascii=False, default=str).encode(),
-                 _verdict_path(cache_dir, fingerprint))
+    write_bytes(_verdict_path(cache_dir, fingerprint),
+                json.dumps(data, ensure_ascii=False, default=str).encode())
 
 
 def _load_verdict(cache_dir: Path, fingerprint: str) -> tuple[bool, list[Finding]] | None:

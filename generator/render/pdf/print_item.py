@@ -7,7 +7,6 @@ needs to know the rules table or the cache.
 
 from __future__ import annotations
 
-import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from urllib.parse import urlsplit
 
 from generator.content.image_refs import markdown_images
 from generator.content.item_paths import resolve_inside
+from generator.engine.workers import default_jobs
 from generator.i18n import text
 from generator.model import Item
 from generator.render.markdown import render_markdown
@@ -74,7 +74,7 @@ class AttachmentView:
 
 
 @dataclass
-class ItemView:
+class PrintedItem:
     id: str
     anchor: str
     title: str
@@ -94,8 +94,8 @@ class ItemView:
     media_seconds: float = 0.0
 
 
-class ItemViews:
-    """Builds item views for one document, sharing the picture cache and settings."""
+class PrintedItems:
+    """Builds the printed items of one document, sharing the picture cache and settings."""
 
     def __init__(self, rules: Rules, lang: str, images: ImageCache, quality: Quality,
                  attach_documents: bool = True):
@@ -118,17 +118,17 @@ class ItemViews:
             jobs += [(item, name, INLINE) for name in item.images if name in inline]
             jobs += [(item, name, GALLERY) for name in self._gallery_names(item, inline)]
         if len(jobs) > 1:
-            with ThreadPoolExecutor(_cores()) as pool:
+            with ThreadPoolExecutor(default_jobs()) as pool:
                 list(pool.map(lambda job: self._picture(*job), jobs))
 
-    def view(self, item: Item) -> ItemView:
+    def view(self, item: Item) -> PrintedItem:
         used: set[str] = set()
         body = spell_out_links(render_markdown(item.body, self._image_hook(item, used),
                                                heading_offset=2, schemes=SCHEMES))
         gallery = [img for name in self._gallery_names(item, used)
                    if (img := self._picture(item, name, GALLERY)) is not None]
         code = item.code or ""
-        v = ItemView(
+        v = PrintedItem(
             id=item.id, anchor=f"item-{item.id}", title=item.title, code=code,
             code_name=self.rules.codes[code].name(self.lang) if code in self.rules.codes else "",
             group=self._group(item), when=self._when(item), rows=[], summary=item.summary,
@@ -155,7 +155,7 @@ class ItemViews:
             return f"{item.date.isoformat()} – {item.end.isoformat()}"
         return item.date.isoformat() if item.date else ""
 
-    def _rows(self, item: Item, v: ItemView) -> list[Row]:
+    def _rows(self, item: Item, v: PrintedItem) -> list[Row]:
         t = self.t
         rows: list[Row] = []
         if item.is_course:
@@ -231,7 +231,7 @@ class ItemViews:
         return MediaView(kind, item.media, duration_label(info.duration), poster, link,
                          qr_svg(link) if link else None)
 
-    def _document(self, item: Item, v: ItemView) -> None:
+    def _document(self, item: Item, v: PrintedItem) -> None:
         info = item.files.get(item.document or "")
         if not item.document or info is None or info.kind != "pdf":
             return
@@ -282,13 +282,6 @@ def spell_out_links(html: str) -> str:
                 f' <a class="url spelled" href="{href}">({href})</a>')
 
     return _LINK.sub(spelled, html)
-
-
-def _cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:
-        return max(1, os.cpu_count() or 1)
 
 
 def _plain(value: Any) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
 from generator.engine.themes import Theme
-from generator.i18n import text
+from generator.i18n import HTML_LANG, text
 
 SUBDIR = "print"
 
@@ -40,7 +40,8 @@ class PrintTheme:
         def t(key: str, **params: Any) -> str:
             return text(f"pdf-{key}", lang, **params)
 
-        return self.env.get_template(template).render(t=t, lang=lang, css=self.css(), **context)
+        return self.env.get_template(template).render(
+            t=t, lang=lang, html_lang=HTML_LANG.get(lang, lang), css=self.css(), **context)
 
 
 @cache

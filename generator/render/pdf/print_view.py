@@ -17,8 +17,8 @@ from generator.render.markdown import render_markdown
 from generator.render.pdf.print_item import (
     SCHEMES,
     AttachmentView,
-    ItemView,
-    ItemViews,
+    PrintedItem,
+    PrintedItems,
     spell_out_links,
 )
 from generator.rules import Rules
@@ -42,11 +42,11 @@ class TermTable:
 
 
 @dataclass
-class Category:
+class CategorySection:
     key: str
     name: str
     code: str
-    items: list[ItemView]
+    items: list[PrintedItem]
 
 
 @dataclass
@@ -62,10 +62,10 @@ class PrintView:
     statement: list[Text]
     statement_wanted: bool
     terms: list[TermTable]
-    courses: list[ItemView]
+    courses: list[PrintedItem]
     reflection: list[Text]
     reflection_wanted: bool
-    categories: list[Category]
+    categories: list[CategorySection]
     cadres: list[dict[str, str]]
     other: list[Text]
     media_minutes: str = "0"
@@ -73,11 +73,11 @@ class PrintView:
     unattached: list[AttachmentView] = field(default_factory=list)  # could not be laid in
 
     @property
-    def performances(self) -> list[ItemView]:
+    def performances(self) -> list[PrintedItem]:
         return [v for c in self.categories for v in c.items]
 
     @property
-    def items(self) -> list[ItemView]:
+    def items(self) -> list[PrintedItem]:
         return self.courses + self.performances
 
 
@@ -98,19 +98,19 @@ def selected_items(student: Student, department: Department | None,
     return courses, perfs
 
 
-def build_view(student: Student, rules: Rules, views: ItemViews, today: str,
+def build_view(student: Student, rules: Rules, views: PrintedItems, today: str,
                department: Department | None = None) -> PrintView:
     lang, t = views.lang, views.t
     courses, perfs = selected_items(student, department, rules)
     views.prefetch(courses + perfs)
     course_views = [views.view(i) for i in courses]
-    by_cat: dict[str, list[ItemView]] = defaultdict(list)
+    by_cat: dict[str, list[PrintedItem]] = defaultdict(list)
     for item in perfs:
         by_cat[item.category or "other"].append(views.view(item))
     categories = []
     for key, items in by_cat.items():
         cat = rules.categories.get(key)
-        categories.append(Category(key, cat.name(lang) if cat else key,
+        categories.append(CategorySection(key, cat.name(lang) if cat else key,
                                    cat.code if cat else "", items))
     info = student.info
     wants = set(department.wants) if department and department.wants else None

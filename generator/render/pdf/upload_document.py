@@ -24,11 +24,11 @@ from generator.content.item_paths import resolve_inside
 from generator.engine.output_paths import upload_file
 from generator.findings import Finding, make
 from generator.model import Item, Student
-from generator.render.pdf.pdf_assembly import RenderError, write_atomic
+from generator.render.pdf.pdf_assembly import RenderError
 from generator.render.pdf.pdf_documents import PdfSettings, render_item_page
 from generator.render.pdf.print_item import Quality
-from generator.rules import Rules
-from generator.support.atomic import remove
+from generator.rules import FileRules, Rules
+from generator.support.atomic import remove, write_bytes
 from generator.support.pdf_cleaning import clean_pdf, strip_active
 
 # The rendered page steps down until it fits: 150 dpi is what print needs, 72 dpi
@@ -69,15 +69,15 @@ def make_upload_pdf(item: Item, student: Student, rules: Rules, settings: PdfSet
             try:
                 data, _removed = clean_pdf(real)  # pdf-active-content, from check, says so
             except Exception as exc:  # pypdf on a PDF it cannot take apart, or too vast a one
-                target.unlink(missing_ok=True)  # never an old copy, never an unchecked one
+                remove(target)  # never an old copy, never an unchecked one
                 return UploadResult("failed", None, [make(
                     "pdf-render-failed", *where, item.document, output=_rel(student, item),
                     reason=f"{type(exc).__name__}: {exc}"[:200])])
             if len(data) <= limit:
-                write_atomic(data, target)
+                write_bytes(target, data)
                 return UploadResult("copy", len(data))
             size = len(data)  # rewritten without its scripts, it no longer fits
-        return _shrink_given(real, item.document, size, limit, target, where)
+        return _shrink_given(real, item.document, size, rules.files, target, where)
     return _render_page(item, student, rules, settings, limit, target, where)
 
 
@@ -92,16 +92,17 @@ def _render_page(item: Item, student: Student, rules: Rules, settings: PdfSettin
                 "pdf-render-failed", *where, None, output=_rel(student, item),
                 reason=str(err))])
         if len(data) <= limit:
-            write_atomic(data, target)
+            write_bytes(target, data)
             return UploadResult("rendered", len(data))
     remove(target)  # an old copy that fitted would be misleading now
     return UploadResult("failed", len(data), [make(
         "upload-page-too-large", *where, None, images=len(item.images), dpi=quality.dpi,
-        size=_mb(len(data)), limit=_mb(limit))])
+        size=rules.files.format_size(len(data)), limit=rules.files.format_size(limit))])
 
 
-def _shrink_given(source: Path, name: str, size: int, limit: int, target: Path,
+def _shrink_given(source: Path, name: str, size: int, files: FileRules, target: Path,
                   where: tuple[str, str]) -> UploadResult:
+    limit, mb = files.document_max_bytes, files.format_size
     smallest = size
     dpi = round(PDF_LADDER[-1][0] / A4_LONG_INCHES)
     for long_side, quality in PDF_LADDER:
@@ -111,14 +112,14 @@ def _shrink_given(source: Path, name: str, size: int, limit: int, target: Path,
             break
         smallest = min(smallest, len(data))
         if len(data) <= limit:
-            write_atomic(data, target)
+            write_bytes(target, data)
             return UploadResult("shrunk", len(data), [make(
-                "document-pdf-shrunk", *where, name, name=name, size=_mb(size),
-                limit=_mb(limit), after=_mb(len(data)), output="/".join(target.parts[-4:]))])
+                "document-pdf-shrunk", *where, name, name=name, size=mb(size),
+                limit=mb(limit), after=mb(len(data)), output="/".join(target.parts[-4:]))])
     remove(target)
     return UploadResult("failed", smallest, [make(
-        "document-pdf-too-large", *where, name, name=name, size=_mb(size), limit=_mb(limit),
-        after=_mb(smallest), dpi=dpi)])
+        "document-pdf-too-large", *where, name, name=name, size=mb(size), limit=mb(limit),
+        after=mb(smallest), dpi=dpi)])
 
 
 def recompress_pdf(source: Path, long_side: int, quality: int) -> bytes:
@@ -142,10 +143,6 @@ def recompress_pdf(source: Path, long_side: int, quality: int) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-def _mb(size: int) -> str:
-    return f"{size / 1_000_000:.1f}"  # the rules' megabyte (official.toml: 1 000 000)
 
 
 def _rel(student: Student, item: Item) -> str:

@@ -19,13 +19,14 @@ from typing import Any
 from generator.engine import output_paths as paths
 from generator.engine.build_context import BuildContext
 from generator.engine.steps import Output
-from generator.i18n import text
+from generator.i18n import HTML_LANG, text
 from generator.model import Student
+from generator.render.site import item_views as views
 from generator.render.site import page_links as urls
-from generator.render.site.site_step import environment, write_atomic
+from generator.render.site.site_step import environment
+from generator.support.atomic import write_bytes
 
 NAME = "compare"
-HTML_LANG = {"zh-TW": "zh-Hant-TW", "en": "en"}
 
 
 compare_page = paths.compare_page
@@ -34,8 +35,6 @@ checklist_pdf = paths.checklist_pdf
 
 
 def _base(ctx: BuildContext, rel: str, title: str, student: Student) -> dict[str, Any]:
-    from generator.render.site.compare_views import code_label
-
     lang = ctx.lang
     linker = urls.Linker(rel)
     return {
@@ -45,7 +44,7 @@ def _base(ctx: BuildContext, rel: str, title: str, student: Student) -> dict[str
         "rules": ctx.portfolio.rules, "student": student,
         "crumbs": [(text("site-class-title", lang), linker.index()),
                    (student.name, linker.student(student.slug))],
-        "code_label": lambda code: code_label(ctx.portfolio.rules, code, lang),
+        "code_label": lambda code: views.code_label(ctx.portfolio.rules, code, lang),
         "item_url": lambda item_id: linker.item(student.slug, item_id),
         "dep_url": lambda code: linker.department(student.slug, code),
     }
@@ -93,7 +92,7 @@ def html_to_pdf(html: str, base_url: str, created: str) -> bytes:
 
 
 @dataclass(frozen=True)
-class PageJob:
+class ComparePageJob:
     """One output of this step for one student: the comparison page, or one year's
     checklist (its page and, unless PDFs are skipped, its PDF)."""
 
@@ -107,20 +106,20 @@ class PageJob:
         return self.rel
 
 
-def _run_job(ctx: BuildContext, job: PageJob) -> bool:
+def _run_job(ctx: BuildContext, job: ComparePageJob) -> bool:
     """Write one job's files (in a worker: WeasyPrint is the slow part of this step)."""
     from generator.render.pdf.pdf_assembly import timestamp
 
     student = ctx.student(job.slug)
     if job.year is None:
-        write_atomic(ctx.path(job.rel), render_compare(ctx, student).encode("utf-8"))
+        write_bytes(ctx.path(job.rel), render_compare(ctx, student).encode("utf-8"))
         return True
     html = render_checklist(ctx, student, job.year, job.pdf is not None)
-    write_atomic(ctx.path(job.rel), html.encode("utf-8"))
+    write_bytes(ctx.path(job.rel), html.encode("utf-8"))
     if job.pdf is not None:
         data = html_to_pdf(html, (ctx.output / job.rel).resolve().as_uri(),
                            timestamp(ctx.today))
-        write_atomic(ctx.path(job.pdf), data)
+        write_bytes(ctx.path(job.pdf), data)
     return True
 
 
@@ -141,11 +140,11 @@ class CompareStep:
             whole = student.model_dump(mode="json", exclude={"path"})
             rel = compare_page(student.slug)
             fp = ctx.fingerprint(*common, "compare", whole)
-            out.append(Output(rel, fp, PageJob(student.slug, rel, fp)))
+            out.append(Output(rel, fp, ComparePageJob(student.slug, rel, fp)))
             for year in checklist_years(student):
                 page, pdf = checklist_page(student.slug, year), checklist_pdf(student.slug, year)
                 fp = ctx.fingerprint(*common, "checklist", year, whole, with_pdf)
-                job = PageJob(student.slug, page, fp, year, pdf if with_pdf else None)
+                job = ComparePageJob(student.slug, page, fp, year, pdf if with_pdf else None)
                 out += [Output(page, fp, job)] + ([Output(pdf, fp, job)] if with_pdf else [])
         return out
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from generator.checks.departments import check_department, provided_codes
 from generator.model import CadreRecord, CourseRecord, Department, Item, Student
 from generator.render.site import student_records as records
+from generator.render.site.item_views import code_label
 from generator.render.site.review_time import ReviewTime, estimate
 from generator.rules import Rules
 from generator.support.roc_calendar import Term, grade_in
@@ -54,13 +55,6 @@ class Comparison:
     rows: list[ItemRow]
     unused_ticked: list[Item]
     unticked_used: list[str] = field(default_factory=list)
-
-
-def code_label(rules: Rules, code: str | None, lang: str) -> str:
-    if not code:
-        return ""
-    named = rules.codes.get(code)
-    return f"{code} {named.name(lang)}" if named else code
 
 
 def _item_order(item: Item) -> tuple[int, int, str]:

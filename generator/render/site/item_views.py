@@ -67,10 +67,6 @@ def duration(seconds: float | None) -> str:
         else f"{total // 60}:{total % 60:02d}"
 
 
-def megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{max(1, size // 1000)} KB"
-
-
 def code_label(rules: Rules, code: str | None, lang: str) -> str:
     if not code:
         return ""
@@ -176,7 +172,7 @@ def card(item: Item, url: str, files: dict[str, ItemFile], prefix: str, rules: R
 
 
 @dataclass
-class ItemView:
+class ItemPage:
     """Everything the item page shows."""
 
     item: Item
@@ -206,10 +202,10 @@ def image_hook(files: dict[str, ItemFile]) -> ImageHook:
     return hook
 
 
-def item_view(item: Item, files: dict[str, ItemFile], rules: Rules, lang: str) -> ItemView:
+def item_view(item: Item, files: dict[str, ItemFile], rules: Rules, lang: str) -> ItemPage:
     inline = {(s[2:] if s.startswith("./") else s) for s in markdown_images(item.body)}
     body = render_markdown(item.body, image_hook(files), heading_offset=1)
-    view = ItemView(item, fields(item, rules, lang), count_chars(item.summary or ""), body)
+    view = ItemPage(item, fields(item, rules, lang), count_chars(item.summary or ""), body)
     for name in item.images:
         if name in inline or name == item.document:
             continue

@@ -12,9 +12,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from generator.checks.departments import department_findings
 from generator.engine.build_context import BuildContext
 from generator.findings import Finding, sort_key
-from generator.i18n import text
+from generator.i18n import HTML_LANG, text
 from generator.model import Department, Item, Student
 from generator.render.markdown import render_markdown
 from generator.render.site import item_views as views
@@ -23,8 +24,6 @@ from generator.render.site import student_records as records
 from generator.render.site.review_time import estimate
 from generator.render.web_media.derived_files import RECIPE_VERSION
 from generator.render.web_media.web_media_step import ItemFile, department_key, item_files
-
-HTML_LANG = {"zh-TW": "zh-Hant-TW", "en": "en"}
 
 
 @dataclass(frozen=True)
@@ -65,12 +64,6 @@ def _common(ctx: BuildContext) -> list[Any]:
 
 def selected_in(student: Student, item: Item) -> list[Department]:
     return [d for d in student.departments if item.id in d.courses or item.id in d.performances]
-
-
-def department_findings(found: list[Finding], dep: Department) -> list[Finding]:
-    ids = {*dep.courses, *dep.performances}
-    return [f for f in found if f.params.get("department") == dep.code
-            or (f.item in ids and "department" not in f.params)]
 
 
 def plan(ctx: BuildContext) -> list[tuple[PageTask, str]]:
@@ -141,15 +134,12 @@ def base_context(ctx: BuildContext, task: PageTask, title: str,
         "school": ctx.portfolio.settings.school, "crumbs": crumbs, "page": task.kind,
         "rules": ctx.portfolio.rules, "today": ctx.today, "code_label":
             lambda code: views.code_label(ctx.portfolio.rules, code, lang),
-        "duration": views.duration, "megabytes": views.megabytes,
+        "duration": views.duration,
+        "megabytes": lambda size: ctx.portfolio.rules.files.format_size(size, unit=True),
     }
 
 
 _base = base_context  # the name other renderers first imported
-
-
-def _student(ctx: BuildContext, slug: str) -> Student:
-    return next(s for s in ctx.students() if s.slug == slug)
 
 
 def _cards(ctx: BuildContext, task: PageTask, student: Student, items: list[Item],
@@ -185,7 +175,7 @@ def _index(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
 
 
 def _student_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
-    student = _student(ctx, task.slug)
+    student = ctx.portfolio.student(task.slug)
     rules, lang = ctx.portfolio.rules, ctx.lang
     found = [f for f in ctx.findings if f.student == student.key]
     cards = {c.id: c for c in _cards(ctx, task, student, student.items, found)}
@@ -258,7 +248,7 @@ def _uploads_link(ctx: BuildContext, task: PageTask, slug: str, anchor: str = ""
 
 
 def _item_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
-    student = _student(ctx, task.slug)
+    student = ctx.portfolio.student(task.slug)
     item = student.item(task.key)
     assert item is not None
     lang = ctx.lang
@@ -280,7 +270,7 @@ def _item_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
 def _department_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
     from generator.render.site.department_page import department_view
 
-    student = _student(ctx, task.slug)
+    student = ctx.portfolio.student(task.slug)
     dep = next(d for d in student.departments if d.code == task.key)
     linker = urls.Linker(task.rel)
     found = [f for f in ctx.findings if f.student == student.key]

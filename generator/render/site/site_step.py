@@ -30,11 +30,6 @@ def environment(search_path: list[str]) -> Environment:
     return _ENVS[key]
 
 
-def write_atomic(path: Path, data: bytes) -> bool:
-    """Whole or not at all, and never over a file the tool did not write (then False)."""
-    return write_bytes(path, data)
-
-
 def render_page(ctx: BuildContext, task: PageTask) -> str:
     """The HTML of one page (for a renderer that puts pages elsewhere, like a bundle)."""
     env = environment(ctx.theme.search_path("templates"))
@@ -43,7 +38,7 @@ def render_page(ctx: BuildContext, task: PageTask) -> str:
 
 def _render_page(ctx: BuildContext, task: PageTask) -> int:
     data = render_page(ctx, task).encode("utf-8")
-    write_atomic(paths.output_path(ctx.output, task.rel), data)
+    write_bytes(paths.output_path(ctx.output, task.rel), data)
     return len(data)
 
 
@@ -60,7 +55,7 @@ class SiteStep:
         mine = ctx.plan.of(self.name)
         for out in mine:
             if isinstance(out.task, Path) and not ctx.fresh(out.rel, out.fingerprint):
-                write_atomic(ctx.path(out.rel), out.task.read_bytes())
+                write_bytes(ctx.path(out.rel), out.task.read_bytes())
                 ctx.record(out.rel, out.fingerprint, self.name)
         # A page another step owns (the counselor's dashboard is the class index) is its.
         todo = [out.task for out in mine if isinstance(out.task, PageTask)

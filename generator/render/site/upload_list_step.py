@@ -20,10 +20,10 @@ from generator.i18n import text
 from generator.model import Item, Student
 from generator.render.site import page_links as urls
 from generator.render.site.site_pages import PageTask, base_context
-from generator.render.site.site_step import environment, write_atomic
+from generator.render.site.site_step import environment
 from generator.render.upload.fitting import SizeLimits, Slot
 from generator.render.upload.upload_copies import upload_dir
-from generator.support.atomic import owned
+from generator.support.atomic import owned, write_bytes
 
 NAME = "uploads"
 TEMPLATE = "uploads.html"
@@ -108,5 +108,5 @@ class UploadListStep:
                                     (student.name, linker.student(student.slug))]),
                     "student": student, "rows": rows,
                     "limits": limits}
-            write_atomic(ctx.path(rel), env.get_template(TEMPLATE).render(data).encode("utf-8"))
+            write_bytes(ctx.path(rel), env.get_template(TEMPLATE).render(data).encode("utf-8"))
             ctx.record(rel, fp, NAME)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.content.media_probe import MediaInfo
-from generator.support.ffmpeg import Progress, Settings, run_ffmpeg
+from generator.support.ffmpeg import EncodeSettings, Progress, run_ffmpeg
 
 # The bitrates an MP3 (MPEG-1/2 layer III) may have, best first.
 BITRATES = (320, 256, 224, 192, 160, 128, 112, 96, 80, 64, 56, 48, 40, 32)
@@ -78,7 +78,7 @@ def _format_for(kbps: int, info: MediaInfo) -> tuple[int, int]:
     return rate, channels
 
 
-def encode(src: Path, dst: Path, target: AudioTarget, settings: Settings,
+def encode(src: Path, dst: Path, target: AudioTarget, settings: EncodeSettings,
            start: float = 0.0, progress: Progress | None = None) -> None:
     args: list[str] = []
     if start > 0:

@@ -37,7 +37,8 @@ from generator.render.upload.upload_copies import (
     upload_dir,
     work_weight,
 )
-from generator.support.ffmpeg import Settings, atomic_output
+from generator.support.atomic import write_text
+from generator.support.ffmpeg import EncodeSettings
 
 Work = list[tuple[Student, Item, list[FitPlan]]]
 PdfFitter = Callable[[Student, Item, FitPlan, Path], FitResult]
@@ -61,7 +62,7 @@ def run(work: Work, output: Path, cache_dir: Path, limits: SizeLimits,
     console = console or Console(stderr=True)
     busy = [w for w in work if any(work_weight(p) >= 1 for p in w[2])]
     jobs, threads = jobs_and_threads(len(busy))
-    settings = Settings(threads=threads)
+    settings = EncodeSettings(threads=threads)
     weights = {id(p): work_weight(p) for *_, plans in work for p in plans}
     done: dict[tuple[int, str], float] = {}
     lock = threading.Lock()
@@ -113,7 +114,8 @@ def run(work: Work, output: Path, cache_dir: Path, limits: SizeLimits,
     return sorted(outcomes, key=lambda o: (o.student, o.item))
 
 
-def print_plan(work: Work, lang: str, console: Console | None = None) -> None:
+def print_plan(work: Work, limits: SizeLimits, lang: str,
+               console: Console | None = None) -> None:
     """The --dry-run table: per file, the size now, the size after, what will be done."""
     console = console or Console(highlight=False)
     table = Table(show_lines=False)
@@ -131,8 +133,8 @@ def print_plan(work: Work, lang: str, console: Console | None = None) -> None:
             if p.trim:
                 action += " " + text("fit-trimmed", lang, trim=str(p.trim))
             style = {"too-long": "red", "failed": "red"}.get(p.action, "")
-            table.add_row(f"{student.slug}/{item.id}/{name}", _size(p.size),
-                          _size(p.estimate) if p.estimate is not None else "—",
+            table.add_row(f"{student.slug}/{item.id}/{name}", limits.size(p.size, unit=True),
+                          limits.size(p.estimate, unit=True) if p.estimate is not None else "—",
                           action, style=style)
     console.print(table)
 
@@ -167,10 +169,9 @@ def pdf_fitter(portfolio: Portfolio, cache_dir: Path, lang: str) -> PdfFitter:
         result = make_upload_pdf(item, student, portfolio.rules, settings, target)
         made = target.is_file() and result.action != "failed"
         if made:
-            with atomic_output(marker) as tmp:
-                tmp.write_text(json.dumps({"output": file_sha256(target), "findings": [
-                    {"code": f.code, "params": f.params} for f in result.findings]},
-                    ensure_ascii=False, default=str), "utf-8")
+            write_text(marker, json.dumps({"output": file_sha256(target), "findings": [
+                {"code": f.code, "params": f.params} for f in result.findings]},
+                ensure_ascii=False, default=str))
         return FitResult(p, target if made else None, result.size if made else None, False,
                          tuple(result.findings))
 
@@ -191,8 +192,3 @@ def fit_portfolio(portfolio: Portfolio, output: Path, cache_dir: Path | None = N
     return run(work, output, cache_dir, limits, console, lang,
                pdf_fitter(portfolio, cache_dir, lang) if pdf else None, reporter)
 
-
-def _size(size: int) -> str:
-    if size < 100_000:
-        return f"{size / 1000:.0f} kB"
-    return f"{size / 1_000_000:.1f} MB"

@@ -18,18 +18,21 @@ from typing import Any, Literal
 from generator.content.file_inspection import file_sha256
 from generator.content.media_probe import MediaInfo, probe
 from generator.findings import Finding, make
+from generator.i18n import has_text, said
 from generator.render.upload import audio_fit as audio
 from generator.render.upload import image_fit as image
 from generator.render.upload import video_fit as video
 from generator.render.upload.media_trim import Trim, parse_trim, timecode
-from generator.support.atomic import copy_file, owned, remove
-from generator.support.ffmpeg import FitError, Progress, Settings, atomic_output
+from generator.rules import format_size, load_rules
+from generator.support.atomic import copy_file, owned, remove, replacing, write_bytes, write_text
+from generator.support.ffmpeg import EncodeSettings, FitError, Progress
 
 Slot = Literal["media", "document"]
 Action = Literal["copy", "remux", "transcode", "shrink", "clean", "too-long", "skip", "failed"]
 MAKES_FILE: frozenset[str] = frozenset({"copy", "remux", "transcode", "shrink", "clean"})
 CACHE_VERSION = 1
-MB = 1_000_000
+# The defaults of SizeLimits; a school's own limits come through SizeLimits.from_rules.
+_OFFICIAL = load_rules().files
 
 
 @dataclass(frozen=True)
@@ -41,9 +44,10 @@ class SizeLimits:
     rate control overshoots.
     """
 
-    document: int = 4_000_000
-    media: int = 10_000_000
+    document: int = _OFFICIAL.document_max_bytes
+    media: int = _OFFICIAL.media_max_bytes
     headroom: float = 0.03
+    megabyte: int = _OFFICIAL.megabyte  # how sizes are said
 
     def limit(self, slot: Slot) -> int:
         return self.media if slot == "media" else self.document
@@ -54,7 +58,12 @@ class SizeLimits:
     @classmethod
     def from_rules(cls, files: Any) -> SizeLimits:
         """From the core's `rules.files` (FileRules): the school may have its own limits."""
-        return cls(document=files.document_max_bytes, media=files.media_max_bytes)
+        return cls(document=files.document_max_bytes, media=files.media_max_bytes,
+                   megabyte=files.megabyte)
+
+    def size(self, size: int, *, unit: bool = False) -> str:
+        """`size` bytes as the limits are said (generator.rules.format_size)."""
+        return format_size(size, self.megabyte, unit=unit)
 
 
 @dataclass(frozen=True)
@@ -133,7 +142,7 @@ def _plan_media(source: Path, size: int, limits: SizeLimits, trim: str | Trim | 
                            "media.mp4", _video_label(info), None)
         target: Any = video.choose(info, duration, budget)
         floor_seconds = video.max_seconds(budget, info.has_audio)
-        quality = {"zh-TW": " 360p 畫質", "en": "360p"}
+        quality = said("fit-quality-video")
         output_name = "media.mp4"
     else:
         wanted = "MP3"
@@ -144,13 +153,13 @@ def _plan_media(source: Path, size: int, limits: SizeLimits, trim: str | Trim | 
                            f"{info.audio_codec}", None)
         target = audio.choose(info, duration, budget)
         floor_seconds = audio.max_seconds(budget)
-        quality = {"zh-TW": "最低音質（MP3 32 kbps）", "en": "the lowest quality (MP3 32 kbps)"}
+        quality = said("fit-quality-audio")
         output_name = "media.mp3"
     if target is None:
         example = f"{timecode(cut.start if cut else 0)}-" \
                   f"{timecode((cut.start if cut else 0) + min(60, floor_seconds))}"
         finding = _make("media-too-long", where, duration=timecode(duration),
-                       seconds=floor_seconds, limit=_mb(limit), quality=quality,
+                       seconds=floor_seconds, limit=limits.size(limit), quality=quality,
                        example=example)
         return FitPlan(source, "media", info.kind, "too-long", size, None, None,
                        f"> {timecode(floor_seconds)}", cut, (finding,))
@@ -170,7 +179,8 @@ def _plan_document(source: Path, size: int, limits: SizeLimits,
     if is_pdf(source):
         if size <= limit:
             return FitPlan(source, "document", "pdf", "copy", size, size, "document.pdf")
-        finding = _make("document-not-fitted", where, size=_mb(size), limit=_mb(limit))
+        finding = _make("document-not-fitted", where, size=limits.size(size),
+                        limit=limits.size(limit))
         return FitPlan(source, "document", "pdf", "skip", size, None, None, "PDF",
                        findings=(finding,))
     pic = image.inspect(source)
@@ -191,7 +201,7 @@ def _plan_document(source: Path, size: int, limits: SizeLimits,
 
 
 def fit(source: Path, slot: Slot, out_dir: Path, cache_dir: Path,
-        limits: SizeLimits | None = None, settings: Settings | None = None,
+        limits: SizeLimits | None = None, settings: EncodeSettings | None = None,
         trim: str | Trim | None = None, *, student: str | None = None,
         item: str | None = None, name: str | None = None,
         progress: Progress | None = None, planned: FitPlan | None = None) -> FitResult:
@@ -201,7 +211,7 @@ def fit(source: Path, slot: Slot, out_dir: Path, cache_dir: Path,
     probing again when the caller already has the plan.
     """
     limits = limits or SizeLimits()
-    settings = settings or Settings()
+    settings = settings or EncodeSettings()
     p = planned or plan(source, slot, limits, trim, student=student, item=item, name=name)
     where = {"student": student, "item": item, "file": name or Path(source).name}
     if p.action not in MAKES_FILE or p.output_name is None:
@@ -231,13 +241,13 @@ def fit(source: Path, slot: Slot, out_dir: Path, cache_dir: Path,
     findings = p.findings
     if p.action != "copy" and not any(f.code == "media-codec" for f in findings):
         detail = detail if p.trim is None else f"{detail}, {p.trim}"
-        findings = (*findings, _make("upload-copy-made", where, before=_mb(p.size),
-                                    after=_mb(size), output=p.output_name, detail=detail))
+        findings = (*findings, _make("upload-copy-made", where, before=limits.size(p.size),
+                                    after=limits.size(size), output=p.output_name, detail=detail))
     return FitResult(p, dst, size, not made, findings)
 
 
 def _cached_product(p: FitPlan, digest: str, cache_dir: Path, limits: SizeLimits,
-                    settings: Settings, progress: Progress | None) -> tuple[Path, bool, str]:
+                    settings: EncodeSettings, progress: Progress | None) -> tuple[Path, bool, str]:
     """The encoded file in the cache, made only if it is not there yet, and what it is."""
     key_data = {"v": CACHE_VERSION, "sha256": digest, "slot": p.slot, "action": p.action,
                 "limit": limits.limit(p.slot), "budget": limits.budget(p.slot),
@@ -252,16 +262,16 @@ def _cached_product(p: FitPlan, digest: str, cache_dir: Path, limits: SizeLimits
         except (OSError, ValueError, KeyError):
             detail = p.detail
         return cached, False, detail
-    with atomic_output(cached) as tmp:
+    with replacing(cached) as tmp:
         detail = _produce(p, tmp, limits, settings, progress)
     # The description is a nicety: losing it must not cost a re-encode.
-    with contextlib.suppress(OSError), atomic_output(meta) as tmp_meta:
-        tmp_meta.write_text(json.dumps({"detail": detail, "source": str(p.source)},
-                                       ensure_ascii=False), "utf-8")
+    with contextlib.suppress(OSError):
+        write_text(meta, json.dumps({"detail": detail, "source": str(p.source)},
+                                    ensure_ascii=False))
     return cached, True, detail
 
 
-def _produce(p: FitPlan, tmp: Path, limits: SizeLimits, settings: Settings,
+def _produce(p: FitPlan, tmp: Path, limits: SizeLimits, settings: EncodeSettings,
              progress: Progress | None) -> str:
     """Encode into `tmp`; what was made, for the student (e.g. '720p H.264, ≤ 1500 kbps')."""
     budget, limit = limits.budget(p.slot), limits.limit(p.slot)
@@ -286,7 +296,7 @@ def _produce(p: FitPlan, tmp: Path, limits: SizeLimits, settings: Settings,
             kbps = max(50, int(kbps * budget / got * 0.95))
             detail = f"{p.target.rung}p H.264, ≤ {kbps} kbps"
         if tmp.stat().st_size > limit:
-            raise FitError(f"still {_mb(tmp.stat().st_size)} MB after three attempts")
+            raise FitError(f"still {limits.size(tmp.stat().st_size)} MB after three attempts")
     out = probe(tmp)
     if out.problem or not (out.is_upload_ready or p.action == "remux"):
         raise FitError(f"the converted file does not play ({out.problem or out.container})")
@@ -319,8 +329,7 @@ def _publish_pdf(src: Path, dst: Path) -> bool:
         return _publish(src, dst, None)
     if dst.is_file() and dst.read_bytes() == data:
         return False
-    with atomic_output(dst) as tmp:
-        tmp.write_bytes(data)
+    write_bytes(dst, data)
     return True
 
 
@@ -360,31 +369,15 @@ def _make(code: str, where: dict[str, Any], **params: Any) -> Finding:
                 **params)
 
 
-def _mb(size: int) -> str:
-    return f"{size / MB:.1f}"
-
-
-_REASONS: dict[str, dict[str, str]] = {
-    "empty": {"zh-TW": "檔案是空的", "en": "the file is empty"},
-    "truncated": {"zh-TW": "檔案不完整（可能沒傳完或沒下載完）",
-                  "en": "the file is incomplete (an upload or download was cut off)"},
-    "unreadable": {"zh-TW": "檔案壞了，讀不出內容", "en": "the file is damaged and cannot be read"},
-    "no-streams": {"zh-TW": "裡面沒有影像也沒有聲音", "en": "it holds neither picture nor sound"},
-    "not-media": {"zh-TW": "它不是影片或錄音", "en": "it is not a video or a recording"},
-    "not-document": {"zh-TW": "它不是 PDF、JPG 或 PNG", "en": "it is not a PDF, JPG or PNG"},
-    "unknown-length": {"zh-TW": "看不出它有多長", "en": "its length cannot be told"},
-    "timeout": {"zh-TW": "讀取太久沒有反應", "en": "reading it took too long"},
-    "tool-missing": {"zh-TW": "這台電腦沒有安裝 ffmpeg", "en": "ffmpeg is not installed here"},
-}
 
 
 def _reason(key: str) -> dict[str, str] | str:
-    return _REASONS.get(key, key)
+    return said(f"fit-why-{key}") if has_text(f"fit-why-{key}") else key
 
 
 def _trim_reason(detail: str) -> dict[str, str]:
     if "after the end" in detail:
-        return {"zh-TW": "的開始時間已經超過影片長度", "en": "starts after the recording ends"}
+        return said("trim-why-after-end")
     if "before the start" in detail:
-        return {"zh-TW": "的結束時間比開始時間早", "en": "ends before it starts"}
-    return {"zh-TW": "看不懂", "en": "cannot be read"}
+        return said("trim-why-before-start")
+    return said("trim-why-unreadable")

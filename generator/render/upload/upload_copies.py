@@ -27,7 +27,7 @@ from generator.render.upload.fitting import (
     plan,
     refused,
 )
-from generator.support.ffmpeg import Settings, default_threads
+from generator.support.ffmpeg import EncodeSettings, default_threads
 
 # Per-item progress: (slot, fraction of that file done).
 ItemProgress = Callable[[str, float], None]
@@ -109,7 +109,7 @@ def plan_item(item: UploadItem, limits: SizeLimits | None = None,
 
 
 def fit_item(item: UploadItem, out_dir: Path, cache_dir: Path,
-             limits: SizeLimits | None = None, settings: Settings | None = None, *,
+             limits: SizeLimits | None = None, settings: EncodeSettings | None = None, *,
              student_key: str | None = None, progress: ItemProgress | None = None,
              plans: list[FitPlan] | None = None, pdf: bool = True) -> FitOutcome:
     """Write `item`'s upload-ready copies into `out_dir` (its upload/<item> folder).
@@ -117,7 +117,7 @@ def fit_item(item: UploadItem, out_dir: Path, cache_dir: Path,
     Never raises for bad media: problems are findings on the outcome. Originals
     are only read. Work is cached in `cache_dir` by content hash and settings.
     """
-    settings = settings or Settings(threads=default_threads(1))
+    settings = settings or EncodeSettings(threads=default_threads(1))
     plans = plans if plans is not None else plan_item(item, limits, student_key, pdf)
     results = []
     for p in plans:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.content.media_probe import MediaInfo
-from generator.support.ffmpeg import Progress, Settings, run_ffmpeg
+from generator.support.ffmpeg import EncodeSettings, Progress, run_ffmpeg
 
 # Short side → the least video bitrate (kbit/s, H.264 at up to 30 fps) that still looks
 # like a video rather than a mosaic at that size.
@@ -141,7 +141,7 @@ def _even(x: float) -> int:
     return max(2, round(x / 2) * 2)
 
 
-def encode(src: Path, dst: Path, target: VideoTarget, settings: Settings,
+def encode(src: Path, dst: Path, target: VideoTarget, settings: EncodeSettings,
            start: float = 0.0, progress: Progress | None = None,
            video_kbps: int | None = None) -> None:
     """Transcode `src` (from `start`, `target.duration` long) to H.264/AAC MP4 at `dst`."""
@@ -169,7 +169,7 @@ def encode(src: Path, dst: Path, target: VideoTarget, settings: Settings,
     run_ffmpeg(args, settings, target.duration, progress)
 
 
-def remux(src: Path, dst: Path, settings: Settings) -> None:
+def remux(src: Path, dst: Path, settings: EncodeSettings) -> None:
     """Same streams in a clean MP4 without metadata: for a good file with a location tag."""
     run_ffmpeg(["-i", str(src), "-map", "0:V:0", "-map", "0:a:0?", "-c", "copy",
                 "-map_metadata", "-1", "-map_chapters", "-1",

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from generator.render.web_media import still_frames as frames
 from generator.render.web_media.responsive_images import Variant, open_upright, write_variants
-from generator.support.atomic import temp_dir
+from generator.support.atomic import replacing_dir
 
 # Bump when what is derived changes: every entry is made again.
 RECIPE_VERSION = 2
@@ -95,16 +93,10 @@ def load_entry(cache: Path, key: str) -> Derived | None:
 
 def derive(cache: Path, job: Job) -> Derived:
     """Make the entry for `job` in `cache` (a worker task: touches only its own folder)."""
-    final = entry_dir(cache, job.key)
-    # Named with atomic.TEMP_PREFIX: what a killed build leaves, the next one removes.
-    with temp_dir(final.parent) as work:
+    with replacing_dir(entry_dir(cache, job.key)) as work:
         derived = _make(job, Path(job.source), work)
         (work / "meta.json").write_text(json.dumps(derived.to_json()), "utf-8")
-        try:
-            os.replace(work, final)
-        except OSError:  # another build made it first: theirs is as good
-            shutil.rmtree(work, ignore_errors=True)
-        return derived
+    return derived
 
 
 def _make(job: Job, source: Path, work: Path) -> Derived:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from PIL import Image
 
-from generator.support.lifeline import tied
+from generator.support.ffmpeg import FFMPEG, run_tool
 
-FFMPEG = "ffmpeg"
 PDF_THUMB_WIDTH = 960
 TIMEOUT = 120
 
@@ -18,14 +16,15 @@ def video_frame(source: Path, duration: float | None, target: Path) -> bool:
     """A PNG of a frame a little way in (the first is often black); False when none."""
     at = min(1.0, (duration or 0) / 3)
     for seek in (at, 0.0):
-        cmd = [FFMPEG, "-nostdin", "-v", "error", "-y", "-ss", f"{seek:.3f}", "-i", str(source),
-               "-frames:v", "1", "-f", "image2", "-c:v", "png", str(target)]
+        args = ["-nostdin", "-v", "error", "-y", "-ss", f"{seek:.3f}", "-i", str(source),
+                "-frames:v", "1", "-f", "image2", "-c:v", "png", str(target)]
         try:
-            done = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT, check=False,
-                                  **tied())
-        except (OSError, subprocess.TimeoutExpired):
+            done = run_tool(FFMPEG, args, TIMEOUT, target)
+        except OSError:
             return False
-        if done.returncode == 0 and target.is_file() and target.stat().st_size > 0:
+        if done.timed_out:
+            return False
+        if done.made(target):
             return True
     return False
 
@@ -56,13 +55,12 @@ def clean_copy(source: Path, target: Path) -> bool:
     video = target.suffix.lower() in (".mp4", ".mov", ".m4v", ".webm")
     # Only sound and picture: cover art, timecode and data tracks carry nothing a reader needs.
     streams = ["-map", "0:v:0?", "-map", "0:a?"] if video else ["-map", "0:a"]
-    cmd = [FFMPEG, "-nostdin", "-v", "error", "-y", "-i", str(source), *streams,
-           "-map_metadata", "-1", "-map_chapters", "-1", "-c", "copy"]
+    args = ["-nostdin", "-v", "error", "-y", "-i", str(source), *streams,
+            "-map_metadata", "-1", "-map_chapters", "-1", "-c", "copy"]
     if video or target.suffix.lower() == ".m4a":
-        cmd += ["-movflags", "+faststart"]
-    cmd.append(str(target))
+        args += ["-movflags", "+faststart"]
+    args.append(str(target))
     try:
-        done = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT, check=False, **tied())
-    except (OSError, subprocess.TimeoutExpired):
+        return run_tool(FFMPEG, args, TIMEOUT, target).made(target)
+    except OSError:
         return False
-    return done.returncode == 0 and target.is_file() and target.stat().st_size > 0
