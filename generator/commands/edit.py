@@ -10,7 +10,6 @@ but the content files the student saves.
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import ipaddress
 import secrets
 import signal
@@ -28,13 +27,13 @@ from generator.commands.printing import fail_unreadable
 from generator.content.loader import ContentError
 from generator.i18n import DEFAULT_LANG, text
 from generator.support.atomic import OutputWriteError
+from generator.support.listening import PORT_TRIES, first_free
 from generator.support.ownership import OutputRefused, holding
 
 if TYPE_CHECKING:
     from generator.editor.routes import Editor
     from generator.editor.server import EditorServer
 
-PORT_TRIES = 20
 
 
 def default_upload_mb() -> int:
@@ -129,11 +128,8 @@ def _run(content: Path, output: Path, lang: str | None, today: dt.date | None, p
 def _listen(host: str, port: int, editor: Editor) -> EditorServer:
     from generator.editor.server import EditorServer
 
-    for candidate in range(port, port + PORT_TRIES) if port else [0]:
-        try:
-            return EditorServer(host, candidate, editor)
-        except OSError as exc:
-            if exc.errno != errno.EADDRINUSE:
-                raise
-    raise click.UsageError(text("edit-ports-busy", editor.lang, first=port,
-                                last=port + PORT_TRIES - 1))
+    server = first_free(lambda candidate: EditorServer(host, candidate, editor), port)
+    if server is None:
+        raise click.UsageError(text("ports-busy", editor.lang, first=port,
+                                    last=port + PORT_TRIES - 1))
+    return server

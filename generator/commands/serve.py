@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import sys
 import threading
 from collections.abc import Callable
@@ -30,20 +29,17 @@ from generator.pipeline.building import BuildResult
 from generator.pipeline.building import build as run_build
 from generator.pipeline.preview_server import Reloads, ignore_filter, make_server, watch_paths
 from generator.support.atomic import OutputWriteError
+from generator.support.listening import PORT_TRIES, first_free
 from generator.support.ownership import OutputRefused, holding
 
-PORT_TRIES = 20
 
-
-def _listen(output: Path, port: int, reloads: Reloads) -> ThreadingHTTPServer:
+def _listen(output: Path, port: int, reloads: Reloads, lang: str) -> ThreadingHTTPServer:
     """The server on `port`, or on the next free one when it is taken (0: any free port)."""
-    for candidate in range(port, port + PORT_TRIES) if port else [0]:
-        try:
-            return make_server(output, candidate, reloads)
-        except OSError as exc:
-            if exc.errno != errno.EADDRINUSE:
-                raise
-    raise click.UsageError(f"ports {port}–{port + PORT_TRIES - 1} are all in use; try --port")
+    server = first_free(lambda candidate: make_server(output, candidate, reloads), port)
+    if server is None:
+        raise click.UsageError(text("ports-busy", lang, first=port,
+                                    last=port + PORT_TRIES - 1))
+    return server
 
 
 def _summary(result: BuildResult, err: Console) -> None:
@@ -99,7 +95,7 @@ def _serve(content: Path, output: Path, port: int, rebuild: Callable[[], BuildRe
     _summary(result, err)
 
     reloads = Reloads()
-    server = _listen(output, port, reloads)
+    server = _listen(output, port, reloads, result.check.lang)
     threading.Thread(target=server.serve_forever, name="http", daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     click.echo(text("serve-listening", result.check.lang, url=url), err=False)
