@@ -29,3 +29,9 @@ def test_a_run_reports_its_exit_code_and_peak_memory(tmp_path: Path) -> None:
     outcome = run_portfolio("check", str(tmp_path / "nowhere"), "--offline")
     assert outcome.exit_code == 2
     assert 10 * 2**20 < outcome.max_rss < 2**30
+
+
+def test_a_run_reports_the_cpu_its_tree_spent(tmp_path: Path) -> None:
+    # A check of a missing folder costs an interpreter's start, not seconds of work.
+    outcome = run_portfolio("check", str(tmp_path / "nowhere"), "--offline")
+    assert 0.05 < outcome.cpu < 10
