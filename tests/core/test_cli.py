@@ -13,12 +13,14 @@ from tests.builder import run_cli
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_new_then_check_is_clean(tmp_path):
+def test_new_then_check_warns_only_about_the_sample_items(tmp_path):
     target = tmp_path / "x"
     assert run_cli("new", str(target)).exit_code == 0
     run = run_cli("check", str(target), "--offline", "--format", "json")
     assert run.exit_code == 0
-    assert run.doc["counts"] == {"error": 0, "warning": 0, "info": 0}
+    assert run.doc["counts"] == {"error": 0, "warning": 2, "info": 0}
+    assert {(f["code"], f["item"]) for f in run.doc["findings"]} == {
+        ("sample-content", "sample-course"), ("sample-content", "sample-performance")}
 
 
 def test_new_refuses_a_folder_with_content(tmp_path):
