@@ -61,8 +61,34 @@ def counselor_only(f: Finding) -> bool:
 
 
 def sort_key(f: Finding) -> tuple:
-    return (f.student or "", f.item or "", SEVERITY_ORDER[f.severity], f.code, f.file or "",
+    """Errors first, then warnings, then notes; within each, by student, item and code.
+
+    Every list of findings a person reads (the terminal, report.json, the pages, the
+    CSV) is in this order, so what has to be fixed is never below what is only said."""
+    return (SEVERITY_ORDER[f.severity], f.student or "", f.item or "", f.code, f.file or "",
             json.dumps(f.params, sort_keys=True, default=str, ensure_ascii=False))
+
+
+Group = tuple[str | None, list[tuple[str | None, list[Finding]]]]
+
+
+def grouped(findings: Iterable[Finding]) -> list[Group]:
+    """Findings by student, then by item, errors first at every level: the student with
+    the worst finding first, in each student the item with the worst finding first, in
+    each item its findings by `sort_key`. (Ties keep the names' order.)"""
+    by_student: dict[str | None, dict[str | None, list[Finding]]] = {}
+    for f in sorted(findings, key=sort_key):
+        by_student.setdefault(f.student, {}).setdefault(f.item, []).append(f)
+
+    def worst(found: Iterable[Finding]) -> int:
+        return min(SEVERITY_ORDER[f.severity] for f in found)
+
+    out: list[Group] = []
+    for student, items in by_student.items():
+        ordered = sorted(items.items(), key=lambda kv: (worst(kv[1]), kv[0] or ""))
+        out.append((student, ordered))
+    out.sort(key=lambda g: (min(worst(fs) for _, fs in g[1]), g[0] or ""))
+    return out
 
 
 def counts(findings: Iterable[Finding]) -> dict[str, int]:

@@ -23,6 +23,7 @@ from generator.checks import (
     limits,
     links,
     personal,
+    samples,
     summary,
 )
 from generator.content.loader import ContentError, load_portfolio
@@ -36,6 +37,7 @@ Check = Callable[[Portfolio], Iterable[Finding]]
 # A check is a function `(portfolio) -> Iterable[Finding]` and never raises on content.
 ALL: tuple[Check, ...] = (
     summary.check,
+    samples.check,
     attachments.check,
     dates.check,
     limits.check,

@@ -13,6 +13,7 @@ from click.core import ParameterSource
 from generator.checks.content_check import check_content
 from generator.commands.options import CONTENT_ARG, common_options
 from generator.commands.printing import fail_unreadable, print_findings
+from generator.render.upload.upload_copies import fitted_findings
 from generator.support.ownership import OutputRefused, overlaps, usable_cache
 
 
@@ -38,8 +39,13 @@ def check(content: Path, lang: str | None, today: dt.date | None, fmt: str, offl
             raise OutputRefused("output-overlaps-content", output=str(output),
                                 content=str(content))
         # Never fails, and never makes a folder, for the sake of a cache.
+        earlier = usable_cache(output, content)
         result = check_content(content, today=today, lang=lang, offline=offline,
-                               output=usable_cache(output, content))
+                               output=earlier)
+        if earlier is not None:
+            # An upload copy `fit` or `build` made there stands in for an original over
+            # its limit: the error becomes a note naming the copy (file-fitted).
+            result.findings = fitted_findings(result.portfolio, result.findings, earlier)
     except Exception as exc:
         fail_unreadable(exc, content, lang)
     if fmt == "json":

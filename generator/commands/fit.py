@@ -66,7 +66,8 @@ def _fit(content: Path, output: Path, dry_run: bool, lang: str | None, today: dt
     portfolio = load_or_exit(content, today, usable_cache(output, content))
     lang = lang or portfolio.settings.language
     limits = SizeLimits.from_rules(portfolio.rules.files)
-    work = plan_portfolio(portfolio, limits)
+    # The dry run fits pictures in memory: what it says is what `fit` makes.
+    work = plan_portfolio(portfolio, limits, exact=dry_run)
     if dry_run:
         print_plan(work, limits, lang)
         # A PDF over the limit is the PDF renderer's to shrink: no verdict before it tries.

@@ -8,7 +8,6 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
-from itertools import groupby
 from pathlib import Path
 from typing import NoReturn
 
@@ -20,7 +19,7 @@ from generator.checks.content_check import CheckedContent, load_students
 from generator.commands.options import debugging
 from generator.content.loader import ContentError
 from generator.engine.build_context import Failure
-from generator.findings import counts, sort_key
+from generator.findings import counts, grouped
 from generator.i18n import DEFAULT_LANG, text
 from generator.model import Portfolio
 from generator.support.atomic import OutputWriteError
@@ -34,12 +33,12 @@ def print_findings(result: CheckedContent, console: Console | None = None) -> No
     console = console or Console(highlight=False, soft_wrap=True)
     lang = result.lang
     names = {s.key: s.name for s in result.portfolio.students}
-    found = sorted((f.localized(lang) for f in result.findings), key=sort_key)
-    for student, group in groupby(found, key=lambda f: f.student):
+    found = [f.localized(lang) for f in result.findings]
+    for student, groups in grouped(found):
         label = f"{names.get(student, '')} {student}".strip() if student else text(
             "whole-root", lang)
         console.print(Text(label, style="bold underline"))
-        for item, in_item in groupby(group, key=lambda f: f.item):
+        for item, in_item in groups:
             heading = item or text("student-files", lang)
             console.print(Text(f"  {heading}", style="bold"))
             for f in in_item:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from pathlib import Path
 from typing import Any
@@ -135,7 +136,7 @@ def attach_files(portfolio: Portfolio, cache: InspectCache) -> list[Finding]:
                     continue
                 if real is None:
                     findings.append(make("attachment-missing", student.key, item.id, name,
-                                         reason=said(f"attachment-why-{problem or 'missing'}")))
+                                         reason=_missing_reason(item.path, name, problem)))
                     continue
                 jobs.append((real, name))
                 owners.append(item)
@@ -144,6 +145,43 @@ def attach_files(portfolio: Portfolio, cache: InspectCache) -> list[Finding]:
         item.files[info.name] = info
     cache.save()
     return findings
+
+
+def _missing_reason(folder: Path, name: str, problem: str | None) -> dict[str, str]:
+    """Why a named file cannot be used; for a missing one, the file the student most
+    likely meant when there is one: the same name in other letter case (`lab.JPG` for
+    `lab.jpg`, which Windows and macOS would have found), or a name a typo away
+    (`reprot.pdf` for `report.pdf`)."""
+    if problem not in (None, "missing"):
+        return said(f"attachment-why-{problem}")
+    close = closest_file(folder, name)
+    if close is None:
+        return said("attachment-why-missing")
+    same = close.casefold() == name.replace("\\", "/").casefold()
+    return said("attachment-why-case" if same else "attachment-why-close", name=close)
+
+
+def closest_file(folder: Path, name: str) -> str | None:
+    """The file of the item's folder (or of the subfolder `name` is in) whose name is
+    `name` but for its letter case or a typo, as `name` would have to say it; None when
+    none is close. Only names are compared: nothing is opened."""
+    rel = name.replace("\\", "/")
+    head, _, wanted = rel.rpartition("/")
+    where = folder / head if head else folder
+    try:
+        if real_inside(folder, where) is None or not where.is_dir():
+            return None
+        names = sorted(p.name for p in where.iterdir()
+                       if not p.name.startswith(".") and p.name != "index.md" and p.is_file())
+    except OSError:
+        return None
+    prefix = f"{head}/" if head else ""
+    by_fold = {n.casefold(): n for n in names}
+    if wanted.casefold() in by_fold:
+        return prefix + by_fold[wanted.casefold()]
+    # Compared without case, so `Reprot.PDF` still finds `report.pdf`.
+    close = difflib.get_close_matches(wanted.casefold(), list(by_fold), n=1, cutoff=0.75)
+    return prefix + by_fold[close[0]] if close else None
 
 
 def _text_images_outside(student: Student, root: Path) -> list[Finding]:

@@ -26,6 +26,7 @@ from generator.content.item_reader import read_item
 from generator.content.loader import attach_files, load_settings, load_student, reader_for
 from generator.findings import Finding, counselor_only
 from generator.model import Department, Item, Portfolio, Student
+from generator.render.upload.upload_copies import fitted_findings
 from generator.rules import Rules
 from generator.support import atomic
 from generator.support.characters import count_chars, count_prose_chars
@@ -54,8 +55,11 @@ class Evaluator:
     def saved(self) -> CheckedContent:
         """Everything, as `portfolio check --offline -o OUTPUT` finds it."""
         with self._lock:
-            return check_content(self.root, today=self.today, lang=self.lang, offline=True,
-                                 output=self.output)
+            result = check_content(self.root, today=self.today, lang=self.lang, offline=True,
+                                   output=self.output)
+            # 「做成上傳版」 made a copy that fits: said as `check -o OUTPUT` says it.
+            result.findings = fitted_findings(result.portfolio, result.findings, self.output)
+            return result
 
     def draft(self, slug: str, item_id: str, index_text: str | None) -> Draft:
         """The student's findings with `index_text` as item `item_id`'s index.md (None:
@@ -80,7 +84,8 @@ class Evaluator:
             found += attach_files(portfolio, InspectCache(cache_dir(self.output)))
             found += run_checks(portfolio)
             kept = [f for f in dict.fromkeys(found) if not counselor_only(f)]
-            return Draft(portfolio, student, item, kept)
+            return Draft(portfolio, student, item,
+                         fitted_findings(portfolio, kept, self.output))
 
     def _read_draft(self, slug: str, key: str, item_id: str, index_text: str,
                     rules: Rules) -> tuple[Item | None, list[Finding]]:

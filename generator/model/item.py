@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from pathlib import Path
 from typing import Any, Literal
 
@@ -46,6 +48,14 @@ class FrontMatter(BaseModel):
     images: list[str] = Field(default_factory=list)
     code: str | None = None
     media_trim: str | None = None
+    # `portfolio new`'s marker on its sample items: the digest of the text it wrote
+    # (sample_digest), or `true` by hand. See generator/checks/samples.py.
+    sample: str | bool | None = None
+
+    @field_validator("sample", mode="before")
+    @classmethod
+    def _sample(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
 
     @field_validator("type", mode="before")
     @classmethod
@@ -105,6 +115,7 @@ class Item(BaseModel):
     images: list[str] = Field(default_factory=list)  # gallery and inline images
     code: str | None = None          # the 審查資料 code: override or default
     media_trim: str | None = None
+    sample: str | bool | None = None  # the sample marker, as written
     files: dict[str, FileInfo] = Field(default_factory=dict)  # by name, for named files that exist
 
     @property
@@ -132,3 +143,14 @@ class Item(BaseModel):
             out.append(("media", self.media))
         out.extend(("image", name) for name in self.images)
         return out
+
+
+def sample_digest(title: str | None, summary: str | None, body: str) -> str:
+    """What `portfolio new` writes into a sample item's `sample:` marker: a short digest
+    of its title, 簡述 and reflection as written, so that a check can tell a sample left
+    as it was from one the student has made their own. Whitespace around each text and
+    line endings do not count (an editor may change them without the student noticing)."""
+    texts = [(title or "").strip(), (summary or "").strip()]
+    texts.append("\n".join(line.rstrip() for line in body.replace("\r\n", "\n").strip()
+                           .split("\n")))
+    return hashlib.sha256(json.dumps(texts, ensure_ascii=False).encode()).hexdigest()[:16]

@@ -25,6 +25,7 @@ from generator.engine.steps import Step
 from generator.engine.themes import Theme
 from generator.engine.workers import default_jobs
 from generator.i18n import text
+from generator.render.upload.upload_copies import fitted_findings
 from generator.support.atomic import OutputWriteError, as_write_error, is_fatal, write_text
 from generator.support.ownership import OutputFolder, holding
 from generator.support.ownership import cache_dir as output_cache
@@ -131,6 +132,9 @@ def build_checked(check: CheckedContent, output: Path, *, jobs: int | None = Non
 def _build(check: CheckedContent, output: Path, folder: OutputFolder, *, jobs: int | None,
            offline: bool, renderers: Sequence[Step] | None, reporter: Reporter | None,
            started: float) -> BuildResult:
+    # Upload copies an earlier `fit` or build made stand in for originals over their limit
+    # (the upload and PDF steps say so again of the copies they make).
+    check.findings[:] = fitted_findings(check.portfolio, check.findings, output)
     ctx = make_context(check, output, jobs=jobs, offline=offline, reporter=reporter,
                        folder=folder)
     chosen = list(renderers) if renderers is not None else default_renderers()

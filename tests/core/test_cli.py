@@ -13,12 +13,14 @@ from tests.builder import run_cli
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_new_then_check_is_clean(tmp_path):
+def test_new_then_check_warns_only_about_the_sample_items(tmp_path):
     target = tmp_path / "x"
     assert run_cli("new", str(target)).exit_code == 0
     run = run_cli("check", str(target), "--offline", "--format", "json")
     assert run.exit_code == 0
-    assert run.doc["counts"] == {"error": 0, "warning": 0, "info": 0}
+    assert run.doc["counts"] == {"error": 0, "warning": 2, "info": 0}
+    assert {(f["code"], f["item"]) for f in run.doc["findings"]} == {
+        ("sample-content", "sample-course"), ("sample-content", "sample-performance")}
 
 
 def test_new_refuses_a_folder_with_content(tmp_path):
@@ -64,6 +66,45 @@ def test_text_output_groups_by_student_and_item(content):
     assert lines[0].startswith("王小明 11301234")
     assert lines[1].strip() == "long"
     assert "summary-too-long" in lines[2] and "錯誤" in lines[2]
+
+
+def _mixed(content):
+    """Two students and items whose names sort the other way round from their severity:
+    `a-*` only warns, `b-*` has an error."""
+    content.student()
+    content.course("a-plain", summary=None)                       # summary-missing
+    content.course("b-long", summary="字" * 104)                  # summary-too-long
+    content.student("zhao", student_id="11301999")
+    content.course("c-long", slug="zhao", summary="字" * 104)
+    content.student("an", student_id="11300001")
+    content.course("a-plain", slug="an", summary=None)
+
+
+def test_findings_are_listed_errors_first(content):
+    from generator.checks.content_check import check_content
+    from generator.counselor.counselor_csvs import findings_csv
+
+    _mixed(content)
+    doc = content.check().doc
+    severities = [f["severity"] for f in doc["findings"]]
+    assert severities == sorted(severities, key=["error", "warning", "info"].index)
+    assert severities[0] == "error" and "warning" in severities
+    result = check_content(content.root, offline=True)
+    rows = findings_csv(result.portfolio, result.findings, "zh-TW").decode("utf-8-sig")
+    csv_severities = [line.split(",")[3] for line in rows.splitlines()[1:]]
+    assert csv_severities == sorted(csv_severities, key=["error", "warning", "info"].index)
+
+
+def test_text_output_puts_errors_first_within_its_groups(content):
+    _mixed(content)
+    lines = run_cli("check", str(content.root), "--offline").output.splitlines()
+    headings = [line for line in lines if line and not line.startswith(" ")]
+    # Students with an error first (by folder key), then the one who only has warnings.
+    assert [h.split()[-1] for h in headings[:-1]] == ["11301234", "11301999", "11300001"]
+    ming = lines.index(headings[0])
+    assert lines[ming + 1].strip() == "b-long"    # the item with the error first
+    assert "錯誤" in lines[ming + 2]
+    assert lines[ming + 3].strip() == "a-plain"
 
 
 def test_bad_usage_and_unreadable_root_exit_2(tmp_path):

@@ -177,3 +177,29 @@ def test_second_check_uses_the_cache(content, media, tmp_path):
     stamp = cache.stat().st_mtime_ns
     assert content.check("-o", str(out)).doc == first.doc
     assert cache.stat().st_mtime_ns == stamp  # nothing new learned, nothing written
+
+
+# A name that is a typo or a letter case away from a file that is there: the message
+# names that file, in both languages. A name like no file there gets no suggestion.
+@pytest.mark.parametrize(("given", "real", "why"), [
+    ("reprot.pdf", "report.pdf", "close"), ("lab.JPG", "lab.jpg", "case"),
+    ("Report.PDF", "report.pdf", "case"), ("docs/reprot.pdf", "docs/report.pdf", "close")])
+def test_a_misspelled_file_name_gets_a_did_you_mean(content, media, given, real, why):
+    content.student()
+    content.course("lab", document=given)
+    content.file("lab", real, media.pdf if real.endswith(".pdf") else media.jpg)
+    run = content.check()
+    (f,) = only(run, "attachment-missing")
+    assert f["file"] == given
+    assert real in f["message"] and ("大小寫" in f["message"])
+    english = content.check("--lang", "en").having("attachment-missing")[0]["message"]
+    assert real in english
+    assert ("case" if why == "case" else "did you mean") in english
+
+
+def test_no_did_you_mean_without_a_close_name(content, media):
+    content.student()
+    content.course("lab", document="poster.pdf")
+    content.file("lab", "report.pdf", media.pdf)
+    (f,) = only(content.check(), "attachment-missing")
+    assert "report.pdf" not in f["message"] and "是不是" not in f["message"]

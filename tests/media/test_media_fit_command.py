@@ -133,6 +133,12 @@ def test_pdf_over_the_limit_goes_to_the_pdf_renderer(scanned: Path, tmp_path: Pa
     assert 100_000 < made.stat().st_size <= 4_000_000
     assert made.read_bytes().startswith(b"%PDF-")
     assert originals(scanned) == before
+    # The advice followed, `check` names the shrunk copy instead of refusing the original.
+    checked = CliRunner().invoke(main, ["check", str(scanned), "--offline", "-o", str(out),
+                                        "--format", "json"], catch_exceptions=False)
+    assert checked.exit_code == 0, checked.output
+    assert '"code": "file-fitted"' in checked.output and "stu/upload/scan/document.pdf" in \
+        checked.output
 
 
 def test_a_shrunk_pdf_is_not_shrunk_again(scanned: Path, tmp_path: Path,

@@ -27,11 +27,13 @@ from generator.engine.build_context import BuildContext
 from generator.engine.steps import Output
 from generator.engine.workers import TaskFailed
 from generator.findings import Finding, make
-from generator.model import Department, Student
+from generator.model import Department, Item, Student
 from generator.render.pdf.pdf_assembly import timestamp
 from generator.render.pdf.pdf_documents import PdfSettings, render_portfolio
 from generator.render.pdf.print_theme import PrintTheme
 from generator.render.pdf.upload_document import OUTPUT_NAME, make_upload_pdf, needs_upload_pdf
+from generator.render.upload.provenance import note_source, store_in
+from generator.render.upload.upload_copies import default_cache_dir, fitted_findings
 from generator.support.atomic import write_bytes
 
 PDF_VERSION = 1
@@ -113,6 +115,8 @@ def run_task(ctx: BuildContext, task: PdfTask) -> TaskResult:
     result = make_upload_pdf(item, student, rules, settings,
                              paths.output_path(ctx.output, task.rel))
     written = result.action in ("copy", "rendered", "shrunk")
+    if written:
+        note_fitted(ctx, item, task.rel)
     _save_verdict(settings.cache_dir, task.fingerprint, written, result.findings)
     return TaskResult(written, result.findings)
 
@@ -132,11 +136,15 @@ class PdfStep:
             verdict = _load_verdict(settings.cache_dir, task.fingerprint)
             if ctx.fresh(task.rel, task.fingerprint):
                 ctx.check.findings.extend(verdict[1] if verdict else [])
+                if task.kind == "upload":
+                    note_fitted(ctx, ctx.portfolio.student(task.student).item(task.item or ""),
+                                task.rel)
             elif verdict is not None and not verdict[0]:
                 ctx.check.findings.extend(verdict[1])  # known not to fit: nothing to redo
             else:
                 todo.append(task)
         if not todo:
+            self._settle(ctx)
             return
         # The whole portfolios first: the longest tasks, so both cores stay busy to the end.
         todo.sort(key=lambda t: (t.kind != "portfolio", t.department is not None))
@@ -147,6 +155,24 @@ class PdfStep:
             ctx.check.findings.extend(result.findings)
             if result.written:
                 ctx.record(task.rel, task.fingerprint, self.name)
+        self._settle(ctx)
+
+    @staticmethod
+    def _settle(ctx: BuildContext) -> None:
+        # A PDF 文件 over the limit now has its shrunk copy: said as `check` says it.
+        ctx.check.findings = fitted_findings(ctx.portfolio, ctx.check.findings, ctx.output)
+
+
+def note_fitted(ctx: BuildContext, item: Item | None, rel: str) -> None:
+    """When the item's PDF 文件 is over the limit, remember that the upload copy at `rel`
+    was made from it: `check` then names the copy instead of refusing the original
+    (generator/render/upload/provenance.py)."""
+    info = item.files.get(item.document or "") if item is not None else None
+    target = paths.output_path(ctx.output, rel)
+    if info is None or info.size <= ctx.portfolio.rules.files.document_max_bytes \
+            or not target.is_file():
+        return
+    note_source(target, info.sha256, store_in(default_cache_dir(ctx.output)))
 
 
 def _department(student: Student, code: str | None) -> Department | None:

@@ -22,8 +22,8 @@ from generator.render.site import page_links as urls
 from generator.render.site.site_pages import PageTask, base_context
 from generator.render.site.site_step import environment
 from generator.render.upload.fitting import SizeLimits, Slot
-from generator.render.upload.upload_copies import upload_dir
-from generator.support.atomic import owned, write_bytes
+from generator.render.upload.upload_copies import upload_copy
+from generator.support.atomic import write_bytes
 
 NAME = "uploads"
 TEMPLATE = "uploads.html"
@@ -65,14 +65,10 @@ def upload_rows(ctx: BuildContext, student: Student, limits: SizeLimits) -> list
     found = ctx.findings_for(student)
     rows = []
     for item in sorted(student.items, key=lambda i: (not i.is_course, i.id)):
-        folder = upload_dir(ctx.output, student.slug, item.id)
         files: dict[str, UploadFile] = {}
         for slot in SLOTS:
-            made = sorted(folder.glob(f"{slot}.*")) if folder.is_dir() else []
-            # Only copies the tool made: never a file someone else put there.
-            made = [p for p in made if p.is_file() and owned(p)]
-            if made:
-                path = made[0]
+            path = upload_copy(ctx.output, student.slug, item.id, slot)
+            if path is not None:
                 rel = paths.upload_file(student.slug, item.id, path.name)
                 files[slot] = UploadFile(slot, linker.to(rel), path.name,
                                          path.stat().st_size, limits.limit(slot))

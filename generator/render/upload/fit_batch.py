@@ -28,6 +28,7 @@ from generator.findings import make
 from generator.i18n import text
 from generator.model import Item, Portfolio, Student
 from generator.render.upload.fitting import FitPlan, FitResult, SizeLimits, file_sha256
+from generator.render.upload.provenance import note_source, store_in
 from generator.render.upload.upload_copies import (
     FitOutcome,
     default_cache_dir,
@@ -44,9 +45,11 @@ Work = list[tuple[Student, Item, list[FitPlan]]]
 PdfFitter = Callable[[Student, Item, FitPlan, Path], FitResult]
 
 
-def plan_portfolio(portfolio: Portfolio, limits: SizeLimits, pdf: bool = True) -> Work:
-    return [(s, i, plan_item(i, limits, s.key, pdf=pdf)) for s in portfolio.students
-            for i in s.items]
+def plan_portfolio(portfolio: Portfolio, limits: SizeLimits, pdf: bool = True,
+                   exact: bool = False) -> Work:
+    """Every item's fit plans; `exact` for --dry-run (see upload_copies.plan_item)."""
+    return [(s, i, plan_item(i, limits, s.key, pdf=pdf, exact=exact))
+            for s in portfolio.students for i in s.items]
 
 
 def run(work: Work, output: Path, cache_dir: Path, limits: SizeLimits,
@@ -162,6 +165,7 @@ def pdf_fitter(portfolio: Portfolio, cache_dir: Path, lang: str) -> PdfFitter:
             seen = json.loads(marker.read_text("utf-8"))
             if target.is_file() and file_sha256(target) == seen["output"]:
                 found = tuple(make(f["code"], *where, **f["params"]) for f in seen["findings"])
+                note_source(target, digest, store_in(cache_dir))
                 return FitResult(p, target, target.stat().st_size, True, found)
         except (OSError, ValueError, KeyError, TypeError):
             pass
@@ -172,6 +176,7 @@ def pdf_fitter(portfolio: Portfolio, cache_dir: Path, lang: str) -> PdfFitter:
             write_text(marker, json.dumps({"output": file_sha256(target), "findings": [
                 {"code": f.code, "params": f.params} for f in result.findings]},
                 ensure_ascii=False, default=str))
+            note_source(target, digest, store_in(cache_dir))
         return FitResult(p, target if made else None, result.size if made else None, False,
                          tuple(result.findings))
 

@@ -23,6 +23,7 @@ from generator.render.upload import audio_fit as audio
 from generator.render.upload import image_fit as image
 from generator.render.upload import video_fit as video
 from generator.render.upload.media_trim import Trim, parse_trim, timecode
+from generator.render.upload.provenance import note_source, store_in
 from generator.rules import format_size, load_rules
 from generator.support.atomic import copy_file, owned, remove, replacing, write_bytes, write_text
 from generator.support.ffmpeg import EncodeSettings, FitError, Progress
@@ -94,14 +95,20 @@ class FitResult:
 
 def plan(source: Path, slot: Slot, limits: SizeLimits | None = None,
          trim: str | Trim | None = None, *, student: str | None = None,
-         item: str | None = None, name: str | None = None) -> FitPlan:
-    """Decide what `source` needs to fit its slot, without encoding anything."""
+         item: str | None = None, name: str | None = None, exact: bool = False) -> FitPlan:
+    """Decide what `source` needs to fit its slot, without writing anything.
+
+    Without `exact` nothing is encoded either, and a picture's result is an estimate (a
+    build plans every picture on every run). With `exact` (`fit --dry-run`) a picture
+    over the limit is fitted in memory by the fitter itself, so what is said is what
+    `fit` will make: the fitter keeps the full size when a lower JPEG quality is enough,
+    which no estimate from the file size alone can tell."""
     limits = limits or SizeLimits()
     source = Path(source)
     where = {"student": student, "item": item, "file": name or source.name}
     size = source.stat().st_size if source.is_file() else 0
     if slot == "document":
-        return _plan_document(source, size, limits, where)
+        return _plan_document(source, size, limits, where, exact)
     return _plan_media(source, size, limits, trim, where)
 
 
@@ -174,7 +181,7 @@ def _plan_media(source: Path, size: int, limits: SizeLimits, trim: str | Trim | 
 
 
 def _plan_document(source: Path, size: int, limits: SizeLimits,
-                   where: dict[str, Any]) -> FitPlan:
+                   where: dict[str, Any], exact: bool = False) -> FitPlan:
     limit, budget = limits.limit("document"), limits.budget("document")
     if is_pdf(source):
         if size <= limit:
@@ -195,6 +202,14 @@ def _plan_document(source: Path, size: int, limits: SizeLimits,
     if size <= limit:
         return FitPlan(source, "document", "image", "clean", size, size, name,
                        f"{pic.width}×{pic.height}")
+    if exact:
+        try:
+            data, made = image.fit_picture(source, budget)
+        except (ValueError, OSError):
+            pass  # `fit` will say why it cannot (media-fit-failed); the estimate stands
+        else:
+            return FitPlan(source, "document", "image", "shrink", size, len(data), name,
+                           made.label)
     long_side = image.estimate_long_side(pic, size, budget)
     return FitPlan(source, "document", "image", "shrink", size, budget, name,
                    f"≈ {long_side} px")
@@ -237,6 +252,10 @@ def fit(source: Path, slot: Slot, out_dir: Path, cache_dir: Path,
     if not owned(dst):  # a file the tool did not write is there: left alone, reported
         return FitResult(p, None, None, False, p.findings)
     _drop_stale(dst)
+    if p.size > limits.limit(p.slot):
+        # The copy stands in for an original over the limit: `check` trusts it as long as
+        # it is a copy of this original (generator/render/upload/provenance.py).
+        note_source(dst, digest, store_in(cache_dir))
     size = dst.stat().st_size
     findings = p.findings
     if p.action != "copy" and not any(f.code == "media-codec" for f in findings):

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from generator.content.item_paths import resolve_inside
 from generator.engine import output_paths as paths
-from generator.findings import Finding
+from generator.findings import Finding, make
 from generator.render.upload.fitting import (
     FitPlan,
     FitResult,
@@ -27,6 +27,8 @@ from generator.render.upload.fitting import (
     plan,
     refused,
 )
+from generator.render.upload.provenance import made_from, store_in
+from generator.support.atomic import owned
 from generator.support.ffmpeg import EncodeSettings, default_threads
 
 # Per-item progress: (slot, fraction of that file done).
@@ -82,12 +84,69 @@ def default_cache_dir(output: Path) -> Path:
     return cache_dir(output) / "media"
 
 
+def upload_copy(output: Path, student_slug: str, item_id: str, slot: Slot) -> Path | None:
+    """The upload copy of an item's 文件 or 影音 in `output`, if the tool made one: the one
+    place that knows how upload copies are named (the upload page, `check` and the
+    editor find them here)."""
+    folder = upload_dir(output, student_slug, item_id)
+    if not folder.is_dir():
+        return None
+    # Only copies the tool made: never a file someone else put there.
+    made = sorted(p for p in folder.glob(f"{slot}.*")
+                  if not p.name.startswith(".") and p.is_file() and owned(p))
+    return made[0] if made else None
+
+
+def fitted_findings(portfolio: Any, findings: list[Finding], output: Path) -> list[Finding]:
+    """`findings` with each `file-too-large` whose upload copy in `output` fits, and was made
+    from this very original, turned into `file-fitted` (an info naming the copy): the
+    student has followed the advice, and the copy is what to upload. The copy's own note
+    (`upload-copy-made`, `document-pdf-shrunk`) is then left out: one word per file.
+
+    `check`, `build` and the upload page all say it through this, so they agree."""
+    rules = portfolio.rules.files
+    store = store_in(default_cache_dir(output))
+    students = {s.key: s for s in portfolio.students}
+    out: list[Finding] = []
+    fitted: set[tuple[str | None, str | None, str | None]] = set()
+    for f in findings:
+        student = students.get(f.student or "")
+        item = student.item(f.item) if student is not None and f.item else None
+        slot: Slot | None = None
+        if item is not None and f.code == "file-too-large":
+            slot = "document" if f.file == item.document else \
+                "media" if f.file == item.media else None
+        info = item.files.get(f.file or "") if item is not None else None
+        copy = upload_copy(output, student.slug, item.id, slot) \
+            if student is not None and item is not None and slot is not None else None
+        limit = rules.document_max_bytes if slot == "document" else rules.media_max_bytes
+        if copy is None or info is None or copy.stat().st_size > limit \
+                or info.sha256 not in made_from(copy, store):
+            out.append(f)
+            continue
+        assert student is not None and item is not None
+        rel = paths.upload_file(student.slug, item.id, copy.name)
+        out.append(make("file-fitted", f.student, f.item, f.file,
+                        slot=f.params.get("slot", ""), size=f.params.get("size", ""),
+                        limit=f.params.get("limit", ""), upload=rel,
+                        after=rules.format_size(copy.stat().st_size)))
+        fitted.add((f.student, f.item, f.file))
+    return [f for f in out if f.code not in _SAID_BY_FITTED
+            or (f.student, f.item, f.file) not in fitted]
+
+
+# What a copy's maker says of it, which `file-fitted` says instead.
+_SAID_BY_FITTED = frozenset({"upload-copy-made", "document-pdf-shrunk"})
+
+
 def plan_item(item: UploadItem, limits: SizeLimits | None = None,
-              student_key: str | None = None, pdf: bool = True) -> list[FitPlan]:
-    """What fitting `item` would do, file by file, without encoding (for --dry-run).
+              student_key: str | None = None, pdf: bool = True,
+              exact: bool = False) -> list[FitPlan]:
+    """What fitting `item` would do, file by file, without writing anything.
 
     `pdf=False` leaves a PDF given as 文件 alone: in `build` the PDF renderer owns
-    document.pdf (it also shrinks PDFs over the limit).
+    document.pdf (it also shrinks PDFs over the limit). `exact` (for --dry-run): a
+    picture over the limit is fitted in memory, so the plan says what `fit` will make.
     """
     plans = []
     for slot, name in _files(item):
@@ -104,7 +163,7 @@ def plan_item(item: UploadItem, limits: SizeLimits | None = None,
             continue
         trim = item.media_trim if slot == "media" else None
         plans.append(plan(source, slot, limits, trim, student=student_key or item.student,
-                          item=item.id, name=name))
+                          item=item.id, name=name, exact=exact))
     return plans
 
 

@@ -12,6 +12,7 @@ from generator.engine import output_paths as paths
 from generator.engine.steps import Output
 from generator.render.upload.fit_batch import fit_portfolio, plan_portfolio
 from generator.render.upload.fitting import SizeLimits
+from generator.render.upload.upload_copies import fitted_findings
 
 if TYPE_CHECKING:
     from generator.engine.build_context import BuildContext
@@ -48,3 +49,5 @@ class UploadStep:
                 if finding not in known:
                     ctx.check.findings.append(finding)
                     known.add(finding)
+        # A copy made now stands in for its original over the limit, as in `check`.
+        ctx.check.findings = fitted_findings(ctx.portfolio, ctx.check.findings, ctx.output)
