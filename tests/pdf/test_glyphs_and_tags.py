@@ -161,3 +161,19 @@ def test_tagging_keeps_the_outline(emoji_build: tuple[Path, BuildResult],
     assert TITLE in [title for _, title, _ in tagged]
     assert "Tagged:          no" in subprocess.run(
         ["pdfinfo", "-"], input=plain, check=True, capture_output=True).stdout.decode()
+
+
+def test_tagged_emoji_pdfs_are_the_same_bytes_every_build(
+        emoji_build: tuple[Path, BuildResult], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    _, result = emoji_build
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    outs = [tmp_path / "a", tmp_path / "b"]
+    for out in outs:
+        assert not run_build(result.check.portfolio.root, out).failures
+    made = sorted(p.relative_to(outs[0]) for p in outs[0].rglob("*.pdf"))
+    assert len(made) >= 4
+    for rel in made:
+        assert (outs[0] / rel).read_bytes() == (outs[1] / rel).read_bytes(), rel
+    assert PdfReader(outs[0] / SLUG / "portfolio.pdf").metadata["/CreationDate"] \
+        == "D:20260921141320Z"
