@@ -51,6 +51,10 @@ class PdfTask:
     department: str | None = None
     item: str | None = None
 
+    @property
+    def cluster_scope(self) -> str:   # the student it needs (engine/cluster.py)
+        return self.student
+
 
 @dataclass
 class TaskResult:
