@@ -8,8 +8,9 @@ In one run, on one machine, with its load average beside each figure:
 - a no-op rebuild (nothing changed);
 - one changed item (a reflection edited): the whole rebuild and its PDF step;
 - one department PDF, laid out alone (warm picture cache);
-- the whole portfolio.pdf as the build makes it, against bare WeasyPrint on the same
-  HTML (the same picture fetcher, nothing laid in), and their ratio.
+- the whole portfolio.pdf as the build makes it (tagged, documents laid in), against
+  bare WeasyPrint on the same HTML (the same picture fetcher, nothing laid in, untagged;
+  and tagged, to tell what tagging itself costs), and their ratio.
 
 Builds run as child processes (`python -m generator build`) with SOURCE_DATE_EPOCH
 set; the PDF timings run here, after the build, each the best of `--repeat` runs.
@@ -97,10 +98,12 @@ def pdf_timings(content: Path, output: Path, repeat: int) -> dict:
                                  created=timestamp(settings.today))
     fetcher = _PrintFetcher([settings.images.folder])
     bare, bare_load = best(lambda: HTML(string=html, url_fetcher=fetcher).write_pdf())
+    tagged, _ = best(lambda: HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_tags=True))
     return {"department_pdf_s": department, "department_load": dep_load,
             "portfolio_pdf_s": whole, "portfolio_load": whole_load,
             "bare_weasyprint_s": bare, "bare_load": bare_load,
-            "ratio": round(whole / bare, 2)}
+            "bare_weasyprint_tagged_s": tagged,
+            "ratio": round(whole / bare, 2), "ratio_to_tagged": round(whole / tagged, 2)}
 
 
 def main() -> None:

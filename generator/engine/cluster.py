@@ -393,11 +393,12 @@ def connect(spec: str | None) -> Iterator[Cluster | None]:
             address = local.scheduler_address
         else:
             client = Client(address, timeout="10s")
-    except (OSError, TimeoutError) as exc:
+    except Exception as exc:  # refused, timed out, a LocalCluster that could not start
         if local is not None:
-            local.close()
+            with contextlib.suppress(Exception):
+                local.close()
         raise ClusterError("cluster-unreachable", address=address,
-                           reason=str(exc) or type(exc).__name__) from exc
+                           reason=str(exc).strip() or type(exc).__name__) from exc
     cluster = Cluster(address, client, local)
     try:
         yield cluster

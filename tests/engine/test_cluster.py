@@ -40,7 +40,6 @@ def _files(out: Path) -> dict[str, bytes]:
             if p.is_file() and ".portfolio" not in p.relative_to(out).parts}
 
 
-@pytest.mark.timeout(150)
 def test_a_class_on_a_local_cluster_is_the_local_build_byte_for_byte(
         tmp_path: Path, media: MediaFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
@@ -62,9 +61,18 @@ def test_a_class_on_a_local_cluster_is_the_local_build_byte_for_byte(
     assert set(mine) <= set(state["owned"]) | {"report.json"}
     index = root / "bo" / "items" / "trip" / "index.md"
     index.write_text(index.read_text("utf-8").replace("參訪與心得", "參訪與兩頁心得"), "utf-8")
+    # A new item whose page's place holds a file the tool did not write: the worker
+    # that draws it must leave it alone, and the build must say so.
+    ContentBuilder(root, media).performance("talk", slug="an", title="演講", summary="聽講。",
+                                            category="other", date=dt.date(2025, 5, 1))
+    foreign = tmp_path / "there" / "an" / "items" / "talk" / "index.html"
+    foreign.parent.mkdir(parents=True)
+    foreign.write_text("mine, not the tool's", "utf-8")
     again = build(root, tmp_path / "there", offline=True, scheduler="local:2")
-    assert not again.failures
-    assert "bo/portfolio.pdf" in again.rendered and "an/portfolio.pdf" in again.kept
+    assert {"bo/portfolio.pdf", "an/portfolio.pdf"} <= set(again.rendered)
+    assert foreign.read_text("utf-8") == "mine, not the tool's"
+    assert [(f.code, f.what) for f in again.failures] == [("output-not-ours",
+                                                           "an/items/talk/index.html")]
     assert not list((tmp_path / "there" / ".portfolio").glob("journal*"))
 
 
@@ -76,8 +84,10 @@ def test_a_scheduler_that_is_not_there_is_exit_2(tmp_path: Path, media: MediaFac
     assert "cannot reach the Dask scheduler tcp://127.0.0.1:9" in run.output
 
 
+@pytest.mark.parametrize("command", ["build", "export"])
 @pytest.mark.parametrize("spec", ["local:0", "local:x", " "])
-def test_a_bad_scheduler_is_a_usage_error(tmp_path: Path, spec: str) -> None:
-    run = run_cli("build", str(tmp_path), "--scheduler", spec)
+def test_a_bad_scheduler_is_a_usage_error(tmp_path: Path, spec: str, command: str) -> None:
+    run = run_cli(command, str(tmp_path), "--all", "--scheduler", spec) if command == "export" \
+        else run_cli(command, str(tmp_path), "--scheduler", spec)
     assert run.exit_code == 2
     assert "local:N" in run.output
