@@ -85,15 +85,18 @@ def run_tasks(ctx: BuildContext, fn: Callable[[BuildContext, T], R], tasks: Sequ
     there, the others here.
     """
     if ctx.cluster is not None and tasks:
+        # The few tasks that need the whole build (the class index) run in this process:
+        # forking beside the Dask client's threads could copy a lock one of them holds.
         return ctx.cluster.run(ctx, fn, tasks, on_done,
-                               lambda here, done: _run_here(ctx, fn, here, done))
+                               lambda here, done: _run_here(ctx, fn, here, done, fork=False))
     return _run_here(ctx, fn, tasks, on_done)
 
 
 def _run_here(ctx: BuildContext, fn: Callable[[BuildContext, T], R], tasks: Sequence[T],
-              on_done: Callable[[Any], None] | None) -> list[R | TaskFailed]:
+              on_done: Callable[[Any], None] | None,
+              fork: bool = True) -> list[R | TaskFailed]:
     global _SHARED
-    jobs = min(ctx.jobs, len(tasks))
+    jobs = min(ctx.jobs, len(tasks)) if fork else 1
     fork = "fork" in multiprocessing.get_all_start_methods()
     results: list[Any] = []
     if jobs <= 1 or not fork:
