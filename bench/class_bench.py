@@ -152,6 +152,7 @@ def measure(content: Path, output: Path, jobs: int, skip_pdf: bool,
     if scheduler:
         cmd += ["--scheduler", scheduler]
     load = round(os.getloadavg()[0], 2)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           text=True) as proc:
@@ -163,9 +164,12 @@ def measure(content: Path, output: Path, jobs: int, skip_pdf: bool,
     seconds = time.perf_counter() - t0
     if proc.returncode not in (0, 1):
         sys.exit(f"build failed ({proc.returncode}):\n{err[-3000:]}")
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_kib = after.ru_maxrss
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     log = json.loads((output / ".portfolio" / "build.json").read_text("utf-8"))
-    return {"seconds": round(seconds, 2), "load": load, "scheduler": scheduler,
+    return {"seconds": round(seconds, 2), "cpu_s": round(cpu, 1), "load": load,
+            "scheduler": scheduler,
             "peak_rss_mib": round(peak_kib / 1024, 1),
             "peak_tree_pss_mib": round(sampler.peak_kib / 1024, 1),
             "steps_s": log.get("timings", {}),
