@@ -1,6 +1,13 @@
 """Time and measure `portfolio build` on a synthetic class: 40 students and a grade of 1,000.
 
     python bench/class_bench.py [--sizes 40 1000] [--skip-pdf-over N] [--jobs N]
+    python bench/class_bench.py --realistic --sizes 40 [--scheduler local:2]
+
+`--realistic`: each student is bench/realistic.py's (30 items with PDFs and 3000×2000
+photos, three departments), the class the issue's figures are about; with
+`--scheduler local:2` each size is built twice, by the local pool and on a Dask
+LocalCluster of two worker processes (`build --scheduler local:2`), and both are
+reported with the machine's load average when each began.
 
 Each student has three items (two course outcomes, one performance), one small
 distinct photo (320×240 JPEG), a department, a `reviews.yaml` with comments, and
@@ -20,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import subprocess
@@ -134,12 +142,17 @@ class TreeSampler(threading.Thread):
             self.peak_kib = max(self.peak_kib, tree_pss_kib(self.pid))
 
 
-def measure(content: Path, output: Path, jobs: int, skip_pdf: bool) -> dict:
+def measure(content: Path, output: Path, jobs: int, skip_pdf: bool,
+            scheduler: str | None = None) -> dict:
     """Run one build as a child process; its wall time and the largest peak RSS."""
     cmd = [sys.executable, "-m", "generator", "build", str(content), "-o", str(output),
            "--offline", "-q", "-j", str(jobs), "--today", TODAY]
     if skip_pdf:
         cmd += ["--skip", "pdf"]
+    if scheduler:
+        cmd += ["--scheduler", scheduler]
+    load = round(os.getloadavg()[0], 2)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           text=True) as proc:
@@ -151,9 +164,13 @@ def measure(content: Path, output: Path, jobs: int, skip_pdf: bool) -> dict:
     seconds = time.perf_counter() - t0
     if proc.returncode not in (0, 1):
         sys.exit(f"build failed ({proc.returncode}):\n{err[-3000:]}")
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_kib = after.ru_maxrss
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     log = json.loads((output / ".portfolio" / "build.json").read_text("utf-8"))
-    return {"seconds": round(seconds, 2), "peak_rss_mib": round(peak_kib / 1024, 1),
+    return {"seconds": round(seconds, 2), "cpu_s": round(cpu, 1), "load": load,
+            "scheduler": scheduler,
+            "peak_rss_mib": round(peak_kib / 1024, 1),
             "peak_tree_pss_mib": round(sampler.peak_kib / 1024, 1),
             "steps_s": log.get("timings", {}),
             "files_written": len(log["rendered"]),
@@ -161,14 +178,22 @@ def measure(content: Path, output: Path, jobs: int, skip_pdf: bool) -> dict:
             "pdf": not skip_pdf, "failures": len(log["failures"])}
 
 
-def one(students: int, jobs: int, skip_pdf: bool) -> dict:
+def one(students: int, jobs: int, skip_pdf: bool, realistic: bool = False,
+        scheduler: str | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="class-bench-") as tmp:
         content = Path(tmp) / "content"
         t0 = time.perf_counter()
-        make_class(content, students)
+        if realistic:
+            sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+            from bench.realistic import make_class as make_realistic
+
+            make_realistic(content, students)
+        else:
+            make_class(content, students)
         made = time.perf_counter() - t0
-        result = measure(content, Path(tmp) / "output", jobs, skip_pdf)
-        return {"students": students, "jobs": jobs, "make_content_s": round(made, 2), **result}
+        result = measure(content, Path(tmp) / "output", jobs, skip_pdf, scheduler)
+        return {"students": students, "jobs": jobs, "realistic": realistic,
+                "make_content_s": round(made, 2), **result}
 
 
 def main() -> None:
@@ -177,21 +202,30 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--skip-pdf-over", type=int, default=None,
                     help="build classes over this many students with --skip pdf")
+    ap.add_argument("--realistic", action="store_true",
+                    help="bench/realistic.py's students (30 items, PDFs, photos)")
+    ap.add_argument("--scheduler", default=None,
+                    help="also build each size with --scheduler (e.g. local:2)")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--on", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one is not None:      # a size in its own process: ru_maxrss is its own
         skip = args.skip_pdf_over is not None and args.one > args.skip_pdf_over
-        print(json.dumps(one(args.one, args.jobs, skip)))
+        print(json.dumps(one(args.one, args.jobs, skip, args.realistic, args.on)))
         return
     figures = []
     for size in args.sizes:
         more = [] if args.skip_pdf_over is None else ["--skip-pdf-over",
                                                       str(args.skip_pdf_over)]
-        done = subprocess.run([sys.executable, __file__, "--one", str(size), "--jobs",
-                               str(args.jobs), *more], capture_output=True, text=True,
-                              check=True)
-        figures.append(json.loads(done.stdout.strip().splitlines()[-1]))
-        print(json.dumps(figures[-1], ensure_ascii=False))
+        if args.realistic:
+            more.append("--realistic")
+        for on in [None, args.scheduler] if args.scheduler else [None]:
+            where = ["--on", on] if on else []
+            done = subprocess.run([sys.executable, __file__, "--one", str(size), "--jobs",
+                                   str(args.jobs), *more, *where], capture_output=True,
+                                  text=True, check=True)
+            figures.append(json.loads(done.stdout.strip().splitlines()[-1]))
+            print(json.dumps(figures[-1], ensure_ascii=False), flush=True)
     # Keep the figures of sizes not run this time (a 1,000-student run takes a while).
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / "class_bench.json"
@@ -199,9 +233,15 @@ def main() -> None:
         earlier = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         earlier = []
-    ran = {(f["students"], f["pdf"]) for f in figures}
-    kept = [f for f in earlier if (f.get("students"), f.get("pdf")) not in ran]
-    merged = sorted(kept + figures, key=lambda f: (f["students"], not f["pdf"]))
+    def key(f: dict) -> tuple:
+        return (f.get("students"), f.get("pdf"), f.get("realistic", False),
+                f.get("scheduler") or "")
+
+    ran = {key(f) for f in figures}
+    kept = [f for f in earlier if key(f) not in ran]
+    merged = sorted(kept + figures, key=lambda f: (f["students"], not f["pdf"],
+                                                   f.get("realistic", False),
+                                                   f.get("scheduler") or ""))
     path.write_text(json.dumps(merged, indent=1) + "\n", "utf-8")
 
 

@@ -8,10 +8,10 @@ cd "$(dirname "$0")/.."
 job="${1:-demo}"
 shift || true
 
-# System packages: ffmpeg for media, a CJK font and Pango/HarfBuzz for WeasyPrint,
-# poppler-utils for pdffonts/pdftoppm, Chromium for the browser tests.
-PACKAGES=(ffmpeg fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-          poppler-utils chromium)
+# System packages: ffmpeg for media, a CJK and an emoji font and Pango/HarfBuzz for
+# WeasyPrint, poppler-utils for pdffonts/pdftoppm, Chromium for the browser tests.
+PACKAGES=(ffmpeg fonts-noto-cjk fonts-noto-color-emoji libpango-1.0-0 libpangoft2-1.0-0
+          libharfbuzz-subset0 poppler-utils chromium)
 if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
   PACKAGES+=(python3 python3-venv)
 fi

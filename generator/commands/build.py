@@ -13,6 +13,7 @@ from generator.commands.options import (
     CONTENT_ARG,
     JOBS_OPTION,
     OUTPUT_OPTION,
+    SCHEDULER_OPTION,
     SKIP_OPTION,
     common_options,
 )
@@ -40,6 +41,7 @@ def chosen_renderers(skip: tuple[str, ...]) -> list[Step]:
 @common_options
 @click.option("--offline", is_flag=True, help="Stay off the network: links are not visited.")
 @JOBS_OPTION
+@SCHEDULER_OPTION
 @SKIP_OPTION
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors of the build.")
@@ -50,8 +52,8 @@ def chosen_renderers(skip: tuple[str, ...]) -> list[Step]:
 @click.option("--no-reviews", is_flag=True,
               help="The student-only site: leave every counselor comment out.")
 def build(content: Path, output: Path, lang: str | None, today: dt.date | None, offline: bool,
-          jobs: int | None, skip: tuple[str, ...], strict: bool, quiet: bool,
-          reviews: Path | None, no_reviews: bool) -> None:
+          jobs: int | None, scheduler: str | None, skip: tuple[str, ...], strict: bool,
+          quiet: bool, reviews: Path | None, no_reviews: bool) -> None:
     """Build CONTENT (default ./content) into OUTPUT: pages, media, report.json.
 
     Content with errors is still built, so it can be previewed; the exit code says
@@ -62,7 +64,7 @@ def build(content: Path, output: Path, lang: str | None, today: dt.date | None, 
                  if r.name == "counselor" else r for r in chosen_renderers(skip)]
     try:
         result = run_build(content, output, lang=lang, today=today, offline=offline, jobs=jobs,
-                           renderers=renderers,
+                           renderers=renderers, scheduler=scheduler,
                            reporter=Reporter(err, live=None if not quiet else False))
     except Exception as exc:
         fail_unreadable(exc, content, lang)

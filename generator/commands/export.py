@@ -15,7 +15,7 @@ import click
 from rich.console import Console
 
 from generator.checks.content_check import CheckedContent
-from generator.commands.options import CONTENT_ARG, common_options
+from generator.commands.options import CONTENT_ARG, SCHEDULER_OPTION, common_options
 from generator.commands.printing import fail_unreadable
 from generator.i18n import text
 
@@ -33,9 +33,10 @@ from generator.i18n import text
 @click.option("--offline", is_flag=True, help="Stay off the network: links are not visited.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes to use (default: all cores).")
+@SCHEDULER_OPTION
 def export(content: Path, output: Path, lang: str | None, today: dt.date | None,
            codes: tuple[str, ...], everything: bool, force: bool, offline: bool,
-           jobs: int | None) -> None:
+           jobs: int | None, scheduler: str | None) -> None:
     """Export department bundles of CONTENT: OUTPUT/<student>/departments/<code>.zip."""
     from generator.commands.printing import print_findings, print_traces
     from generator.engine.progress import Reporter
@@ -47,7 +48,8 @@ def export(content: Path, output: Path, lang: str | None, today: dt.date | None,
     try:
         outcome = export_departments(content, output, codes=list(codes), everything=everything,
                                      force=force, lang=lang, today=today, offline=offline,
-                                     jobs=jobs, reporter=Reporter(err, live=False))
+                                     jobs=jobs, reporter=Reporter(err, live=False),
+                                     scheduler=scheduler)
     except ExportError as exc:
         err.print(f"portfolio: {exc}", markup=False)
         sys.exit(2)

@@ -64,5 +64,24 @@ SKIP_OPTION = click.option(
     "--skip", multiple=True, metavar="NAME",
     help="Leave out one step of the build (media, site, pdf…), e.g. --skip pdf for a quick "
          "preview; its earlier output is kept. Repeat for more.")
+def _parse_scheduler(_ctx: click.Context, _param: click.Parameter,
+                     value: str | None) -> str | None:
+    from generator.engine.cluster import parse
+    from generator.i18n import DEFAULT_LANG, text
+
+    if value is None:
+        return None
+    try:
+        parse(value)
+    except ValueError:
+        raise click.BadParameter(text("cluster-bad-spec", DEFAULT_LANG)) from None
+    return value
+
+
+SCHEDULER_OPTION = click.option(
+    "--scheduler", callback=_parse_scheduler, metavar="ADDRESS", default=None,
+    help="Run the per-student work on a Dask cluster: a scheduler's address "
+         "(tcp://host:8786; content and output on a filesystem every machine mounts at the "
+         "same path), or local:N for N worker processes here. Default: this machine's cores.")
 JOBS_OPTION = click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
                            help="Processes to use (default: all cores).")

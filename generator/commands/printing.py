@@ -80,7 +80,9 @@ def load_or_exit(root: Path, today: dt.date | None = None,
 def fail_unreadable(exc: BaseException, root: Path, lang: str | None = None) -> NoReturn:
     """Exit 2 with a one-line reason: the input cannot be worked on at all, or the
     output folder may not or cannot be written (said so, not "cannot read")."""
-    if isinstance(exc, OutputRefused | OutputWriteError):
+    from generator.engine.cluster import ClusterError
+
+    if isinstance(exc, OutputRefused | OutputWriteError | ClusterError):
         click.echo(f"portfolio: {exc.message(lang or DEFAULT_LANG)}", err=True)
         sys.exit(2)
     if not isinstance(exc, ContentError):

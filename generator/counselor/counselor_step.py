@@ -118,15 +118,11 @@ class CounselorStep:
             fp = ctx.fingerprint(NAME, rel, common, repr(row), repr(reviews.get(row.slug)),
                                  repr(mine))
             if not ctx.fresh(rel, fp):
-                pending.append(StudentPageJob(rel, row.slug, fp))
-        # Forked workers inherit what the pages are drawn from; each task is a slug.
-        global _PAGES
-        _PAGES = _PageInputs({r.slug: r for r in rows}, reviews, by_student,
-                             self.with_reviews)
-        try:
-            results = ctx.run(NAME, _student_page_task, pending, NAME)
-        finally:
-            _PAGES = None
+                # Each task carries what its page is drawn from, so it can be drawn in
+                # a forked worker or on a cluster's alike.
+                pending.append(StudentPageJob(rel, row.slug, fp, _PageInputs(
+                    row, reviews.get(row.slug), mine, self.with_reviews)))
+        results = ctx.run(NAME, _student_page_task, pending, NAME)
         for job, result in zip(pending, results, strict=True):
             if result is True:
                 ctx.record(job.rel, job.fp, NAME)
@@ -164,9 +160,14 @@ class StudentPageJob:
     rel: str
     slug: str
     fp: str
+    page: _PageInputs
 
     def __str__(self) -> str:           # how a failed page is named to the user
         return self.rel
+
+    @property
+    def cluster_scope(self) -> str:     # the student it needs (engine/cluster.py)
+        return self.slug
 
 
 def _context(ctx: BuildContext, rel: str, kind: str, title: str,
@@ -178,27 +179,21 @@ def _context(ctx: BuildContext, rel: str, kind: str, title: str,
 
 @dataclass(frozen=True)
 class _PageInputs:
-    rows: dict[str, StudentRow]
-    reviews: dict[str, Reviews]
-    findings: dict[str | None, list[Finding]]
+    """What one student's counselor page is drawn from."""
+
+    row: StudentRow
+    review: Reviews | None
+    findings: list[Finding]
     with_reviews: bool
-
-
-# What the student pages are drawn from, set by the step for the time its tasks run:
-# forked workers inherit it, so a task carries only its slug.
-_PAGES: _PageInputs | None = None
 
 
 def _student_page_task(ctx: BuildContext, job: StudentPageJob) -> bool:
     """One student's counselor page (runs in a worker)."""
-    shared = _PAGES
-    assert shared is not None
-    row: StudentRow = shared.rows[job.slug]
-    review: Reviews | None = shared.reviews.get(job.slug)
+    shared = job.page
+    row, review = shared.row, shared.review
     linker = urls.Linker(job.rel)
     title = text("cn-student-title", ctx.lang, name=row.name)
-    found = sorted((f.localized(ctx.lang) for f in shared.findings.get(row.key, [])),
-                   key=sort_key)
+    found = sorted((f.localized(ctx.lang) for f in shared.findings), key=sort_key)
     data = {**_context(ctx, job.rel, "counselor", title,
                        [(text("site-class-title", ctx.lang), linker.index()),
                         (row.name, linker.student(row.slug))], shared.with_reviews),

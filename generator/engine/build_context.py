@@ -11,7 +11,7 @@ from datetime import date
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from generator.checks.content_check import CheckedContent
 from generator.engine.output_record import BuildState
@@ -22,6 +22,9 @@ from generator.engine.workers import TaskFailed, run_tasks
 from generator.findings import Finding, counselor_only
 from generator.model import Item, Portfolio, Student
 from generator.support.atomic import make_dirs
+
+if TYPE_CHECKING:
+    from generator.engine.cluster import Cluster
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -74,6 +77,7 @@ class BuildContext:
     running: frozenset[str] = frozenset()   # the names of this build's steps
     failures: list[Failure] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    cluster: Cluster | None = None           # `--scheduler`: per-student tasks run there
     _shown: list[Finding] = field(default_factory=list, init=False, repr=False)
     _shown_for: list[Finding] | None = field(default=None, init=False, repr=False)
     _shown_len: int = field(default=-1, init=False, repr=False)

@@ -120,3 +120,22 @@ def _prune_empty_dirs(folder: Path, stop: Path) -> None:
         except OSError:
             return
         folder = folder.parent
+
+
+class DetachedState(BuildState):
+    """The record as a task on a cluster's worker sees it: not at all. A task makes its
+    output; whether it was fresh, and recording it, is its step's business, in the build."""
+
+    def __init__(self, output: Path):
+        self.output = output
+        self.folder = None
+        self.path = output / STATE_DIR / "state.json"
+        self.previous, self.current = {}, {}
+        self.rendered, self.kept = [], []
+        self._lock = threading.Lock()
+
+    def fresh(self, rel: str, fingerprint: str) -> bool:
+        raise RuntimeError("a task does not ask the record; its step does")
+
+    def record(self, rel: str, fingerprint: str, renderer: str) -> None:
+        raise RuntimeError("a task does not record; its step does")

@@ -80,5 +80,9 @@ class BuildPlan:
         """What `step` makes: only the outputs it owns."""
         return [o for o in self._by_step.get(step, []) if self._owner.get(o.rel) == step]
 
+    def rels(self) -> set[str]:
+        """Every output this build will have (to hand a student's part to a worker)."""
+        return set(self._owner) | self._kept
+
     def __len__(self) -> int:
         return len(self._owner)

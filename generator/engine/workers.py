@@ -2,10 +2,12 @@
 
 Workers are forked, so they inherit the loaded portfolio and the build context
 instead of receiving a pickled copy of it: a task sends only its small key and gets
-back a small result. Where fork is unavailable, or one core is asked for, the work
-runs in this process. Workers die with the build (generator.support.lifeline), and an
-output that takes no more writes (disk full, read-only) stops the build rather than
-failing every task one by one.
+back a small result. On a Dask cluster (`build --scheduler`) a task's context is
+rebuilt on the worker instead (engine/cluster.py), around the same `call`. Where
+fork is unavailable, or one core is asked for, the work runs in this process.
+Workers die with the build (generator.support.lifeline), and an output that takes
+no more writes (disk full, read-only) stops the build rather than failing every
+task one by one.
 """
 
 from __future__ import annotations
@@ -54,7 +56,9 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _call(fn: Callable[..., Any], ctx: BuildContext, task: Any) -> Any:
+def call(fn: Callable[..., Any], ctx: BuildContext, task: Any) -> Any:
+    """`fn(ctx, task)`, or the TaskFailed that says why not (here, in a forked worker,
+    or on a cluster's worker: engine/cluster.py)."""
     try:
         return fn(ctx, task)
     except OutputWriteError:
@@ -68,7 +72,7 @@ def _call(fn: Callable[..., Any], ctx: BuildContext, task: Any) -> Any:
 def _in_worker(task: Any) -> Any:
     assert _SHARED is not None
     ctx, fn = _SHARED
-    return _call(fn, ctx, task)
+    return call(fn, ctx, task)
 
 
 def run_tasks(ctx: BuildContext, fn: Callable[[BuildContext, T], R], tasks: Sequence[T],
@@ -76,15 +80,28 @@ def run_tasks(ctx: BuildContext, fn: Callable[[BuildContext, T], R], tasks: Sequ
     """`fn(ctx, task)` for every task, in order; a task that raises gives a TaskFailed.
 
     `fn` must be a module-level function. It may write files under the output and
-    the cache; it must not change `ctx` (changes made in a worker are lost).
+    the cache; it must not change `ctx` (changes made in a worker are lost). On a
+    cluster (`ctx.cluster`, engine/cluster.py) the tasks that name their student run
+    there, the others here.
     """
+    if ctx.cluster is not None and tasks:
+        # The few tasks that need the whole build (the class index) run in this process:
+        # forking beside the Dask client's threads could copy a lock one of them holds.
+        return ctx.cluster.run(ctx, fn, tasks, on_done,
+                               lambda here, done: _run_here(ctx, fn, here, done, fork=False))
+    return _run_here(ctx, fn, tasks, on_done)
+
+
+def _run_here(ctx: BuildContext, fn: Callable[[BuildContext, T], R], tasks: Sequence[T],
+              on_done: Callable[[Any], None] | None,
+              fork: bool = True) -> list[R | TaskFailed]:
     global _SHARED
-    jobs = min(ctx.jobs, len(tasks))
+    jobs = min(ctx.jobs, len(tasks)) if fork else 1
     fork = "fork" in multiprocessing.get_all_start_methods()
     results: list[Any] = []
     if jobs <= 1 or not fork:
         for task in tasks:
-            results.append(_call(fn, ctx, task))
+            results.append(call(fn, ctx, task))
             if on_done:
                 on_done(results[-1])
         return results

@@ -19,6 +19,7 @@ from pathlib import Path
 from generator.checks.content_check import CheckedContent, check_content
 from generator.content.loader import require_root
 from generator.engine.build_context import BuildContext, Failure
+from generator.engine.cluster import Cluster, connect
 from generator.engine.output_record import BuildState
 from generator.engine.progress import Reporter
 from generator.engine.steps import Step
@@ -106,37 +107,42 @@ def make_context(check: CheckedContent, output: Path, *, jobs: int | None = None
 def build(content: Path, output: Path, *, lang: str | None = None, today: date | None = None,
           offline: bool = False, jobs: int | None = None,
           renderers: Sequence[Step] | None = None,
-          reporter: Reporter | None = None) -> BuildResult:
+          reporter: Reporter | None = None, scheduler: str | None = None) -> BuildResult:
     """Build everything under `output` that is out of date. Raises ContentError (exit 2)
     when `content` cannot be worked on at all, OutputRefused or OutputWriteError (exit 2)
-    when `output` may not or cannot be written; bad content only gives findings."""
+    when `output` may not or cannot be written, ClusterError (exit 2) when `scheduler`
+    cannot run it; bad content only gives findings.
+
+    `scheduler`: a Dask scheduler's address, or `local:N` for a LocalCluster of N
+    worker processes, to run the per-student tasks on (engine/cluster.py)."""
     started = time.perf_counter()
     require_root(content)  # before the output is claimed: nothing made for nothing
     with holding(output, content):
         check = check_content(content, today=today, lang=lang, offline=offline, output=output)
         return build_checked(check, output, jobs=jobs, offline=offline, renderers=renderers,
-                             reporter=reporter, started=started)
+                             reporter=reporter, started=started, scheduler=scheduler)
 
 
 def build_checked(check: CheckedContent, output: Path, *, jobs: int | None = None,
                   offline: bool = False, renderers: Sequence[Step] | None = None,
                   reporter: Reporter | None = None,
-                  started: float | None = None) -> BuildResult:
+                  started: float | None = None, scheduler: str | None = None) -> BuildResult:
     """The build of already checked content (serve re-uses this after each reload)."""
     started = time.perf_counter() if started is None else started
-    with holding(output, check.portfolio.root) as folder:
+    with holding(output, check.portfolio.root) as folder, connect(scheduler) as cluster:
         return _build(check, output, folder, jobs=jobs, offline=offline, renderers=renderers,
-                      reporter=reporter, started=started)
+                      reporter=reporter, started=started, cluster=cluster)
 
 
 def _build(check: CheckedContent, output: Path, folder: OutputFolder, *, jobs: int | None,
            offline: bool, renderers: Sequence[Step] | None, reporter: Reporter | None,
-           started: float) -> BuildResult:
+           started: float, cluster: Cluster | None = None) -> BuildResult:
     # Upload copies an earlier `fit` or build made stand in for originals over their limit
     # (the upload and PDF steps say so again of the copies they make).
     check.findings[:] = fitted_findings(check.portfolio, check.findings, output)
     ctx = make_context(check, output, jobs=jobs, offline=offline, reporter=reporter,
                        folder=folder)
+    ctx.cluster = cluster
     chosen = list(renderers) if renderers is not None else default_renderers()
     completed: set[str] = set()
     # Phase 1: every step says what it will make, before anything is made.
@@ -180,6 +186,7 @@ def _build(check: CheckedContent, output: Path, folder: OutputFolder, *, jobs: i
         "rendered": ctx.state.rendered, "kept": len(ctx.state.kept), "removed": removed,
         "failures": [f.record() for f in ctx.failures], "timings": ctx.timings,
         "seconds": seconds, "jobs": ctx.jobs, "lang": ctx.lang, "theme": ctx.theme.name,
+        "scheduler": cluster.address if cluster is not None else None,
     })
     notes = [text("build-theme-missing", ctx.lang, theme=ctx.theme.name)] if ctx.theme.missing \
         else []

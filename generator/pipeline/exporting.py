@@ -77,16 +77,18 @@ def refused_departments(found: list[Finding]) -> list[Finding]:
 def export_departments(content: Path, output: Path, *, codes: list[str], everything: bool,
                        force: bool, lang: str | None = None, today: date | None = None,
                        offline: bool = False, jobs: int | None = None,
-                       reporter: Reporter | None = None) -> ExportOutcome:
+                       reporter: Reporter | None = None,
+                       scheduler: str | None = None) -> ExportOutcome:
     require_root(content)  # before the output is claimed: nothing made for nothing
     with holding(output, content):
         return _export(content, output, codes=codes, everything=everything, force=force,
-                       lang=lang, today=today, offline=offline, jobs=jobs, reporter=reporter)
+                       lang=lang, today=today, offline=offline, jobs=jobs, reporter=reporter,
+                       scheduler=scheduler)
 
 
 def _export(content: Path, output: Path, *, codes: list[str], everything: bool, force: bool,
             lang: str | None, today: date | None, offline: bool, jobs: int | None,
-            reporter: Reporter | None) -> ExportOutcome:
+            reporter: Reporter | None, scheduler: str | None) -> ExportOutcome:
     from generator.pipeline.building import build_checked
 
     check = check_content(content, today=today, lang=lang, offline=offline, output=output)
@@ -103,7 +105,8 @@ def _export(content: Path, output: Path, *, codes: list[str], everything: bool, 
     if not ready:
         return outcome
     # The build is incremental: what is already up to date costs nothing.
-    result = build_checked(check, output, jobs=jobs, offline=offline, reporter=reporter)
+    result = build_checked(check, output, jobs=jobs, offline=offline, reporter=reporter,
+                           scheduler=scheduler)
     outcome.failures = list(result.failures)
     for student, dep, forced in ready:
         bundle = make_bundle(output, student, dep, portfolio.rules, result.check.findings,

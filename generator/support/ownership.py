@@ -16,7 +16,10 @@ path that holds something not in the record is skipped and reported, and removal
 and pruning touch recorded paths only. Each new path is appended to
 `.portfolio/journal` before the file is put in place, so the record stays complete
 when forked workers write, and when a command is killed midway: the next claim
-folds the journal into the record.
+folds the journal into the record. A worker on another machine (a Dask cluster,
+`build --scheduler`) joins the claim instead of taking it (`join`): it keeps its own
+`.portfolio/journal.<host>.<pid>`, since appends from several machines to one file on a
+shared filesystem can interleave, and the claim reads every journal.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import contextlib
 import fcntl
 import json
 import os
+import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -138,7 +142,7 @@ class OutputFolder:
         self.refused: dict[str, None] = {}
         self.swept = 0
         self._lock_fd: int | None = None
-        self._read_to = 0
+        self._read_to: dict[str, int] = {}
         self._previous_guard: atomic.Guard | None = None
 
     # ------------------------------------------------------------------ claiming
@@ -174,13 +178,10 @@ class OutputFolder:
         self.state = data
         self.owned = set(data.get("owned") or [])
         self.dirs = set(data.get("dirs") or [])
-        merged = self._read_journal()
+        self._read_journal()
         self.refused.clear()  # what a killed command skipped is for this one to find again
         self._write_state()
-        if merged or self.journal.exists():
-            with contextlib.suppress(FileNotFoundError):
-                self.journal.unlink()
-        self._read_to = 0
+        self._drop_journals()
 
     def _everything(self) -> tuple[list[str], list[str]]:
         files, dirs = [], []
@@ -221,9 +222,22 @@ class OutputFolder:
             self.state["outputs"] = outputs
             self.state["version"] = STATE_VERSION
         self._write_state()
-        with contextlib.suppress(FileNotFoundError):
-            self.journal.unlink()
-        self._read_to = 0
+        self._drop_journals()
+
+    def _journals(self) -> list[Path]:
+        """This process's journal and every worker's (`journal.<host>.<pid>`)."""
+        try:
+            others = sorted(p for p in self.state_dir.glob(JOURNAL + ".*"))
+        except OSError:
+            others = []
+        return [self.state_dir / JOURNAL, *others]
+
+    def _drop_journals(self) -> None:
+        """The record has taken them in: they are done with."""
+        for path in self._journals():
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+        self._read_to = {}
 
     def _write_state(self) -> None:
         base = Path(self.root)
@@ -265,14 +279,21 @@ class OutputFolder:
             return self._read_journal_locked()
 
     def _read_journal_locked(self) -> bool:
+        read = False
+        for path in self._journals():
+            read = self._read_one(path) or read
+        return read
+
+    def _read_one(self, path: Path) -> bool:
+        key = path.name
         try:
-            with self.journal.open("rb") as fh:
-                fh.seek(self._read_to)
+            with path.open("rb") as fh:
+                fh.seek(self._read_to.get(key, 0))
                 data = fh.read()
         except FileNotFoundError:
             return False
         end = data.rfind(b"\n") + 1
-        self._read_to += end
+        self._read_to[key] = self._read_to.get(key, 0) + end
         for line in data[:end].decode("utf-8", "replace").splitlines():
             kind, _, rel = line.partition(" ")
             if kind == "f":
@@ -349,6 +370,20 @@ class OutputFolder:
                 return
             self.dirs.discard(rel)
             folder = folder.parent
+
+
+def join(output: Path) -> OutputFolder:
+    """The claim another process holds on `output`, as a worker of its build sees it:
+    the guard of this worker's writes, recording them in its own journal. Nothing is
+    locked, swept or rewritten: the claim's holder does all of that."""
+    folder = OutputFolder(output)
+    folder.journal = folder.state_dir / f"{JOURNAL}.{socket.gethostname()}.{os.getpid()}"
+    data = read_state(Path(folder.root)) or {}
+    folder.state = data
+    folder.owned = set(data.get("owned") or [])
+    folder.dirs = set(data.get("dirs") or [])
+    folder._read_journal()
+    return folder
 
 
 _held: list[OutputFolder] = []

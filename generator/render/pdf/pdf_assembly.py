@@ -7,6 +7,10 @@ count them; here pypdf lays the document page, scaled to fit between the running
 header and the page number, onto its reserved page. Nothing is inserted or moved,
 so the outline WeasyPrint wrote stays right. Each document loses its active content
 (generator/support/pdf_cleaning.py) before its pages are laid in.
+
+The PDFs are tagged (WeasyPrint's `pdf_tags`): a screen reader gets the headings,
+lists, tables and reading order, in the language of the template's `<html lang>`.
+Colour emoji keep a text every reader can find (generator/render/pdf/emoji_text.py).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from generator.render.pdf.emoji_text import emoji_font_names, make_readable
 from generator.render.pdf.print_images import SCHEME
 from generator.render.pdf.print_item import AttachmentView
 from generator.support import pillow_settings as imaging
@@ -77,7 +82,7 @@ _MIME = {".jpg": "image/jpeg", ".png": "image/png"}
 
 def render_pdf(html: str, image_folders: Iterable[Path],
                attachments: Iterable[AttachmentView] = (),
-               unattached: list[AttachmentView] | None = None) -> bytes:
+               unattached: list[AttachmentView] | None = None, tagged: bool = True) -> bytes:
     """The finished PDF: WeasyPrint's layout with every attached document laid in.
 
     A document that cannot be laid in leaves its reserved pages with only the header
@@ -87,13 +92,15 @@ def render_pdf(html: str, image_folders: Iterable[Path],
     try:
         document = HTML(string=html, url_fetcher=_PrintFetcher(image_folders)).render()
         page_of = {anchor: n for n, page in enumerate(document.pages) for anchor in page.anchors}
-        raw = document.write_pdf()
+        raw = document.write_pdf(pdf_tags=tagged)
     except Exception as exc:  # WeasyPrint raises many kinds; all mean "no PDF"
         raise RenderError(f"{type(exc).__name__}: {exc}") from exc
     attachments = [a for a in attachments if a.anchors]
-    if not attachments or raw is None:
+    emoji = emoji_font_names(document.fonts.values())
+    if (not attachments and not emoji) or raw is None:
         return raw or b""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(raw)))
+    make_readable(writer, emoji)
     for att in attachments:
         try:
             # A writer's own pages, since turning a rotated page upright edits its contents;

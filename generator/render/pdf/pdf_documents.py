@@ -28,6 +28,7 @@ class PdfSettings:
     cache_dir: Path                       # print-sized pictures and poster frames
     theme: PrintTheme = field(default_factory=PrintTheme)
     quality: Quality = field(default_factory=Quality)
+    tagged: bool = True                   # structure for screen readers (pdf_tags)
 
     @property
     def images(self) -> ImageCache:
@@ -44,7 +45,8 @@ def render_portfolio(student: Student, rules: Rules, settings: PdfSettings,
     html = settings.theme.render("portfolio.html", settings.lang, v=view, title=title,
                         created=timestamp(settings.today))
     attachments = [v.attachment for v in view.items if v.attachment]
-    data = render_pdf(html, [settings.images.folder], attachments, view.unattached)
+    data = render_pdf(html, [settings.images.folder], attachments, view.unattached,
+                      tagged=settings.tagged)
     return data, view
 
 
@@ -55,4 +57,4 @@ def render_item_page(item: Item, student: Student, rules: Rules, settings: PdfSe
     view = views.view(item)
     html = settings.theme.render("upload.html", settings.lang, v=view,
                         name=student.name, created=timestamp(settings.today))
-    return render_pdf(html, [settings.images.folder])
+    return render_pdf(html, [settings.images.folder], tagged=settings.tagged)

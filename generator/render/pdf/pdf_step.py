@@ -7,7 +7,8 @@ Outputs, per student:
 
 Each output is keyed by a fingerprint of everything that goes into it (the student's
 model with every file's hash, the rules, the print theme, this package's code, the
-language, the date stamped into the PDF): an unchanged student renders nothing. The
+language, the date stamped into the PDF, the fonts the print theme resolves to here):
+an unchanged student renders nothing. The
 verdict on each output (its findings) is kept in the cache under the same key, so a
 kept PDF still reports them, and an item that cannot be made to fit is not rendered
 again just to say so again.
@@ -30,6 +31,7 @@ from generator.findings import Finding, make
 from generator.model import Department, Item, Student
 from generator.render.pdf.pdf_assembly import timestamp
 from generator.render.pdf.pdf_documents import PdfSettings, render_portfolio
+from generator.render.pdf.print_fonts import fonts_digest, glyph_findings
 from generator.render.pdf.print_theme import PrintTheme
 from generator.render.pdf.upload_document import OUTPUT_NAME, make_upload_pdf, needs_upload_pdf
 from generator.render.upload.provenance import note_source, store_in
@@ -51,6 +53,10 @@ class PdfTask:
     fingerprint: str
     department: str | None = None
     item: str | None = None
+
+    @property
+    def cluster_scope(self) -> str:   # the student it needs (engine/cluster.py)
+        return self.student
 
 
 @dataclass
@@ -78,7 +84,8 @@ def plan(ctx: BuildContext, settings: PdfSettings) -> list[PdfTask]:
     """Every PDF output of the build, with its fingerprint (fresh or not)."""
     rules = ctx.portfolio.rules.model_dump(mode="json", by_alias=True)
     base = [NAME, PDF_VERSION, code_digest(), settings.theme.fingerprint(),
-            timestamp(ctx.today), asdict(settings.quality), rules]
+            fonts_digest(settings.theme.css()), timestamp(ctx.today),
+            asdict(settings.quality), rules]
     tasks: list[PdfTask] = []
     for student in ctx.students():
         whole = student.model_dump(mode="json")
@@ -108,6 +115,8 @@ def run_task(ctx: BuildContext, task: PdfTask) -> TaskResult:
         write_bytes(paths.output_path(ctx.output, task.rel), data)
         found = [make("pdf-document-not-attached", student.key, a.item, a.name, name=a.name,
                       output=task.rel) for a in view.unattached]
+        if department is None:  # every item is in the whole portfolio: told once, there
+            found += glyph_findings(student.key, student.items, settings.theme.css())
         _save_verdict(settings.cache_dir, task.fingerprint, True, found)
         return TaskResult(True, found)
     item = student.item(task.item or "")

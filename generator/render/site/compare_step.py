@@ -105,6 +105,10 @@ class ComparePageJob:
     def __str__(self) -> str:        # how a failed page is named to the user
         return self.rel
 
+    @property
+    def cluster_scope(self) -> str:  # the student it needs (engine/cluster.py)
+        return self.slug
+
 
 def _run_job(ctx: BuildContext, job: ComparePageJob) -> bool:
     """Write one job's files (in a worker: WeasyPrint is the slow part of this step)."""

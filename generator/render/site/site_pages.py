@@ -37,6 +37,11 @@ class PageTask:
     def __str__(self) -> str:
         return self.rel
 
+    @property
+    def cluster_scope(self) -> str | None:
+        """The student it needs (engine/cluster.py); the class index needs everyone."""
+        return None if self.kind == "index" else self.slug
+
 
 # ----------------------------------------------------------------- inputs (fingerprints)
 

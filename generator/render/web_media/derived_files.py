@@ -40,6 +40,10 @@ class Job:
     def __str__(self) -> str:
         return self.source
 
+    @property
+    def cluster_scope(self) -> str:  # needs no student, only the cache (engine/cluster.py)
+        return ""
+
 
 @dataclass
 class Derived:

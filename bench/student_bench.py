@@ -1,0 +1,138 @@
+"""Time one realistic student (bench/realistic.py) through `portfolio build`.
+
+    python bench/student_bench.py [--seed 0] [--jobs 2]
+
+In one run, on one machine, with its load average beside each figure:
+
+- a full build from scratch (wall, CPU of the build and its workers, each step);
+- a no-op rebuild (nothing changed);
+- one changed item (a reflection edited): the whole rebuild and its PDF step;
+- one department PDF, laid out alone (warm picture cache);
+- the whole portfolio.pdf as the build makes it (tagged, documents laid in), against
+  bare WeasyPrint on the same HTML (the same picture fetcher, nothing laid in, untagged;
+  and tagged, to tell what tagging itself costs), and their ratio.
+
+Builds run as child processes (`python -m generator build`) with SOURCE_DATE_EPOCH
+set; the PDF timings run here, after the build, each the best of `--repeat` runs.
+Figures go to stdout and bench/results/student_bench.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.realistic import TODAY, make_class
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def load() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def build(content: Path, output: Path, jobs: int, scheduler: str | None = None) -> dict:
+    cmd = [sys.executable, "-m", "generator", "build", str(content), "-o", str(output),
+           "--offline", "-q", "-j", str(jobs), "--today", TODAY]
+    if scheduler:
+        cmd += ["--scheduler", scheduler]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started, at = time.perf_counter(), load()
+    done = subprocess.run(cmd, capture_output=True, text=True,
+                          env={**os.environ, "SOURCE_DATE_EPOCH": "1790000000"})
+    wall = time.perf_counter() - started
+    if done.returncode not in (0, 1):
+        sys.exit(f"build failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    log = json.loads((output / ".portfolio" / "build.json").read_text("utf-8"))
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "load": at,
+            "steps_s": log["timings"], "written": len(log["rendered"]),
+            "failures": len(log["failures"])}
+
+
+def pdf_timings(content: Path, output: Path, repeat: int) -> dict:
+    """One department PDF alone, and the whole portfolio against bare WeasyPrint."""
+    os.environ["SOURCE_DATE_EPOCH"] = "1790000000"
+    from weasyprint import HTML
+
+    from generator.checks.content_check import check_content
+    from generator.i18n import text
+    from generator.pipeline.building import make_context
+    from generator.render.pdf.pdf_assembly import _PrintFetcher, timestamp
+    from generator.render.pdf.pdf_documents import render_portfolio
+    from generator.render.pdf.pdf_step import settings_for
+    from generator.render.pdf.print_item import ItemViews
+    from generator.render.pdf.print_view import build_view
+
+    check = check_content(content, offline=True, output=output)
+    settings = settings_for(make_context(check, output, jobs=1))
+    student = check.portfolio.students[0]
+    rules = check.portfolio.rules
+
+    def best(fn: object) -> tuple[float, float]:
+        times = []
+        at = load()
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            fn()  # type: ignore[operator]
+            times.append(time.perf_counter() - t0)
+        return round(min(times), 3), at
+
+    department, dep_load = best(lambda: render_portfolio(student, rules, settings,
+                                                         student.departments[0]))
+    whole, whole_load = best(lambda: render_portfolio(student, rules, settings))
+    views = ItemViews(rules, settings.lang, settings.images, settings.quality)
+    view = build_view(student, rules, views, settings.today.isoformat(), None)
+    title = f"{student.name} {text('pdf-cover-title', settings.lang)}"
+    html = settings.theme.render("portfolio.html", settings.lang, v=view, title=title,
+                                 created=timestamp(settings.today))
+    fetcher = _PrintFetcher([settings.images.folder])
+    bare, bare_load = best(lambda: HTML(string=html, url_fetcher=fetcher).write_pdf())
+    tagged, _ = best(lambda: HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_tags=True))
+    return {"department_pdf_s": department, "department_load": dep_load,
+            "portfolio_pdf_s": whole, "portfolio_load": whole_load,
+            "bare_weasyprint_s": bare, "bare_load": bare_load,
+            "bare_weasyprint_tagged_s": tagged,
+            "ratio": round(whole / bare, 2), "ratio_to_tagged": round(whole / tagged, 2)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=2)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="student-bench-") as tmp:
+        content, output = Path(tmp) / "content", Path(tmp) / "output"
+        make_class(content, 1, seed=args.seed)
+        full = build(content, output, args.jobs)
+        print("full", json.dumps(full, ensure_ascii=False), flush=True)
+        noop = build(content, output, args.jobs)
+        print("no-op", json.dumps(noop, ensure_ascii=False), flush=True)
+        index = content / "s0000" / "items" / "perf-03" / "index.md"
+        index.write_text(index.read_text("utf-8").replace("。\n", "，再補一句。\n", 1), "utf-8")
+        changed = build(content, output, args.jobs)
+        print("one item", json.dumps(changed, ensure_ascii=False), flush=True)
+        pdfs = pdf_timings(content, output, args.repeat)
+        print("pdf", json.dumps(pdfs), flush=True)
+    figures = {"seed": args.seed, "jobs": args.jobs, "full": full, "noop": noop,
+               "noop_share": round(noop["wall_s"] / full["wall_s"], 3),
+               "one_item": changed, "one_item_pdf_step_s": changed["steps_s"].get("pdf"),
+               **pdfs}
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "student_bench.json").write_text(json.dumps(figures, indent=1) + "\n", "utf-8")
+    print(json.dumps(figures, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
