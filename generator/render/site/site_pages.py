@@ -204,21 +204,17 @@ def _student_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
 
 
 def _deadlines(ctx: BuildContext, student: Student, found: list[Finding]) -> list[str]:
-    """What is late, then what is due next, as the counselor's dashboard says it."""
-    from generator.checks.deadlines import late, next_due, student_dues, windows
+    """What is late, then what is due now term by term and what opens next, as the
+    counselor's dashboard says it."""
+    from generator.checks.deadlines import coming, late, school_windows, student_dues
 
-    dues = student_dues(windows(ctx.portfolio.settings.deadlines), student, found, ctx.today)
+    dues = student_dues(school_windows(ctx.portfolio), student, found, ctx.today,
+                        ctx.portfolio.rules)
     lang = ctx.lang
-
-    def kind(d: Any) -> str:
-        return text(f"cn-kind-{d.window.kind}", lang)
-
-    lines = [text("cn-late", lang, kind=kind(d), end=d.window.end.isoformat())
+    lines = [text("cn-late", lang, kind=d.window.label(lang), end=d.window.closes())
              for d in late(dues)]
-    upcoming = next_due(dues)
-    if upcoming is not None:
-        lines.append(text("cn-next", lang, kind=kind(upcoming),
-                          end=upcoming.window.end.isoformat(), days=upcoming.days))
+    lines += [text("cn-next", lang, kind=d.window.label(lang), end=d.window.closes(),
+                   days=d.days) for d in coming(dues)]
     return lines
 
 
