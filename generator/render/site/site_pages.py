@@ -220,8 +220,7 @@ def _deadlines(ctx: BuildContext, student: Student, found: list[Finding]) -> lis
 
 def _export_links(ctx: BuildContext, task: PageTask, student: Student) -> dict[str, Any]:
     """The comparison page and the 收訖明細 checklists, where this build writes them."""
-    from generator.render.site.compare_step import checklist_page, compare_page
-    from generator.render.site.compare_views import checklist_years
+    from generator.render.site.compare_step import checklist_page, checklist_terms, compare_page
 
     linker = urls.Linker(task.rel)
     compare = compare_page(student.slug)
@@ -229,8 +228,8 @@ def _export_links(ctx: BuildContext, task: PageTask, student: Student) -> dict[s
     if not ctx.plan.has(compare):
         return {**links, "compare": None, "checklists": []}
     return {**links, "compare": linker.to(compare) if student.departments else None,
-            "checklists": [(year, linker.to(checklist_page(student.slug, year)))
-                           for year in checklist_years(student)]}
+            "checklists": [(term, linker.to(checklist_page(student.slug, term)))
+                           for term in checklist_terms(ctx, student)]}
 
 
 def _uploads_link(ctx: BuildContext, task: PageTask, slug: str, anchor: str = "") -> str | None:
