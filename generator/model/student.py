@@ -46,7 +46,7 @@ def _yes_no(v: Any) -> Any:
             return None
         if t in ("true", "yes", "y", "1", "是", "及格", "採計", "採計學分", "通過"):
             return True
-        if t in ("false", "no", "n", "0", "否", "不及格", "不採計", "未通過"):
+        if t in ("false", "no", "n", "0", "否", "不及格", "不採計", "不採計學分", "未通過"):
             return False
     return v
 

@@ -56,7 +56,9 @@ def test_status_is_read_in_either_language_and_must_agree(content: ContentBuilde
 
 # --- windows per term -------------------------------------------------------------------------
 
-CERTIFY_1131 = "[deadlines]\ncertify = [{ term = 1131, start = 2024-12-01, end = 2025-01-10 }]\n"
+# Ends after 1132 has begun, so the 1132 outcome below is already real, and is not judged
+# against the 1131 window.
+CERTIFY_1131 = "[deadlines]\ncertify = [{ term = 1131, start = 2024-12-01, end = 2025-02-20 }]\n"
 
 
 def test_an_uncertified_outcome_after_its_certify_window_is_an_error(
@@ -66,15 +68,15 @@ def test_an_uncertified_outcome_after_its_certify_window_is_an_error(
     content.course("sent", certified=False, status="sent")
     content.course("done", subject="化學")                   # certified: never late
     content.course("later", subject="數學", term=1132, certified=False, status="sent")
-    inside = content.check("--today", "2025-01-10")
+    inside = content.check("--today", "2025-02-20")
     assert inside.having("window-closed") == [] and inside.exit_code == 0
-    after = content.check("--today", "2025-01-11")
+    after = content.check("--today", "2025-02-21")
     (f,) = after.having("window-closed")
     assert (f["item"], f["severity"]) == ("sent", "error")
-    assert "1131" in f["message"] and "2025-01-10" in f["message"]
+    assert "1131" in f["message"] and "2025-02-20" in f["message"]
     assert "逾期不可回溯" in f["message"]
     assert after.exit_code == 1
-    en = content.check("--today", "2025-01-11", "--lang", "en").having("window-closed")
+    en = content.check("--today", "2025-02-21", "--lang", "en").having("window-closed")
     assert "can never be certified" in en[0]["message"]
 
 
@@ -228,7 +230,7 @@ def test_every_finding_renders_with_its_own_values(content: ContentBuilder) -> N
                   '"1132 修課紀錄": 好像對\n"999 其他": confirmed\n')
     codes: set[str] = set()
     for lang in ("zh-TW", "en"):
-        run = content.check("--lang", lang, "--today", "2025-02-01")
+        run = content.check("--lang", lang, "--today", "2025-03-01")
         codes |= set(run.codes())
         for f in run.doc["findings"]:
             assert "{" not in f["message"] and "}" not in f["message"], f
