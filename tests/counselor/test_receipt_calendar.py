@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from generator.counselor.counselor_step import CounselorStep
-from generator.pipeline.building import build
+from generator.pipeline.building import build, load_step
 from tests.builder import ContentBuilder
 
 # As the handout gives it: confirm 10/7 08:00 – 10/16 17:00, the school corrects
@@ -112,3 +112,30 @@ def test_the_october_calendar(content: ContentBuilder, tmp_path: Path) -> None:
     _record(content, "hua", {**dict.fromkeys(PARTS[:3], "confirmed"),
                              PARTS[3]: {"missing": "少了社區圖書館志工", "rechecked": True}})
     assert "hua" not in _receipt_findings(content, "2025-10-24")
+
+
+def test_the_pages_show_what_is_due_per_term(content: ContentBuilder, tmp_path: Path) -> None:
+    """Each window is shown with its term: the student's page says what is open now and
+    what opens next (not the school's corrections), the counselor's page every window with
+    what is left in it."""
+    _class(content)
+    content.settings(CALENDAR
+                     + "certify = [{ term = 1141, start = 2025-12-01, end = 2025-12-20 },\n"
+                     + "           { term = 1142, start = 2026-05-01, end = 2026-05-20 }]\n")
+    content.course("sent", slug="ming", term=1141, certified=False, status="sent")
+    output = tmp_path / "out"
+    result = build(content.root, output, offline=True, jobs=1, today=dt.date(2025, 10, 10),
+                   renderers=[load_step("generator.render.site.site_step:SiteStep"),
+                              CounselorStep(with_reviews=False)])
+    assert not result.failures, result.failures
+    student = (output / "ming" / "index.html").read_text("utf-8")
+    (lines,) = re.findall(r'<ul class="deadlines">(.*?)</ul>', student, re.S)
+    assert "收訖明細確認（1132） 2025-10-16 17:00（6 天）" in lines
+    assert "學校更正" not in lines
+    counselor = (output / "ming" / "counselor.html").read_text("utf-8")
+    due = re.compile(r'<tr class="due-(\w+)">\s*<th scope="row">(.*?)</th>'
+                     r'(?:\s*<td>.*?</td>){3}\s*<td>(.*?)</td>', re.S)
+    rows = {what: (state, left) for state, what, left in due.findall(counselor)}
+    assert rows["收訖明細確認（1132）"] == ("open", "4")
+    assert rows["認證（1141）"] == ("upcoming", "1")
+    assert rows["認證（1142）"] == ("upcoming", "0")

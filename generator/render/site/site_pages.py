@@ -208,8 +208,10 @@ def _deadlines(ctx: BuildContext, student: Student, found: list[Finding]) -> lis
     counselor's dashboard says it."""
     from generator.checks.deadlines import coming, late, school_windows, student_dues
 
-    dues = student_dues(school_windows(ctx.portfolio), student, found, ctx.today,
-                        ctx.portfolio.rules)
+    # The school's correction window is the school's task, not the student's: it stays on
+    # the counselor's pages only.
+    dues = [d for d in student_dues(school_windows(ctx.portfolio), student, found, ctx.today,
+                                    ctx.portfolio.rules) if d.window.kind != "correct"]
     lang = ctx.lang
     lines = [text("cn-late", lang, kind=d.window.label(lang), end=d.window.closes())
              for d in late(dues)]
