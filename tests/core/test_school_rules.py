@@ -245,3 +245,35 @@ def test_every_finding_renders_with_its_own_values(content: ContentBuilder) -> N
     assert {"department-unknown-item", "department-not-submitted", "department-duplicate-item",
             "window-closed", "course-not-in-record", "summary-required", "field-invalid",
             "link-not-allowed"} <= codes
+
+
+# --- receipts.yaml ----------------------------------------------------------------------------
+
+def test_receipts_are_read_as_students_write_them(content: ContentBuilder) -> None:
+    content.student()
+    content.write(content.root / "ming" / "receipts.yaml",
+                  "修課紀錄 113-2: 資料正確無誤\n"
+                  "113學年度第2學期 幹部經歷: confirmed\n"
+                  "113學年度 學習成果: {資料有多: 多了一件物理報告}\n"
+                  "多元表現 1132: {wrong: 科展名次寫錯, rechecked: true}\n"
+                  "1132 修課紀錄: confirmed\n"               # the same as the first
+                  "113 修課紀錄: confirmed\n"                # a year for a per-term part
+                  "1132 心得: confirmed\n"                   # no such part
+                  "1131 幹部經歷: 好像對吧\n"                 # neither confirmed nor a report
+                  "1131 修課紀錄: {extra: 多一科, confirmed: true}\n")
+    portfolio, _ = load_portfolio(content.root)
+    got = {(r.part, r.period): r for r in portfolio.students[0].receipts}
+    assert set(got) == {("courses", 1132), ("cadres", 1132), ("outcomes", 113),
+                        ("performances", 113)}
+    assert got[("courses", 1132)].verdict == "confirmed"
+    assert got[("outcomes", 113)].reports == [("extra", "多了一件物理報告")]
+    assert got[("performances", 113)].rechecked and got[("performances", 113)].wrong
+    for lang, says in (("zh-TW", ("已經寫過", "要寫學期", "要寫出是哪一部分", "資料正確就寫",
+                                  "不能又確認無誤")),
+                       ("en", ("already given", "give the term", "name the part",
+                               "write confirmed", "both confirmed and reported"))):
+        run = content.check("--lang", lang)
+        bad = [f for f in run.having("field-invalid") if f["file"] == "receipts.yaml"]
+        assert len(bad) == 5 and run.exit_code == 1
+        for phrase in says:
+            assert any(phrase in f["message"] for f in bad), (lang, phrase)
