@@ -32,8 +32,10 @@ class Finding:
     message: str = field(default="", compare=False, hash=False)
 
     def localized(self, lang: str) -> Finding:
-        # The file is a field of its own, and also what many messages name.
-        said = message(self.code, lang, {"file": self.file or "", **self.params})
+        # The item and the file are fields of their own, and also what many messages name:
+        # every template may say {item} and {file} without a check passing them twice.
+        said = message(self.code, lang, {"item": self.item or "", "file": self.file or "",
+                                         **self.params})
         template = str(catalog().get(self.code, {}).get(lang, ""))
         # Where in a file, when the code's own message does not already say it.
         for where in ("line", "entry", "department"):

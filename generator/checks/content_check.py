@@ -18,13 +18,16 @@ from generator.checks import (
     attachments,
     counselor_files,
     dates,
+    deadlines,
     departments,
     images,
     limits,
     links,
     personal,
+    receipts,
     samples,
     summary,
+    transcript,
 )
 from generator.content.loader import ContentError, load_portfolio
 from generator.findings import Finding
@@ -41,7 +44,10 @@ ALL: tuple[Check, ...] = (
     attachments.check,
     dates.check,
     limits.check,
+    transcript.check,
+    deadlines.check,
     departments.check,
+    receipts.check,
     images.check,
     links.check,
     personal.check,

@@ -71,10 +71,18 @@ def check_department(student: Student, dep: Department, rules: Rules) -> Iterato
     where = {"department": dep.code, "name": dep.name}
     for kind, ids, limit in (("course", dep.courses, limits.department_courses),
                              ("performance", dep.performances, limits.department_performances)):
-        if len(ids) > limit:
-            yield make("department-limit", key, None, "departments.yaml", count=len(ids),
+        sent = len(set(ids))
+        if sent > limit:
+            yield make("department-limit", key, None, "departments.yaml", count=sent,
                        limit=limit, kind=said(f"kind-{kind}"), **where)
+        seen: set[str] = set()
         for item_id in ids:
+            # Listed twice, it is sent once: said once, and judged once.
+            if item_id in seen:
+                yield make("department-duplicate-item", key, item_id, "departments.yaml",
+                           list=said(f"kind-{kind}"), **where)
+                continue
+            seen.add(item_id)
             item = student.item(item_id)
             if item is None:
                 yield make("department-unknown-item", key, item_id, "departments.yaml", **where)

@@ -1,4 +1,5 @@
-"""Counting limits: per term and subject (upload), per year (勾選), and 認證 before 勾選."""
+"""Counting limits: per term and subject (what is sent for 認證), per year (勾選), and
+認證 before 勾選."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ def check(portfolio: Portfolio) -> Iterator[Finding]:
     limits = portfolio.rules.limits
     for student in portfolio.students:
         key = student.key
-        courses = [i for i in student.items if i.type == "course" and i.term is not None]
+        # The caps are on what is sent for 認證 (「認證件數上學期 10 件為限」): drafts
+        # still being written do not count.
+        courses = [i for i in student.items if i.counted and i.term is not None]
         per_term = Counter(i.term for i in courses if i.term is not None)
         for term, n in sorted(per_term.items()):
             if n > limits.course_per_term:

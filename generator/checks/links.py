@@ -24,13 +24,15 @@ def check(portfolio: Portfolio) -> Iterator[Finding]:
             if not item.links:
                 continue
             if item.type == "course" or item.category not in allowed:
+                # A course outcome is no category of 多元表現: it is named as what it is.
                 if item.type == "course":
-                    category = said("link-category-course")
+                    record = said("link-record-course")
                 elif item.category:
-                    category = rules.categories[item.category].names()
+                    record = said("link-record-category",
+                                  category=rules.categories[item.category].names())
                 else:
-                    category = said("link-category-none")
-                yield make("link-not-allowed", student.key, item.id, None, category=category)
+                    record = said("link-record-none")
+                yield make("link-not-allowed", student.key, item.id, None, record=record)
                 continue
             for url in item.links:
                 shown = redact(url)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -16,9 +15,10 @@ from generator.findings import Finding, make
 from generator.i18n import excerpt, listed, said
 from generator.model import FrontMatter, Item
 from generator.rules import FieldSpec, Rules
+from generator.support.roc_calendar import NotADate, read_date
 from generator.support.url_credentials import redact
 
-COURSE_ONLY = ("subject", "term", "certified", "form")
+COURSE_ONLY = ("subject", "term", "certified", "status", "form")
 PERFORMANCE_ONLY = ("category", "date", "end", "details")
 REQUIRED = {"course": ("title", "subject", "term"), "performance": ("title", "category", "date")}
 _REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
@@ -91,6 +91,13 @@ def read_item(reader: TextReader, folder: Path, student: str, key: str,
         elif target not in images:
             images.append(target)
 
+    status = front.status or ("certified" if front.certified else "draft")
+    if front.type == "course" and front.certified and status != "certified":
+        # `certified: true` with `status: sent` (or draft): the older field says the
+        # teacher certified it, the newer one that it is not yet. Say so; take the status.
+        out.append(make("field-invalid", key, item_id, "index.md", field="status",
+                        value=status, reason=said("reason-status-certified")))
+
     if front.type == "course":
         code = front.code or (rules.forms[form].code if form else None)
     else:
@@ -99,7 +106,8 @@ def read_item(reader: TextReader, folder: Path, student: str, key: str,
     item = Item(
         id=item_id, student=student, path=folder, type=front.type, title=front.title,
         summary=front.summary, body=body, subject=front.subject, term=front.term,
-        certified=front.certified, form=form, category=category, date=front.date,
+        certified=status == "certified", status=status, form=form, category=category,
+        date=front.date,
         end=front.end, details=details, links=front.links, submitted=front.submitted,
         # A web address is never a file of the item; a password in one is never shown.
         document=front.document and redact(front.document),
@@ -161,12 +169,10 @@ def _field_value(spec: FieldSpec, value: Any) -> tuple[bool, Any, dict[str, str]
             return False, None, reason("float_parsing", None, "")
         return True, int(number) if number.is_integer() else number, {}
     if spec.kind == "date":
-        if isinstance(value, dt.date):
-            return True, value, {}
         try:
-            return True, dt.date.fromisoformat(str(value)), {}
-        except ValueError:
-            return False, None, reason("date_parsing", None, "")
+            return True, read_date(value), {}
+        except NotADate:
+            return False, None, reason("date", None, "")
     if spec.kind == "choice":
         if str(value) in spec.choices:
             return True, str(value), {}

@@ -12,6 +12,7 @@ from generator.content.file_inspection import InspectCache
 from generator.content.image_refs import markdown_images
 from generator.content.item_paths import real_inside, resolve_inside
 from generator.content.item_reader import read_item
+from generator.content.receipts import read_receipts
 from generator.content.site_settings import read_site_settings
 from generator.content.student_files import (
     read_cadres,
@@ -69,6 +70,8 @@ def load_student(folder: Path, rules: Rules,
     student.cadres, found = read_cadres(reader, folder, key)
     findings += found
     student.departments, found = read_departments(reader, folder, key)
+    findings += found
+    student.receipts, found, _ = read_receipts(reader, folder, key, rules)
     findings += found
     items_dir = folder / "items"
     if items_dir.is_dir():

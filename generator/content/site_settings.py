@@ -291,6 +291,10 @@ def _deadline_problem(err: ErrorDetails, loc: Loc, data: dict[str, Any], lines: 
                   "suggestion": did_you_mean(field, _WINDOW_FIELDS, aside=True)}
     elif field == "year":
         why = "reason-deadline-year"
+    elif field == "term":
+        why = "reason-deadline-term"
+    elif field in ("start_time", "end_time"):
+        why = "reason-deadline-time"
     else:
         why = "reason-deadline-date"
     return _deadline_invalid(key, why, lines, loc[:3], **params), fix

@@ -12,7 +12,6 @@ import io
 
 from generator.counselor.dashboard_rows import StudentRow
 from generator.findings import Finding, sort_key
-from generator.i18n import text
 from generator.model import Portfolio
 
 FINDINGS_COLUMNS = ("student_id", "name", "folder", "severity", "code", "item", "file",
@@ -23,7 +22,7 @@ SUMMARY_COLUMNS = (
     "missing_summaries", "courses", "performances",
     *(f"g{g}_{kind}" for g in GRADES for kind in ("courses_ticked", "performances_ticked")),
     "over_limit", "error_codes", "warning_codes", "departments", "next_deadline", "late",
-    "comments", "last_built")
+    "comments", "last_built", "receipts_confirmed", "receipts_reported", "receipts_missing")
 
 
 def _encode(rows: list[list[str]]) -> bytes:
@@ -54,16 +53,17 @@ def summary_row(row: StudentRow, lang: str) -> list[str]:
         y = grades.get(g)
         per_grade += [str(y.courses.used), str(y.performances.used)] if y else ["0", "0"]
     due = row.next_due
-    due_text = (f"{text('cn-kind-' + due.window.kind, lang)} {due.window.end.isoformat()}"
-                if due else "")
-    late_text = ";".join(f"{text('cn-kind-' + d.window.kind, lang)} {d.window.end.isoformat()}"
+    due_text = f"{due.window.label(lang)} {due.window.end.isoformat()}" if due else ""
+    late_text = ";".join(f"{d.window.label(lang)} {d.window.end.isoformat()}"
                          for d in row.late)
+    receipts = ([str(row.receipts.confirmed), str(row.receipts.reported),
+                 str(row.receipts.missing)] if row.receipts else ["", "", ""])
     departments = ";".join(f"{d.code}:{d.state}" for d in row.departments)
     return [row.key, row.name, row.slug, row.state, str(row.error_count),
             str(row.warning_count), str(row.links_at_risk), str(row.missing_summaries),
             str(row.courses), str(row.performances), *per_grade,
             "yes" if row.over_limit else "no", _codes(row.errors), _codes(row.warnings),
-            departments, due_text, late_text, str(row.comments), row.last_built]
+            departments, due_text, late_text, str(row.comments), row.last_built, *receipts]
 
 
 def summary_csv(rows: list[StudentRow], lang: str) -> bytes:

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from generator.checks.deadlines import windows as deadline_windows
+from generator.checks.deadlines import school_windows
 from generator.content import reviews as comments
 from generator.content.reviews import Reviews, load_reviews
 from generator.counselor.counselor_csvs import findings_csv, summary_csv
@@ -84,7 +84,7 @@ class CounselorStep:
 
     def rows(self, ctx: BuildContext) -> tuple[list[StudentRow], dict[str, Reviews],
                                                list[Finding]]:
-        windows = deadline_windows(ctx.portfolio.settings.deadlines)
+        windows = school_windows(ctx.portfolio)
         reviews = self.reviews(ctx)
         found = self.findings(ctx, reviews)
         rows = class_rows(ctx.portfolio, found, ctx.lang, windows, reviews)

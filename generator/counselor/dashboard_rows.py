@@ -10,8 +10,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from generator.checks.deadlines import Due, Window, late, next_due, student_dues
+from generator.checks.deadlines import Due, Window, coming, late, next_due, student_dues
 from generator.checks.departments import department_findings
+from generator.checks.receipts import Tally, tally
 from generator.content.reviews import Reviews
 from generator.findings import Finding
 from generator.model import Department, Portfolio, Student
@@ -43,6 +44,7 @@ class StudentRow:
     performances: int
     departments: list[DepartmentState]
     dues: list[Due] = field(default_factory=list)
+    receipts: Tally | None = None   # 收訖明細: confirmed, reported, missing (None: no window yet)
     comments: int = 0
     last_built: str = ""
 
@@ -77,6 +79,10 @@ class StudentRow:
     @property
     def late(self) -> list[Due]:
         return late(self.dues)
+
+    @property
+    def coming(self) -> list[Due]:
+        return coming(self.dues)
 
     @property
     def state(self) -> str:
@@ -114,7 +120,8 @@ def student_row(portfolio: Portfolio, student: Student, found: list[Finding], la
         courses=sum(1 for i in student.items if i.is_course),
         performances=sum(1 for i in student.items if not i.is_course),
         departments=[_department_state(found, d, reviews) for d in student.departments],
-        dues=student_dues(windows, student, found, today),
+        dues=student_dues(windows, student, found, today, portfolio.rules),
+        receipts=tally(student, portfolio.rules, windows, today),
         comments=reviews.count if reviews else 0,
     )
 

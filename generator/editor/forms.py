@@ -305,8 +305,9 @@ def new_front(item_type: str, category: str | None, values: dict[str, Any],
 # ------------------------------------------------------------------ findings beside fields
 
 _CODE_FIELD = {
-    "summary-missing": "summary", "summary-too-long": "summary",
+    "summary-missing": "summary", "summary-too-long": "summary", "summary-required": "summary",
     "date-before-enrollment": "date", "not-certified": "certified",
+    "window-closed": "term", "course-not-in-record": "subject",
     "link-not-allowed": "links", "link-at-risk": "links", "link-credentials": "links",
 }
 

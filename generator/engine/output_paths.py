@@ -131,12 +131,13 @@ def compare_page(slug: str) -> str:
     return f"{student_dir(slug)}/compare.html"
 
 
-def checklist_page(slug: str, year: int) -> str:
-    return f"{student_dir(slug)}/checklist/{int(year)}.html"
+def checklist_page(slug: str, term: int) -> str:
+    """One term's 收訖明細 checklist (term 1132: checklist/1132.html)."""
+    return f"{student_dir(slug)}/checklist/{int(term)}.html"
 
 
-def checklist_pdf(slug: str, year: int) -> str:
-    return f"{student_dir(slug)}/checklist/{int(year)}.pdf"
+def checklist_pdf(slug: str, term: int) -> str:
+    return f"{student_dir(slug)}/checklist/{int(term)}.pdf"
 
 
 def item_dir(slug: str, item_id: str) -> str:

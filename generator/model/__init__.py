@@ -8,12 +8,13 @@ from pathlib import Path
 
 from generator.model.file_info import FileInfo
 from generator.model.item import FrontMatter, Item, sample_digest
+from generator.model.receipts import Receipt
 from generator.model.site_settings import SiteSettings
 from generator.model.student import CadreRecord, CourseRecord, Department, Student, StudentInfo
 from generator.rules import Rules
 
 __all__ = ["CadreRecord", "CourseRecord", "Department", "FileInfo", "FrontMatter", "Item",
-           "Portfolio", "SiteSettings", "Student", "StudentInfo", "sample_digest"]
+           "Portfolio", "Receipt", "SiteSettings", "Student", "StudentInfo", "sample_digest"]
 
 
 @dataclass

@@ -9,12 +9,24 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from generator.model.file_info import FileInfo
-from generator.support.roc_calendar import Term
+from generator.model.lenient import loose_date, term_code
 
 ItemType = Literal["course", "performance"]
 TYPE_NAMES = {"課程學習成果": "course", "多元表現": "performance"}
+# Where a course outcome stands in the school's system: uploaded but editable (draft),
+# 送出認證 (sent: the teacher has it; it counts against the term's caps), certified.
+Status = Literal["draft", "sent", "certified"]
+STATUS_NAMES: dict[str, Status] = {
+    "draft": "draft", "草稿": "draft", "未送出": "draft", "未送出認證": "draft",
+    "sent": "sent", "送出": "sent", "送出認證": "sent", "已送出": "sent",
+    "已送出認證": "sent", "認證中": "sent", "待認證": "sent",
+    "certified": "certified", "已認證": "certified", "認證通過": "certified",
+    "通過認證": "certified",
+}
+COUNTED: tuple[Status, ...] = ("sent", "certified")  # what the per-term caps count
 
 
 def one_or_many(v: Any) -> Any:
@@ -36,6 +48,7 @@ class FrontMatter(BaseModel):
     subject: str | None = None
     term: int | None = None
     certified: bool = False
+    status: Status | None = None
     form: str | None = None
     category: str | None = None
     date: dt.date | None = None
@@ -57,6 +70,21 @@ class FrontMatter(BaseModel):
     def _sample(cls, v: Any) -> Any:
         return str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
 
+    @field_validator("status", mode="before")
+    @classmethod
+    def _status(cls, v: Any) -> Any:
+        if v is None:
+            return v
+        found = STATUS_NAMES.get(str(v).strip().lower()) if isinstance(v, str) else None
+        if found is None:
+            raise PydanticCustomError("status", "not a status")
+        return found
+
+    @field_validator("date", "end", mode="before")
+    @classmethod
+    def _date(cls, v: Any) -> Any:
+        return loose_date(v)
+
     @field_validator("type", mode="before")
     @classmethod
     def _type_in_chinese(cls, v: Any) -> Any:
@@ -65,9 +93,7 @@ class FrontMatter(BaseModel):
     @field_validator("term", mode="before")
     @classmethod
     def _term(cls, v: Any) -> Any:
-        if v is None:
-            return v
-        return Term.parse(v).code
+        return term_code(v)
 
     _one_or_many = field_validator("links", "images", mode="before")(
         lambda cls, v: one_or_many(v))
@@ -78,7 +104,7 @@ class FrontMatter(BaseModel):
         if v is None:
             return v
         if not isinstance(v, str) or len(v.strip()) != 1 or v.strip().upper() not in "BCDEFGHIJKLM":
-            raise ValueError("審查資料代碼是 B 到 M 的一個字母")
+            raise PydanticCustomError("item_code", "not an item code")
         return v.strip().upper()
 
     @field_validator("summary", "title", "subject", "document", "media", mode="before")
@@ -103,6 +129,7 @@ class Item(BaseModel):
     subject: str | None = None
     term: int | None = None
     certified: bool = False
+    status: Status = "draft"         # a course outcome's: draft, sent (送出認證), certified
     form: str | None = None          # key of rules.forms
     category: str | None = None      # key of rules.categories
     date: dt.date | None = None
@@ -121,6 +148,12 @@ class Item(BaseModel):
     @property
     def is_course(self) -> bool:
         return self.type == "course"
+
+    @property
+    def counted(self) -> bool:
+        """Whether the item counts against the per-term and per-subject caps: the caps
+        (「認證件數上學期 10 件為限」) are on what is sent for 認證, not on drafts."""
+        return self.is_course and self.status in COUNTED
 
     @property
     def year(self) -> int | None:

@@ -14,6 +14,7 @@ The school's overrides of the official rules (`[files]`, `[summary]`, `[limits]`
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Any, Literal
 
 from pydantic import (
@@ -27,7 +28,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from generator.model.lenient import term_code
 from generator.rules import OVERRIDABLE, Rules
+from generator.support.roc_calendar import NotADate, read_date
 
 Language = Literal["zh-TW", "en"]
 LANGUAGES: tuple[str, ...] = ("zh-TW", "en")
@@ -36,14 +39,23 @@ ARCHIVE_SAVE_ENDPOINT = "https://web.archive.org/save/"
 
 
 def _as_date(value: Any) -> Any:
-    """A date as TOML gives it (a date, a date-time) or as text (`today = "2026-11-20"`).
+    """A date as TOML gives it (a date, a date-time) or as text (`today = "2026-11-20"`,
+    `"2026-9-1"`: read as people write it, generator/support/roc_calendar.py).
 
     Anything else is left for strict validation to refuse with its own reason."""
-    if isinstance(value, dt.datetime):
-        return value.date()
+    if isinstance(value, dt.date | str):
+        try:
+            return read_date(value)
+        except NotADate:
+            return value
+    return value
+
+
+def _as_time(value: Any) -> Any:
+    """A time of day as TOML gives it (`08:00:00`) or as text (`"17:00"`)."""
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value.strip())
+            return dt.time.fromisoformat(unicodedata.normalize("NFKC", value).strip())
         except ValueError:
             return value
     return value
@@ -139,22 +151,63 @@ class LinkCheckSettings(_Options):
 class DeadlineWindow(_Options):
     """One window of the school's calendar: `{ start = 2026-12-01, end = 2026-12-20 }`.
 
-    A bare date (`certify = 2026-12-20`) is a window that ends that day."""
+    A bare date (`certify = 2026-12-20`) is a window that ends that day. A date-time
+    (`start = 2025-10-07T08:00:00`) keeps its time of day for the pages to show; a day
+    counts as inside the window as a whole (`--today` is a date)."""
 
     start: dt.date | None = Field(
         None, examples=[dt.date(2026, 12, 1)],
-        description="The first day (YYYY-MM-DD); without it the window is open until its end.")
+        description="The first day (YYYY-MM-DD, or a date-time 2025-10-07T08:00:00); "
+                    "without it the window is open until its end.")
     end: dt.date = Field(
-        examples=[dt.date(2026, 12, 20)], description="The last day (YYYY-MM-DD). Required.")
+        examples=[dt.date(2026, 12, 20)],
+        description="The last day (YYYY-MM-DD, or a date-time 2025-10-16T17:00:00). "
+                    "Required.")
+    term: int | None = Field(
+        None, examples=[1141],
+        description="The term the window is for (1141 = year 114, semester 1; 114-1 is "
+                    "read too): a 認證 window for 1141 judges only 1141's course outcomes. "
+                    "Without it an upload or 認證 window is for every term of its year "
+                    "that had begun when it closed, and a confirmation, correction or "
+                    "re-check window is for the term before the one it is in.")
     year: int | None = Field(
         None, ge=1, le=999, examples=[115],
-        description="The ROC academic year the window belongs to; by default the "
-                    "academic year of `end`.")
+        description="The ROC academic year the window belongs to; by default its "
+                    "`term`'s, else the academic year of `end`.")
+    start_time: dt.time | None = Field(
+        None, examples=[dt.time(8, 0)],
+        description="The time of day the window opens, shown on the pages (also given "
+                    "by a date-time `start`).")
+    end_time: dt.time | None = Field(
+        None, examples=[dt.time(17, 0)],
+        description="The time of day the window closes, shown on the pages (also given "
+                    "by a date-time `end`).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _times(cls, data: Any) -> Any:
+        # `start = 2025-10-07T08:00:00`: the day is the window's, the time is shown.
+        if isinstance(data, dict):
+            data = dict(data)
+            for day, time in (("start", "start_time"), ("end", "end_time")):
+                if isinstance(data.get(day), dt.datetime) and time not in data:
+                    data[time] = data[day].time().replace(tzinfo=None)
+        return data
 
     @field_validator("start", "end", mode="before")
     @classmethod
     def _dates(cls, value: Any) -> Any:
         return _as_date(value)
+
+    @field_validator("start_time", "end_time", mode="before")
+    @classmethod
+    def _time(cls, value: Any) -> Any:
+        return _as_time(value)
+
+    @field_validator("term", mode="before")
+    @classmethod
+    def _term(cls, value: Any) -> Any:
+        return term_code(value)
 
     @model_validator(mode="after")
     def _in_order(self) -> DeadlineWindow:
@@ -182,9 +235,19 @@ class DeadlineSettings(_Options):
         "tick", ("勾選", "ticking"), "Ticking (勾選) items into the central database.")
     confirm: list[DeadlineWindow] = _windows_field(
         "confirm", ("收訖明細確認", "confirmation"),
-        "Confirming the receipt list (收訖明細確認); not visible in the content, only due.")
+        "Confirming the receipt list (收訖明細確認): each part either confirmed or "
+        "reported (資料有多 / 有少 / 有誤), as the student records it in `receipts.yaml`; "
+        "silence by its end counts as agreement.")
+    correct: list[DeadlineWindow] = _windows_field(
+        "correct", ("更正", "學校更正", "correction"),
+        "The school correcting what students reported after a confirmation.")
+    recheck: list[DeadlineWindow] = _windows_field(
+        "recheck", ("重新檢核", "複查", "re-check"),
+        "Students who reported re-checking the corrected receipt (`rechecked: true` in "
+        "`receipts.yaml`).")
 
-    @field_validator("upload", "certify", "tick", "confirm", mode="before")
+    @field_validator("upload", "certify", "tick", "confirm", "correct", "recheck",
+                     mode="before")
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         # One window or a list of them; a bare date is a window's end.
@@ -196,7 +259,7 @@ class DeadlineSettings(_Options):
         return [(kind, getattr(self, kind)) for kind in DEADLINE_KINDS]
 
 
-DEADLINE_KINDS: tuple[str, ...] = ("upload", "certify", "tick", "confirm")
+DEADLINE_KINDS: tuple[str, ...] = ("upload", "certify", "tick", "confirm", "correct", "recheck")
 
 
 def _overrides(section: str) -> Any:

@@ -9,17 +9,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from generator.model.item import Item, one_or_many
+from generator.model.lenient import term_code
+from generator.model.receipts import Receipt
 from generator.rules import path_rules
-from generator.support.roc_calendar import Term
 
 
 def _number_as_text(v: Any) -> Any:
     # YAML reads `student_id: 1012` or `code: 12345` as a number; the student means text.
     return str(v) if isinstance(v, int) else v
-
-
-def _term_code(v: Any) -> Any:
-    return Term.parse(v).code
 
 
 class StudentInfo(BaseModel):
@@ -38,7 +35,7 @@ class StudentInfo(BaseModel):
     @classmethod
     def _roc_year(cls, v: int) -> int:
         if not 90 <= v <= 200:
-            raise ValueError("入學學年度是民國年，例如 113")
+            raise PydanticCustomError("enrolled", "not an ROC year")
         return v
 
 
@@ -49,7 +46,7 @@ def _yes_no(v: Any) -> Any:
             return None
         if t in ("true", "yes", "y", "1", "是", "及格", "採計", "採計學分", "通過"):
             return True
-        if t in ("false", "no", "n", "0", "否", "不及格", "不採計", "未通過"):
+        if t in ("false", "no", "n", "0", "否", "不及格", "不採計", "不採計學分", "未通過"):
             return False
     return v
 
@@ -69,7 +66,7 @@ class CourseRecord(BaseModel):
     makeup_passed: bool | None = None
     counted: bool | None = None
 
-    _term = field_validator("term", mode="before")(lambda cls, v: _term_code(v))
+    _term = field_validator("term", mode="before")(lambda cls, v: term_code(v))
 
     @field_validator("grade", "score", "makeup_score", mode="before")
     @classmethod
@@ -90,7 +87,7 @@ class CadreRecord(BaseModel):
     role: str
     level: str | None = None
 
-    _term = field_validator("term", mode="before")(lambda cls, v: _term_code(v))
+    _term = field_validator("term", mode="before")(lambda cls, v: term_code(v))
 
 
 class Department(BaseModel):
@@ -129,7 +126,7 @@ class Department(BaseModel):
         out = [c.strip().upper() for c in v]
         bad = [c for c in out if len(c) != 1 or c not in "ABCDEFGHIJKLMNOPQ"]
         if bad:
-            raise ValueError(f"審查資料代碼是 A 到 Q 的字母，不認得：{', '.join(bad)}")
+            raise PydanticCustomError("wants", "not review codes", {"codes": ", ".join(bad)})
         return out
 
 
@@ -146,6 +143,7 @@ class Student(BaseModel):
     cadres: list[CadreRecord] = Field(default_factory=list)
     departments: list[Department] = Field(default_factory=list)
     has_course_records: bool = False
+    receipts: list[Receipt] = Field(default_factory=list)   # receipts.yaml: 收訖明細確認
 
     @property
     def key(self) -> str:
@@ -158,3 +156,7 @@ class Student(BaseModel):
 
     def item(self, item_id: str) -> Item | None:
         return next((i for i in self.items if i.id == item_id), None)
+
+    def receipt(self, part: str, period: int) -> Receipt | None:
+        """What the student recorded for one confirmation (None: nothing yet)."""
+        return next((r for r in self.receipts if (r.part, r.period) == (part, period)), None)

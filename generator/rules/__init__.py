@@ -10,7 +10,7 @@ import re
 import tomllib
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -73,6 +73,7 @@ class FileRules(_Strict):
 
 class SummaryRules(_Strict):
     max_chars: int
+    required: bool = False  # a missing 簡述 is an error (summary-required), not a warning
 
 
 class Limits(_Strict):
@@ -138,6 +139,27 @@ class Category(Named):
     fields: dict[str, FieldSpec]
 
 
+class ReceiptPart(Named):
+    """One part of the 收訖明細: confirmed per term or per year, and what of each record
+    the checklist shows (field key → its name on the receipt)."""
+
+    per: Literal["term", "year"]
+    fields: dict[str, Named]
+
+
+class ReceiptRules(_Strict):
+    yearly_semester: int = Field(ge=1, le=2)
+    parts: dict[str, ReceiptPart]
+
+    def part_key(self, value: str) -> str | None:
+        """The part for its key or its name in any language (修課紀錄, course records)."""
+        wanted = value.strip().casefold()
+        for key, part in self.parts.items():
+            if wanted in (key.casefold(), part.zh.casefold(), part.en.casefold()):
+                return key
+        return None
+
+
 class Rules(_Strict):
     files: FileRules
     summary: SummaryRules
@@ -147,6 +169,7 @@ class Rules(_Strict):
     forms: dict[str, Form]
     categories: dict[str, Category]
     codes: dict[str, Named]
+    receipts: ReceiptRules
 
     def category_key(self, value: str) -> str | None:
         """The category key for a key or its Chinese name (both are accepted)."""

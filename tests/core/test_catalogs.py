@@ -57,3 +57,77 @@ def test_message_is_whole_in_every_language(catalog: str, key: str,
     # A zh-TW text is Chinese (a code or a file name alone is not a sentence).
     assert HAN.search(texts["zh-TW"]) or not regex.search(r"[A-Za-z]{3,} [A-Za-z]{3,}",
                                                           texts["zh-TW"]), texts["zh-TW"]
+
+
+# English prose: three Latin words in a row ("not a term"). A command (portfolio check),
+# a file name or a field name inside a Chinese sentence is not prose.
+ENGLISH_PROSE = regex.compile(r"[A-Za-z]{2,}(?:[ ,']+[A-Za-z]+){2,}")
+
+
+@pytest.mark.parametrize(("catalog", "key", "entry"), ENTRIES,
+                         ids=[f"{c}:{k}" for c, k, _ in ENTRIES])
+def test_no_english_sentence_in_chinese(catalog: str, key: str, entry: dict[str, Any]) -> None:
+    """A zh-TW text has no sentence left in English, with its placeholders filled by
+    Chinese sample values (so a sentence made only of placeholders is not one)."""
+    template = entry["zh-TW"]
+    said = template.format(**{f: "某值" for f in placeholders(template)})
+    assert not ENGLISH_PROSE.search(said), said
+
+
+def _make_calls() -> list[tuple[str, int, str, set[str]]]:
+    """(module, line, code, the parameters passed) of every `make("code", …)` in the
+    package. A `**spread` that cannot be followed to a dict literal (a finding's `line`,
+    passed on from a caller) is left out: the named parameters must then say it all."""
+    import ast
+
+    out: list[tuple[str, int, str, set[str]]] = []
+    root = Path(generator.__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_text("utf-8"))
+        dicts: dict[str, set[str]] = {}
+        for node in ast.walk(tree):  # `where = {"department": …}` spread into make(**where)
+            if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                    and isinstance(node.targets[0], ast.Name)
+                    and isinstance(node.value, ast.Dict)
+                    and all(isinstance(k, ast.Constant) for k in node.value.keys)):
+                dicts[node.targets[0].id] = {str(k.value) for k in node.value.keys
+                                             if isinstance(k, ast.Constant)}
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id == "make" and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)):
+                continue
+            params: set[str] = set()
+            for kw in node.keywords:
+                if kw.arg is not None:
+                    params.add(kw.arg)
+                elif isinstance(kw.value, ast.Name) and kw.value.id in dicts:
+                    params |= dicts[kw.value.id]
+            out.append((str(path.relative_to(root)), node.lineno, node.args[0].value, params))
+    return out
+
+
+MAKE_CALLS = _make_calls()
+
+
+def test_every_finding_made_is_in_the_catalog() -> None:
+    from generator.i18n import catalog
+
+    assert len(MAKE_CALLS) > 40
+    unknown = [(m, line, code) for m, line, code, _ in MAKE_CALLS if code not in catalog()]
+    assert unknown == []
+
+
+@pytest.mark.parametrize(("module", "line", "code", "params"), MAKE_CALLS,
+                         ids=[f"{m}:{line}:{c}" for m, line, c, _ in MAKE_CALLS])
+def test_every_finding_made_gives_its_message_what_it_says(module: str, line: int, code: str,
+                                                          params: set[str]) -> None:
+    """Each `make("code", …)` passes every placeholder of the code's messages, or it is
+    the finding's own item or file (generator/findings.py fills those in): a message
+    never prints a literal {item}."""
+    from generator.i18n import catalog
+
+    entry = catalog()[code]
+    wanted = placeholders(entry["zh-TW"]) | placeholders(entry["en"])
+    assert wanted <= params | {"item", "file"}, (module, line, wanted - params)

@@ -95,7 +95,9 @@ def test_summary_csv_one_row_per_student(klass: Built) -> None:
     assert rows["hua"]["over_limit"] == "yes" and "year-limit:" in rows["hua"]["error_codes"]
     assert rows["ming"]["links_at_risk"] == "1" and rows["ming"]["missing_summaries"] == "1"
     assert rows["ming"]["departments"] == "001012:warning" and rows["ming"]["comments"] == "3"
-    assert rows["lin"]["late"].startswith("認證 2026-11-10")
+    # lin's draft missed both: it was never sent before upload closed, nor certified.
+    assert rows["lin"]["late"] == "上傳 2026-10-31;認證 2026-11-10"
+    assert "window-closed:1" in rows["lin"]["error_codes"]
     assert rows["lin"]["next_deadline"] == "勾選 2027-01-15"
     assert rows["lin"]["g12_performances_ticked"] == "1"
     assert all(r["last_built"] for r in rows.values())

@@ -32,9 +32,10 @@ def editor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Editor]:
     content.write(root / "hua" / "items" / "odd" / "index.md",
                   "---\ntype: course\ntitle: 手寫的\nterm: '1131'\nsubject: 物理\n"
                   "date_note: 自己加的\nsummary: |\n  兩行的\n  簡述\n---\n心得\n")
+    # A date no one can read one way only (March 1st or January 3rd): 2025/03/01 is read.
     content.write(root / "hua" / "items" / "bad-date" / "index.md",
                   "---\ntype: performance\ncategory: 服務學習紀錄\ntitle: 志工\n"
-                  "date: 2025/03/01\ndetails:\n  時數: 8\n---\n")
+                  "date: 03/01/2025\ndetails:\n  時數: 8\n---\n")
     content.student("lin", name="林小安", student_id="11300002")
     content.write(root / "lin" / "items" / "broken" / "index.md",
                   "---\ntype: course\ntitle: [沒有關起來\n---\n心得\n")
@@ -140,7 +141,7 @@ def test_a_hand_written_oddity_survives_a_save(editor: Editor) -> None:
     path = editor.root / "hua" / "items" / "bad-date" / "index.md"
     form = form_of(editor, "hua", "bad-date")
     shown = {f["key"]: f["value"] for f in form["fields"]}
-    assert shown["date"] == "2025/03/01" and shown["details.hours"] == "8"
+    assert shown["date"] == "03/01/2025" and shown["details.hours"] == "8"
     assert any(f["code"] == "field-invalid" and f["place"] == "date" for f in form["findings"])
     before = path.read_text("utf-8")
     status, _ = editor.request("/api/item/save", unchanged(form, "hua", **{

@@ -36,12 +36,17 @@ def _compare_then_checklist(browser: Any, exported: Exported) -> None:
         "() => getComputedStyle(document.documentElement).getPropertyValue('--ink').trim()"
     ) == "#1d232b"
     assert page.evaluate("() => getComputedStyle(document.body).color") == "rgb(29, 35, 43)"
-    page.get_by_role("link", name="113 學年度收訖明細核對表").click()
+    page.get_by_role("link", name="1132 收訖明細核對表").click()
     page.wait_for_load_state()
-    assert page.url.endswith("/ming/checklist/113.html")
-    assert page.locator("h1").inner_text() == "113 學年度收訖明細核對表"
+    assert page.url.endswith("/ming/checklist/1132.html")
+    assert page.locator("h1").inner_text() == "1132 收訖明細核對表"
     assert page.get_by_text("Prism 光的折射實驗").count() == 1
-    assert page.locator("td.verdict").count() >= 5
+    # One section per confirmation the 1132 receipt asks for, each with its verdict.
+    assert page.locator("section.part h2").all_inner_texts() == [
+        "修課紀錄 · 113 學年度第 2 學期", "幹部經歷 · 113 學年度第 2 學期",
+        "學習成果 · 113 學年度", "多元表現 · 113 學年度"]
+    assert page.locator("section.part .verdict").count() == 4
+    assert page.get_by_text("逾期未確認或回報，視同無異議。").is_visible()
     # Printing hides the download button.
     page.emulate_media(media="print")
     assert not page.locator(".no-print").first.is_visible()

@@ -2,13 +2,13 @@
 
 Outputs, per student:
     <student>/compare.html               items × departments, coverage, review time
-    <student>/checklist/<year>.html      what should be in the central database that year
-    <student>/checklist/<year>.pdf       the same, printable
+    <student>/checklist/<term>.html      that term's 收訖明細: one section per confirmation
+    <student>/checklist/<term>.pdf       the same, printable
 
 Joins the build's STEPS as "compare" (after the site, whose
 stylesheet the pages use). Each output is fingerprinted by the student's model, the
-rules, the theme's templates, the language and the date, so an unchanged student
-renders nothing.
+rules, the school's windows, the theme's templates, the language and the date, so an
+unchanged student renders nothing.
 """
 
 from __future__ import annotations
@@ -55,28 +55,38 @@ def _render(ctx: BuildContext, template: str, context: dict[str, Any]) -> str:
     return env.get_template(template).render(context)
 
 
+def checklist_terms(ctx: BuildContext, student: Student) -> list[int]:
+    from generator.checks.deadlines import school_windows
+    from generator.render.site.compare_views import checklist_terms as terms
+
+    return terms(student, ctx.portfolio.rules, ctx.today, school_windows(ctx.portfolio))
+
+
 def render_compare(ctx: BuildContext, student: Student) -> str:
-    from generator.render.site.compare_views import checklist_years, comparison
+    from generator.render.site.compare_views import comparison
 
     rel = compare_page(student.slug)
     linker = urls.Linker(rel)
     view = comparison(student, ctx.portfolio.rules, ctx.lang)
-    years = [(y, linker.to(checklist_page(student.slug, y))) for y in checklist_years(student)]
+    terms = [(t, linker.to(checklist_page(student.slug, t)))
+             for t in checklist_terms(ctx, student)]
     return _render(ctx, "compare.html", {
         **_base(ctx, rel, text("compare-title", ctx.lang, name=student.name), student),
-        "view": view, "checklists": years})
+        "view": view, "checklists": terms})
 
 
-def render_checklist(ctx: BuildContext, student: Student, year: int, pdf: bool = True) -> str:
-    from generator.render.site.compare_views import year_checklist
+def render_checklist(ctx: BuildContext, student: Student, term: int, pdf: bool = True) -> str:
+    from generator.checks.deadlines import school_windows
+    from generator.render.site.compare_views import term_checklist
 
-    rel = checklist_page(student.slug, year)
-    view = year_checklist(student, ctx.portfolio.rules, year, ctx.lang)
-    base = _base(ctx, rel, text("checklist-title", ctx.lang, year=year), student)
+    rel = checklist_page(student.slug, term)
+    view = term_checklist(student, ctx.portfolio.rules, term, ctx.lang,
+                          school_windows(ctx.portfolio))
+    base = _base(ctx, rel, text("checklist-title", ctx.lang, term=term), student)
     base["page"] = "checklist"
     return _render(ctx, "checklist.html", {
-        **base, "y": view,
-        "pdf": urls.Linker(rel).to(checklist_pdf(student.slug, year)) if pdf else None})
+        **base, "c": view,
+        "pdf": urls.Linker(rel).to(checklist_pdf(student.slug, term)) if pdf else None})
 
 
 def html_to_pdf(html: str, base_url: str, created: str) -> bytes:
@@ -93,13 +103,13 @@ def html_to_pdf(html: str, base_url: str, created: str) -> bytes:
 
 @dataclass(frozen=True)
 class ComparePageJob:
-    """One output of this step for one student: the comparison page, or one year's
+    """One output of this step for one student: the comparison page, or one term's
     checklist (its page and, unless PDFs are skipped, its PDF)."""
 
     slug: str
     rel: str
     fp: str
-    year: int | None = None          # None: the comparison page
+    term: int | None = None          # None: the comparison page
     pdf: str | None = None
 
     def __str__(self) -> str:        # how a failed page is named to the user
@@ -115,10 +125,10 @@ def _run_job(ctx: BuildContext, job: ComparePageJob) -> bool:
     from generator.render.pdf.pdf_assembly import timestamp
 
     student = ctx.student(job.slug)
-    if job.year is None:
+    if job.term is None:
         write_bytes(ctx.path(job.rel), render_compare(ctx, student).encode("utf-8"))
         return True
-    html = render_checklist(ctx, student, job.year, job.pdf is not None)
+    html = render_checklist(ctx, student, job.term, job.pdf is not None)
     write_bytes(ctx.path(job.rel), html.encode("utf-8"))
     if job.pdf is not None:
         data = html_to_pdf(html, (ctx.output / job.rel).resolve().as_uri(),
@@ -132,10 +142,10 @@ class CompareStep:
 
     def plan(self, ctx: BuildContext) -> list[Output]:
         from generator.render.pdf.pdf_assembly import timestamp
-        from generator.render.site.compare_views import checklist_years
 
-        common = [NAME, 1, ctx.theme.digest("templates"), ctx.theme.digest("static"),
+        common = [NAME, 2, ctx.theme.digest("templates"), ctx.theme.digest("static"),
                   ctx.portfolio.rules.model_dump(mode="json", by_alias=True),
+                  ctx.portfolio.settings.deadlines.model_dump(mode="json"),
                   ctx.portfolio.settings.school, ctx.today.isoformat(), timestamp(ctx.today)]
         # `build --skip pdf` is a quick preview: no WeasyPrint here either.
         with_pdf = "pdf" in ctx.running
@@ -145,10 +155,10 @@ class CompareStep:
             rel = compare_page(student.slug)
             fp = ctx.fingerprint(*common, "compare", whole)
             out.append(Output(rel, fp, ComparePageJob(student.slug, rel, fp)))
-            for year in checklist_years(student):
-                page, pdf = checklist_page(student.slug, year), checklist_pdf(student.slug, year)
-                fp = ctx.fingerprint(*common, "checklist", year, whole, with_pdf)
-                job = ComparePageJob(student.slug, page, fp, year, pdf if with_pdf else None)
+            for term in checklist_terms(ctx, student):
+                page, pdf = checklist_page(student.slug, term), checklist_pdf(student.slug, term)
+                fp = ctx.fingerprint(*common, "checklist", term, whole, with_pdf)
+                job = ComparePageJob(student.slug, page, fp, term, pdf if with_pdf else None)
                 out += [Output(page, fp, job)] + ([Output(pdf, fp, job)] if with_pdf else [])
         return out
 

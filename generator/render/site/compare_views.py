@@ -1,16 +1,21 @@
 """What the comparison page and the 收訖明細 checklist show, from the model alone.
 
 The comparison puts every item a student could send against every department applied
-to; the checklist lists, per academic year, what should have reached the central
-database, so it can be read line by line against the official 收訖明細.
+to; the checklist shows, per term, each confirmation that term's 收訖明細 asks for
+(修課紀錄 and 幹部經歷 of the term; with the second semester 學習成果 and 多元表現 of the
+year) with every field the receipt shows, so it can be read line by line against it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
+from generator.checks.deadlines import RECEIPT_KINDS, Window
 from generator.checks.departments import check_department, provided_codes
-from generator.model import CadreRecord, CourseRecord, Department, Item, Student
+from generator.checks.receipts import Confirmation, receipt_terms, round_confirmations
+from generator.i18n import text
+from generator.model import CourseRecord, Department, Item, Receipt, Student
 from generator.render.site import student_records as records
 from generator.render.site.item_views import code_label
 from generator.render.site.review_time import ReviewTime, estimate
@@ -85,41 +90,132 @@ def comparison(student: Student, rules: Rules, lang: str) -> Comparison:
 
 # ----------------------------------------------------------------- 收訖明細
 
+@dataclass(frozen=True)
+class ReceiptRows:
+    """Records of one part under one heading (多元表現 by the receipt's 類別)."""
+
+    heading: str | None
+    rows: list[list[str]]
+
+
 @dataclass
-class YearChecklist:
-    year: int
-    grade: int | None
-    courses: list[Item]             # course outcomes ticked that year
-    performances: list[Item]        # performances ticked that year
-    course_terms: list[tuple[str, list[CourseRecord]]]
-    cadres: list[CadreRecord]
-    course_count: records.Count
-    performance_count: records.Count
+class PartChecklist:
+    """One confirmation as the receipt shows it: its records with every receipt field,
+    and what the student recorded for it (receipts.yaml)."""
+
+    confirmation: Confirmation
+    name: str                       # 修課紀錄
+    period: str                     # 113 學年度第 2 學期 / 113 學年度
+    columns: list[str]              # the receipt's field names, in its order
+    groups: list[ReceiptRows]
+    recorded: Receipt | None
+    count: records.Count | None = None   # ticked that year against the limit
+    uncertified: int = 0            # ticked but never certified: not on the receipt
 
     @property
-    def uncertified(self) -> list[Item]:
-        return [i for i in self.courses if not i.certified]
+    def anchor(self) -> str:
+        return f"{self.confirmation.part}-{self.confirmation.period}"
+
+    @property
+    def empty(self) -> bool:
+        return not any(g.rows for g in self.groups)
 
 
-def checklist_years(student: Student) -> list[int]:
-    return records.years_of(student)
+@dataclass
+class Checklist:
+    """One term's 收訖明細: a section per confirmation, and the school's windows."""
+
+    term: int
+    label: str
+    grade: int | None
+    parts: list[PartChecklist]
+    windows: list[Window]            # confirm, correct, recheck for this term, as given
+
+    def window(self, kind: str) -> Window | None:
+        return next((w for w in self.windows if w.kind == kind), None)
 
 
-def year_checklist(student: Student, rules: Rules, year: int, lang: str) -> YearChecklist:
+def checklist_terms(student: Student, rules: Rules, today: dt.date,
+                    windows: list[Window]) -> list[int]:
+    """The terms whose receipt the student has had to confirm (see checks/receipts)."""
+    return receipt_terms(student, rules, today, windows)
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _flag(value: bool | None, yes: str, no: str, lang: str) -> str:
+    if value is None:
+        return text("receipt-no-score", lang)
+    return text(yes if value else no, lang)
+
+
+def _course_row(r: CourseRecord, lang: str) -> list[str]:
+    no_score = text("receipt-no-score", lang)
+    return [r.subject, str(r.grade) if r.grade is not None else "", _number(r.credits),
+            _number(r.score), _flag(r.passed, "receipt-passed", "receipt-failed", lang),
+            _number(r.makeup_score) or no_score,
+            _flag(r.makeup_passed, "receipt-passed", "receipt-failed", lang),
+            "" if r.counted is None else text("receipt-counted" if r.counted
+                                               else "receipt-not-counted", lang)]
+
+
+def _files(item: Item) -> str:
+    return " · ".join([*(n for n in (item.document, item.media) if n), *item.links])
+
+
+def _when(item: Item) -> str:
+    if item.date is None:
+        return ""
+    return item.date.isoformat() + (f" – {item.end.isoformat()}" if item.end else "")
+
+
+def _details(item: Item, rules: Rules, lang: str) -> str:
+    spec = rules.categories[item.category].fields if item.category in rules.categories else {}
+    return text("list-separator", lang).join(
+        f"{spec[k].name(lang) if k in spec else k}：{v}" for k, v in item.details.items())
+
+
+def _part(student: Student, c: Confirmation, rules: Rules, lang: str) -> PartChecklist:
+    spec = rules.receipts.parts[c.part]
+    columns = [f.name(lang) for f in spec.fields.values()]
+    period = (Term.parse(c.period).label(lang) if not c.per_year
+              else text("receipt-year", lang, year=c.period))
+    view = PartChecklist(c, spec.name(lang), period, columns, [], student.receipt(c.part, c.period))
     limits = rules.limits
-    courses = sorted((i for i in student.items if i.is_course and i.submitted == year),
-                     key=_item_order)
-    perfs = sorted((i for i in student.items if not i.is_course and i.submitted == year),
-                   key=lambda i: (i.date is None, i.date, i.id))
-    terms: list[tuple[str, list[CourseRecord]]] = []
-    for semester in (1, 2):
-        code = year * 10 + semester
-        rows = [r for r in student.courses if r.term == code]
-        if rows:
-            terms.append((Term(year, semester).label(lang), rows))
-    cadres = [c for c in student.cadres if c.term // 10 == year]
-    grade = grade_in(year, student.info.enrolled) if student.info else None
-    return YearChecklist(year, grade if grade and 10 <= grade <= 12 else None, courses, perfs,
-                         terms, cadres,
-                         records.Count(len(courses), limits.course_ticked_per_year),
-                         records.Count(len(perfs), limits.performance_ticked_per_year))
+    if c.part == "courses":
+        view.groups = [ReceiptRows(None, [_course_row(r, lang) for r in student.courses
+                                          if r.term == c.period])]
+    elif c.part == "cadres":
+        view.groups = [ReceiptRows(None, [[x.unit, x.role, x.level or ""]
+                                          for x in student.cadres if x.term == c.period])]
+    elif c.part == "outcomes":
+        ticked = sorted((i for i in student.items if i.is_course and i.submitted == c.period),
+                        key=_item_order)
+        view.count = records.Count(len(ticked), limits.course_ticked_per_year)
+        view.uncertified = sum(1 for i in ticked if not i.certified)
+        view.groups = [ReceiptRows(None, [
+            [str(i.term or ""), i.subject or "",
+             rules.forms[i.form].name(lang) if i.form in rules.forms else "", i.title,
+             i.summary or "", _files(i)] for i in ticked if i.certified])]
+    else:
+        ticked = [i for i in student.items if not i.is_course and i.submitted == c.period]
+        view.count = records.Count(len(ticked), limits.performance_ticked_per_year)
+        # As the receipt lists them: by the record's 類別, not by 審查資料 code.
+        view.groups = [ReceiptRows(name, [[_when(i), i.title, _details(i, rules, lang),
+                                           i.summary or "", _files(i)] for i in group])
+                       for name, group in records.performances_by_category(ticked, rules,
+                                                                           lang)]
+    return view
+
+
+def term_checklist(student: Student, rules: Rules, term: int, lang: str,
+                   windows: list[Window]) -> Checklist:
+    grade = grade_in(term // 10, student.info.enrolled) if student.info else None
+    return Checklist(
+        term, Term.parse(term).label(lang), grade if grade and 10 <= grade <= 12 else None,
+        [_part(student, c, rules, lang) for c in round_confirmations(term, rules.receipts)],
+        [w for w in windows if w.kind in RECEIPT_KINDS and w.term == term])

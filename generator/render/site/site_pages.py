@@ -209,28 +209,25 @@ def _student_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
 
 
 def _deadlines(ctx: BuildContext, student: Student, found: list[Finding]) -> list[str]:
-    """What is late, then what is due next, as the counselor's dashboard says it."""
-    from generator.checks.deadlines import late, next_due, student_dues, windows
+    """What is late, then what is due now term by term and what opens next, as the
+    counselor's dashboard says it."""
+    from generator.checks.deadlines import coming, late, school_windows, student_dues
 
-    dues = student_dues(windows(ctx.portfolio.settings.deadlines), student, found, ctx.today)
+    # The school's correction window is the school's task, not the student's: it stays on
+    # the counselor's pages only.
+    dues = [d for d in student_dues(school_windows(ctx.portfolio), student, found, ctx.today,
+                                    ctx.portfolio.rules) if d.window.kind != "correct"]
     lang = ctx.lang
-
-    def kind(d: Any) -> str:
-        return text(f"cn-kind-{d.window.kind}", lang)
-
-    lines = [text("cn-late", lang, kind=kind(d), end=d.window.end.isoformat())
+    lines = [text("cn-late", lang, kind=d.window.label(lang), end=d.window.closes())
              for d in late(dues)]
-    upcoming = next_due(dues)
-    if upcoming is not None:
-        lines.append(text("cn-next", lang, kind=kind(upcoming),
-                          end=upcoming.window.end.isoformat(), days=upcoming.days))
+    lines += [text("cn-next", lang, kind=d.window.label(lang), end=d.window.closes(),
+                   days=d.days) for d in coming(dues)]
     return lines
 
 
 def _export_links(ctx: BuildContext, task: PageTask, student: Student) -> dict[str, Any]:
     """The comparison page and the 收訖明細 checklists, where this build writes them."""
-    from generator.render.site.compare_step import checklist_page, compare_page
-    from generator.render.site.compare_views import checklist_years
+    from generator.render.site.compare_step import checklist_page, checklist_terms, compare_page
 
     linker = urls.Linker(task.rel)
     compare = compare_page(student.slug)
@@ -238,8 +235,8 @@ def _export_links(ctx: BuildContext, task: PageTask, student: Student) -> dict[s
     if not ctx.plan.has(compare):
         return {**links, "compare": None, "checklists": []}
     return {**links, "compare": linker.to(compare) if student.departments else None,
-            "checklists": [(year, linker.to(checklist_page(student.slug, year)))
-                           for year in checklist_years(student)]}
+            "checklists": [(term, linker.to(checklist_page(student.slug, term)))
+                           for term in checklist_terms(ctx, student)]}
 
 
 def _uploads_link(ctx: BuildContext, task: PageTask, slug: str, anchor: str = "") -> str | None:
