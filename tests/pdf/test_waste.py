@@ -7,6 +7,7 @@ acceptance point names, the scaffold is a student with empty parts (no departmen
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import weasyprint
 from pypdf import PdfReader
 
 from generator.i18n import text
@@ -22,7 +24,9 @@ from tests.builder import run_cli
 from tests.pdf.conftest import outline_titles, run_build
 from tests.pdf.test_portfolio import part_names
 
-DEMO = Path(__file__).resolve().parents[2] / "content"
+REPO = Path(__file__).resolve().parents[2]
+DEMO = REPO / "content"
+PRINT_CSS = REPO / "themes" / "default" / "print" / "print.css"
 DEMO_SLUG = "wang-xiaoming"
 SHORT = 40  # characters: a page holding less than this is waste
 
@@ -140,3 +144,27 @@ def test_the_cover_gives_the_media_length_as_minutes_and_seconds(demo: Printed) 
     label = text("pdf-cover-media", "zh-TW")
     assert re.search(re.escape(label) + r"\d+:\d\d", demo.bodies[0]), demo.bodies[0]
     assert "分鐘" not in demo.bodies[0]
+
+
+@pytest.mark.parametrize("kind", ["grid", "prose"])
+def test_a_table_never_leaves_one_row_alone_on_a_page(kind: str) -> None:
+    """The print theme's own rules, laid out by WeasyPrint: a table pushed down a page a
+    line at a time breaks with two rows or more on each side, its header repeated."""
+    css = PRINT_CSS.read_text("utf-8")
+    rows = "".join(f"<tr><td>row{n:02d}</td><td>x</td></tr>" for n in range(8))
+    table = (f'<table class="grid"><thead><tr><th>h</th><th>h</th></tr></thead>'
+             f"<tbody>{rows}</tbody></table>")
+    if kind == "prose":
+        plain = table.replace(' class="grid"', "")
+        table = f'<div class="prose">{plain}</div>'
+    split = []
+    for filler in range(19, 26):  # the table's rows cross the foot of page 1 in turn
+        html = f"<style>{css}</style>" + "<p>filler</p>" * filler + table
+        pdf = weasyprint.HTML(string=html).write_pdf()
+        pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+        counts = [len(re.findall(r"row\d\d", t)) for t in pages]
+        assert 1 not in counts, (filler, counts)
+        if len([c for c in counts if c]) > 1:
+            split.append(filler)
+            assert all("h" in t.split() for t in pages if "row" in t)  # header repeats
+    assert split, "no filler made the table cross a page"
