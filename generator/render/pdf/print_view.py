@@ -14,6 +14,7 @@ from typing import Any
 
 from generator.model import Department, Item, Student
 from generator.render.markdown import render_markdown
+from generator.render.pdf.media_poster import duration_label
 from generator.render.pdf.print_item import (
     SCHEMES,
     AttachmentView,
@@ -68,9 +69,18 @@ class PrintView:
     categories: list[CategorySection]
     cadres: list[dict[str, str]]
     other: list[Text]
-    media_minutes: str = "0"
+    media_length: str = "0:00"      # m:ss, as every media length is printed
     counts: dict[str, int] = field(default_factory=dict)
     unattached: list[AttachmentView] = field(default_factory=list)  # could not be laid in
+    joins: dict[str, bool] = field(default_factory=dict)  # part → shares the page before
+
+    @property
+    def empty(self) -> dict[str, bool]:
+        """Which parts have nothing of the student's in them (they print 「（無）」)."""
+        return {"statement": not self.statement, "records": not self.terms,
+                "courses": not self.courses, "reflection": not self.reflection,
+                "performances": not self.categories and not self.cadres,
+                "other": not self.other}
 
     @property
     def performances(self) -> list[PrintedItem]:
@@ -127,12 +137,45 @@ def build_view(student: Student, rules: Rules, views: PrintedItems, today: str,
         reflection_wanted=wants is None or "N" in wants,
         categories=categories, cadres=_cadres(student, lang), other=_other(student, t))
     seconds = sum(v.media_seconds for v in view.items)
-    view.media_minutes = f"{seconds / 60:.1f}"
+    view.media_length = duration_label(seconds)
     view.counts = {"courses": len(course_views), "performances": len(view.performances),
                    "documents": sum(1 for v in view.items if v.attachment),
                    "document_pages": sum(v.attachment.pages for v in view.items
                                          if v.attachment)}
+    view.joins = _joins(view)
     return view
+
+
+PARTS = ("statement", "records", "courses", "reflection", "performances", "other")
+
+
+def _joins(view: PrintView) -> dict[str, bool]:
+    """Which parts go on the page before instead of starting a page.
+
+    Items start a page (they are what a reviewer turns to, and a document's pages follow
+    them); parts flow on after a part, so a short list, a short text or a part with
+    nothing in it (a heading and 「（無）」) never takes a page of its own. After the
+    cover, and after items, a part starts a page, except empty parts with nothing but
+    empty parts after them: alone on a page they would be waste, so they join the last
+    item's page, unless that item ends with a document (its last page is filled by
+    the assembly, and nothing may be laid on it).
+    """
+    items = {"courses": view.courses, "performances": view.performances}
+    empty = view.empty
+    joins: dict[str, bool] = {}
+    before: str | None = "cover"         # "cover", "part", or None after an item
+    last_has_document = False
+    for n, part in enumerate(PARTS):
+        if before == "part":
+            joins[part] = True
+        elif before is None:
+            joins[part] = all(empty[p] for p in PARTS[n:]) and not last_has_document
+        else:
+            joins[part] = False
+        before = "part"
+        if items.get(part):
+            before, last_has_document = None, items[part][-1].attachment is not None
+    return joins
 
 
 def _md(text: str | None) -> str:
