@@ -104,7 +104,7 @@ def read_item(reader: TextReader, folder: Path, student: str, key: str,
         # A web address is never a file of the item; a password in one is never shown.
         document=front.document and redact(front.document),
         media=front.media and redact(front.media), images=images, code=code,
-        media_trim=front.media_trim,
+        media_trim=front.media_trim, upload_reflection=front.upload_reflection,
     )
     return item, out
 

@@ -151,9 +151,7 @@ def _text_images_outside(student: Student, root: Path) -> list[Finding]:
     and the PDF leave them out; this says why)."""
     out: list[Finding] = []
     for dep in student.departments:
-        texts = (list(dep.statement.values()) if isinstance(dep.statement, dict)
-                 else [dep.statement or ""]) + [dep.reflection or ""]
-        for name in dict.fromkeys(n for t in texts for n in markdown_images(str(t))):
+        for name in dict.fromkeys(n for t in dep.texts() for n in markdown_images(t)):
             if _URL.match(name) or name.startswith("//"):
                 continue
             if not _in_root(root, student.path, name):

@@ -46,6 +46,7 @@ class FrontMatter(BaseModel):
     images: list[str] = Field(default_factory=list)
     code: str | None = None
     media_trim: str | None = None
+    upload_reflection: bool = True
 
     @field_validator("type", mode="before")
     @classmethod
@@ -105,6 +106,8 @@ class Item(BaseModel):
     images: list[str] = Field(default_factory=list)  # gallery and inline images
     code: str | None = None          # the 審查資料 code: override or default
     media_trim: str | None = None
+    # False: the 文件 uploaded is the document as given, and the reflection stays private.
+    upload_reflection: bool = True
     files: dict[str, FileInfo] = Field(default_factory=dict)  # by name, for named files that exist
 
     @property
