@@ -13,6 +13,7 @@ whether the student's own tools (findings, coverage, links into the site) are sh
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,21 @@ from generator.render.site.review_time import estimate, item_media_seconds, item
 from generator.render.web_media.web_media_step import ItemFile, department_key, item_files
 
 THUMB_SIZES = "(min-width: 40rem) 14rem, 45vw"
+_HREF = re.compile(r'(<a\b[^>]*?)\shref="([^"]*)"')
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.I)
+
+
+def contained(html: str, local: str | None = None) -> str:
+    """A text's HTML whose links to files (`[作品集](works.pdf)`) lead nowhere outside the
+    view: to `local` (the kit file that carries them) where given, else to nothing (the
+    words stay, the link goes). Web addresses and anchors on the page stay as they are."""
+    def fix(m: re.Match[str]) -> str:
+        href = m.group(2)
+        if not href or href.startswith("#") or _SCHEME.match(href) or href.startswith("//"):
+            return m.group(0)
+        return f'{m.group(1)} href="{local}"' if local else m.group(1)
+
+    return _HREF.sub(fix, html)
 
 
 @dataclass
@@ -85,7 +101,7 @@ def _section(ctx: BuildContext, student: Student, item: Item, where: Where) -> S
                   media_upload=where.upload(item.id, "media"))
     if record.reflection:
         inline = views.image_hook(files)
-        sec.reflection = render_markdown(item.body, inline, heading_offset=3)
+        sec.reflection = contained(render_markdown(item.body, inline, heading_offset=3))
         shown = {s[2:] if s.startswith("./") else s for s in markdown_images(item.body)}
         for name in photos(item):
             if name not in shown:
@@ -117,7 +133,8 @@ def statement_parts(dep: Department, ctx: BuildContext,
     out = []
     for code, body in dep.statement_for():
         heading = views.code_label(ctx.portfolio.rules, code, ctx.lang) if code else ""
-        out.append((heading, render_markdown(body, image, heading_offset=2 if code else 1)))
+        out.append((heading, contained(render_markdown(body, image,
+                                                       heading_offset=2 if code else 1))))
     return out
 
 
@@ -157,10 +174,12 @@ def department_view(ctx: BuildContext, student: Student, dep: Department,
         "course_tables": records.course_tables(shown, lang),
         "records_cut": len(shown.courses) < len(student.courses),
         "course_sections": courses,
-        "reflection": render_markdown(dep.reflection, image, heading_offset=2)
+        "reflection": contained(render_markdown(dep.reflection, image, heading_offset=2))
         if dep.wants_text("reflection") else "",
         "reflection_wanted": dep.wants_code("N"),
-        "other": render_markdown(dep.other, image, heading_offset=2)
+        # A file the R text links to is attached to the kit's 其他.pdf: the link leads there.
+        "other": contained(render_markdown(dep.other, image, heading_offset=2),
+                           dict(where.kit).get("other"))
         if dep.wants_text("other") else "",
         "other_wanted": dep.wants_code("R"),
         "performance_groups": list(grouped.items()),
