@@ -23,7 +23,7 @@ def heavy_pdf(megabytes: float) -> bytes:
     page = PageObject.create_blank_page(width=595, height=842)
     lines = []
     size = 0
-    rnd = os.urandom(int(megabytes * 1_000_000 / 4) + 16)
+    rnd = os.urandom(int(megabytes * 1_000_000 / 2) + 16)   # 4 bytes: a line of 8+
     for n in range(0, len(rnd) - 4, 4):
         line = f"{rnd[n] * 2 + rnd[n + 1] % 2} {rnd[n + 2] * 3 + rnd[n + 3] % 3} l\n"
         lines.append(line)
