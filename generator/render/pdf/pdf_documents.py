@@ -18,7 +18,7 @@ from generator.render.pdf.pdf_assembly import render_pdf, timestamp
 from generator.render.pdf.print_images import ImageCache
 from generator.render.pdf.print_item import PrintedItems, Quality
 from generator.render.pdf.print_theme import PrintTheme
-from generator.render.pdf.print_view import Draft, PrintView, build_view
+from generator.render.pdf.print_view import DraftMark, PrintView, build_view
 from generator.rules import Rules
 
 
@@ -38,7 +38,7 @@ class PdfSettings:
 def render_portfolio(student: Student, rules: Rules, settings: PdfSettings,
                      department: Department | None = None,
                      uploads: dict[str, Path | None] | None = None,
-                     draft: Draft | None = None) -> tuple[bytes, PrintView]:
+                     draft: DraftMark | None = None) -> tuple[bytes, PrintView]:
     """The student's own copy (every part in DOMAIN.md's order, documents laid in), or
     with `department` the reviewer's copy for it, each item's upload 文件 (`uploads`)
     laid in. `draft`: the errors still in it, marked on the cover and their items."""

@@ -35,7 +35,7 @@ from generator.model import Department, Student
 from generator.render.pdf.pdf_assembly import timestamp
 from generator.render.pdf.pdf_documents import PdfSettings, render_portfolio
 from generator.render.pdf.print_theme import PrintTheme
-from generator.render.pdf.print_view import Draft
+from generator.render.pdf.print_view import DraftMark
 from generator.render.pdf.upload_document import OUTPUT_NAME, make_upload_pdf, needs_upload_pdf
 from generator.support.atomic import write_bytes
 
@@ -87,10 +87,10 @@ def errors_of(found: list[Finding], student: Student,
     return department_findings(mine, department) if department is not None else mine
 
 
-def draft_of(errors: list[Finding]) -> Draft | None:
+def draft_of(errors: list[Finding]) -> DraftMark | None:
     if not errors:
         return None
-    return Draft(len(errors), frozenset(f.item for f in errors if f.item))
+    return DraftMark(len(errors), frozenset(f.item for f in errors if f.item))
 
 
 def _error_inputs(errors: list[Finding]) -> list[list[Any]]:

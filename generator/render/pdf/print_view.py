@@ -58,7 +58,7 @@ class CategorySection:
 
 
 @dataclass(frozen=True)
-class Draft:
+class DraftMark:
     """A copy printed while errors remain: how many, and the items that have them."""
 
     errors: int
@@ -119,7 +119,7 @@ def selected_items(student: Student, department: Department | None,
 def build_view(student: Student, rules: Rules, views: PrintedItems, today: date,
                department: Department | None = None,
                uploads: dict[str, Path | None] | None = None,
-               draft: Draft | None = None) -> PrintView:
+               draft: DraftMark | None = None) -> PrintView:
     """The view of the whole portfolio (`department` None) or of one department's copy,
     whose items are their records with the upload 文件 in `uploads` (item id → the file
     the build made, or None when it could not be made)."""
