@@ -70,7 +70,7 @@ def _visit(browser: Any, folder: Path) -> dict[str, list[str]]:
             .filter(Boolean)""")
         for ref in refs:
             parts = urlsplit(ref)
-            if parts.scheme in ("http", "https", "mailto") or ref.startswith("#"):
+            if parts.scheme in ("http", "https", "mailto", "data") or ref.startswith("#"):
                 continue
             target = (html.parent / unquote(parts.path)).resolve()
             linked.append(str(target))
