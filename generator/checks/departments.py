@@ -9,6 +9,7 @@ from generator.content.image_refs import markdown_images
 from generator.findings import Finding, make
 from generator.i18n import said, verbatim
 from generator.model import Department, Portfolio, Student
+from generator.model.student import statement_code
 from generator.rules import Rules
 from generator.support.characters import count_prose_chars
 
@@ -18,7 +19,6 @@ STATEMENT_PARTS = {
     "P": ("動機", "motivation"),
     "Q": ("計畫", "計劃", "規劃", "plan"),
 }
-_KEYS = {"reflection": "O", "motivation": "P", "plan": "Q"}
 _HEADING = re.compile(r"^#{1,6}\s+(.+)$", re.M)
 
 
@@ -31,13 +31,8 @@ def statement_parts(statement: str | dict[str, str] | None) -> set[str]:
     if not statement:
         return set()
     if isinstance(statement, dict):
-        out = set()
-        for k, v in statement.items():
-            if v and str(v).strip():
-                code = _KEYS.get(str(k).lower(), str(k).upper())
-                if code in STATEMENT_PARTS:
-                    out.add(code)
-        return out
+        return {code for k, v in statement.items()
+                if v and str(v).strip() and (code := statement_code(k)) is not None}
     headings = _HEADING.findall(statement)
     found = {code for code, words in STATEMENT_PARTS.items()
              for h in headings if any(w in h.lower() for w in words)}
@@ -45,16 +40,24 @@ def statement_parts(statement: str | dict[str, str] | None) -> set[str]:
 
 
 def provided_codes(student: Student, dep: Department) -> set[str]:
-    """The 審查資料 codes a department's selection and texts provide."""
+    """The 審查資料 codes a department's selection and texts provide.
+
+    School-entered 幹部經歷 (cadres.yaml) reach the department with the 修課紀錄, so they
+    give H as a cadre item would; `other` gives R.
+    """
     codes: set[str] = set()
     if student.has_course_records and student.courses:
         codes.add("A")
+    if student.cadres:
+        codes.add("H")
     for item_id in [*dep.courses, *dep.performances]:
         item = student.item(item_id)
         if item is not None and item.code:
             codes.add(item.code)
     if dep.reflection and dep.reflection.strip():
         codes.add("N")
+    if dep.other and dep.other.strip():
+        codes.add("R")
     codes |= statement_parts(dep.statement)
     return codes
 

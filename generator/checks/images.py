@@ -29,10 +29,7 @@ def check(portfolio: Portfolio) -> Iterator[Finding]:
             for url in _external(student.info.profile):
                 yield make("image-external", key, None, "student.yaml", url=url)
         for dep in student.departments:
-            texts = (list(dep.statement.values()) if isinstance(dep.statement, dict)
-                     else [dep.statement])
-            urls = dict.fromkeys(u for t in [*texts, dep.reflection] for u in _external(
-                str(t) if t is not None else None))
+            urls = dict.fromkeys(u for t in dep.texts() for u in _external(t))
             for url in urls:
                 yield make("image-external", key, None, "departments.yaml", url=url,
                            department=dep.code, name=dep.name)

@@ -42,10 +42,7 @@ def check(portfolio: Portfolio) -> Iterator[Finding]:
             yield from _ids_in(key, None, "student.yaml", student.info.profile,
                                said("personal-where-profile"))
         for dep in student.departments:
-            texts = [dep.reflection or ""]
-            texts += (list(dep.statement.values()) if isinstance(dep.statement, dict)
-                      else [dep.statement or ""])
-            yield from _ids_in(key, None, "departments.yaml", "\n".join(texts),
+            yield from _ids_in(key, None, "departments.yaml", "\n".join(dep.texts()),
                                said("personal-where-department", name=dep.name))
         for item in student.items:
             fields = [item.title, item.summary or "", item.body,

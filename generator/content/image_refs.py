@@ -158,3 +158,29 @@ def html_image_refs(text: str | None) -> list[str]:
     # A pasted picture can be a whole data: URL; a finding needs only to recognise it.
     return list(dict.fromkeys(u if len(u) <= 200 or is_local_path(u) else u[:120] + "…"
                               for u in found))
+
+
+@cache
+def _link_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    md.normalizeLink = lambda url: url  # type: ignore[method-assign]
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    return md
+
+
+def markdown_links(text: str | None) -> list[str]:
+    """The targets of the links (`[label](target)`) in Markdown text, as written (not
+    percent-encoded), nothing inside code. A text with more brackets than any real one
+    has (see MAX_BRACKETS) is not read for links."""
+    if not text or "](" not in text or text.count("[") > MAX_BRACKETS:
+        return []
+    found: list[str] = []
+    stack = list(reversed(_link_parser().parse(text)))
+    while stack:
+        token = stack.pop()
+        if token.type == "link_open":
+            href = str(token.attrGet("href") or "")
+            if href:
+                found.append(href)
+        stack.extend(reversed(token.children or []))
+    return list(dict.fromkeys(found))

@@ -113,6 +113,7 @@ def read_item(reader: TextReader, folder: Path, student: str, key: str,
         document=front.document and redact(front.document),
         media=front.media and redact(front.media), images=images, code=code,
         media_trim=front.media_trim, sample=front.sample,
+        upload_reflection=front.upload_reflection,
     )
     return item, out
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.content.file_inspection import InspectCache
-from generator.content.image_refs import markdown_images
+from generator.content.image_refs import markdown_images, markdown_links
 from generator.content.item_paths import real_inside, resolve_inside
 from generator.content.item_reader import read_item
 from generator.content.receipts import read_receipts
@@ -120,6 +120,7 @@ def load_portfolio(root: Path, today: dt.date | None = None,
         portfolio.students.append(student)
         findings += found
         findings += _text_images_outside(student, root)
+        findings += _other_files(student, root)
     findings += attach_files(portfolio, InspectCache(cache_dir))
     return portfolio, findings
 
@@ -192,13 +193,32 @@ def _text_images_outside(student: Student, root: Path) -> list[Finding]:
     and the PDF leave them out; this says why)."""
     out: list[Finding] = []
     for dep in student.departments:
-        texts = (list(dep.statement.values()) if isinstance(dep.statement, dict)
-                 else [dep.statement or ""]) + [dep.reflection or ""]
-        for name in dict.fromkeys(n for t in texts for n in markdown_images(str(t))):
+        for name in dict.fromkeys(n for t in dep.texts() for n in markdown_images(t)):
             if _URL.match(name) or name.startswith("//"):
                 continue
             if not _in_root(root, student.path, name):
                 out.append(make("path-outside", student.key, None, name, department=dep.code))
+    return out
+
+
+def _other_files(student: Student, root: Path) -> list[Finding]:
+    """Files a department's R text (`other`) links to: named relative to the student's
+    folder and staying inside it (a PDF there is attached to the kit's 其他.pdf)."""
+    out: list[Finding] = []
+    for dep in student.departments:
+        for target in markdown_links(dep.other):
+            if _URL.match(target) or target.startswith(("//", "#", "mailto:")):
+                continue
+            name = target[2:] if target.startswith("./") else target
+            real, problem = resolve_inside(student.path, name)
+            if real is not None:
+                continue
+            if problem == "outside" and not _in_root(root, student.path, name):
+                out.append(make("path-outside", student.key, None, name, department=dep.code))
+            else:
+                out.append(make("attachment-missing", student.key, None, name,
+                                department=dep.code,
+                                reason=said(f"attachment-why-{problem or 'missing'}-student")))
     return out
 
 

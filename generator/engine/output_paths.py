@@ -174,6 +174,28 @@ def department_zip(slug: str, code: str) -> str:
     return f"{department_dir(slug, code)}.zip"
 
 
+# The application kit: what the student uploads to a department on the 甄選會 platform
+# besides ticking central-database items (the names the platform's upload slots have),
+# and the list of what to tick.
+KIT = "kit"
+KIT_FILES = {
+    "statement": "學習歷程自述.pdf",      # O/P/Q as the department asks
+    "reflection": "多元表現綜整心得.pdf",  # N
+    "other": "其他.pdf",                  # R
+    "ticks": "勾選清單.html",             # the central-database items to tick
+    "ticks-pdf": "勾選清單.pdf",
+}
+
+
+def kit_dir(slug: str, code: str) -> str:
+    return f"{department_dir(slug, code)}/{KIT}"
+
+
+def kit_file(slug: str, code: str, kind: str) -> str:
+    """One file of a department's kit, by kind (a key of KIT_FILES)."""
+    return checked(f"{kit_dir(slug, code)}/{KIT_FILES[kind]}")
+
+
 def uploads_page(slug: str) -> str:
     return f"{student_dir(slug)}/upload/{INDEX}"
 

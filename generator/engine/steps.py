@@ -73,6 +73,11 @@ class BuildPlan:
         """Whether `rel` is there once this build is done (to link to it)."""
         return rel in self._owner or rel in self._kept
 
+    def under(self, folder: str) -> list[str]:
+        """Every output planned (or kept) inside `folder`, sorted."""
+        prefix = folder.rstrip("/") + "/"
+        return sorted(r for r in {*self._owner, *self._kept} if r.startswith(prefix))
+
     def owner(self, rel: str) -> str | None:
         return self._owner.get(rel)
 

@@ -1,11 +1,23 @@
-"""One department's bundle: `output/<student>/departments/<code>.zip` and its manifest.
+"""One department's bundle: `output/<student>/departments/<code>.zip`, reviewer-clean.
 
-The zip keeps the output's own layout (`<student>/departments/<code>/index.html`,
-`assets/site.css`, `<student>/items/<item>/files/…`), so every relative link of the
-reviewer-view pages still works once it is unpacked. `manifest.json` at its root
-lists every other entry with its size, MD5 and SHA-256. Entries are sorted and
-stamped with one fixed time (from `--today` or SOURCE_DATE_EPOCH): the same content
-gives the same bytes.
+The bundle is what that department gets of the student, laid out to be opened on its
+own:
+
+    index.html                      the reviewer view: each record as uploaded, the texts
+                                    the department takes, the 修課紀錄 it sees
+    <name> <department>.pdf         the department's PDF, with no draft mark
+    uploads/NN-<term>-<subject or category>-<title>.<ext>
+                                    each selected item's upload 文件 and 影音
+    kit/學習歷程自述.pdf …            the application kit (generator/render/kit/)
+    items/<item>/files/…, files/…   the pictures the view shows
+    assets/site.css, assets/icon.svg
+    manifest.json                   every other entry with its size, MD5 and SHA-256
+
+Nothing of the student's own tools goes in: no finding, no check result, no link to
+the upload list or another page of the site, no other department. Every `href` and
+`src` of its pages resolves to a file inside it (`bundle_refs` checks, and anything
+else is left out of the page's reach). Entries are sorted and stamped with one fixed
+time (from `--today` or SOURCE_DATE_EPOCH): the same content gives the same bytes.
 """
 
 from __future__ import annotations
@@ -20,11 +32,13 @@ from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
-from generator.checks.departments import check_department, department_findings, provided_codes
+from generator.checks.departments import department_findings
 from generator.engine import output_paths as paths
-from generator.findings import Finding, sort_key
+from generator.engine.build_context import BuildContext
+from generator.findings import Finding
+from generator.i18n import text
 from generator.model import Department, Item, Student
 from generator.rules import Rules
 from generator.support.atomic import owned, remove, write_bytes
@@ -32,7 +46,10 @@ from generator.support.characters import count_prose_chars
 from generator.support.clock import fixed_moment
 
 MANIFEST = "manifest.json"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
+INDEX = "index.html"
+UPLOADS = "uploads"
+KIT = "kit"
 
 
 def remove_stale_bundles(output: Path, students: list[Student]) -> list[str]:
@@ -49,12 +66,38 @@ def remove_stale_bundles(output: Path, students: list[Student]) -> list[str]:
     return removed
 
 
-def blocking(student: Student, dep: Department, rules: Rules) -> list[Finding]:
-    """The department's error findings: a selection with any only exports with --force."""
-    return [f for f in check_department(student, dep, rules) if f.severity == "error"]
+def blocking(student: Student, dep: Department, found: list[Finding]) -> list[Finding]:
+    """The errors of a department's selection and texts, and of the items it selects:
+    a bundle with any is only made with --force (and says so in its manifest)."""
+    return [f for f in department_findings(found, dep, student.key) if f.severity == "error"]
 
 
-# ----------------------------------------------------------------- what goes in the zip
+# ----------------------------------------------------------------- names in the bundle
+
+def _readable(*parts: str | None) -> str:
+    name = "-".join(p.strip() for p in parts if p and p.strip())
+    # One segment, however the student named things: `/`, `:` and the like become `_`.
+    return paths.segment(name.replace("/", "_").replace("\\", "_").replace(":", "_"))
+
+
+def upload_name(n: int, item: Item, rules: Rules, lang: str, ext: str) -> str:
+    """`uploads/01-1132-物理-光的折射實驗報告.pdf`: the order in the department, the term
+    (or date), the subject (or category), the title."""
+    if item.is_course:
+        when, what = (str(item.term) if item.term else None), item.subject
+    else:
+        cat = rules.categories.get(item.category or "")
+        when = item.date.isoformat() if item.date else None
+        what = cat.name(lang) if cat else item.category
+    stem = _readable(f"{n:02d}", when, what, item.title)
+    return f"{UPLOADS}/{stem.removesuffix('.' + ext)}.{ext}"
+
+
+def pdf_name(student: Student, dep: Department) -> str:
+    return f"{_readable(student.name, dep.name)}.pdf"
+
+
+# ----------------------------------------------------------------- what the page refers to
 
 class _Refs(HTMLParser):
     def __init__(self) -> None:
@@ -72,56 +115,27 @@ class _Refs(HTMLParser):
                               if part.strip()]
 
 
-def page_refs(output: Path, rel: str) -> list[str]:
-    """The local files (output-relative) that the page at `rel` refers to."""
+def html_refs(html: str) -> list[str]:
+    """Every address a page refers to (links, pictures, sources), as written."""
     parser = _Refs()
-    parser.feed((output / rel).read_text("utf-8"))
-    out: list[str] = []
-    base = posixpath.dirname(rel)
-    for url in parser.urls:
+    parser.feed(html)
+    return parser.urls
+
+
+def local_refs(html: str, base: str = "") -> list[str]:
+    """The local files (relative to the bundle's root) a page at `base` refers to;
+    web addresses and in-page anchors are not files."""
+    out = []
+    for url in html_refs(html):
         parts = urlsplit(url)
         if parts.scheme or parts.netloc or not parts.path:
             continue
-        target = posixpath.normpath(posixpath.join(base, unquote(parts.path)))
-        try:
-            paths.checked(target)
-        except paths.UnsafePath:  # out of the output (`..`, `/etc/…` in a student's HTML)
-            continue
-        if (output / target).is_file():
-            out.append(target)
+        out.append(posixpath.normpath(posixpath.join(posixpath.dirname(base),
+                                                     unquote(parts.path))))
     return out
 
 
-def upload_files(output: Path, slug: str, item_id: str) -> list[str]:
-    folder = paths.output_path(output, paths.upload_dir(slug, item_id))
-    if not folder.is_dir():
-        return []
-    return sorted(paths.upload_file(slug, item_id, p.name) for p in folder.iterdir()
-                  if p.is_file() and not p.name.startswith("."))
-
-
-def bundle_entries(output: Path, student: Student, dep: Department) -> list[str]:
-    """Every output file the bundle holds: the reviewer-view pages with what they show,
-    the department PDF, each selected item's upload-ready files."""
-    slug = student.slug
-    page = paths.department_page(slug, dep.code)
-    pages = [page] if (output / page).is_file() else []
-    ids = [i for i in [*dep.courses, *dep.performances] if student.item(i) is not None]
-    pages += [p for p in (paths.item_page(slug, i) for i in ids) if (output / p).is_file()]
-    wanted: set[str] = set(pages)
-    for p in pages:
-        # Other pages (the class index, the student home) stay out: only what this
-        # selection shows goes to the department.
-        wanted |= {r for r in page_refs(output, p) if not r.endswith(".html")}
-    pdf = paths.department_pdf(slug, dep.code)
-    if (output / pdf).is_file():
-        wanted.add(pdf)
-    for i in ids:
-        wanted |= set(upload_files(output, slug, i))
-    return sorted(wanted)
-
-
-# ----------------------------------------------------------------- the manifest
+# ----------------------------------------------------------------- the bundle
 
 @dataclass
 class Bundle:
@@ -136,69 +150,172 @@ def _digests(data: bytes) -> dict[str, Any]:
             "sha256": hashlib.sha256(data).hexdigest()}
 
 
-def _pdf_pages(path: Path) -> int | None:
+def _pdf_pages(data: bytes) -> int | None:
     try:
         from pypdf import PdfReader
 
-        return len(PdfReader(path).pages)
-    except Exception:  # a missing or broken PDF: the estimate stands alone
+        return len(PdfReader(io.BytesIO(data)).pages)
+    except Exception:  # a broken PDF: the estimate stands alone
         return None
+
+
+def _made(output: Path, rel: str) -> bytes | None:
+    """The bytes of an output the tool made, else None (never a file someone put there)."""
+    path = paths.output_path(output, rel)
+    return path.read_bytes() if path.is_file() and owned(path) else None
+
+
+def _upload_files(output: Path, slug: str, item_id: str) -> dict[str, str]:
+    """slot → the output path of an item's upload 文件 and 影音, as the build made them."""
+    folder = paths.output_path(output, paths.upload_dir(slug, item_id))
+    found: dict[str, str] = {}
+    names = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+    for slot in ("document", "media"):
+        made = [n for n in names if n.startswith(f"{slot}.")
+                and owned(folder / n)]
+        made.sort(key=lambda n: not n.endswith(".pdf"))  # the PDF 文件 where there is one
+        if made:
+            found[slot] = paths.upload_file(slug, item_id, made[0])
+    return found
+
+
+def _render_index(ctx: BuildContext, student: Student, dep: Department,
+                  uploads: dict[tuple[str, str], str], kit: list[tuple[str, str]],
+                  pdf: str | None) -> str:
+    from generator.render.site.department_page import Where, department_view
+    from generator.render.site.site_pages import PageTask, base_context
+    from generator.render.site.site_step import environment
+
+    def upload(item_id: str, slot: str) -> str | None:
+        name = uploads.get((item_id, slot))
+        return quote(name) if name else None
+
+    where = Where(INDEX, lambda item_id: f"items/{quote(paths.segment(item_id))}/", "",
+                  upload, quote(pdf) if pdf else None,
+                  [(kind, quote(name)) for kind, name in kit], reviewer_only=True)
+    task = PageTask("department", INDEX, "department.html", student.slug, dep.code)
+    context = {
+        **base_context(ctx, task, dep.name, []),
+        "student": student, "department": dep, "findings": [],
+        "footer": text("bundle-footer", ctx.lang, name=student.name, department=dep.name,
+                       today=ctx.today.isoformat()),
+        **department_view(ctx, student, dep, where),
+    }
+    env = environment(ctx.theme.search_path("templates"))
+    return str(env.get_template("department.html").render(context))
+
+
+def _clean_pdf(ctx: BuildContext, student: Student, dep: Department) -> bytes:
+    """The department's PDF without the draft mark (a --force bundle of a selection that
+    still has errors: the output's copy carries the mark, the bundle's never does)."""
+    from generator.render.pdf.pdf_documents import render_portfolio
+    from generator.render.pdf.pdf_step import settings_for, upload_files
+
+    data, _view = render_portfolio(student, ctx.portfolio.rules, settings_for(ctx), dep,
+                                   upload_files(ctx.output, student, dep), None)
+    return data
+
+
+def bundle_members(ctx: BuildContext, student: Student, dep: Department,
+                   forced: bool) -> tuple[dict[str, bytes], dict[str, Any]]:
+    """Every file of the bundle by its name in it, and what the manifest says of them."""
+    output, rules, lang = ctx.output, ctx.portfolio.rules, ctx.lang
+    slug = student.slug
+    members: dict[str, bytes] = {}
+    # The department's PDF.
+    pdf: str | None = None
+    data = _made(output, paths.department_pdf(slug, dep.code))
+    if data is not None:
+        pdf = pdf_name(student, dep)
+        members[pdf] = _clean_pdf(ctx, student, dep) if forced else data
+    # Each selected item's upload 文件 and 影音, named for people.
+    uploads: dict[tuple[str, str], str] = {}
+    items = []
+    for n, item_id in enumerate([*dep.courses, *dep.performances], 1):
+        item = student.item(item_id)
+        if item is None:
+            continue
+        names = []
+        for slot, rel in _upload_files(output, slug, item_id).items():
+            made = _made(output, rel)
+            if made is None:
+                continue
+            name = upload_name(n, item, rules, lang, rel.rsplit(".", 1)[-1].lower())
+            members[name] = made
+            uploads[(item_id, slot)] = name
+            names.append(name)
+        items.append(_item_entry(item, rules, lang, names))
+    # The kit.
+    kit: list[tuple[str, str]] = []
+    for kind, file_name in paths.KIT_FILES.items():
+        made = _made(output, paths.kit_file(slug, dep.code, kind))
+        if made is not None:
+            members[f"{KIT}/{file_name}"] = made
+            kit.append((kind, f"{KIT}/{file_name}"))
+    # The page, and what it shows.
+    html = _render_index(ctx, student, dep, uploads, kit, pdf)
+    members[INDEX] = html.encode("utf-8")
+    for ref in local_refs(html):
+        if ref in members:
+            continue
+        source = _source_of(ref, slug, dep.code)
+        made = _made(output, source) if source else None
+        if made is not None:
+            members[ref] = made
+    from generator.render.site.review_time import estimate
+
+    review = estimate(student, dep, ctx.today, rules.limits.applicant_record_semesters)
+    about = {
+        "items": items,
+        "texts": {"statement": dep.statement, "reflection": dep.reflection,
+                  "reflection_chars": count_prose_chars(dep.reflection or ""),
+                  "other": dep.other},
+        "review": {"pdf": pdf, "pdf_pages": _pdf_pages(members[pdf]) if pdf else None,
+                   "estimated_pages": review.pages,
+                   "media_minutes": round(review.media_minutes, 2),
+                   "minutes": review.minutes},
+        "kit": [name for _kind, name in kit],
+    }
+    return members, about
+
+
+def _source_of(ref: str, slug: str, code: str) -> str | None:
+    """The output file behind a picture or stylesheet the bundle's page refers to."""
+    try:
+        if ref.startswith("items/"):
+            return paths.checked(f"{paths.student_dir(slug)}/{ref}")
+        if ref.startswith(f"{paths.FILES}/"):
+            return paths.checked(f"{paths.department_dir(slug, code)}/{ref}")
+        if ref.startswith(f"{paths.ASSETS}/"):
+            return paths.checked(ref)
+    except paths.UnsafePath:  # `..` or the like: nothing of ours
+        return None
+    return None
 
 
 def _item_entry(item: Item, rules: Rules, lang: str, files: list[str]) -> dict[str, Any]:
     named = rules.codes.get(item.code or "")
     return {
         "id": item.id, "type": item.type, "title": item.title, "summary": item.summary,
-        "code": item.code, "code_name": (named.zh if lang == "zh-TW" else named.en)
-        if named else None,
+        "code": item.code, "code_name": named.name(lang) if named else None,
         "term": item.term, "category": item.category, "submitted": item.submitted,
         "certified": item.certified if item.is_course else None,
         "upload_files": files,
     }
 
 
-def build_manifest(output: Path, student: Student, dep: Department, rules: Rules,
-                   found: list[Finding], entries: list[str], *, lang: str, today: date,
-                   forced: bool, tool: str) -> dict[str, Any]:
-    from generator.render.site.review_time import estimate
-
-    slug = student.slug
-    review = estimate(student, dep)
-    pdf = paths.department_pdf(slug, dep.code)
-    items = []
-    for item_id in [*dep.courses, *dep.performances]:
-        item = student.item(item_id)
-        if item is None:
-            items.append({"id": item_id, "missing": True})
-            continue
-        ups = [e for e in entries if e.startswith(paths.upload_dir(slug, item_id) + "/")]
-        items.append(_item_entry(item, rules, lang, ups))
-    provided = provided_codes(student, dep)
-    mine = sorted((f.localized(lang) for f in department_findings(found, dep, student.key)),
-                  key=sort_key)
-    statement = dep.statement
-    files = []
-    for rel in entries:
-        files.append({"name": rel, **_digests((output / rel).read_bytes())})
+def build_manifest(student: Student, dep: Department, members: dict[str, bytes],
+                   about: dict[str, Any], *, lang: str, today: date, forced: bool,
+                   tool: str) -> dict[str, Any]:
     return {
         "version": MANIFEST_VERSION, "tool": tool, "created": today.isoformat(), "lang": lang,
         "forced": forced,
-        "student": {"slug": slug, "key": student.key, "name": student.name,
+        "student": {"slug": student.slug, "key": student.key, "name": student.name,
                     "school": student.info.school if student.info else None},
-        "department": {"code": dep.code, "name": dep.name, "wants": dep.wants,
-                       "provided": sorted(provided),
-                       "uncovered": [c for c in dep.wants if c not in provided]},
-        "items": items,
-        "texts": {"statement": statement, "reflection": dep.reflection,
-                  "reflection_chars": count_prose_chars(dep.reflection or "")},
-        "review": {"pdf": pdf if pdf in entries else None,
-                   "pdf_pages": _pdf_pages(output / pdf) if pdf in entries else None,
-                   "estimated_pages": review.pages,
-                   "media_minutes": round(review.media_minutes, 2),
-                   "minutes": review.minutes},
-        "page": paths.department_page(slug, dep.code),
-        "findings": [f.to_json() for f in mine],
-        "files": files,
+        "department": {"code": dep.code, "name": dep.name, "wants": dep.wants},
+        **about,
+        "page": INDEX,
+        "files": [{"name": name, **_digests(members[name])} for name in sorted(members)],
     }
 
 
@@ -223,16 +340,14 @@ def write_zip(target: Path, members: dict[str, bytes], today: date) -> None:
     write_bytes(target, buf.getvalue())
 
 
-def make_bundle(output: Path, student: Student, dep: Department, rules: Rules,
-                found: list[Finding], *, lang: str, today: date, forced: bool,
+def make_bundle(ctx: BuildContext, student: Student, dep: Department, *, forced: bool,
                 tool: str) -> Bundle:
-    # Only what the tool made goes to a reviewer, never a file someone put beside it.
-    entries = [e for e in bundle_entries(output, student, dep) if owned(output / e)]
-    manifest = build_manifest(output, student, dep, rules, found, entries, lang=lang,
-                              today=today, forced=forced, tool=tool)
-    members = {rel: (output / rel).read_bytes() for rel in entries}
+    members, about = bundle_members(ctx, student, dep, forced)
+    manifest = build_manifest(student, dep, members, about, lang=ctx.lang, today=ctx.today,
+                              forced=forced, tool=tool)
+    entries = sorted(members)
     members[MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2, default=str)
                          + "\n").encode("utf-8")
-    target = paths.output_path(output, paths.department_zip(student.slug, dep.code))
-    write_zip(target, members, today)
+    target = paths.output_path(ctx.output, paths.department_zip(student.slug, dep.code))
+    write_zip(target, members, ctx.today)
     return Bundle(target, manifest, forced, entries)

@@ -64,6 +64,7 @@ class FrontMatter(BaseModel):
     # `portfolio new`'s marker on its sample items: the digest of the text it wrote
     # (sample_digest), or `true` by hand. See generator/checks/samples.py.
     sample: str | bool | None = None
+    upload_reflection: bool = True
 
     @field_validator("sample", mode="before")
     @classmethod
@@ -143,6 +144,8 @@ class Item(BaseModel):
     code: str | None = None          # the 審查資料 code: override or default
     media_trim: str | None = None
     sample: str | bool | None = None  # the sample marker, as written
+    # False: the 文件 uploaded is the document as given, and the reflection stays private.
+    upload_reflection: bool = True
     files: dict[str, FileInfo] = Field(default_factory=dict)  # by name, for named files that exist
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from generator.model.item import Item, one_or_many
 from generator.model.lenient import term_code
 from generator.model.receipts import Receipt
 from generator.rules import path_rules
+from generator.support.roc_calendar import academic_year, grade_in
 
 
 def _number_as_text(v: Any) -> Any:
@@ -90,8 +92,30 @@ class CadreRecord(BaseModel):
     _term = field_validator("term", mode="before")(lambda cls, v: term_code(v))
 
 
+# The parts of 學習歷程自述 (O 反思, P 就讀動機, Q 未來計畫), and the English keys the editor
+# and earlier content wrote for them.
+STATEMENT_CODES = ("O", "P", "Q")
+STATEMENT_KEYS = {"reflection": "O", "motivation": "P", "plan": "Q"}
+# The 審查資料 codes of 個人申請 a department may ask for (generator/rules/official.toml [codes]).
+WANTED_CODES = "ABCDEFGHIJKLMNOPQR"
+# The texts a student writes for a department, and the codes each gives.
+TEXT_CODES = {"statement": STATEMENT_CODES, "reflection": ("N",), "other": ("R",)}
+
+
+def statement_code(key: Any) -> str | None:
+    """O, P or Q for a key of a 學習歷程自述 mapping (`O`, `p`, `motivation`…), else None."""
+    text = str(key).strip()
+    code = STATEMENT_KEYS.get(text.lower(), text.upper())
+    return code if code in STATEMENT_CODES else None
+
+
 class Department(BaseModel):
-    """One department applied to and the selection made for it."""
+    """One department applied to and the selection made for it.
+
+    Its texts are what the student uploads to it on the 甄選會 platform: `statement`
+    (學習歷程自述: one Markdown text, or its parts O/P/Q), `reflection` (N 多元表現綜整心得)
+    and `other` (R 其他有利審查資料); pictures they name are relative to the student's folder.
+    """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -102,6 +126,7 @@ class Department(BaseModel):
     wants: list[str] = Field(default_factory=list)
     statement: str | dict[str, str] | None = None
     reflection: str | None = None
+    other: str | None = None
 
     _code_text = field_validator("code", mode="before")(lambda cls, v: _number_as_text(v))
 
@@ -124,10 +149,56 @@ class Department(BaseModel):
     @classmethod
     def _codes(cls, v: list[str]) -> list[str]:
         out = [c.strip().upper() for c in v]
-        bad = [c for c in out if len(c) != 1 or c not in "ABCDEFGHIJKLMNOPQ"]
+        bad = [c for c in out if len(c) != 1 or c not in WANTED_CODES]
         if bad:
             raise PydanticCustomError("wants", "not review codes", {"codes": ", ".join(bad)})
         return out
+
+    @field_validator("statement", mode="before")
+    @classmethod
+    def _statement_parts(cls, v: Any) -> Any:
+        # A mapping is keyed by its parts, O/P/Q (or reflection/motivation/plan), kept in
+        # that order; an empty part is no part.
+        if not isinstance(v, dict):
+            return v
+        parts: dict[str, str] = {}
+        for key, body in v.items():
+            code = statement_code(key)
+            if code is None:
+                raise PydanticCustomError("statement-part", "not a part", {"key": str(key)[:40]})
+            if body is not None and not isinstance(body, str):
+                raise PydanticCustomError("statement-text", "not text", {"key": str(key)[:40]})
+            if body and body.strip():
+                parts[code] = body
+        return {code: parts[code] for code in STATEMENT_CODES if code in parts} or None
+
+    def statement_for(self) -> list[tuple[str | None, str]]:
+        """The 學習歷程自述 as this department takes it: (part code, Markdown) for each
+        part it asks for (all when `wants` names none of O/P/Q), or (None, text) for one
+        text written whole."""
+        if not self.statement:
+            return []
+        if isinstance(self.statement, str):
+            return [(None, self.statement)] if self.statement.strip() else []
+        wanted = [c for c in STATEMENT_CODES if c in self.wants] or list(STATEMENT_CODES)
+        return [(c, self.statement[c]) for c in wanted if c in self.statement]
+
+    def texts(self) -> list[str]:
+        """Every text written for the department (for pictures, IDs and such in them)."""
+        statement = (list(self.statement.values()) if isinstance(self.statement, dict)
+                     else [self.statement or ""])
+        return [t for t in [*statement, self.reflection or "", self.other or ""] if t]
+
+    def wants_code(self, code: str) -> bool:
+        """Whether the department asks for `code` (one that names no codes asks for all)."""
+        return not self.wants or code in self.wants
+
+    def wants_text(self, kind: str) -> bool:
+        """Whether the text `kind` (statement, reflection, other) is written and the
+        department takes it: it asks for one of the text's codes, or names no codes."""
+        written = self.statement_for() if kind == "statement" else \
+            (getattr(self, kind) or "").strip()
+        return bool(written) and any(self.wants_code(c) for c in TEXT_CODES[kind])
 
 
 class Student(BaseModel):
@@ -160,3 +231,15 @@ class Student(BaseModel):
     def receipt(self, part: str, period: int) -> Receipt | None:
         """What the student recorded for one confirmation (None: nothing yet)."""
         return next((r for r in self.receipts if (r.part, r.period) == (part, period)), None)
+
+    def courses_for_reviewers(self, today: dt.date, semesters: int) -> list[CourseRecord]:
+        """The 修課紀錄 a department's reviewers get: for a grade-12 (應屆) applicant only
+        those of their first `semesters` semesters (the rules' `applicant_record_semesters`:
+        the last semester's grades are not in yet when applications are read)."""
+        if self.info is None:
+            return list(self.courses)
+        enrolled = self.info.enrolled
+        if grade_in(academic_year(today), enrolled) != 12:
+            return list(self.courses)
+        return [c for c in self.courses
+                if (c.term // 10 - enrolled) * 2 + c.term % 10 <= semesters]

@@ -42,6 +42,9 @@ STEPS: tuple[tuple[str, str], ...] = (
     ("upload", "generator.render.upload.upload_step:UploadStep"),
     # the HTML pages and the theme's files
     ("site", "generator.render.site.site_step:SiteStep"),
+    # each department's application kit: 學習歷程自述, 綜整心得, 其他 PDFs, 勾選清單 (before
+    # the PDFs: a kit file over its limit is an error the department's PDF is marked with)
+    ("kit", "generator.render.kit.kit_step:KitStep"),
     # portfolio and department PDFs, upload-ready PDF 文件
     ("pdf", "generator.render.pdf.pdf_step:PdfStep"),
     # the upload list

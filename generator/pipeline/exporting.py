@@ -89,29 +89,33 @@ def export_departments(content: Path, output: Path, *, codes: list[str], everyth
 def _export(content: Path, output: Path, *, codes: list[str], everything: bool, force: bool,
             lang: str | None, today: date | None, offline: bool, jobs: int | None,
             reporter: Reporter | None, scheduler: str | None) -> ExportOutcome:
-    from generator.pipeline.building import build_checked
+    from generator.pipeline.building import build_checked, make_context
 
     check = check_content(content, today=today, lang=lang, offline=offline, output=output)
     portfolio = check.portfolio
     chosen = select(portfolio.students, codes, everything)
     outcome = ExportOutcome(check, refused=refused_departments(check.findings))
-    ready: list[tuple[Student, Department, bool]] = []
+    ready: list[tuple[Student, Department]] = []
     for student, dep in chosen:
-        errors = blocking(student, dep, portfolio.rules)
+        errors = blocking(student, dep, check.findings)
         if errors and not force:
             outcome.blocked.append(BlockedDepartment(student, dep, errors))
         else:
-            ready.append((student, dep, bool(errors)))
+            ready.append((student, dep))
     if not ready:
         return outcome
     # The build is incremental: what is already up to date costs nothing.
     result = build_checked(check, output, jobs=jobs, offline=offline, reporter=reporter,
                            scheduler=scheduler)
     outcome.failures = list(result.failures)
-    for student, dep, forced in ready:
-        bundle = make_bundle(output, student, dep, portfolio.rules, result.check.findings,
-                             lang=check.lang, today=portfolio.today, forced=forced,
-                             tool=tool_version())
+    ctx = make_context(result.check, output, jobs=jobs, offline=offline, reporter=reporter)
+    for student, dep in ready:
+        # The build finds more (a 文件 or kit file that cannot be made to fit).
+        errors = blocking(student, dep, result.check.findings)
+        if errors and not force:
+            outcome.blocked.append(BlockedDepartment(student, dep, errors))
+            continue
+        bundle = make_bundle(ctx, student, dep, forced=bool(errors), tool=tool_version())
         if owned(bundle.path):
             outcome.bundles.append(bundle)
         else:  # a zip the tool did not write is in its place: left alone, and said so

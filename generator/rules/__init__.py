@@ -49,6 +49,7 @@ class FileRules(_Strict):
     image_types: tuple[str, ...]
     image_max_pixels: int
     text_max_mb: float
+    kit_max_mb: float
 
     def format_size(self, size: int, *, unit: bool = False, trim: bool = False) -> str:
         """`size` bytes as the rules count them: see generator.rules.format_size."""
@@ -70,6 +71,11 @@ class FileRules(_Strict):
     def text_max_bytes(self) -> int:
         return int(self.text_max_mb * self.megabyte)
 
+    @property
+    def kit_max_bytes(self) -> int:
+        """A PDF the student uploads to a department (學習歷程自述, 綜整心得, 其他)."""
+        return int(self.kit_max_mb * self.megabyte)
+
 
 class SummaryRules(_Strict):
     max_chars: int
@@ -88,6 +94,7 @@ class Limits(_Strict):
     performance_start_month: int
     performance_start_day: int
     school_years: int
+    applicant_record_semesters: int = Field(ge=1, le=6)
 
 
 class LinkRules(_Strict):

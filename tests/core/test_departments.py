@@ -121,3 +121,68 @@ def test_a_code_written_without_quotes_keeps_its_leading_zeros(content, tmp_path
     assert built.exit_code == 0, built.output
     assert (out / "ming" / "departments" / "001012" / "index.html").is_file()
     assert not (out / "ming" / "departments" / "522").exists()
+
+
+# N is counted on the text as it reads once laid out: markup, link addresses and image
+# syntax are not characters of it. 2 (heading) + 2 (bold) + 794 + 1 (link text) + 1 (list).
+def _n_text(extra: int) -> str:
+    return ("## 心得\n\n**重點**" + "字" * (794 + extra) + "[連](https://example.org/teach)"
+            "![社課](club.jpg)\n\n- 項\n")
+
+
+def test_reflection_is_counted_on_its_rendered_text(content):
+    from generator.support.characters import count_prose_chars
+
+    assert count_prose_chars(_n_text(0)) == 800
+    assert count_prose_chars(_n_text(1)) == 801
+    setup_items(content)
+    content.departments([dep(courses=["c1"], reflection=_n_text(0)),
+                         dep(code="011202", name="成大資工", courses=["c1"],
+                             reflection=_n_text(1))])
+    found = content.check().having("reflection-too-long")
+    assert [f["message"].split("（")[0] for f in found] == ["成大資工"]
+    assert "801" in found[0]["message"]
+
+
+def test_r_is_wanted_and_given_by_other(content):
+    setup_items(content)
+    content.write(content.root / "ming" / "courses.csv",
+                  "term,subject,grade,credits,score,passed,makeup_score,makeup_passed,counted\n"
+                  "1131,物理,10,2,85,是,,,是\n")
+    content.departments([dep(wants=["A", "R"], other="我的作品集網站。"),
+                         dep(code="011202", name="成大資工", wants=["A", "R"])])
+    run = content.check()
+    (uncovered,) = run.having("department-code-uncovered")   # the one without `other`
+    assert "011202" in uncovered["message"] and "R 其他有利審查資料" in uncovered["message"]
+    assert [f["code"] for f in run.doc["findings"]] == ["department-code-uncovered"]
+    assert run.exit_code == 0
+
+
+def test_wants_a_and_r_with_other_checks_clean(content):
+    setup_items(content)
+    content.write(content.root / "ming" / "courses.csv",
+                  "term,subject,grade,credits,score,passed,makeup_score,makeup_passed,counted\n"
+                  "1131,物理,10,2,85,是,,,是\n")
+    content.departments([dep(wants=["A", "R"], other="我的作品集網站。")])
+    run = content.check()
+    assert run.doc["findings"] == [] and run.exit_code == 0
+
+
+def test_school_cadres_give_h(content):
+    setup_items(content)
+    content.write(content.root / "ming" / "cadres.yaml",
+                  "- {term: 1131, unit: 一年三班, role: 班長, level: 班級}\n")
+    content.departments([dep(courses=["c1"], wants=["B", "H"])])
+    assert content.check().having("department-code-uncovered") == []
+
+
+def test_statement_parts_are_o_p_q(content):
+    setup_items(content)
+    content.departments([dep(courses=["c1"], wants=["P", "Q"],
+                             statement={"P": "我想讀電機。", "q": "大學的計畫。"}),
+                         dep(code="011202", name="成大資工", courses=["c1"],
+                             statement={"P": "動機", "Z": "不知道是哪一部分"})])
+    run = content.check()
+    assert run.having("department-code-uncovered") == []
+    (bad,) = run.having("field-invalid")
+    assert "Z" in bad["message"]

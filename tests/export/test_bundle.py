@@ -44,11 +44,15 @@ def test_zip_manifest_and_pdf(exported: Exported, dep: dict) -> None:
         selected = [*dep["courses"], *dep["performances"]]
         assert [i["id"] for i in manifest["items"]] == selected
         assert all(i["code"] for i in manifest["items"])
-        for item_id in selected:
-            assert f"ming/upload/{item_id}/document.pdf" in names
-            assert f"ming/items/{item_id}/index.html" in names
+        for n, item in enumerate(manifest["items"], 1):
+            # Each upload 文件 under a name a person can tell apart from the others.
+            [upload] = item["upload_files"]
+            assert upload.startswith(f"uploads/{n:02d}-") and upload.endswith(".pdf"), upload
+            assert TITLES[item["id"]] in upload and upload in names
+        # No page of the student's site: the view is the bundle's own index.html.
+        assert not any(name.startswith("ming/") for name in names), names
         pdf_name = manifest["review"]["pdf"]
-        assert pdf_name == f"ming/departments/{dep['code']}/portfolio.pdf"
+        assert pdf_name == f"王小明-{dep['name']}.pdf"
         reader = PdfReader(io.BytesIO(zf.read(pdf_name)))
         assert manifest["review"]["pdf_pages"] == len(reader.pages)
         text = "".join(p.extract_text() or "" for p in reader.pages)
@@ -58,22 +62,23 @@ def test_zip_manifest_and_pdf(exported: Exported, dep: dict) -> None:
                 assert word in text, (dep["code"], item_id)
             else:
                 assert word not in text, (dep["code"], item_id)
-        # The reviewer-view page and what it shows, links still relative.
-        page = f"ming/departments/{dep['code']}/index.html"
-        assert page in names and "assets/site.css" in names
-        html = zf.read(page).decode()
-        assert "../../../assets/site.css" in html
+        # The reviewer-view page and what it shows, links relative to it.
+        assert "index.html" in names and "assets/site.css" in names
+        html = zf.read("index.html").decode()
+        assert 'href="assets/site.css"' in html
+        assert "kit/勾選清單.html" in names and "kit/勾選清單.pdf" in names
         assert (manifest["texts"]["reflection"] or "") == (dep.get("reflection") or "").strip()
 
 
-def test_manifest_findings_and_review(exported: Exported) -> None:
+def test_manifest_kit_and_review(exported: Exported) -> None:
     with _open(exported, "022101") as zf:
         m = json.loads(zf.read("manifest.json"))
     assert m["department"]["wants"] == []
     with _open(exported, "011202") as zf:
         m2 = json.loads(zf.read("manifest.json"))
-    # 011202 wants G (club) and P (the statement's 就讀動機): all covered.
-    assert m2["department"]["uncovered"] == []
+    # A reviewer's bundle holds no check result: no findings, no coverage.
+    assert "findings" not in m2 and "uncovered" not in m2["department"]
+    assert m2["kit"] == ["kit/學習歷程自述.pdf", "kit/勾選清單.html", "kit/勾選清單.pdf"]
     assert m2["review"]["minutes"] >= 1 and m2["review"]["estimated_pages"] >= 1
     assert "media_minutes" in m2["review"]
 

@@ -458,7 +458,8 @@ def test_a_megabyte_of_brackets_is_read_in_one_pass(arena: Arena) -> None:
     arena.content.course("brackets", body="![" * 400_000)
     arena.content.course("opened", body="![x](" + "[" * 800_000)
     arena.content.departments([{"code": "001012", "name": "資工系",
-                                "reflection": "![" * 400_000}])
+                                "reflection": "![" * 400_000,
+                                "other": "[a](" * 300_000}])   # R: read for its files
     arena.freeze()
     outcome = arena.run("check", "content", "--offline", "--format", "json")
     assert outcome.exit_code == 1, outcome.output[-2000:]  # the reflection is too long

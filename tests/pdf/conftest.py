@@ -85,8 +85,10 @@ def make_content(root: Path, media: MediaFactory) -> Made:
             "1131,物理,1,2,88,true,,,true\n1131,數學,1,4,91,true,,,true\n"
             "1132,化學,1,2,57,false,66,true,true\n")
     c.write(folder / "cadres.yaml", "- {term: 1131, unit: 一年三班, role: 學藝股長, level: 班級}\n")
+    # Its reflection stays private: the report is uploaded as given.
     c.course("refraction", title=titles["refraction"], summary=summaries["refraction"],
-             form="science", term=1132, submitted=113, document="report.pdf")
+             form="science", term=1132, submitted=113, document="report.pdf",
+             upload_reflection=False)
     c.file("refraction", "report.pdf", media.pdf)
     c.course("temperature", title=titles["temperature"], summary=summaries["temperature"],
              form="practical", subject="資訊科技", submitted=113, images=["chart.jpg"],

@@ -53,7 +53,7 @@ def test_over_limit_pdf_is_recompressed_to_fit(tmp_path: Path, media: MediaFacto
     c = ContentBuilder(tmp_path / "content", media)
     c.settings("[files]\ndocument_max_mb = 0.3\n")
     c.student(SLUG)
-    c.course("scan", document="scan.pdf")
+    c.course("scan", document="scan.pdf", upload_reflection=False)
     given = c.file("scan", "scan.pdf", _scanned_pdf())
     assert given.stat().st_size > 300_000
     result = run_build(c.root, tmp_path / "out")

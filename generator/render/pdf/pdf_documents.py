@@ -1,8 +1,8 @@
 """One PDF from the model: a student's whole portfolio, a department's copy, or one item.
 
-This is the part with no memory: given the same student, rules and settings it
+This is the part with no memory: given the same student, rules, settings and files it
 returns the same bytes. Deciding whether to call it (incremental builds) and where
-to write lives in `build.py`.
+to write lives in `pdf_step.py`.
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ from pathlib import Path
 
 from generator.i18n import text
 from generator.model import Department, Item, Student
+from generator.model.upload_record import upload_record
 from generator.render.pdf.pdf_assembly import render_pdf, timestamp
 from generator.render.pdf.print_images import ImageCache
 from generator.render.pdf.print_item import PrintedItems, Quality
 from generator.render.pdf.print_theme import PrintTheme
-from generator.render.pdf.print_view import PrintView, build_view
+from generator.render.pdf.print_view import DraftMark, PrintView, build_view
 from generator.rules import Rules
 
 
@@ -36,10 +37,14 @@ class PdfSettings:
 
 
 def render_portfolio(student: Student, rules: Rules, settings: PdfSettings,
-                     department: Department | None = None) -> tuple[bytes, PrintView]:
-    """The reviewer's copy: every part in DOMAIN.md's order, documents laid in."""
+                     department: Department | None = None,
+                     uploads: dict[str, Path | None] | None = None,
+                     draft: DraftMark | None = None) -> tuple[bytes, PrintView]:
+    """The student's own copy (every part in DOMAIN.md's order, documents laid in), or
+    with `department` the reviewer's copy for it, each item's upload 文件 (`uploads`)
+    laid in. `draft`: the errors still in it, marked on the cover and their items."""
     views = PrintedItems(rules, settings.lang, settings.images, settings.quality)
-    view = build_view(student, rules, views, settings.today.isoformat(), department)
+    view = build_view(student, rules, views, settings.today, department, uploads, draft)
     title = text("pdf-cover-title", settings.lang)
     title = f"{student.name} {title}" + (f" · {department.name}" if department else "")
     html = settings.theme.render("portfolio.html", settings.lang, v=view, title=title,
@@ -52,9 +57,15 @@ def render_portfolio(student: Student, rules: Rules, settings: PdfSettings,
 
 def render_item_page(item: Item, student: Student, rules: Rules, settings: PdfSettings,
                      quality: Quality) -> bytes:
-    """The item's own page alone, as the 文件 to upload for an item that has none."""
+    """The item's own page as its upload 文件 shows it (generator/model/upload_record.py):
+    with its reflection and photos unless they stay private, and a picture given as
+    文件 on a page of its own. A PDF given as 文件 is appended by the caller."""
+    record = upload_record(item)
     views = PrintedItems(rules, settings.lang, settings.images, quality, attach_documents=False)
-    view = views.view(item)
-    html = settings.theme.render("upload.html", settings.lang, v=view,
-                        name=student.name, created=timestamp(settings.today))
+    view = views.view(item, reflection=record.reflection, document_page=True)
+    info = item.files.get(item.document or "")
+    appended = (item.document, info.pages) if record.document_kind == "pdf" and info \
+        and info.pages else None
+    html = settings.theme.render("upload.html", settings.lang, v=view, name=student.name,
+                                 created=timestamp(settings.today), appended=appended)
     return render_pdf(html, [settings.images.folder], tagged=settings.tagged)

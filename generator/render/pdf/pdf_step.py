@@ -2,8 +2,12 @@
 
 Outputs, per student:
     <student>/portfolio.pdf                      everything, in the reviewer's order
-    <student>/departments/<code>/portfolio.pdf   one department's selection
-    <student>/upload/<item>/document.pdf         the 文件 to upload (see upload.py)
+    <student>/departments/<code>/portfolio.pdf   one department's selection, as uploaded
+    <student>/upload/<item>/document.pdf         the 文件 to upload (upload_document.py)
+
+The upload 文件 are made first: a department's copy lays them in (what reviewers get
+is what was uploaded). The student's own PDFs carry a draft mark while errors remain:
+the errors found so far are in their fingerprint, so one found or fixed re-renders them.
 
 Each output is keyed by a fingerprint of everything that goes into it (the student's
 model with every file's hash, the rules, the print theme, this package's code, the
@@ -33,6 +37,7 @@ from generator.render.pdf.pdf_assembly import timestamp
 from generator.render.pdf.pdf_documents import PdfSettings, render_portfolio
 from generator.render.pdf.print_fonts import fonts_digest, glyph_findings
 from generator.render.pdf.print_theme import PrintTheme
+from generator.render.pdf.print_view import DraftMark
 from generator.render.pdf.upload_document import OUTPUT_NAME, make_upload_pdf, needs_upload_pdf
 from generator.render.upload.provenance import note_source, store_in
 from generator.render.upload.upload_copies import default_cache_dir, fitted_findings
@@ -80,6 +85,26 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
+def errors_of(found: list[Finding], student: Student,
+              department: Department | None = None) -> list[Finding]:
+    """The errors a student's own PDF is marked with: all of the student's, or those of
+    one department's selection and texts."""
+    from generator.checks.departments import department_findings
+
+    mine = [f for f in found if f.student == student.key and f.severity == "error"]
+    return department_findings(mine, department) if department is not None else mine
+
+
+def draft_of(errors: list[Finding]) -> DraftMark | None:
+    if not errors:
+        return None
+    return DraftMark(len(errors), frozenset(f.item for f in errors if f.item))
+
+
+def _error_inputs(errors: list[Finding]) -> list[list[Any]]:
+    return sorted([f.code, f.item or "", f.file or ""] for f in errors)
+
+
 def plan(ctx: BuildContext, settings: PdfSettings) -> list[PdfTask]:
     """Every PDF output of the build, with its fingerprint (fresh or not)."""
     rules = ctx.portfolio.rules.model_dump(mode="json", by_alias=True)
@@ -89,12 +114,15 @@ def plan(ctx: BuildContext, settings: PdfSettings) -> list[PdfTask]:
     tasks: list[PdfTask] = []
     for student in ctx.students():
         whole = student.model_dump(mode="json")
-        fp = ctx.fingerprint(*base, whole)
+        found = ctx.findings
+        fp = ctx.fingerprint(*base, whole, _error_inputs(errors_of(found, student)))
         tasks.append(PdfTask("portfolio", student.slug, paths.student_pdf(student.slug), fp))
         for dep in student.departments:
             rel = paths.department_pdf(student.slug, dep.code)
+            errors = _error_inputs(errors_of(found, student, dep))
             tasks.append(PdfTask("portfolio", student.slug, rel,
-                                 ctx.fingerprint(*base, whole, dep.code), department=dep.code))
+                                 ctx.fingerprint(*base, whole, dep.code, errors),
+                                 department=dep.code))
         info = student.info.model_dump(mode="json") if student.info else None
         for item in student.items:
             if needs_upload_pdf(item):
@@ -111,7 +139,9 @@ def run_task(ctx: BuildContext, task: PdfTask) -> TaskResult:
     rules = ctx.portfolio.rules
     if task.kind == "portfolio":
         department = _department(student, task.department)
-        data, view = render_portfolio(student, rules, settings, department)
+        uploads = upload_files(ctx.output, student, department) if department else None
+        draft = draft_of(errors_of(ctx.findings, student, department))
+        data, view = render_portfolio(student, rules, settings, department, uploads, draft)
         write_bytes(paths.output_path(ctx.output, task.rel), data)
         found = [make("pdf-document-not-attached", student.key, a.item, a.name, name=a.name,
                       output=task.rel) for a in view.unattached]
@@ -155,15 +185,22 @@ class PdfStep:
         if not todo:
             self._settle(ctx)
             return
-        # The whole portfolios first: the longest tasks, so both cores stay busy to the end.
-        todo.sort(key=lambda t: (t.kind != "portfolio", t.department is not None))
-        results = ctx.run("PDF", run_task, todo, renderer=self.name)
-        for task, result in zip(todo, results, strict=True):
-            if isinstance(result, TaskFailed):
-                continue  # ctx.run reported it as a Failure
-            ctx.check.findings.extend(result.findings)
-            if result.written:
-                ctx.record(task.rel, task.fingerprint, self.name)
+        # The upload 文件 first: a department's copy lays them in, and their findings
+        # (a 文件 that cannot be made to fit) are errors the portfolios are marked with.
+        # Then the whole portfolios, the longest tasks, so both cores stay busy to the end.
+        uploads = [t for t in todo if t.kind == "upload"]
+        portfolios = sorted((t for t in todo if t.kind == "portfolio"),
+                            key=lambda t: t.department is not None)
+        for batch in (uploads, portfolios):
+            if not batch:
+                continue
+            results = ctx.run("PDF", run_task, batch, renderer=self.name)
+            for task, result in zip(batch, results, strict=True):
+                if isinstance(result, TaskFailed):
+                    continue  # ctx.run reported it as a Failure
+                ctx.check.findings.extend(result.findings)
+                if result.written:
+                    ctx.record(task.rel, task.fingerprint, self.name)
         self._settle(ctx)
 
     @staticmethod
@@ -182,6 +219,22 @@ def note_fitted(ctx: BuildContext, item: Item | None, rel: str) -> None:
             or not target.is_file():
         return
     note_source(target, info.sha256, store_in(default_cache_dir(ctx.output)))
+
+
+def upload_files(output: Path, student: Student,
+                 department: Department) -> dict[str, Path | None]:
+    """Each selected item's upload 文件 as the build made it (None: not made)."""
+    from generator.support.atomic import owned
+
+    out: dict[str, Path | None] = {}
+    for item_id in [*department.courses, *department.performances]:
+        folder = paths.output_path(output, paths.upload_dir(student.slug, item_id))
+        made = sorted(folder.glob("document.*")) if folder.is_dir() else []
+        # Only what the tool made: never a file someone else put there.
+        made = [p for p in made if p.is_file() and owned(p) and not p.name.startswith(".")]
+        made.sort(key=lambda p: p.suffix != ".pdf")  # the PDF 文件 where there is one
+        out[item_id] = made[0] if made else None
+    return out
 
 
 def _department(student: Student, code: str | None) -> Department | None:

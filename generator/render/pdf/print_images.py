@@ -37,6 +37,8 @@ class PrintBox:
 INLINE = PrintBox(170, 120)
 GALLERY = PrintBox(82, 62)
 POSTER = PrintBox(80, 60)
+# A picture given as 文件, on a page of its own (A4 inside the margins, under the header).
+PAGE = PrintBox(170, 235)
 
 
 SCHEME = "print-image"

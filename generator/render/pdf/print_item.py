@@ -20,11 +20,13 @@ from generator.content.item_paths import resolve_inside
 from generator.engine.workers import default_jobs
 from generator.i18n import text
 from generator.model import Item
+from generator.model.upload_record import UploadRecord, upload_record
 from generator.render.markdown import render_markdown
 from generator.render.pdf.media_poster import duration_label, poster_frame, qr_svg
 from generator.render.pdf.print_images import (
     GALLERY,
     INLINE,
+    PAGE,
     SCHEME,
     ImageCache,
     PrintBox,
@@ -71,6 +73,8 @@ class AttachmentView:
     path: Path
     pages: int
     anchors: list[str]              # one id per reserved page
+    label: str = ""                 # the running header of its pages (default: its name)
+    follows: str = ""               # the note before them (default: name and pages)
 
 
 @dataclass
@@ -92,6 +96,9 @@ class PrintedItem:
     note: str | None = None         # why a document is not shown
     subject: str = ""
     media_seconds: float = 0.0
+    private: bool = False           # its reflection never reaches reviewers (the student's copy)
+    document_image: PrintImage | None = None   # a picture 文件 on a page of its own
+    errors: bool = False            # the item has errors: its pages carry the draft mark
 
 
 class PrintedItems:
@@ -121,11 +128,23 @@ class PrintedItems:
             with ThreadPoolExecutor(default_jobs()) as pool:
                 list(pool.map(lambda job: self._picture(*job), jobs))
 
-    def view(self, item: Item) -> PrintedItem:
+    def view(self, item: Item, *, reflection: bool = True,
+             document_page: bool = False) -> PrintedItem:
+        """The item's page. `reflection=False` leaves its reflection and photos off (an
+        upload 文件 that must not carry them); `document_page` puts a picture given as
+        文件 on a page of its own after the item, as the upload 文件 places it."""
         used: set[str] = set()
         body = spell_out_links(render_markdown(item.body, self._image_hook(item, used),
-                                               heading_offset=2, schemes=SCHEMES))
-        gallery = [img for name in self._gallery_names(item, used)
+                                               heading_offset=2, schemes=SCHEMES)) \
+            if reflection else ""
+        names = self._gallery_names(item, used) if reflection else []
+        doc = item.files.get(item.document or "")
+        image_document = doc is not None and doc.kind in ("jpg", "png") and not doc.problem
+        if document_page and image_document:
+            names = [n for n in names if n != item.document]
+        elif not reflection and image_document:
+            names = [item.document or ""]
+        gallery = [img for name in names
                    if (img := self._picture(item, name, GALLERY)) is not None]
         code = item.code or ""
         v = PrintedItem(
@@ -136,9 +155,53 @@ class PrintedItems:
         v.media = self._media(item)
         v.media_seconds = (item.files[item.media].duration or 0.0) \
             if item.media and item.media in item.files else 0.0
+        if document_page and image_document:
+            v.document_image = self._picture(item, item.document or "", PAGE)
         self._document(item, v)
         v.rows = self._rows(item, v)
         return v
+
+    def student_view(self, item: Item) -> PrintedItem:
+        """The item as the student's own copy prints it: everything, its reflection
+        marked when it will not be uploaded."""
+        v = self.view(item)
+        v.private = upload_record(item).private
+        return v
+
+    def record_view(self, item: Item, upload: Path | None) -> PrintedItem:
+        """The item as reviewers get it: its record's fields, 簡述, 影音 and links, then
+        its upload 文件 (`upload`, the file the build made: a PDF laid in page by page,
+        or a picture on a page of its own). Nothing else of the item is shown."""
+        record = upload_record(item)
+        v = self.view(item, reflection=False)
+        v.gallery = []
+        v.note = None
+        v.attachment = None
+        v.rows = [r for r in v.rows if r.label != self.t("field-document")]
+        v.rows.append(Row(self.t("field-upload"), self._upload_label(record)))
+        if upload is None:
+            v.note = self.t("upload-missing")
+        elif upload.suffix.lower() == ".pdf":
+            pages = _pdf_pages(upload)
+            if pages:
+                v.attachment = AttachmentView(
+                    item.id, upload.name, upload, pages,
+                    [f"att-{item.id}-{n}" for n in range(pages)],
+                    label=self.t("upload-attachment", title=item.title),
+                    follows=self.t("upload-follows", n=pages))
+            else:
+                v.note = self.t("upload-missing")
+        else:
+            v.document_image = self.images.prepare(upload, PAGE, self.quality.dpi,
+                                                   self.quality.jpeg)
+        return v
+
+    def _upload_label(self, record: UploadRecord) -> str:
+        if record.mode == "page":
+            return self.t("upload-is-page")
+        if record.mode == "page+document":
+            return self.t("upload-is-page-document", name=record.item.document)
+        return self.t("upload-is-document", name=record.item.document)
 
     # -- fields -------------------------------------------------------------------------
 
@@ -206,6 +269,20 @@ class PrintedItems:
             used.add(src)
             return {"src": img.url, "width": str(img.width),
                     "height": str(img.height)}
+
+        return hook
+
+    def text_hook(self, folder: Path) -> Any:
+        """Pictures of a text outside items (a department's texts, the profile): named
+        relative to the student's folder, and staying inside it."""
+        def hook(src: str, alt: str) -> dict[str, str] | None:
+            real, _ = resolve_inside(folder, src[2:] if src.startswith("./") else src)
+            if real is None:
+                return None
+            img = self.images.prepare(real, INLINE, self.quality.dpi, self.quality.jpeg)
+            if img is None:
+                return None
+            return {"src": img.url, "width": str(img.width), "height": str(img.height)}
 
         return hook
 
@@ -282,6 +359,15 @@ def spell_out_links(html: str) -> str:
                 f' <a class="url spelled" href="{href}">({href})</a>')
 
     return _LINK.sub(spelled, html)
+
+
+def _pdf_pages(path: Path) -> int:
+    try:
+        from pypdf import PdfReader
+
+        return len(PdfReader(path).pages)
+    except Exception:  # pypdf on a file it cannot take apart: shown as not made
+        return 0
 
 
 def _plain(value: Any) -> str:

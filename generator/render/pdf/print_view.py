@@ -1,15 +1,23 @@
 """A student's printed portfolio as the reviewer reads it, part by part.
 
 DOMAIN.md's order: cover; 學習歷程自述; 修課紀錄 (one table per term); 課程學習成果
-(a list, then each item); 多元表現綜整心得; 多元表現 (a list by category, then each
-record); 其他. The whole portfolio prints every item and every department's texts;
-a department's copy prints its own selection and texts alone.
+(a list, then each item); 多元表現綜整心得; 多元表現 (the school's 幹部經歷 first, then
+a list by category, then each record); 其他.
+
+The whole portfolio is the student's own copy: every item as written, every
+department's texts, a reflection that will not be uploaded marked so. A department's
+copy is the reviewer's: its selection as uploaded (each record's fields, 簡述, 影音 and
+links, then its upload 文件 as the build made it: generator/model/upload_record.py),
+the texts as the department takes them, and the 修課紀錄 its reviewers get.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 from generator.model import Department, Item, Student
@@ -50,6 +58,14 @@ class CategorySection:
     items: list[PrintedItem]
 
 
+@dataclass(frozen=True)
+class DraftMark:
+    """A copy printed while errors remain: how many, and the items that have them."""
+
+    errors: int
+    items: frozenset[str] = frozenset()
+
+
 @dataclass
 class PrintView:
     lang: str
@@ -73,6 +89,8 @@ class PrintView:
     counts: dict[str, int] = field(default_factory=dict)
     unattached: list[AttachmentView] = field(default_factory=list)  # could not be laid in
     joins: dict[str, bool] = field(default_factory=dict)  # part → shares the page before
+    draft: int = 0                  # errors still in it (0: none, no mark)
+    other_wanted: bool = True
 
     @property
     def empty(self) -> dict[str, bool]:
@@ -108,15 +126,31 @@ def selected_items(student: Student, department: Department | None,
     return courses, perfs
 
 
-def build_view(student: Student, rules: Rules, views: PrintedItems, today: str,
-               department: Department | None = None) -> PrintView:
+def build_view(student: Student, rules: Rules, views: PrintedItems, today: date,
+               department: Department | None = None,
+               uploads: dict[str, Path | None] | None = None,
+               draft: DraftMark | None = None) -> PrintView:
+    """The view of the whole portfolio (`department` None) or of one department's copy,
+    whose items are their records with the upload 文件 in `uploads` (item id → the file
+    the build made, or None when it could not be made)."""
     lang, t = views.lang, views.t
     courses, perfs = selected_items(student, department, rules)
-    views.prefetch(courses + perfs)
-    course_views = [views.view(i) for i in courses]
+    md = _markdown(views, student)
+
+    def printed(item: Item) -> PrintedItem:
+        if department is None:
+            v = views.student_view(item)
+        else:
+            v = views.record_view(item, (uploads or {}).get(item.id))
+        v.errors = draft is not None and item.id in draft.items
+        return v
+
+    if department is None:
+        views.prefetch(courses + perfs)
+    course_views = [printed(i) for i in courses]
     by_cat: dict[str, list[PrintedItem]] = defaultdict(list)
     for item in perfs:
-        by_cat[item.category or "other"].append(views.view(item))
+        by_cat[item.category or "other"].append(printed(item))
     categories = []
     for key, items in by_cat.items():
         cat = rules.categories.get(key)
@@ -124,21 +158,27 @@ def build_view(student: Student, rules: Rules, views: PrintedItems, today: str,
                                    cat.code if cat else "", items))
     info = student.info
     wants = set(department.wants) if department and department.wants else None
+    records = (student.courses_for_reviewers(today, rules.limits.applicant_record_semesters)
+               if department is not None else student.courses)
     view = PrintView(
         lang=lang, name=student.name, school=(info.school if info else None) or "",
         student_id=info.student_id if info else "",
         enrolled=str(info.enrolled) if info else "",
         department=department.name if department else None,
-        department_code=department.code if department else None, today=today,
-        statement=_statements(student, department, rules, lang),
+        department_code=department.code if department else None, today=today.isoformat(),
+        statement=_statements(student, department, rules, lang, md),
         statement_wanted=wants is None or bool(wants & {"O", "P", "Q"}),
-        terms=_terms(student, lang, t), courses=course_views,
-        reflection=_reflections(student, department),
+        terms=_terms(records, lang, t), courses=course_views,
+        reflection=_reflections(student, department, md),
         reflection_wanted=wants is None or "N" in wants,
-        categories=categories, cadres=_cadres(student, lang), other=_other(student, t))
+        categories=categories, cadres=_cadres(student, lang),
+        other=_other(student, department, t, md),
+        other_wanted=wants is None or "R" in wants,
+        draft=draft.errors if draft is not None else 0)
     seconds = sum(v.media_seconds for v in view.items)
     view.media_length = duration_label(seconds)
     view.counts = {"courses": len(course_views), "performances": len(view.performances),
+                   "cadres": len(view.cadres),
                    "documents": sum(1 for v in view.items if v.attachment),
                    "document_pages": sum(v.attachment.pages for v in view.items
                                          if v.attachment)}
@@ -147,6 +187,19 @@ def build_view(student: Student, rules: Rules, views: PrintedItems, today: str,
 
 
 PARTS = ("statement", "records", "courses", "reflection", "performances", "other")
+
+
+Md = Callable[[str | None], str]
+
+
+def _markdown(views: PrintedItems, student: Student) -> Md:
+    """Markdown of the student's texts as printed, their pictures from the student's folder."""
+    hook = views.text_hook(student.path)
+
+    def md(text: str | None) -> str:
+        return spell_out_links(render_markdown(text, hook, heading_offset=2, schemes=SCHEMES))
+
+    return md
 
 
 def _joins(view: PrintView) -> dict[str, bool]:
@@ -178,12 +231,10 @@ def _joins(view: PrintView) -> dict[str, bool]:
     return joins
 
 
-def _md(text: str | None) -> str:
-    return spell_out_links(render_markdown(text, heading_offset=2, schemes=SCHEMES))
-
-
 def _statements(student: Student, department: Department | None, rules: Rules,
-                lang: str) -> list[Text]:
+                lang: str, md: Md) -> list[Text]:
+    """Each department's 學習歷程自述 (the whole copy), or the parts one department
+    asks for (its copy: what its 學習歷程自述.pdf holds)."""
     chosen = [department] if department else student.departments
     out: list[Text] = []
     for dep in chosen:
@@ -191,26 +242,28 @@ def _statements(student: Student, department: Department | None, rules: Rules,
             continue
         if department is None:
             out.append(Text(dep.name, "", bookmark=True))
-        if isinstance(dep.statement, dict):
-            for key, body in dep.statement.items():
-                code = rules.codes.get(key.strip().upper())
-                out.append(Text(code.name(lang) if code else key, _md(body),
-                                bookmark=department is not None))
+            parts: list[tuple[str | None, str]] = (
+                [(None, dep.statement)] if isinstance(dep.statement, str)
+                else list(dep.statement.items()))
         else:
-            out.append(Text(None, _md(dep.statement)))
+            parts = dep.statement_for()
+        for code, body in parts:
+            named = rules.codes.get(code) if code else None
+            out.append(Text(named.name(lang) if named else None, md(body),
+                            bookmark=department is not None))
     return out
 
 
-def _reflections(student: Student, department: Department | None) -> list[Text]:
+def _reflections(student: Student, department: Department | None, md: Md) -> list[Text]:
     chosen = [department] if department else student.departments
     whole = department is None
-    return [Text(dep.name if whole else None, _md(dep.reflection), bookmark=whole)
+    return [Text(dep.name if whole else None, md(dep.reflection), bookmark=whole)
             for dep in chosen if dep.reflection]
 
 
-def _terms(student: Student, lang: str, t: Any) -> list[TermTable]:
+def _terms(courses: list[Any], lang: str, t: Any) -> list[TermTable]:
     by_term: dict[int, list[Any]] = defaultdict(list)
-    for rec in student.courses:
+    for rec in courses:
         by_term[rec.term].append(rec)
     tables = []
     for term in sorted(by_term):
@@ -228,10 +281,16 @@ def _cadres(student: Student, lang: str) -> list[dict[str, str]]:
              "level": c.level or ""} for c in sorted(student.cadres, key=lambda c: c.term)]
 
 
-def _other(student: Student, t: Any) -> list[Text]:
+def _other(student: Student, department: Department | None, t: Any, md: Md) -> list[Text]:
+    """其他: the department's R text (its copy); the profile and every department's R
+    text (the student's own copy)."""
+    if department is not None:
+        return [Text(None, md(department.other))] if department.other else []
+    out = []
     if student.info and student.info.profile:
-        return [Text(t("profile"), _md(student.info.profile))]
-    return []
+        out.append(Text(t("profile"), md(student.info.profile)))
+    out += [Text(dep.name, md(dep.other)) for dep in student.departments if dep.other]
+    return out
 
 
 def _num(value: float | int | None) -> str:

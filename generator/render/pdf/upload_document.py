@@ -1,13 +1,19 @@
 """The 文件 to upload for each item, as a PDF the official system accepts (≤ 4 MB).
 
-- A PDF given as `document` within the limit is copied as it is, unless it carries
-  active content (scripts, launch actions, attachments): then it is copied without it.
-- A PDF over the limit gets its pictures recompressed, step by step, until it fits.
-- An item without a document gets its own page rendered, pictures stepped down from
-  150 dpi until the file fits; every picture stays in it.
-- What cannot be made to fit gets a finding that says what the student can do.
+What the 文件 is, is generator/model/upload_record.py's to say:
 
-Pictures given as `document` (jpg/png) are generator.render.upload's: it fits them as
+- the item's page (an item without a document): rendered, pictures stepped down from
+  150 dpi until the file fits; every picture stays in it;
+- the item's page followed by its document: the page as above, then the PDF's pages
+  (recompressed step by step along with the page when the whole is over the limit),
+  or the picture given as 文件 on a page of its own;
+- the document as given: a PDF within the limit is copied as it is, byte for byte,
+  unless it carries active content (scripts, launch actions, attachments): then it is
+  copied without it; a PDF over the limit gets its pictures recompressed, step by step,
+  until it fits.
+
+What cannot be made to fit gets a finding that says what the student can do. Pictures
+uploaded as given (jpg/png) are generator.render.upload's: it fits them as
 document.jpg/.png. Originals are only ever read.
 """
 
@@ -24,6 +30,7 @@ from generator.content.item_paths import resolve_inside
 from generator.engine.output_paths import upload_file
 from generator.findings import Finding, make
 from generator.model import Item, Student
+from generator.model.upload_record import upload_record
 from generator.render.pdf.pdf_assembly import RenderError
 from generator.render.pdf.pdf_documents import PdfSettings, render_item_page
 from generator.render.pdf.print_item import Quality
@@ -48,10 +55,11 @@ class UploadResult:
 
 
 def needs_upload_pdf(item: Item) -> bool:
-    """Whether this module makes the item's document.pdf (pictures: render.upload's)."""
-    if not item.document:
+    """Whether this module makes the item's document.pdf (pictures uploaded as given:
+    render.upload's)."""
+    if upload_record(item).page:
         return True
-    info = item.files.get(item.document)
+    info = item.files.get(item.document or "")
     return info is not None and info.kind == "pdf" and not info.problem
 
 
@@ -60,6 +68,8 @@ def make_upload_pdf(item: Item, student: Student, rules: Rules, settings: PdfSet
     """Write `target` (upload/<item>/document.pdf) or say why it could not be made."""
     limit = rules.files.document_max_bytes
     where = (student.key, item.id)
+    if upload_record(item).page:
+        return _render_page(item, student, rules, settings, limit, target, where)
     if item.document:
         real, _ = resolve_inside(item.path, item.document)
         if real is None:
@@ -83,18 +93,33 @@ def make_upload_pdf(item: Item, student: Student, rules: Rules, settings: PdfSet
 
 def _render_page(item: Item, student: Student, rules: Rules, settings: PdfSettings,
                  limit: int, target: Path, where: tuple[str, str]) -> UploadResult:
+    appended = _appended_pdf(item)
     data = b""
-    for quality in PAGE_LADDER:
+    for step, quality in enumerate(PAGE_LADDER):
         try:
             data = render_item_page(item, student, rules, settings, quality)
+            if appended is not None:
+                # The document as given first; then with its pictures stepped down too.
+                shrink = PDF_LADDER[min(step, len(PDF_LADDER)) - 1] if step else None
+                data = append_pdf(data, appended, shrink)
         except RenderError as err:
             return UploadResult("failed", None, [make(
                 "pdf-render-failed", *where, None, output=_rel(student, item),
                 reason=str(err))])
+        except Exception as exc:  # pypdf on a document it cannot take apart
+            remove(target)
+            return UploadResult("failed", None, [make(
+                "pdf-render-failed", *where, item.document, output=_rel(student, item),
+                reason=f"{type(exc).__name__}: {exc}"[:200])])
         if len(data) <= limit:
             write_bytes(target, data)
             return UploadResult("rendered", len(data))
     remove(target)  # an old copy that fitted would be misleading now
+    if appended is not None:
+        return UploadResult("failed", len(data), [make(
+            "upload-page-document-too-large", *where, item.document, name=item.document,
+            dpi=quality.dpi, size=rules.files.format_size(len(data)),
+            limit=rules.files.format_size(limit))])
     return UploadResult("failed", len(data), [make(
         "upload-page-too-large", *where, None, images=len(item.images), dpi=quality.dpi,
         size=rules.files.format_size(len(data)), limit=rules.files.format_size(limit))])
@@ -120,6 +145,33 @@ def _shrink_given(source: Path, name: str, size: int, files: FileRules, target: 
     return UploadResult("failed", smallest, [make(
         "document-pdf-too-large", *where, name, name=name, size=mb(size), limit=mb(limit),
         after=mb(smallest), dpi=dpi)])
+
+
+def _appended_pdf(item: Item) -> Path | None:
+    """The PDF given as 文件 that follows the item's page, if it can be read."""
+    record = upload_record(item)
+    info = item.files.get(item.document or "")
+    if record.document_kind != "pdf" or info is None or info.problem or not info.pages:
+        return None
+    real, _ = resolve_inside(item.path, item.document or "")
+    return real
+
+
+def append_pdf(page: bytes, document: Path, shrink: tuple[int, int] | None) -> bytes:
+    """`page` (the rendered item page) followed by every page of `document`, without its
+    active content; with `shrink` (long side, JPEG quality) its pictures recompressed."""
+    source = io.BytesIO(recompress_pdf(document, *shrink)) if shrink else document
+    appendix = PdfWriter(clone_from=PdfReader(source))
+    strip_active(appendix)
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(page)))
+    first = len(writer.pages)
+    for p in appendix.pages:
+        writer.add_page(p)
+    writer.add_outline_item(title=document.name, page_number=first)
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def recompress_pdf(source: Path, long_side: int, quality: int) -> bytes:

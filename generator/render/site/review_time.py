@@ -1,19 +1,22 @@
 """How long a department's reviewers need for a selection: pages and minutes.
 
 Reviewers read hundreds of applicants (DOMAIN.md), so the estimate is shown to the
-student next to each department. It follows the reviewer's PDF: a cover, the texts,
-the course records, then each item with its fields and 簡述, its photos and the
-pages of its own document; video and audio count by their length. The figures are
-rough on purpose (a page of text, two photos a page); the PDF renderer's real page
-count can replace `pages` when it exists.
+student next to each department. It counts what reaches them and nothing else: a
+cover, the texts the department takes (the kit's 學習歷程自述, 綜整心得, 其他), the
+修課紀錄 its reviewers get, then each item's upload 文件 (generator/model/upload_record.py:
+its page with the reflection and photos only where they are uploaded, the pages of its
+document) and its upload 影音 by its length (trimmed where `media_trim` says so). The
+figures are rough on purpose (a page of text, two photos a page).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 
 from generator.model import Department, Item, Student
+from generator.model.upload_record import photos, upload_record
 from generator.render.markdown import plain_text
 
 CHARS_PER_PAGE = 700         # a page of Chinese prose at a readable size
@@ -37,35 +40,70 @@ class ReviewTime:
         return max(1, math.ceil(self.pages * MINUTES_PER_PAGE + self.media_minutes))
 
 
-def _text_pages(text: str | dict[str, str] | None) -> int:
-    if not text:
+def _text_pages(texts: list[str]) -> int:
+    body = "\n".join(t for t in texts if t)
+    if not body.strip():
         return 0
-    body = "\n".join(text.values()) if isinstance(text, dict) else text
     return max(1, math.ceil(len(plain_text(body)) / CHARS_PER_PAGE))
 
 
 def item_pages(item: Item) -> int:
-    """Pages one item takes in the reviewer's PDF."""
-    text = len(item.summary or "") + len(plain_text(item.body))
-    pages = max(1, math.ceil(text / CHARS_PER_PAGE))
-    photos = [n for n in item.images if n in item.files and not item.files[n].problem]
-    pages += math.ceil(len(photos) / PHOTOS_PER_PAGE)
-    doc = item.files.get(item.document or "")
+    """Pages of the item's upload 文件: its page (where it is one), its document's pages."""
+    record = upload_record(item)
+    pages = 0
+    if record.page:
+        text = len(item.summary or "")
+        shown: list[str] = []
+        if record.reflection:
+            text += len(plain_text(item.body))
+            shown = [n for n in photos(item) if n in item.files and not item.files[n].problem]
+        pages = max(1, math.ceil(text / CHARS_PER_PAGE))
+        pages += math.ceil(len(shown) / PHOTOS_PER_PAGE)
+    doc = item.files.get(record.document or "")
     if doc is not None and not doc.problem:
         pages += doc.pages or 1
-    return pages
+    return max(1, pages)
 
 
 def item_media_seconds(item: Item) -> float:
+    """The length of the item's upload 影音: the part `media_trim` keeps, where it says."""
     media = item.files.get(item.media or "")
-    return media.duration or 0.0 if media is not None and not media.problem else 0.0
+    if media is None or media.problem:
+        return 0.0
+    seconds = media.duration or 0.0
+    if item.media_trim:
+        from generator.render.upload.media_trim import parse_trim
+
+        try:
+            return parse_trim(item.media_trim).length(seconds)
+        except ValueError:  # field-invalid says so; the whole file is what is known
+            return seconds
+    return seconds
 
 
-def estimate(student: Student, dep: Department) -> ReviewTime:
+def department_texts(dep: Department) -> list[str]:
+    """The texts a department takes: the parts of 學習歷程自述 it asks for, N and R."""
+    texts = [body for _code, body in dep.statement_for()] if dep.wants_text("statement") \
+        else []
+    if dep.wants_text("reflection"):
+        texts.append(dep.reflection or "")
+    if dep.wants_text("other"):
+        texts.append(dep.other or "")
+    return texts
+
+
+def estimate(student: Student, dep: Department, today: date | None = None,
+             semesters: int = 6) -> ReviewTime:
+    """The estimate for `dep`; with `today`, the 修課紀錄 as its reviewers get them
+    (a grade-12 applicant's first `semesters`)."""
     items = [i for i in (student.item(x) for x in [*dep.courses, *dep.performances]) if i]
-    terms = len({c.term for c in student.courses})
-    pages = 1 + _text_pages(dep.statement) + _text_pages(dep.reflection)
+    records = (student.courses_for_reviewers(today, semesters) if today is not None
+               else student.courses)
+    terms = len({c.term for c in records})
+    pages = 1 + sum(_text_pages([t]) for t in department_texts(dep))
     pages += math.ceil(terms / COURSE_TERMS_PER_PAGE)
+    if student.cadres:
+        pages += 1
     pages += sum(item_pages(i) for i in items)
     seconds = sum(item_media_seconds(i) for i in items)
     return ReviewTime(pages, seconds, len(items))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.checks.departments import department_findings
+from generator.engine import output_paths as paths
 from generator.engine.build_context import BuildContext
 from generator.findings import Finding, sort_key
 from generator.i18n import HTML_LANG, text
@@ -104,14 +105,19 @@ def plan(ctx: BuildContext) -> list[tuple[PageTask, str]]:
                                         _finding_inputs(mine), links["uploads"] is not None)))
         for dep in student.departments:
             chosen = [items.get(i) for i in [*dep.courses, *dep.performances]]
-            pdf = ctx.plan.has(urls.department_pdf(student.slug, dep.code))
             pictures = sorted((n, f.info.sha256) for n, f in item_files(
                 ctx, student.slug, department_key(dep.code)).items())
+            # What it links to: the PDF, the kit, each item's upload files.
+            linked = [r for r in [urls.department_pdf(student.slug, dep.code),
+                                  *(paths.kit_file(student.slug, dep.code, k)
+                                    for k in paths.KIT_FILES)] if ctx.plan.has(r)]
+            linked += [r for i in [*dep.courses, *dep.performances]
+                       for r in ctx.plan.under(paths.upload_dir(student.slug, i))]
             out.append((PageTask("department", urls.department_page(student.slug, dep.code),
                                  "department.html", student.slug, dep.code),
                         ctx.fingerprint(common, "department", info, chosen,
                                         _finding_inputs(department_findings(found, dep)),
-                                        pdf, pictures)))
+                                        linked, pictures)))
     index_inputs.append(_finding_inputs(by_student.get(None, [])))
     out.insert(0, (PageTask("index", urls.index_page(), "index.html"),
                    ctx.fingerprint(common, "index", index_inputs)))
@@ -259,6 +265,10 @@ def _item_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
     view = views.item_view(item, files_of(ctx, student.slug, item.id), ctx.portfolio.rules,
                            lang)
     deps = [(d, linker.department(student.slug, d.code)) for d in selected_in(student, item)]
+    from generator.model.upload_record import upload_record
+    from generator.render.site.department_page import _upload_label
+
+    record = upload_record(item)
     return {
         **_base(ctx, task, item.title, [(text("site-class-title", lang), linker.index()),
                                         (student.name, linker.student(student.slug))]),
@@ -266,24 +276,21 @@ def _item_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
         "findings": _findings(ctx, found),
         "summary_limit": ctx.portfolio.rules.summary.max_chars,
         "uploads": _uploads_link(ctx, task, student.slug, item.id),
+        "record": record, "upload_what": _upload_label(record.mode, item, lang),
     }
 
 
 def _department_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
-    from generator.render.site.department_page import department_view
+    from generator.render.site.department_page import department_view, site_where
 
     student = ctx.portfolio.student(task.slug)
     dep = next(d for d in student.departments if d.code == task.key)
     linker = urls.Linker(task.rel)
     found = [f for f in ctx.findings if f.student == student.key]
     mine = department_findings(found, dep)
-    chosen = [i for i in (student.item(x) for x in [*dep.courses, *dep.performances]) if i]
-    cards = {c.id: c for c in _cards(ctx, task, student, chosen, found)}
     return {
         **_base(ctx, task, dep.name, [(text("site-class-title", ctx.lang), linker.index()),
                                       (student.name, linker.student(student.slug))]),
         "student": student, "department": dep, "findings": _findings(ctx, mine),
-        "pdf": (linker.to(urls.department_pdf(student.slug, dep.code))
-                if ctx.plan.has(urls.department_pdf(student.slug, dep.code)) else None),
-        **department_view(ctx, student, dep, cards),
+        **department_view(ctx, student, dep, site_where(ctx, student, dep)),
     }

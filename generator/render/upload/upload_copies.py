@@ -16,6 +16,8 @@ from typing import Any, Protocol
 from generator.content.item_paths import resolve_inside
 from generator.engine import output_paths as paths
 from generator.findings import Finding, make
+from generator.model import Item
+from generator.model.upload_record import upload_record
 from generator.render.upload.fitting import (
     FitPlan,
     FitResult,
@@ -145,15 +147,18 @@ def plan_item(item: UploadItem, limits: SizeLimits | None = None,
     """What fitting `item` would do, file by file, without writing anything.
 
     `pdf=False` leaves a PDF given as 文件 alone: in `build` the PDF renderer owns
-    document.pdf (it also shrinks PDFs over the limit). `exact` (for --dry-run): a
-    picture over the limit is fitted in memory, so the plan says what `fit` will make.
+    document.pdf (it also shrinks PDFs over the limit), and so a picture that follows
+    the item's page in its 文件 (generator/model/upload_record.py). `exact` (for
+    --dry-run): a picture over the limit is fitted in memory, so the plan says what `fit`
+    will make.
     """
     plans = []
     for slot, name in _files(item):
         source, _why = resolve_inside(item.path, name)
         if source is None:
             continue  # `check` reports a missing file (attachment-missing); nothing to fit
-        if slot == "document" and not pdf and is_pdf(source):
+        if slot == "document" and not pdf and (
+                is_pdf(source) or (isinstance(item, Item) and upload_record(item).page)):
             continue
         known = getattr(item, "files", {}).get(name)
         if known is not None and known.problem:

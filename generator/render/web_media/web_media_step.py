@@ -102,12 +102,9 @@ def _text_images(student: Student) -> list[tuple[Owner, str, FileInfo, Path]]:
 
     out = []
     for dep in student.departments:
-        texts = list(dep.statement.values()) if isinstance(dep.statement, dict) else [
-            dep.statement or ""]
         owner = (student.slug, department_key(dep.code),
                  paths.department_files_dir(student.slug, dep.code))
-        for name in dict.fromkeys(n for t in [*texts, dep.reflection or ""]
-                                  for n in markdown_images(str(t))):
+        for name in dict.fromkeys(n for t in dep.texts() for n in markdown_images(t)):
             path, _problem = resolve_inside(student.path, name)
             if path is None:
                 continue

@@ -1,0 +1,79 @@
+"""The application kit's limits: a kit file over 5 MB is an error, files stay inside."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+from pypdf import PageObject, PdfWriter
+from pypdf.generic import NameObject, StreamObject
+
+from generator.pipeline.building import build
+from generator.render.kit.kit_step import KitStep
+from tests.builder import ContentBuilder
+
+CODE = "001012"
+
+
+def heavy_pdf(megabytes: float) -> bytes:
+    """A one-page PDF of `megabytes` that no recompression can shrink: its page draws a
+    long path of random points (content, not pictures), stored as it is."""
+    writer = PdfWriter()
+    page = PageObject.create_blank_page(width=595, height=842)
+    lines = []
+    size = 0
+    rnd = os.urandom(int(megabytes * 1_000_000 / 2) + 16)   # 4 bytes: a line of 8+
+    for n in range(0, len(rnd) - 4, 4):
+        line = f"{rnd[n] * 2 + rnd[n + 1] % 2} {rnd[n + 2] * 3 + rnd[n + 3] % 3} l\n"
+        lines.append(line)
+        size += len(line)
+        if size > megabytes * 1_000_000:
+            break
+    stream = StreamObject()
+    stream.set_data(("0.1 w 10 10 m\n" + "".join(lines) + "S\n").encode())
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    writer.add_page(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _content(tmp_path: Path, other: str, files: dict[str, bytes]) -> ContentBuilder:
+    content = ContentBuilder(tmp_path / "content", None)
+    folder = content.student()
+    for name, data in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    content.departments([{"code": CODE, "name": "國立臺灣大學 電機工程學系", "wants": ["R"],
+                          "other": other}])
+    return content
+
+
+def test_a_kit_file_over_5_mb_gets_its_finding(tmp_path: Path) -> None:
+    heavy = heavy_pdf(6)
+    assert len(heavy) > 6_000_000
+    content = _content(tmp_path, "我的作品集：[作品集](works/all.pdf)\n",
+                       {"works/all.pdf": heavy})
+    out = tmp_path / "out"
+    result = build(content.root, out, offline=True, renderers=[KitStep()], jobs=1)
+    kit = out / "ming" / "departments" / CODE / "kit" / "其他.pdf"
+    assert kit.stat().st_size > 6_000_000           # made, so the student sees what it is
+    found = [f for f in result.check.findings if f.code == "kit-file-too-large"]
+    assert len(found) == 1 and found[0].severity == "error"
+    assert found[0].params["department"] == CODE
+    said = found[0].localized("zh-TW").message
+    assert "其他.pdf" in said and "5 MB" in said
+    assert result.exit_code() == 1
+    # Kept from the last build, it still says so.
+    again = build(content.root, out, offline=True, renderers=[KitStep()], jobs=1)
+    assert [f.code for f in again.check.findings] == ["kit-file-too-large"]
+    assert kit.name in again.kept[0] or any(k.endswith("其他.pdf") for k in again.kept)
+
+
+def test_a_file_other_names_must_be_inside_the_student_folder(tmp_path: Path) -> None:
+    content = _content(tmp_path, "[外面](../../secret.pdf) 與 [沒有](missing.pdf)\n", {})
+    (tmp_path / "secret.pdf").write_bytes(heavy_pdf(0.01))
+    run = content.check()
+    assert {f["code"] for f in run.doc["findings"]} == {"path-outside", "attachment-missing"}
+    assert all(f["severity"] == "error" for f in run.doc["findings"])
