@@ -165,9 +165,9 @@ class Department(BaseModel):
         for key, body in v.items():
             code = statement_code(key)
             if code is None:
-                raise PydanticCustomError("statement-part", "not a part", {"key": str(key)[:40]})
+                raise PydanticCustomError("statement-part", "not a part", {"part": str(key)[:40]})
             if body is not None and not isinstance(body, str):
-                raise PydanticCustomError("statement-text", "not text", {"key": str(key)[:40]})
+                raise PydanticCustomError("statement-text", "not text", {"part": str(key)[:40]})
             if body and body.strip():
                 parts[code] = body
         return {code: parts[code] for code in STATEMENT_CODES if code in parts} or None

@@ -148,7 +148,8 @@ def test_r_is_wanted_and_given_by_other(content):
     setup_items(content)
     content.write(content.root / "ming" / "courses.csv",
                   "term,subject,grade,credits,score,passed,makeup_score,makeup_passed,counted\n"
-                  "1131,物理,10,2,85,是,,,是\n")
+                  + "".join(f"1131,{subject},10,2,85,是,,,是\n"
+                          for subject in ("物理", "化學", "數學", "生物", "歷史")))
     content.departments([dep(wants=["A", "R"], other="我的作品集網站。"),
                          dep(code="011202", name="成大資工", wants=["A", "R"])])
     run = content.check()
@@ -162,7 +163,8 @@ def test_wants_a_and_r_with_other_checks_clean(content):
     setup_items(content)
     content.write(content.root / "ming" / "courses.csv",
                   "term,subject,grade,credits,score,passed,makeup_score,makeup_passed,counted\n"
-                  "1131,物理,10,2,85,是,,,是\n")
+                  + "".join(f"1131,{subject},10,2,85,是,,,是\n"
+                          for subject in ("物理", "化學", "數學", "生物", "歷史")))
     content.departments([dep(wants=["A", "R"], other="我的作品集網站。")])
     run = content.check()
     assert run.doc["findings"] == [] and run.exit_code == 0
