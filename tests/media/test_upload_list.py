@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urldefrag
+from urllib.parse import unquote, urldefrag
 
 from tests.builder import TODAY, run_cli
 
@@ -44,14 +44,18 @@ def test_the_upload_list(content, media, tmp_path: Path) -> None:
     page = out / "ming" / "upload" / "index.html"
     html = page.read_text("utf-8")
     # Every file it links to is there, beside the list.
-    files = [h for h in hrefs(page) if not h.endswith(".html") and not h.startswith(("#", "."))]
-    assert sorted(files) == ["report/document.pdf", "song/document.pdf", "song/media.mp3"]
+    files = [unquote(h) for h in hrefs(page)
+             if not h.endswith((".html", ".css", ".js")) and not h.startswith(("#", "."))]
+    assert sorted(files) == ["report/1131-物理-課程成果 report.pdf",
+                             "song/1132-其他表現-多元表現 song.mp3",
+                             "song/1132-其他表現-多元表現 song.pdf"]
     for href in files:
         assert (page.parent / href).is_file(), href
-    assert (page.parent / "song" / "media.mp3").read_bytes() == media.mp3.read_bytes()
+    assert (page.parent / "song" / "1132-其他表現-多元表現 song.mp3").read_bytes() == \
+        media.mp3.read_bytes()
     # The document that could not be made is named, with the reason from its finding.
     row = html[html.index('id="broken"'):]
-    row = row[:row.index("</tr>")]
+    row = row[:row.index('class="up-foot"')]
     assert "essay.docx 沒辦法整理成可上傳的檔案" in row and "<li>" in row
     # Sizes against the limits.
     assert "/ 4.0 MB" in html and "/ 10.0 MB" in html
@@ -80,8 +84,8 @@ def test_english_and_skipped_step(content, media, tmp_path: Path) -> None:
             "--skip", "pdf")
     page = out / "ming" / "upload" / "index.html"
     html = page.read_text("utf-8")
-    assert "files to upload" in html and "media.mp3" in html
-    assert "document.pdf" not in html          # the PDF step did not run: no 文件 yet
+    assert "files to upload" in html and "1132-其他表現-多元表現 song.mp3" in html
+    assert ".pdf" not in html                  # the PDF step did not run: no 文件 yet
     skipped = out / "other"
     run_cli("build", str(content.root), "-o", str(skipped), "--offline", "--skip", "uploads")
     assert not (skipped / "ming" / "upload" / "index.html").exists()
@@ -97,7 +101,7 @@ def test_a_damaged_file_gets_no_upload_copy(content, media, tmp_path: Path) -> N
     out = tmp_path / "out"
     first = run_cli("build", str(content.root), "-o", str(out), "--offline", "--skip", "pdf")
     assert first.exit_code == 0, first.output
-    copy = out / "ming" / "upload" / "show" / "media.mp4"
+    copy = out / "ming" / "upload" / "show" / "1132-作品成果-多元表現 show.mp4"
     assert copy.is_file()
 
     content.file("show", "show.mp4", media.truncated_mp4)
@@ -107,7 +111,7 @@ def test_a_damaged_file_gets_no_upload_copy(content, media, tmp_path: Path) -> N
     assert not copy.exists()
     html = (out / "ming" / "upload" / "index.html").read_text("utf-8")
     row = html[html.index('id="show"'):]
-    row = row[:row.index("</tr>")]
+    row = row[:row.index('class="up-foot"')]
     assert "show.mp4 沒辦法整理成可上傳的檔案" in row and "<li>" in row
     report = json.loads((out / "report.json").read_text("utf-8"))
     codes = [f["code"] for f in report["findings"] if f["item"] == "show"]

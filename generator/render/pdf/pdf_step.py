@@ -3,7 +3,7 @@
 Outputs, per student:
     <student>/portfolio.pdf                      everything, in the reviewer's order
     <student>/departments/<code>/portfolio.pdf   one department's selection
-    <student>/upload/<item>/document.pdf         the 文件 to upload (see upload.py)
+    <student>/upload/<item>/<name>.pdf           the 文件 to upload (upload_document.py)
 
 Each output is keyed by a fingerprint of everything that goes into it (the student's
 model with every file's hash, the rules, the print theme, this package's code, the
@@ -31,7 +31,7 @@ from generator.model import Department, Student
 from generator.render.pdf.pdf_assembly import timestamp
 from generator.render.pdf.pdf_documents import PdfSettings, render_portfolio
 from generator.render.pdf.print_theme import PrintTheme
-from generator.render.pdf.upload_document import OUTPUT_NAME, make_upload_pdf, needs_upload_pdf
+from generator.render.pdf.upload_document import OUTPUT_EXT, make_upload_pdf, needs_upload_pdf
 from generator.support.atomic import write_bytes
 
 PDF_VERSION = 1
@@ -89,7 +89,7 @@ def plan(ctx: BuildContext, settings: PdfSettings) -> list[PdfTask]:
         info = student.info.model_dump(mode="json") if student.info else None
         for item in student.items:
             if needs_upload_pdf(item):
-                rel = paths.upload_file(student.slug, item.id, OUTPUT_NAME)
+                rel = paths.upload_copy(student.slug, student.items, item.id, OUTPUT_EXT)
                 fp = ctx.fingerprint(*base, info, item.model_dump(mode="json"))
                 tasks.append(PdfTask("upload", student.slug, rel, fp, item=item.id))
     return tasks

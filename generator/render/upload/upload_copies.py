@@ -1,4 +1,7 @@
-"""Upload-ready copies per item: `output/<student>/upload/<item>/document.*|media.*`.
+"""Upload-ready copies per item: `output/<student>/upload/<item>/<name>.<ext>`.
+
+The name is the item's descriptive upload name (`1132-物理-光的折射實驗報告`), decided by
+generator/engine/output_paths.py `upload_stem`; the 文件 and the 影音 differ by extension.
 
 This is the seam `portfolio fit` and `portfolio build` share: plan an item's
 files, then fit them, with findings keyed to the student and item like every
@@ -83,11 +86,13 @@ def default_cache_dir(output: Path) -> Path:
 
 
 def plan_item(item: UploadItem, limits: SizeLimits | None = None,
-              student_key: str | None = None, pdf: bool = True) -> list[FitPlan]:
+              student_key: str | None = None, pdf: bool = True,
+              stem: str | None = None) -> list[FitPlan]:
     """What fitting `item` would do, file by file, without encoding (for --dry-run).
 
     `pdf=False` leaves a PDF given as 文件 alone: in `build` the PDF renderer owns
-    document.pdf (it also shrinks PDFs over the limit).
+    the .pdf (it also shrinks PDFs over the limit). `stem` names the copies
+    (output_paths.upload_stem); without it they are `document.*` and `media.*`.
     """
     plans = []
     for slot, name in _files(item):
@@ -104,21 +109,22 @@ def plan_item(item: UploadItem, limits: SizeLimits | None = None,
             continue
         trim = item.media_trim if slot == "media" else None
         plans.append(plan(source, slot, limits, trim, student=student_key or item.student,
-                          item=item.id, name=name))
+                          item=item.id, name=name, stem=stem))
     return plans
 
 
 def fit_item(item: UploadItem, out_dir: Path, cache_dir: Path,
              limits: SizeLimits | None = None, settings: EncodeSettings | None = None, *,
              student_key: str | None = None, progress: ItemProgress | None = None,
-             plans: list[FitPlan] | None = None, pdf: bool = True) -> FitOutcome:
+             plans: list[FitPlan] | None = None, pdf: bool = True,
+             stem: str | None = None) -> FitOutcome:
     """Write `item`'s upload-ready copies into `out_dir` (its upload/<item> folder).
 
     Never raises for bad media: problems are findings on the outcome. Originals
     are only read. Work is cached in `cache_dir` by content hash and settings.
     """
     settings = settings or EncodeSettings(threads=default_threads(1))
-    plans = plans if plans is not None else plan_item(item, limits, student_key, pdf)
+    plans = plans if plans is not None else plan_item(item, limits, student_key, pdf, stem)
     results = []
     for p in plans:
         report = (lambda done, slot=p.slot: progress(slot, done)) if progress else None
