@@ -279,7 +279,8 @@ def _upload_part(text: str, max_bytes: int | None = None) -> str:
     at a character boundary within `max_bytes`, no dot or space at either end."""
     text = unicodedata.normalize("NFC", text)
     text = text.encode("utf-8", "ignore").decode("utf-8")
-    text = _SPACES.sub(" ", _UPLOAD_UNSAFE.sub("_", text)).strip(" .")
+    # Line breaks and tabs are spaces first: a title on two lines reads as one.
+    text = _UPLOAD_UNSAFE.sub("_", _SPACES.sub(" ", text)).strip(" .")
     if max_bytes is not None:
         text = text.encode("utf-8")[:max_bytes].decode("utf-8", "ignore").strip(" .")
     return text

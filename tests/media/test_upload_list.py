@@ -116,3 +116,25 @@ def test_a_damaged_file_gets_no_upload_copy(content, media, tmp_path: Path) -> N
     report = json.loads((out / "report.json").read_text("utf-8"))
     codes = [f["code"] for f in report["findings"] if f["item"] == "show"]
     assert "file-unreadable" in codes and "media-fit-failed" not in codes   # said once
+
+
+def test_a_renamed_item_leaves_no_orphan(content, media, tmp_path: Path) -> None:
+    """The upload copies are named after the item: when its title changes, a rebuild over
+    the old output writes the new name and the ownership record removes the old one,
+    as it removes the `document.pdf` / `media.*` of builds before descriptive names."""
+    content.student()
+    content.course("talk", title="舊的標題", media="tone.mp3")
+    content.file("talk", "tone.mp3", media.mp3)
+    out = tmp_path / "out"
+    first = run_cli("build", str(content.root), "-o", str(out), "--offline", "--lang", "en",
+                    "--skip", "pdf")
+    assert first.exit_code == 0, first.output
+    folder = out / "ming" / "upload" / "talk"
+    assert [p.name for p in folder.iterdir()] == ["1131-物理-舊的標題.mp3"]   # Chinese in en too
+
+    content.course("talk", title="新的標題", media="tone.mp3")
+    again = run_cli("build", str(content.root), "-o", str(out), "--offline", "--skip", "pdf")
+    assert again.exit_code == 0, again.output
+    assert [p.name for p in folder.iterdir()] == ["1131-物理-新的標題.mp3"]
+    html = (out / "ming" / "upload" / "index.html").read_text("utf-8")
+    assert "新的標題.mp3" in html and "舊的標題" not in html
