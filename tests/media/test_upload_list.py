@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag
@@ -131,10 +132,24 @@ def test_a_renamed_item_leaves_no_orphan(content, media, tmp_path: Path) -> None
     assert first.exit_code == 0, first.output
     folder = out / "ming" / "upload" / "talk"
     assert [p.name for p in folder.iterdir()] == ["1131-物理-舊的標題.mp3"]   # Chinese in en too
+    page = out / "ming" / "upload" / "index.html"
+    tick = ticks(page)
 
     content.course("talk", title="新的標題", media="tone.mp3")
     again = run_cli("build", str(content.root), "-o", str(out), "--offline", "--skip", "pdf")
     assert again.exit_code == 0, again.output
     assert [p.name for p in folder.iterdir()] == ["1131-物理-新的標題.mp3"]
-    html = (out / "ming" / "upload" / "index.html").read_text("utf-8")
+    html = page.read_text("utf-8")
     assert "新的標題.mp3" in html and "舊的標題" not in html
+    assert ticks(page) == tick          # the same file: its 「已上傳」 tick stays
+
+    content.course("talk", title="新的標題", media="tone.mp3", media_trim="00:00-00:01")
+    cut = run_cli("build", str(content.root), "-o", str(out), "--offline", "--skip", "pdf")
+    assert cut.exit_code == 0, cut.output
+    assert [p.name for p in folder.iterdir()] == ["1131-物理-新的標題.mp3"]
+    assert ticks(page) != tick          # another file under the same name: unticked
+
+
+def ticks(page: Path) -> list[str]:
+    """The localStorage keys of the page's 「已上傳」 ticks."""
+    return re.findall(r'data-tick="([^"]+)"', page.read_text("utf-8"))
