@@ -206,6 +206,8 @@ UploadSlot = Literal["document", "media"]
 # name, and "~" (a name ending in ~<hash> would look derived and be renamed).
 _UPLOAD_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|~]')
 _SPACES = re.compile(r"\s+")
+_WINDOWS_DEVICES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)),
+                               *(f"LPT{n}" for n in range(1, 10))})
 # Room kept in name_max_bytes for "-99" and ".mp4".
 _UPLOAD_TAIL_BYTES = 8
 
@@ -262,6 +264,8 @@ def _upload_stems(keys: tuple[tuple[str, str, str, str], ...]) -> dict[str, str]
         room = budget - len(head.encode("utf-8")) - (1 if head else 0)
         name = _upload_part(title, max(room, 12)) or _upload_part(item_id, max(room, 12))
         base = "-".join(p for p in (head, name) if p) or "_"
+        if base.split(".")[0].upper() in _WINDOWS_DEVICES:
+            base = "_" + base      # `CON.pdf` cannot be saved on Windows
         stem, n = base, 1
         while stem.casefold() in taken or segment(stem) != stem:
             n += 1

@@ -76,6 +76,8 @@ def test_unsafe_characters_never_reach_the_disk() -> None:
     # Nothing left but unsafe characters: the item id stands in for the title.
     assert stems(course("lab", title="///"))["lab"] == "1132-物理-___"
     assert stems(course("lab", title=" . "))["lab"] == "1132-物理-lab"
+    # A name Windows keeps for a device (a performance with no date, year or category).
+    assert stems(performance("p", title="con", category=None, date=None))["p"] == "_con"
 
 
 def test_the_slot_of_a_file_in_an_upload_folder() -> None:
