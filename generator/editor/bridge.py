@@ -104,7 +104,9 @@ def fit(portfolio: Portfolio, student: Student, item_id: str, output: Path,
     if item is None:
         return []
     limits = SizeLimits.from_rules(portfolio.rules.files)
-    plans = plan_item(item, limits, student.key)
+    from generator.engine.output_paths import upload_stem
+
+    plans = plan_item(item, limits, student.key, stem=upload_stem(student.items, item.id))
     weights: dict[str, float] = {p.slot: max(work_weight(p), 0.01) for p in plans}
     total = sum(weights.values()) or 1.0
     done: dict[str, float] = {}

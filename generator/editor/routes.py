@@ -60,6 +60,7 @@ from generator.editor.roundtrip import (
     new_index,
 )
 from generator.editor.store import Loaded, Readable, Store
+from generator.engine.output_paths import upload_slot
 from generator.findings import SEVERITY_ORDER, Finding
 from generator.i18n import catalog, text
 from generator.model import Department, Item, Student
@@ -359,8 +360,9 @@ class Editor:
         out = []
         if folder.is_dir():
             for path in sorted(folder.iterdir()):
-                if path.is_file() and path.name.startswith(("document.", "media.")):
-                    out.append({"slot": path.name.split(".", 1)[0], "name": path.name,
+                slot = upload_slot(path.name)
+                if path.is_file() and slot is not None:
+                    out.append({"slot": slot, "name": path.name,
                                 "size": path.stat().st_size,
                                 "url": "/preview/" + (bridge.output_url(self.output, path)
                                                       or "")})

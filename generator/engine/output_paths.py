@@ -20,10 +20,16 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 from urllib.parse import quote
 
-from generator.rules import path_rules
+from generator.model import Item
+from generator.rules import load_rules, path_rules
+from generator.support.roc_calendar import term_of
 
 ASSETS = "assets"
 INDEX = "index.html"
@@ -206,8 +212,105 @@ def upload_dir(slug: str, item_id: str) -> str:
 
 
 def upload_file(slug: str, item_id: str, name: str) -> str:
-    """One upload-ready file (`document.pdf`, `media.mp4`…) of an item."""
+    """One upload-ready file of an item, by its name (see `upload_stem`)."""
     return f"{upload_dir(slug, item_id)}/{segment(name)}"
+
+
+def upload_copy(slug: str, items: Iterable[Item], item_id: str, ext: str) -> str:
+    """The upload-ready file of `item_id` ending in `ext` (`.pdf`, `.mp4`…): its
+    descriptive name (`upload_stem`) among the student's `items`."""
+    return upload_file(slug, item_id, upload_stem(items, item_id) + ext)
+
+
+# ----------------------------------------------------------------- upload file names
+
+UploadSlot = Literal["document", "media"]
+# Besides what `segment` refuses: what Windows and macOS refuse in a downloaded file's
+# name, and "~" (a name ending in ~<hash> would look derived and be renamed).
+_UPLOAD_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|~]')
+_SPACES = re.compile(r"\s+")
+_WINDOWS_DEVICES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)),
+                               *(f"LPT{n}" for n in range(1, 10))})
+# Room kept in name_max_bytes for "-99" and ".mp4".
+_UPLOAD_TAIL_BYTES = 8
+
+
+def upload_stem(items: Iterable[Item], item_id: str) -> str:
+    """The name, without extension, of `item_id`'s upload files among a student's items.
+
+    `<term>-<subject or category>-<title>`, e.g. `1132-物理-光的折射實驗報告`, so that
+    fourteen downloads are told apart in a Downloads folder and in the school's system.
+    The same in every language (the title is the student's own). Distinct within the
+    student, case aside: a second item of the same name gets `-2`, a third `-3`, in the
+    order of their ids, so every build names them the same.
+    """
+    return _upload_stems(tuple(_stem_key(i) for i in items)).get(item_id) or item_id
+
+
+def upload_slot(name: str) -> UploadSlot | None:
+    """Which slot an upload folder's file fills, by its extension (None: not one of ours)."""
+    files = load_rules().files
+    ext = name.rpartition(".")[2].lower() if "." in name else ""
+    if name.startswith(".") or not ext:
+        return None
+    if ext in files.media_types:
+        return "media"
+    if ext in (*files.document_types, "jpeg"):
+        return "document"
+    return None
+
+
+def _stem_key(item: Item) -> tuple[str, str, str, str]:
+    """What an item's upload name is made of: (id, term or year, subject or category, title)."""
+    when = ""
+    if item.is_course and item.term is not None:
+        when = str(item.term)
+    elif not item.is_course and item.date is not None:
+        when = str(term_of(item.date))
+    elif not item.is_course and item.submitted is not None:
+        when = str(item.submitted)
+    what = item.subject or ""
+    if not item.is_course:
+        category = load_rules().categories.get(item.category or "")
+        what = category.short if category else ""
+    return item.id, when, what, item.title
+
+
+@lru_cache(maxsize=64)
+def _upload_stems(keys: tuple[tuple[str, str, str, str], ...]) -> dict[str, str]:
+    taken: set[str] = set()
+    out: dict[str, str] = {}
+    budget = path_rules().name_max_bytes - _UPLOAD_TAIL_BYTES
+    for item_id, when, what, title in sorted(keys):
+        parts = [p for p in (_upload_part(when), _upload_part(what)) if p]
+        head = "-".join(parts)
+        room = budget - len(head.encode("utf-8")) - (1 if head else 0)
+        name = _upload_part(title, max(room, 12)) or _upload_part(item_id, max(room, 12))
+        base = "-".join(p for p in (head, name) if p) or "_"
+        if base.split(".")[0].upper() in _WINDOWS_DEVICES:
+            base = "_" + base      # `CON.pdf` cannot be saved on Windows
+        stem, n = base, 1
+        while stem.casefold() in taken or segment(stem) != stem:
+            n += 1
+            stem = f"{base}-{n}"
+            if n > 10_000:  # cannot happen with distinct ids; never loop for ever
+                stem = derived_name(item_id, keep_suffix=False)
+                break
+        taken.add(stem.casefold())
+        out[item_id] = stem
+    return out
+
+
+def _upload_part(text: str, max_bytes: int | None = None) -> str:
+    """`text` as part of a file name: one line, no character a file system refuses, cut
+    at a character boundary within `max_bytes`, no dot or space at either end."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.encode("utf-8", "ignore").decode("utf-8")
+    # Line breaks and tabs are spaces first: a title on two lines reads as one.
+    text = _UPLOAD_UNSAFE.sub("_", _SPACES.sub(" ", text)).strip(" .")
+    if max_bytes is not None:
+        text = text.encode("utf-8")[:max_bytes].decode("utf-8", "ignore").strip(" .")
+    return text
 
 
 def media_file(folder: str, name: str, generic: str) -> str:

@@ -143,6 +143,7 @@ class FieldSpec(Named):
 
 class Category(Named):
     code: str
+    short: str       # in upload file names: 1132-競賽參與-<title>.pdf
     fields: dict[str, FieldSpec]
 
 

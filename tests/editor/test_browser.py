@@ -124,7 +124,7 @@ media: big.mp4
     deps = (editor.root / "ming" / "departments.yaml").read_text("utf-8")
     assert _diff(DEPARTMENTS, deps) == ["+  performances:", "+    - competition-1"]
 
-    copy = editor.output / "ming" / "upload" / "competition-1" / "media.mp4"
+    copy = editor.output / "ming" / "upload" / "competition-1" / "1141-競賽參與-臺北市科展佳作.mp4"
     assert copy.is_file() and copy.stat().st_size <= 10_000_000
 
 
@@ -181,7 +181,7 @@ def _from_zero(browser: Any, editor: Editor, media: MediaFactory, video: Path) -
     assert fit.is_visible() and fit.inner_text() == "做成上傳版"
     fit.click()
     page.wait_for_selector(f"{big} .copy", timeout=120_000)
-    assert "media.mp4" in page.locator(f"{big} .copy").first.inner_text()
+    assert "1141-競賽參與-臺北市科展佳作.mp4" in page.locator(f"{big} .copy").first.inner_text()
 
     # The department: live counts against 10, and what the selection now covers.
     page.click('.tabs a[href$="/departments"]')

@@ -13,6 +13,13 @@ from pypdf import PdfReader
 from tests.export.conftest import COURSES, DEPARTMENTS, PERFORMANCES, Exported
 
 TITLES = {**COURSES, **PERFORMANCES}
+# Each item's 文件 under its upload name: term, subject or category, title.
+UPLOAD_NAMES = {"optics": "1131-物理-Prism 光的折射實驗",
+                "decibel": "1131-數學-Decibel 分貝與對數",
+                "census": "1131-公民-Census 社區人口探究",
+                "robot": "1132-競賽參與-Robot 機器人競賽",
+                "volunteer": "1132-服務學習-Library 圖書館志工",
+                "apcs": "1132-檢定證照-Apcs 程式檢定", "club": "1132-團體活動-Chess 西洋棋社"}
 
 
 def _open(exported: Exported, code: str) -> zipfile.ZipFile:

@@ -135,7 +135,7 @@ def test_an_80_character_chinese_attachment_name(arena: Arena) -> None:
     outcome = arena.run("build", "content", "-o", "output", "--offline", "--lang", "en")
     assert outcome.exit_code in (0, 1), outcome.output[-2000:]
     assert "Could not make" not in outcome.output, outcome.output[-2000:]
-    assert (arena.output / "ming" / "upload" / "c1" / "document.pdf").is_file()
+    assert (arena.output / "ming" / "upload" / "c1" / "1131-物理-課程成果 c1.pdf").is_file()
     assert (arena.output / "ming" / "portfolio.pdf").is_file()
     files = list((arena.output / "ming" / "items" / "c1" / "files").iterdir())
     assert len(files) >= 3 and all(len(p.name.encode()) <= 160 for p in files)
@@ -165,7 +165,7 @@ def test_a_300_character_document_name(arena: Arena) -> None:
     assert outcome.exit_code == 1, outcome.output[-2000:]     # c2's missing file, not exit 2
     assert "Could not make" not in outcome.output, outcome.output[-2000:]
     assert "attachment-missing" in [f["code"] for f in _report(arena)]
-    assert (arena.output / "ming" / "upload" / "c1" / "document.pdf").is_file()
+    assert (arena.output / "ming" / "upload" / "c1" / "1131-物理-課程成果 c1.pdf").is_file()
     assert (arena.output / "ming" / "portfolio.pdf").is_file()
     copies = [p.name for p in (arena.output / "ming" / "items" / "c1" / "files").iterdir()]
     assert copies and all(len(n.encode()) <= 160 for n in copies)

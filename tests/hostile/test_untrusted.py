@@ -186,7 +186,7 @@ def test_active_content_never_reaches_an_output_pdf(arena: Arena, tmp_path: Path
 
     outputs = [arena.output / "ming" / "portfolio.pdf",
                arena.output / "ming" / "departments" / "001012" / "portfolio.pdf",
-               arena.output / "ming" / "upload" / "lab" / "document.pdf",
+               arena.output / "ming" / "upload" / "lab" / "1131-物理-課程成果 lab.pdf",
                arena.output / "ming" / "items" / "lab" / "files" / "report.pdf"]
     for pdf in outputs:
         assert pdf.is_file(), pdf
@@ -200,7 +200,7 @@ def test_active_content_never_reaches_an_output_pdf(arena: Arena, tmp_path: Path
     # `portfolio fit` makes the same upload copy outside a build: as clean.
     fitted = arena.run("fit", "content", "-o", "fitted")
     assert fitted.exit_code == 0, fitted.output[-2000:]
-    copy = arena.root / "fitted" / "ming" / "upload" / "lab" / "document.pdf"
+    copy = arena.root / "fitted" / "ming" / "upload" / "lab" / "1131-物理-課程成果 lab.pdf"
     assert active_content(copy) == [] and TEXT in pdf_text(copy)
     # The student's file is only read: same bytes, still carrying what it carried.
     assert (c.root / "ming" / "items" / "lab" / "report.pdf").read_bytes() == \
@@ -231,7 +231,7 @@ def test_a_clean_pdf_is_copied_byte_for_byte(arena: Arena) -> None:
     assert built.exit_code == 0, built.output[-2000:]
     report = json.loads((arena.output / "report.json").read_text("utf-8"))
     assert _findings(report, "pdf-active-content") == []
-    for copy in ("upload/lab/document.pdf", "items/lab/files/report.pdf"):
+    for copy in ("upload/lab/1131-物理-課程成果 lab.pdf", "items/lab/files/report.pdf"):
         assert (arena.output / "ming" / copy).read_bytes() == c.media.pdf.read_bytes()
     arena.assert_untouched()
 

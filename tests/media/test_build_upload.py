@@ -31,12 +31,13 @@ def test_fit_and_build_leave_originals_alone(content, media, hevc_clip, tmp_path
     assert build.exit_code == 0, build.output
 
     upload = out / "ming" / "upload"
-    video = upload / "show" / "media.mp4"
+    video = upload / "show" / "1132-作品成果-多元表現 show.mp4"
     probe = json.loads(subprocess.run(
         ["ffprobe", "-v", "error", "-print_format", "json", "-show_streams", str(video)],
         capture_output=True, check=True).stdout)
     assert {s["codec_name"] for s in probe["streams"]} == {"h264", "aac"}
-    assert (upload / "song" / "media.mp3").read_bytes() == media.mp3.read_bytes()
-    assert (upload / "show" / "document.png").is_file()
+    assert (upload / "song" / "1132-其他表現-多元表現 song.mp3").read_bytes() == \
+        media.mp3.read_bytes()
+    assert (upload / "show" / "1132-作品成果-多元表現 show.png").is_file()
     report = json.loads((out / "report.json").read_text("utf-8"))
     assert "media-codec" in {f["code"] for f in report["findings"]}  # HEVC was converted

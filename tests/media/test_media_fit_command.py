@@ -59,12 +59,13 @@ def test_fit_writes_the_upload_layout_and_leaves_originals(content: Path,
     assert code == 0, text  # a media-codec warning is not an error
     upload = out / "stu" / "upload"
     made = sorted(str(p.relative_to(upload)) for p in upload.rglob("*") if p.is_file())
-    assert made == ["phone/media.mp4", "poster/document.png", "report/document.pdf",
-                    "talk/media.mp4"]
-    for name in ("phone/media.mp4", "talk/media.mp4"):
+    # Four items of one title, term and category: told apart by -2, -3, -4, by id.
+    assert made == ["phone/1132-作品成果-作品.mp4", "poster/1132-作品成果-作品-2.png",
+                    "report/1132-作品成果-作品-3.pdf", "talk/1132-作品成果-作品-4.mp4"]
+    for name in ("phone/1132-作品成果-作品.mp4", "talk/1132-作品成果-作品-4.mp4"):
         assert probe(upload / name).is_upload_ready
-    assert abs(probe(upload / "talk" / "media.mp4").duration - 45) <= 0.5
-    assert (upload / "poster" / "document.png").stat().st_size <= 4_000_000
+    assert abs(probe(upload / "talk" / "1132-作品成果-作品-4.mp4").duration - 45) <= 0.5
+    assert (upload / "poster" / "1132-作品成果-作品-2.png").stat().st_size <= 4_000_000
     assert "media-codec" in text and "4 made" in text
     assert originals(content) == before
 
@@ -129,7 +130,7 @@ def test_pdf_over_the_limit_goes_to_the_pdf_renderer(scanned: Path, tmp_path: Pa
     assert code == 0
     assert "document-pdf-shrunk" in text and "document-pdf-too-large" not in text
     assert "document-not-fitted" not in text
-    made = out / "stu" / "upload" / "scan" / "document.pdf"
+    made = out / "stu" / "upload" / "scan" / "1132-作品成果-作品.pdf"
     assert 100_000 < made.stat().st_size <= 4_000_000
     assert made.read_bytes().startswith(b"%PDF-")
     assert originals(scanned) == before

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urldefrag
+from urllib.parse import unquote, urldefrag
 
 from tests.builder import TODAY, run_cli
 
@@ -44,14 +45,18 @@ def test_the_upload_list(content, media, tmp_path: Path) -> None:
     page = out / "ming" / "upload" / "index.html"
     html = page.read_text("utf-8")
     # Every file it links to is there, beside the list.
-    files = [h for h in hrefs(page) if not h.endswith(".html") and not h.startswith(("#", "."))]
-    assert sorted(files) == ["report/document.pdf", "song/document.pdf", "song/media.mp3"]
+    files = [unquote(h) for h in hrefs(page)
+             if not h.endswith((".html", ".css", ".js")) and not h.startswith(("#", "."))]
+    assert sorted(files) == ["report/1131-物理-課程成果 report.pdf",
+                             "song/1132-其他表現-多元表現 song.mp3",
+                             "song/1132-其他表現-多元表現 song.pdf"]
     for href in files:
         assert (page.parent / href).is_file(), href
-    assert (page.parent / "song" / "media.mp3").read_bytes() == media.mp3.read_bytes()
+    assert (page.parent / "song" / "1132-其他表現-多元表現 song.mp3").read_bytes() == \
+        media.mp3.read_bytes()
     # The document that could not be made is named, with the reason from its finding.
     row = html[html.index('id="broken"'):]
-    row = row[:row.index("</tr>")]
+    row = row[:row.index('class="up-foot"')]
     assert "essay.docx 沒辦法整理成可上傳的檔案" in row and "<li>" in row
     # Sizes against the limits.
     assert "/ 4.0 MB" in html and "/ 10.0 MB" in html
@@ -80,8 +85,8 @@ def test_english_and_skipped_step(content, media, tmp_path: Path) -> None:
             "--skip", "pdf")
     page = out / "ming" / "upload" / "index.html"
     html = page.read_text("utf-8")
-    assert "files to upload" in html and "media.mp3" in html
-    assert "document.pdf" not in html          # the PDF step did not run: no 文件 yet
+    assert "files to upload" in html and "1132-其他表現-多元表現 song.mp3" in html
+    assert ".pdf" not in html                  # the PDF step did not run: no 文件 yet
     skipped = out / "other"
     run_cli("build", str(content.root), "-o", str(skipped), "--offline", "--skip", "uploads")
     assert not (skipped / "ming" / "upload" / "index.html").exists()
@@ -97,7 +102,7 @@ def test_a_damaged_file_gets_no_upload_copy(content, media, tmp_path: Path) -> N
     out = tmp_path / "out"
     first = run_cli("build", str(content.root), "-o", str(out), "--offline", "--skip", "pdf")
     assert first.exit_code == 0, first.output
-    copy = out / "ming" / "upload" / "show" / "media.mp4"
+    copy = out / "ming" / "upload" / "show" / "1132-作品成果-多元表現 show.mp4"
     assert copy.is_file()
 
     content.file("show", "show.mp4", media.truncated_mp4)
@@ -107,8 +112,44 @@ def test_a_damaged_file_gets_no_upload_copy(content, media, tmp_path: Path) -> N
     assert not copy.exists()
     html = (out / "ming" / "upload" / "index.html").read_text("utf-8")
     row = html[html.index('id="show"'):]
-    row = row[:row.index("</tr>")]
+    row = row[:row.index('class="up-foot"')]
     assert "show.mp4 沒辦法整理成可上傳的檔案" in row and "<li>" in row
     report = json.loads((out / "report.json").read_text("utf-8"))
     codes = [f["code"] for f in report["findings"] if f["item"] == "show"]
     assert "file-unreadable" in codes and "media-fit-failed" not in codes   # said once
+
+
+def test_a_renamed_item_leaves_no_orphan(content, media, tmp_path: Path) -> None:
+    """The upload copies are named after the item: when its title changes, a rebuild over
+    the old output writes the new name and the ownership record removes the old one,
+    as it removes the `document.pdf` / `media.*` of builds before descriptive names."""
+    content.student()
+    content.course("talk", title="舊的標題", media="tone.mp3")
+    content.file("talk", "tone.mp3", media.mp3)
+    out = tmp_path / "out"
+    first = run_cli("build", str(content.root), "-o", str(out), "--offline", "--lang", "en",
+                    "--skip", "pdf")
+    assert first.exit_code == 0, first.output
+    folder = out / "ming" / "upload" / "talk"
+    assert [p.name for p in folder.iterdir()] == ["1131-物理-舊的標題.mp3"]   # Chinese in en too
+    page = out / "ming" / "upload" / "index.html"
+    tick = ticks(page)
+
+    content.course("talk", title="新的標題", media="tone.mp3")
+    again = run_cli("build", str(content.root), "-o", str(out), "--offline", "--skip", "pdf")
+    assert again.exit_code == 0, again.output
+    assert [p.name for p in folder.iterdir()] == ["1131-物理-新的標題.mp3"]
+    html = page.read_text("utf-8")
+    assert "新的標題.mp3" in html and "舊的標題" not in html
+    assert ticks(page) == tick          # the same file: its 「已上傳」 tick stays
+
+    content.course("talk", title="新的標題", media="tone.mp3", media_trim="00:00-00:01")
+    cut = run_cli("build", str(content.root), "-o", str(out), "--offline", "--skip", "pdf")
+    assert cut.exit_code == 0, cut.output
+    assert [p.name for p in folder.iterdir()] == ["1131-物理-新的標題.mp3"]
+    assert ticks(page) != tick          # another file under the same name: unticked
+
+
+def ticks(page: Path) -> list[str]:
+    """The localStorage keys of the page's 「已上傳」 ticks."""
+    return re.findall(r'data-tick="([^"]+)"', page.read_text("utf-8"))

@@ -63,7 +63,7 @@ def test_unchanged_student_is_not_rendered_again(made: Made, tmp_path: Path) -> 
     # The student's PDFs show the item; of the upload copies only the item's own changes.
     assert sorted(changed.rendered) == [f"{SLUG}/departments/001012/portfolio.pdf",
                                         f"{SLUG}/portfolio.pdf",
-                                        f"{SLUG}/upload/camp/document.pdf"]
+                                        f"{SLUG}/upload/camp/1141-其他表現-參加臺大電機營.pdf"]
 
 
 def test_english_labels_with_lang_en(made: Made, tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
     from generator.render.pdf import PdfSettings, render_portfolio, make_upload_pdf
     data, view = render_portfolio(student, rules, settings)             # whole portfolio
     data, view = render_portfolio(student, rules, settings, department)  # one department
-    make_upload_pdf(item, student, rules, settings, target)             # upload/<item>/document.pdf
+    make_upload_pdf(item, student, rules, settings, target)             # upload/<item>/<name>.pdf
 
 In a build, `PdfStep` (pdf_step.py) does all of it incrementally.
 """

@@ -3,7 +3,7 @@
 Outputs, per student:
     <student>/portfolio.pdf                      everything, in the reviewer's order
     <student>/departments/<code>/portfolio.pdf   one department's selection, as uploaded
-    <student>/upload/<item>/document.pdf         the 文件 to upload (upload_document.py)
+    <student>/upload/<item>/<name>.pdf           the 文件 to upload (upload_document.py)
 
 The upload 文件 are made first: a department's copy lays them in (what reviewers get
 is what was uploaded). The student's own PDFs carry a draft mark while errors remain:
@@ -38,9 +38,13 @@ from generator.render.pdf.pdf_documents import PdfSettings, render_portfolio
 from generator.render.pdf.print_fonts import fonts_digest, glyph_findings
 from generator.render.pdf.print_theme import PrintTheme
 from generator.render.pdf.print_view import DraftMark
-from generator.render.pdf.upload_document import OUTPUT_NAME, make_upload_pdf, needs_upload_pdf
+from generator.render.pdf.upload_document import OUTPUT_EXT, make_upload_pdf, needs_upload_pdf
 from generator.render.upload.provenance import note_source, store_in
-from generator.render.upload.upload_copies import default_cache_dir, fitted_findings
+from generator.render.upload.upload_copies import (
+    default_cache_dir,
+    fitted_findings,
+    made_copies,
+)
 from generator.support.atomic import write_bytes
 
 PDF_VERSION = 1
@@ -126,7 +130,7 @@ def plan(ctx: BuildContext, settings: PdfSettings) -> list[PdfTask]:
         info = student.info.model_dump(mode="json") if student.info else None
         for item in student.items:
             if needs_upload_pdf(item):
-                rel = paths.upload_file(student.slug, item.id, OUTPUT_NAME)
+                rel = paths.upload_copy(student.slug, student.items, item.id, OUTPUT_EXT)
                 fp = ctx.fingerprint(*base, info, item.model_dump(mode="json"))
                 tasks.append(PdfTask("upload", student.slug, rel, fp, item=item.id))
     return tasks
@@ -224,17 +228,8 @@ def note_fitted(ctx: BuildContext, item: Item | None, rel: str) -> None:
 def upload_files(output: Path, student: Student,
                  department: Department) -> dict[str, Path | None]:
     """Each selected item's upload 文件 as the build made it (None: not made)."""
-    from generator.support.atomic import owned
-
-    out: dict[str, Path | None] = {}
-    for item_id in [*department.courses, *department.performances]:
-        folder = paths.output_path(output, paths.upload_dir(student.slug, item_id))
-        made = sorted(folder.glob("document.*")) if folder.is_dir() else []
-        # Only what the tool made: never a file someone else put there.
-        made = [p for p in made if p.is_file() and owned(p) and not p.name.startswith(".")]
-        made.sort(key=lambda p: p.suffix != ".pdf")  # the PDF 文件 where there is one
-        out[item_id] = made[0] if made else None
-    return out
+    return {item_id: made_copies(output, student.slug, student.items, item_id).get("document")
+            for item_id in [*department.courses, *department.performances]}
 
 
 def _department(student: Student, code: str | None) -> Department | None:

@@ -14,7 +14,7 @@ What the 文件 is, is generator/model/upload_record.py's to say:
 
 What cannot be made to fit gets a finding that says what the student can do. Pictures
 uploaded as given (jpg/png) are generator.render.upload's: it fits them as
-document.jpg/.png. Originals are only ever read.
+<name>.jpg/.png. Originals are only ever read.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from generator.content.item_paths import resolve_inside
-from generator.engine.output_paths import upload_file
+from generator.engine.output_paths import upload_copy
 from generator.findings import Finding, make
 from generator.model import Item, Student
 from generator.model.upload_record import upload_record
@@ -44,7 +44,8 @@ PAGE_LADDER = (Quality(150, 80), Quality(120, 72), Quality(96, 65), Quality(72, 
 # Long side in pixels for pictures inside a given PDF: A4 at 150, 110 and 75 dpi.
 PDF_LADDER = ((1754, 75), (1290, 65), (877, 55))
 A4_LONG_INCHES = 11.69
-OUTPUT_NAME = "document.pdf"
+# The 文件 PDF is `<stem>.pdf`, the item's upload name (output_paths.upload_stem).
+OUTPUT_EXT = ".pdf"
 
 
 @dataclass
@@ -55,7 +56,7 @@ class UploadResult:
 
 
 def needs_upload_pdf(item: Item) -> bool:
-    """Whether this module makes the item's document.pdf (pictures uploaded as given:
+    """Whether this module makes the item's upload PDF (pictures uploaded as given:
     render.upload's)."""
     if upload_record(item).page:
         return True
@@ -65,7 +66,7 @@ def needs_upload_pdf(item: Item) -> bool:
 
 def make_upload_pdf(item: Item, student: Student, rules: Rules, settings: PdfSettings,
                     target: Path) -> UploadResult:
-    """Write `target` (upload/<item>/document.pdf) or say why it could not be made."""
+    """Write `target` (upload/<item>/<name>.pdf) or say why it could not be made."""
     limit = rules.files.document_max_bytes
     where = (student.key, item.id)
     if upload_record(item).page:
@@ -198,4 +199,4 @@ def recompress_pdf(source: Path, long_side: int, quality: int) -> bytes:
 
 
 def _rel(student: Student, item: Item) -> str:
-    return upload_file(student.slug, item.id, OUTPUT_NAME)
+    return upload_copy(student.slug, student.items, item.id, OUTPUT_EXT)

@@ -10,7 +10,7 @@ import json
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from rich.console import Console
 from rich.progress import (
@@ -23,6 +23,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from generator.engine.output_paths import upload_copy, upload_stem
 from generator.engine.progress import Reporter, wants_progress
 from generator.findings import make
 from generator.i18n import text
@@ -48,7 +49,8 @@ PdfFitter = Callable[[Student, Item, FitPlan, Path], FitResult]
 def plan_portfolio(portfolio: Portfolio, limits: SizeLimits, pdf: bool = True,
                    exact: bool = False) -> Work:
     """Every item's fit plans; `exact` for --dry-run (see upload_copies.plan_item)."""
-    return [(s, i, plan_item(i, limits, s.key, pdf=pdf, exact=exact))
+    return [(s, i, plan_item(i, limits, s.key, pdf=pdf, exact=exact,
+                             stem=upload_stem(s.items, i.id)))
             for s in portfolio.students for i in s.items]
 
 
@@ -156,7 +158,8 @@ def pdf_fitter(portfolio: Portfolio, cache_dir: Path, lang: str) -> PdfFitter:
     def fit_pdf(student: Student, item: Item, p: FitPlan, out_dir: Path) -> FitResult:
         from generator.render.pdf import PdfSettings, make_upload_pdf
 
-        target = out_dir / "document.pdf"
+        target = out_dir / PurePosixPath(upload_copy(student.slug, student.items, item.id,
+                                                     ".pdf")).name
         digest = file_sha256(p.source)
         limit = portfolio.rules.files.document_max_bytes
         marker = cache_dir / "pdf" / f"{digest}-{limit}.json"
@@ -189,7 +192,7 @@ def fit_portfolio(portfolio: Portfolio, output: Path, cache_dir: Path | None = N
     """Every item's upload copies, for `build`: the same work as `portfolio fit`.
 
     PDFs given as 文件 are left to the PDF renderer unless `pdf` is set, so that
-    two renderers never write the same document.pdf.
+    two renderers never write the same PDF.
     """
     limits = SizeLimits.from_rules(portfolio.rules.files)
     work = plan_portfolio(portfolio, limits, pdf)

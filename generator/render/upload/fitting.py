@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from generator.content.file_inspection import file_sha256
 from generator.content.media_probe import MediaInfo, probe
+from generator.engine.output_paths import upload_slot
 from generator.findings import Finding, make
 from generator.i18n import has_text, said
 from generator.render.upload import audio_fit as audio
@@ -77,7 +78,7 @@ class FitPlan:
     action: Action
     size: int
     estimate: int | None
-    output_name: str | None  # media.mp4, media.mp3, document.jpg…
+    output_name: str | None  # <stem>.mp4, <stem>.mp3, <stem>.jpg… (output_paths.upload_stem)
     detail: str = ""
     trim: Trim | None = None
     findings: tuple[Finding, ...] = ()
@@ -95,21 +96,25 @@ class FitResult:
 
 def plan(source: Path, slot: Slot, limits: SizeLimits | None = None,
          trim: str | Trim | None = None, *, student: str | None = None,
-         item: str | None = None, name: str | None = None, exact: bool = False) -> FitPlan:
+         item: str | None = None, name: str | None = None, exact: bool = False,
+         stem: str | None = None) -> FitPlan:
     """Decide what `source` needs to fit its slot, without writing anything.
 
     Without `exact` nothing is encoded either, and a picture's result is an estimate (a
     build plans every picture on every run). With `exact` (`fit --dry-run`) a picture
     over the limit is fitted in memory by the fitter itself, so what is said is what
     `fit` will make: the fitter keeps the full size when a lower JPEG quality is enough,
-    which no estimate from the file size alone can tell."""
+    which no estimate from the file size alone can tell.
+
+    The copy is called `<stem>.<ext>`: the item's descriptive upload name
+    (generator/engine/output_paths.py `upload_stem`), or the slot's name without one."""
     limits = limits or SizeLimits()
     source = Path(source)
     where = {"student": student, "item": item, "file": name or source.name}
     size = source.stat().st_size if source.is_file() else 0
     if slot == "document":
-        return _plan_document(source, size, limits, where, exact)
-    return _plan_media(source, size, limits, trim, where)
+        return _plan_document(source, size, limits, where, stem or slot, exact)
+    return _plan_media(source, size, limits, trim, where, stem or slot)
 
 
 def refused(source: Path, slot: Slot, problem: str) -> FitPlan:
@@ -119,7 +124,7 @@ def refused(source: Path, slot: Slot, problem: str) -> FitPlan:
 
 
 def _plan_media(source: Path, size: int, limits: SizeLimits, trim: str | Trim | None,
-                where: dict[str, Any]) -> FitPlan:
+                where: dict[str, Any], stem: str) -> FitPlan:
     info = probe(source)
     if info.kind not in ("video", "audio") or info.duration <= 0:
         reason = info.problem or ("not-media" if info.kind is None or info.is_image
@@ -146,22 +151,22 @@ def _plan_media(source: Path, size: int, limits: SizeLimits, trim: str | Trim | 
         if cut is None and size <= limit and codecs_ok:
             clean = info.is_upload_ready and not info.location
             return FitPlan(source, "media", "video", "copy" if clean else "remux", size, size,
-                           "media.mp4", _video_label(info), None)
+                           f"{stem}.mp4", _video_label(info), None)
         target: Any = video.choose(info, duration, budget)
         floor_seconds = video.max_seconds(budget, info.has_audio)
         quality = said("fit-quality-video")
-        output_name = "media.mp4"
+        output_name = f"{stem}.mp4"
     else:
         wanted = "MP3"
         ready = (info.container, info.audio_codec) in (("mp3", "mp3"), ("mp4", "aac"))
         if cut is None and size <= limit and ready:
             ext = ".mp3" if info.container == "mp3" else ".mp4"
-            return FitPlan(source, "media", "audio", "copy", size, size, f"media{ext}",
+            return FitPlan(source, "media", "audio", "copy", size, size, f"{stem}{ext}",
                            f"{info.audio_codec}", None)
         target = audio.choose(info, duration, budget)
         floor_seconds = audio.max_seconds(budget)
         quality = said("fit-quality-audio")
-        output_name = "media.mp3"
+        output_name = f"{stem}.mp3"
     if target is None:
         example = f"{timecode(cut.start if cut else 0)}-" \
                   f"{timecode((cut.start if cut else 0) + min(60, floor_seconds))}"
@@ -181,11 +186,11 @@ def _plan_media(source: Path, size: int, limits: SizeLimits, trim: str | Trim | 
 
 
 def _plan_document(source: Path, size: int, limits: SizeLimits,
-                   where: dict[str, Any], exact: bool = False) -> FitPlan:
+                   where: dict[str, Any], stem: str, exact: bool = False) -> FitPlan:
     limit, budget = limits.limit("document"), limits.budget("document")
     if is_pdf(source):
         if size <= limit:
-            return FitPlan(source, "document", "pdf", "copy", size, size, "document.pdf")
+            return FitPlan(source, "document", "pdf", "copy", size, size, f"{stem}.pdf")
         finding = _make("document-not-fitted", where, size=limits.size(size),
                         limit=limits.size(limit))
         return FitPlan(source, "document", "pdf", "skip", size, None, None, "PDF",
@@ -195,7 +200,7 @@ def _plan_document(source: Path, size: int, limits: SizeLimits,
         finding = _make("media-fit-failed", where, reason=_reason("not-document"))
         return FitPlan(source, "document", None, "failed", size, None, None, "not-document",
                        findings=(finding,))
-    name = f"document{pic.ext}"
+    name = f"{stem}{pic.ext}"
     if size <= limit and not pic.has_location:
         return FitPlan(source, "document", "image", "copy", size, size, name,
                        f"{pic.width}×{pic.height}")
@@ -219,15 +224,17 @@ def fit(source: Path, slot: Slot, out_dir: Path, cache_dir: Path,
         limits: SizeLimits | None = None, settings: EncodeSettings | None = None,
         trim: str | Trim | None = None, *, student: str | None = None,
         item: str | None = None, name: str | None = None,
-        progress: Progress | None = None, planned: FitPlan | None = None) -> FitResult:
-    """Write the upload-ready copy of `source` to `out_dir/<slot>.<ext>`.
+        progress: Progress | None = None, planned: FitPlan | None = None,
+        stem: str | None = None) -> FitResult:
+    """Write the upload-ready copy of `source` to `out_dir/<stem>.<ext>` (see `plan`).
 
     Never raises for a bad file: failures come back as findings. `planned` saves
     probing again when the caller already has the plan.
     """
     limits = limits or SizeLimits()
     settings = settings or EncodeSettings()
-    p = planned or plan(source, slot, limits, trim, student=student, item=item, name=name)
+    p = planned or plan(source, slot, limits, trim, student=student, item=item, name=name,
+                        stem=stem)
     where = {"student": student, "item": item, "file": name or Path(source).name}
     if p.action not in MAKES_FILE or p.output_name is None:
         if p.action in ("failed", "too-long"):
@@ -353,20 +360,28 @@ def _publish_pdf(src: Path, dst: Path) -> bool:
 
 
 def _drop_stale(dst: Path) -> None:
-    """A media.mp3 from an earlier run must not sit beside today's media.mp4."""
-    for other in dst.parent.glob(f"{dst.stem}.*"):
-        if other != dst and not other.name.startswith("."):
+    """An earlier run's copy for the same slot (a .mp3 beside today's .mp4, or the name
+    the item had before its title changed) must not sit beside today's."""
+    slot = upload_slot(dst.name)
+    for other in _copies(dst.parent, slot):
+        if other != dst:
             remove(other)  # only ever a copy the tool made
 
 
 def drop_copies(out_dir: Path, slot: Slot) -> None:
     """When no copy can be made now, an earlier run's (of a file since replaced) must not
-    stay behind looking ready. document.pdf is left alone: the PDF renderer owns it."""
-    if not out_dir.is_dir():
-        return
-    for old in out_dir.glob(f"{slot}.*"):
-        if old.name != "document.pdf" and not old.name.startswith("."):
+    stay behind looking ready. A PDF 文件 is left alone: the PDF renderer owns it."""
+    for old in _copies(out_dir, slot):
+        if not old.name.lower().endswith(".pdf"):
             remove(old)  # only ever a copy the tool made
+
+
+def _copies(out_dir: Path, slot: str | None) -> list[Path]:
+    """The tool's own copies in an upload folder that fill `slot`."""
+    if slot is None or not out_dir.is_dir():
+        return []
+    return [p for p in out_dir.iterdir() if p.is_file() and upload_slot(p.name) == slot
+            and owned(p)]
 
 
 def is_pdf(path: Path) -> bool:

@@ -1,4 +1,7 @@
-"""Upload-ready copies per item: `output/<student>/upload/<item>/document.*|media.*`.
+"""Upload-ready copies per item: `output/<student>/upload/<item>/<name>.<ext>`.
+
+The name is the item's descriptive upload name (`1132-物理-光的折射實驗報告`), decided by
+generator/engine/output_paths.py `upload_stem`; the 文件 and the 影音 differ by extension.
 
 This is the seam `portfolio fit` and `portfolio build` share: plan an item's
 files, then fit them, with findings keyed to the student and item like every
@@ -8,7 +11,7 @@ other check.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -86,17 +89,23 @@ def default_cache_dir(output: Path) -> Path:
     return cache_dir(output) / "media"
 
 
-def upload_copy(output: Path, student_slug: str, item_id: str, slot: Slot) -> Path | None:
-    """The upload copy of an item's 文件 or 影音 in `output`, if the tool made one: the one
-    place that knows how upload copies are named (the upload page, `check` and the
-    editor find them here)."""
+def made_copies(output: Path, student_slug: str, items: Iterable[Item],
+                item_id: str) -> dict[Slot, Path]:
+    """The upload copies of an item's 文件 and 影音 in `output` that the tool made, under
+    today's name (output_paths.upload_stem; a copy under an earlier name is stale: the
+    build removes it): the one place that finds upload copies (the upload page, `check`
+    and the editor find them here). Never a file someone else put there."""
     folder = upload_dir(output, student_slug, item_id)
     if not folder.is_dir():
-        return None
-    # Only copies the tool made: never a file someone else put there.
-    made = sorted(p for p in folder.glob(f"{slot}.*")
-                  if not p.name.startswith(".") and p.is_file() and owned(p))
-    return made[0] if made else None
+        return {}
+    stem = paths.upload_stem(items, item_id)
+    out: dict[Slot, Path] = {}
+    for path in sorted(folder.iterdir()):
+        slot = paths.upload_slot(path.name)
+        if slot is None or path.stem != stem or not path.is_file() or not owned(path):
+            continue
+        out.setdefault(slot, path)
+    return out
 
 
 def fitted_findings(portfolio: Any, findings: list[Finding], output: Path) -> list[Finding]:
@@ -119,7 +128,7 @@ def fitted_findings(portfolio: Any, findings: list[Finding], output: Path) -> li
             slot = "document" if f.file == item.document else \
                 "media" if f.file == item.media else None
         info = item.files.get(f.file or "") if item is not None else None
-        copy = upload_copy(output, student.slug, item.id, slot) \
+        copy = made_copies(output, student.slug, student.items, item.id).get(slot) \
             if student is not None and item is not None and slot is not None else None
         limit = rules.document_max_bytes if slot == "document" else rules.media_max_bytes
         if copy is None or info is None or copy.stat().st_size > limit \
@@ -143,14 +152,15 @@ _SAID_BY_FITTED = frozenset({"upload-copy-made", "document-pdf-shrunk"})
 
 def plan_item(item: UploadItem, limits: SizeLimits | None = None,
               student_key: str | None = None, pdf: bool = True,
-              exact: bool = False) -> list[FitPlan]:
+              exact: bool = False, stem: str | None = None) -> list[FitPlan]:
     """What fitting `item` would do, file by file, without writing anything.
 
-    `pdf=False` leaves a PDF given as 文件 alone: in `build` the PDF renderer owns
-    document.pdf (it also shrinks PDFs over the limit), and so a picture that follows
-    the item's page in its 文件 (generator/model/upload_record.py). `exact` (for
-    --dry-run): a picture over the limit is fitted in memory, so the plan says what `fit`
-    will make.
+    `pdf=False` leaves a PDF given as 文件 alone: in `build` the PDF renderer owns the
+    .pdf (it also shrinks PDFs over the limit), and so a picture that follows the item's
+    page in its 文件 (generator/model/upload_record.py). `exact` (for --dry-run): a
+    picture over the limit is fitted in memory, so the plan says what `fit` will make.
+    `stem` names the copies (output_paths.upload_stem); without it they are `document.*`
+    and `media.*`.
     """
     plans = []
     for slot, name in _files(item):
@@ -168,21 +178,22 @@ def plan_item(item: UploadItem, limits: SizeLimits | None = None,
             continue
         trim = item.media_trim if slot == "media" else None
         plans.append(plan(source, slot, limits, trim, student=student_key or item.student,
-                          item=item.id, name=name, exact=exact))
+                          item=item.id, name=name, exact=exact, stem=stem))
     return plans
 
 
 def fit_item(item: UploadItem, out_dir: Path, cache_dir: Path,
              limits: SizeLimits | None = None, settings: EncodeSettings | None = None, *,
              student_key: str | None = None, progress: ItemProgress | None = None,
-             plans: list[FitPlan] | None = None, pdf: bool = True) -> FitOutcome:
+             plans: list[FitPlan] | None = None, pdf: bool = True,
+             stem: str | None = None) -> FitOutcome:
     """Write `item`'s upload-ready copies into `out_dir` (its upload/<item> folder).
 
     Never raises for bad media: problems are findings on the outcome. Originals
     are only read. Work is cached in `cache_dir` by content hash and settings.
     """
     settings = settings or EncodeSettings(threads=default_threads(1))
-    plans = plans if plans is not None else plan_item(item, limits, student_key, pdf)
+    plans = plans if plans is not None else plan_item(item, limits, student_key, pdf, stem=stem)
     results = []
     for p in plans:
         report = (lambda done, slot=p.slot: progress(slot, done)) if progress else None
