@@ -646,7 +646,7 @@ class Editor:
         shown: set[Finding] = set()
         for entry in deps:
             dep = self._dep_model(entry)
-            state = department_state(student, dep, self.rules)
+            state = department_state(student, dep, self.rules.for_track(student.track))
             shown.update(state.findings)
             spent = bridge.review_time(student, dep)
             out.append({"courses": state.courses, "performances": state.performances,

@@ -173,7 +173,7 @@ def build_manifest(output: Path, student: Student, dep: Department, rules: Rules
             continue
         ups = [e for e in entries if e.startswith(paths.upload_dir(slug, item_id) + "/")]
         items.append(_item_entry(item, rules, lang, ups))
-    provided = provided_codes(student, dep)
+    provided = provided_codes(student, dep, rules)
     mine = sorted((f.localized(lang) for f in department_findings(found, dep, student.key)),
                   key=sort_key)
     statement = dep.statement

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from generator.model.item import Item, one_or_many
+from generator.model.site_settings import TrackName
 from generator.rules import path_rules
 from generator.support.roc_calendar import Term
 
@@ -30,6 +32,7 @@ class StudentInfo(BaseModel):
     school: str | None = None
     enrolled: int
     profile: str | None = None
+    track: TrackName | None = None   # None: portfolio.toml's `track`
 
     _as_text = field_validator("student_id", "name", mode="before")(
         lambda cls, v: _number_as_text(v))
@@ -125,12 +128,19 @@ class Department(BaseModel):
 
     @field_validator("wants")
     @classmethod
-    def _codes(cls, v: list[str]) -> list[str]:
-        out = [c.strip().upper() for c in v]
-        bad = [c for c in out if len(c) != 1 or c not in "ABCDEFGHIJKLMNOPQ"]
-        if bad:
-            raise ValueError(f"審查資料代碼是 A 到 Q 的字母，不認得：{', '.join(bad)}")
-        return out
+    def _codes(cls, v: list[Any]) -> list[str]:
+        # Which codes exist depends on the student's track: the content loader refuses
+        # the others (generator/content/student_files.py), naming the track's codes.
+        return [normal_code(c) for c in v]
+
+
+def normal_code(v: Any) -> str:
+    """A 審查資料 code as written (" b-1", "c1", "Ｂ－１") in the tables' spelling ("B-1")."""
+    text = unicodedata.normalize("NFKC", str(v)).strip().upper().replace(" ", "")
+    # "C1" and "C-1" are the same code of the 技專 track.
+    if len(text) >= 2 and text[0].isalpha() and text[1:].isdigit():
+        text = f"{text[0]}-{text[1:]}"
+    return text
 
 
 class Student(BaseModel):
@@ -146,6 +156,7 @@ class Student(BaseModel):
     cadres: list[CadreRecord] = Field(default_factory=list)
     departments: list[Department] = Field(default_factory=list)
     has_course_records: bool = False
+    track: str = "university"   # resolved: student.yaml's, else portfolio.toml's
 
     @property
     def key(self) -> str:

@@ -95,7 +95,7 @@ def _export(content: Path, output: Path, *, codes: list[str], everything: bool, 
     outcome = ExportOutcome(check, refused=refused_departments(check.findings))
     ready: list[tuple[Student, Department, bool]] = []
     for student, dep in chosen:
-        errors = blocking(student, dep, portfolio.rules)
+        errors = blocking(student, dep, portfolio.rules_for(student))
         if errors and not force:
             outcome.blocked.append(BlockedDepartment(student, dep, errors))
         else:
@@ -106,7 +106,8 @@ def _export(content: Path, output: Path, *, codes: list[str], everything: bool, 
     result = build_checked(check, output, jobs=jobs, offline=offline, reporter=reporter)
     outcome.failures = list(result.failures)
     for student, dep, forced in ready:
-        bundle = make_bundle(output, student, dep, portfolio.rules, result.check.findings,
+        bundle = make_bundle(output, student, dep, portfolio.rules_for(student),
+                             result.check.findings,
                              lang=check.lang, today=portfolio.today, forced=forced,
                              tool=tool_version())
         if owned(bundle.path):

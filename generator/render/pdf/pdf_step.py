@@ -79,7 +79,9 @@ def plan(ctx: BuildContext, settings: PdfSettings) -> list[PdfTask]:
             timestamp(ctx.today), asdict(settings.quality), rules]
     tasks: list[PdfTask] = []
     for student in ctx.students():
-        whole = student.model_dump(mode="json")
+        # The student's own track: its codes, labels and order are printed.
+        mine = ctx.portfolio.rules_for(student).model_dump(mode="json", by_alias=True)
+        whole = [student.model_dump(mode="json"), mine]
         fp = ctx.fingerprint(*base, whole)
         tasks.append(PdfTask("portfolio", student.slug, paths.student_pdf(student.slug), fp))
         for dep in student.departments:
@@ -90,7 +92,7 @@ def plan(ctx: BuildContext, settings: PdfSettings) -> list[PdfTask]:
         for item in student.items:
             if needs_upload_pdf(item):
                 rel = paths.upload_file(student.slug, item.id, OUTPUT_NAME)
-                fp = ctx.fingerprint(*base, info, item.model_dump(mode="json"))
+                fp = ctx.fingerprint(*base, info, item.model_dump(mode="json"), mine)
                 tasks.append(PdfTask("upload", student.slug, rel, fp, item=item.id))
     return tasks
 
@@ -99,7 +101,7 @@ def run_task(ctx: BuildContext, task: PdfTask) -> TaskResult:
     """One output (module level, so the build can run it in a forked worker)."""
     settings = settings_for(ctx)
     student = ctx.portfolio.student(task.student)
-    rules = ctx.portfolio.rules
+    rules = ctx.portfolio.rules_for(student)
     if task.kind == "portfolio":
         department = _department(student, task.department)
         data, view = render_portfolio(student, rules, settings, department)

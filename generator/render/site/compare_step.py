@@ -36,15 +36,16 @@ checklist_pdf = paths.checklist_pdf
 
 def _base(ctx: BuildContext, rel: str, title: str, student: Student) -> dict[str, Any]:
     lang = ctx.lang
+    rules = ctx.portfolio.rules_for(student)  # the student's own track's codes and labels
     linker = urls.Linker(rel)
     return {
         "lang": lang, "html_lang": HTML_LANG.get(lang, lang), "title": title,
         "t": lambda key, **kw: text(key, lang, **kw), "url": linker,
         "school": ctx.portfolio.settings.school, "page": "compare", "today": ctx.today,
-        "rules": ctx.portfolio.rules, "student": student,
+        "rules": rules, "student": student,
         "crumbs": [(text("site-class-title", lang), linker.index()),
                    (student.name, linker.student(student.slug))],
-        "code_label": lambda code: views.code_label(ctx.portfolio.rules, code, lang),
+        "code_label": lambda code: views.code_label(rules, code, lang),
         "item_url": lambda item_id: linker.item(student.slug, item_id),
         "dep_url": lambda code: linker.department(student.slug, code),
     }
@@ -60,7 +61,7 @@ def render_compare(ctx: BuildContext, student: Student) -> str:
 
     rel = compare_page(student.slug)
     linker = urls.Linker(rel)
-    view = comparison(student, ctx.portfolio.rules, ctx.lang)
+    view = comparison(student, ctx.portfolio.rules_for(student), ctx.lang)
     years = [(y, linker.to(checklist_page(student.slug, y))) for y in checklist_years(student)]
     return _render(ctx, "compare.html", {
         **_base(ctx, rel, text("compare-title", ctx.lang, name=student.name), student),
@@ -71,7 +72,7 @@ def render_checklist(ctx: BuildContext, student: Student, year: int, pdf: bool =
     from generator.render.site.compare_views import year_checklist
 
     rel = checklist_page(student.slug, year)
-    view = year_checklist(student, ctx.portfolio.rules, year, ctx.lang)
+    view = year_checklist(student, ctx.portfolio.rules_for(student), year, ctx.lang)
     base = _base(ctx, rel, text("checklist-title", ctx.lang, year=year), student)
     base["page"] = "checklist"
     return _render(ctx, "checklist.html", {
@@ -137,7 +138,8 @@ class CompareStep:
         with_pdf = "pdf" in ctx.running
         out: list[Output] = []
         for student in ctx.students():
-            whole = student.model_dump(mode="json", exclude={"path"})
+            whole = [student.model_dump(mode="json", exclude={"path"}),
+                     ctx.portfolio.rules_for(student).model_dump(mode="json", by_alias=True)]
             rel = compare_page(student.slug)
             fp = ctx.fingerprint(*common, "compare", whole)
             out.append(Output(rel, fp, ComparePageJob(student.slug, rel, fp)))

@@ -17,7 +17,8 @@ from generator.render.site.review_time import estimate, item_media_seconds, item
 from generator.render.web_media.web_media_step import ItemFile, department_key, item_files
 
 THUMB_SIZES = "(min-width: 40rem) 14rem, 45vw"
-_STATEMENT_KEYS = {"reflection": "O", "motivation": "P", "plan": "Q"}
+# A part of 學習歷程自述 as written (its key, or 大學's O/P/Q) → the part.
+_STATEMENT_KEYS = {"o": "reflection", "p": "motivation", "q": "plan"}
 
 
 @dataclass
@@ -38,7 +39,7 @@ class Section:
 def _section(ctx: BuildContext, student: Student, item: Item, card: views.Card,
              prefix: str) -> Section:
     files = {n: f.with_prefix(prefix) for n, f in item_files(ctx, student.slug, item.id).items()}
-    sec = Section(card, views.fields(item, ctx.portfolio.rules, ctx.lang),
+    sec = Section(card, views.fields(item, ctx.portfolio.rules_for(student), ctx.lang),
                   links=views.web_links(item.links), pages=item_pages(item),
                   media_seconds=item_media_seconds(item))
     for name in item.images:
@@ -54,25 +55,29 @@ def _section(ctx: BuildContext, student: Student, item: Item, card: views.Card,
     return sec
 
 
-def statement_parts(dep: Department, ctx: BuildContext,
+def statement_parts(dep: Department, ctx: BuildContext, student: Student,
                     image: ImageHook | None = None) -> list[tuple[str, str]]:
-    """(heading, html) of the 學習歷程自述: one part per O/P/Q, or the text as written."""
+    """(heading, html) of the 學習歷程自述: one part per part of the student's track
+    (大學 O/P/Q), in the track's order, or the text as written."""
     if not dep.statement:
         return []
     if isinstance(dep.statement, str):
         return [("", render_markdown(dep.statement, image, heading_offset=1))]
+    track = ctx.portfolio.rules_for(student).track
+    order = list(track.statement)
     parts = []
     for key, body in dep.statement.items():
-        code = _STATEMENT_KEYS.get(str(key).lower(), str(key).upper())
-        heading = views.code_label(ctx.portfolio.rules, code, ctx.lang) or str(key)
-        parts.append((heading, render_markdown(str(body or ""), image, heading_offset=2)))
-    order = "OPQ"
-    return sorted(parts, key=lambda p: order.find(p[0][:1]) if p[0][:1] in order else 9)
+        name = _STATEMENT_KEYS.get(str(key).lower(), str(key).lower())
+        part = track.statement.get(name)
+        heading = f"{part.code} {part.name(ctx.lang)}" if part else str(key)
+        rank = order.index(name) if part else len(order)
+        parts.append((rank, heading, render_markdown(str(body or ""), image, heading_offset=2)))
+    return [(heading, html) for _, heading, html in sorted(parts, key=lambda p: p[0])]
 
 
 def department_view(ctx: BuildContext, student: Student, dep: Department,
                     cards: dict[str, views.Card]) -> dict[str, Any]:
-    rules, lang = ctx.portfolio.rules, ctx.lang
+    rules, lang = ctx.portfolio.rules_for(student), ctx.lang
     linker = urls.Linker(urls.department_page(student.slug, dep.code))
 
     def sections(ids: list[str]) -> list[Section]:
@@ -94,13 +99,13 @@ def department_view(ctx: BuildContext, student: Student, dep: Department,
 
     for sec in sorted(performances, key=category):
         grouped.setdefault(sec.card.kind, []).append(sec)
-    provided = provided_codes(student, dep)
+    provided = provided_codes(student, dep, rules)
     # The texts' images were copied next to this page by the media step.
     image = views.image_hook(item_files(ctx, student.slug, department_key(dep.code)))
     wants = [(code, views.code_label(rules, code, lang), code in provided) for code in dep.wants]
     return {
         "review": estimate(student, dep), "wants": wants,
-        "statement": statement_parts(dep, ctx, image),
+        "statement": statement_parts(dep, ctx, student, image),
         "course_tables": records.course_tables(student, lang),
         "course_sections": courses,
         "reflection": render_markdown(dep.reflection, image, heading_offset=2),
