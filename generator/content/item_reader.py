@@ -114,11 +114,10 @@ def read_item(reader: TextReader, folder: Path, student: str, key: str,
 
 
 def code_choices(rules: Rules, codes: tuple[str, ...] | list[str]) -> dict[str, str]:
-    """Why a 審查資料 code is refused, in every language: the track's codes, each named."""
+    """Why a 審查資料 code is refused, in every language: the track and its codes (the
+    codes alone: with their labels the list would not fit in a finding)."""
     return {lang: text("reason-code-choices", lang, track=rules.track.name(lang),
-                       codes="、".join(rules.code_name(c, lang) for c in codes)
-                       if lang == "zh-TW" else
-                       "; ".join(rules.code_name(c, lang) for c in codes))
+                       codes=("、" if lang == "zh-TW" else ", ").join(codes))
             for lang in LANGS}
 
 
