@@ -1,4 +1,7 @@
-"""`portfolio new DIR`: a content root to start from, with one student and sample items."""
+"""`portfolio new DIR`: a content root to start from, with one student and sample items.
+
+`--track tech` starts a 技專 (四技二專甄選入學) class: `track = "tech"` in portfolio.toml
+and a 專題實作 outcome marked B-1, the item that track's departments count."""
 
 from __future__ import annotations
 
@@ -11,24 +14,28 @@ from PIL import Image, ImageDraw
 
 from generator.commands.options import common_options
 from generator.i18n import text
+from generator.rules import DEFAULT_TRACK, TRACKS
 from generator.support.roc_calendar import academic_year, resolve_today
 
 
 @click.command()
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--track", type=click.Choice(list(TRACKS)), default=DEFAULT_TRACK,
+              show_default=True,
+              help="The application track: university (大學個人申請) or tech (四技二專甄選入學).")
 @common_options
-def new(directory: Path, lang: str | None, today: dt.date | None) -> None:
+def new(directory: Path, track: str, lang: str | None, today: dt.date | None) -> None:
     """Create DIRECTORY with one student and two sample items."""
     lang = lang or "zh-TW"
     if directory.exists() and any(directory.iterdir()):
         click.echo(text("new-not-empty", lang, path=str(directory)), err=True)
         sys.exit(2)
     day = resolve_today(today)
-    scaffold(directory, day)
+    scaffold(directory, day, track)
     click.echo(text("new-done", lang, path=str(directory)))
 
 
-def scaffold(root: Path, today: dt.date) -> None:
+def scaffold(root: Path, today: dt.date, track: str = DEFAULT_TRACK) -> None:
     # A student now in grade 11: one full year of items behind them.
     enrolled = academic_year(today) - 1
     start = dt.date(enrolled + 1911, 8, 1)
@@ -37,9 +44,13 @@ def scaffold(root: Path, today: dt.date) -> None:
     performance = student / "items" / "sample-performance"
     for folder in (course, performance):
         folder.mkdir(parents=True, exist_ok=True)
+    tech = track == "tech"
     (root / "portfolio.toml").write_text(
         '# 網站設定；學校可以在 [limits] 改每學期件數等上限。\n'
-        'school = "我的高中"\nlanguage = "zh-TW"\n\n[limits]\n# course_per_term = 10\n',
+        'school = "我的高中"\nlanguage = "zh-TW"\n'
+        + ('# 四技二專甄選入學：審查資料代碼是 A、B-1、B-2、C-1…C-8、D-1…D-3\ntrack = "tech"\n'
+           if tech else '') +
+        '\n[limits]\n# course_per_term = 10\n',
         "utf-8")
     (student / "student.yaml").write_text(
         f'name: 王小明\nstudent_id: "{enrolled}00001"\nschool: 我的高中\nenrolled: {enrolled}\n'
@@ -47,10 +58,18 @@ def scaffold(root: Path, today: dt.date) -> None:
     (student / "courses.csv").write_text(
         "term,subject,grade,credits,score,passed,makeup_score,makeup_passed,counted\n"
         f"{enrolled}1,物理,1,2,,true,,,true\n{enrolled}1,數學,1,4,,true,,,true\n", "utf-8")
-    (course / "index.md").write_text(
-        "---\ntype: course\ntitle: 單擺週期實驗報告\n"
+    course_front = (
+        "title: 專題實作：自動澆花控制器\n"
+        "summary: 用微控制器與土壤濕度感測器做出自動澆花控制器，從電路設計、焊接到程式，"
+        "記錄每一次失敗與改進。\n"
+        f"subject: 專題實作\nterm: {enrolled}1\ncertified: true\nform: practical\n"
+        "code: B-1   # 專題實作及實習科目學習成果：每個校系至多 3 件\n"
+        if tech else
+        "title: 單擺週期實驗報告\n"
         "summary: 用手機慢動作錄影量測單擺週期，比較不同擺長的結果，並討論誤差來源與改進方法。\n"
-        f"subject: 物理\nterm: {enrolled}1\ncertified: true\nform: science\n"
+        f"subject: 物理\nterm: {enrolled}1\ncertified: true\nform: science\n")
+    (course / "index.md").write_text(
+        "---\ntype: course\n" + course_front +
         f"submitted: {enrolled}\nimages: [setup.png]\n---\n"
         "這是心得（省思）：寫下你做了什麼、遇到什麼困難、學到什麼，以及下次會怎麼做。\n\n"
         "![實驗裝置](setup.png)\n", "utf-8")

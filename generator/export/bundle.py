@@ -163,7 +163,7 @@ def build_manifest(output: Path, student: Student, dep: Department, rules: Rules
     from generator.render.site.review_time import estimate
 
     slug = student.slug
-    review = estimate(student, dep)
+    review = estimate(student, dep, rules)
     pdf = paths.department_pdf(slug, dep.code)
     items = []
     for item_id in [*dep.courses, *dep.performances]:

@@ -159,6 +159,9 @@ class StatementPart(Named):
     code: str
 
 
+# 學習歷程自述's parts by 大學's letters, as students have written them.
+_PART_ALIASES = {"o": "reflection", "p": "motivation", "q": "plan"}
+
 # The sections of a department's reviewer view; a track gives their order.
 SECTIONS = ("statement", "course_records", "courses", "reflection", "performances", "other")
 
@@ -179,6 +182,11 @@ class Track(Named):
     reflection_limits: bool                 # [limits] reflection_max_* apply
     department_limits: dict[str, int] = Field(default_factory=dict)  # per code
     course_semesters: tuple[int, ...] = ()  # of 修課紀錄 reviewers see; () = all
+    # section → the code whose label heads it in the reviewer's view (none: the tool's
+    # own heading, as 大學's view has always had)
+    headings: dict[str, str] = Field(default_factory=dict)
+    # 多元表現 grouped in the order of their codes (else of the categories' table)
+    performances_by_code: bool = False
 
     @field_validator("order")
     @classmethod
@@ -186,6 +194,29 @@ class Track(Named):
         if sorted(v) != sorted(SECTIONS):
             raise ValueError(f"order must list each of {', '.join(SECTIONS)} once")
         return v
+
+    @field_validator("headings")
+    @classmethod
+    def _sections(cls, v: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(v) - set(SECTIONS))
+        if unknown:
+            raise ValueError(f"headings of unknown sections: {', '.join(unknown)}")
+        return v
+
+    def statement_part(self, key: str) -> tuple[str, StatementPart | None]:
+        """The part of 學習歷程自述 a key of a statement mapping names: its part key
+        (reflection, motivation, plan; 大學's O/P/Q are accepted too) and the part."""
+        name = str(key).strip().lower()
+        name = _PART_ALIASES.get(name, name)
+        return name, self.statement.get(name)
+
+    def reviewers_see(self, term: int, enrolled: int | None) -> bool:
+        """Whether a term's 修課紀錄 (`1131`: year 113, semester 1) reaches reviewers on
+        this track, for a student who entered in year `enrolled` (unknown: it does)."""
+        if not self.course_semesters or enrolled is None:
+            return True
+        semester = (term // 10 - enrolled) * 2 + term % 10
+        return semester in self.course_semesters
 
     @property
     def statement_codes(self) -> tuple[str, ...]:
@@ -212,6 +243,7 @@ class TrackTable(_Strict):
     def _codes_known(self) -> TrackTable:
         t = self.track
         named = {t.course_records, t.reflection, *([t.other] if t.other else []),
+                 *t.headings.values(),
                  *t.item_codes, *t.statement_codes, *t.department_limits,
                  *(r.code for r in [*self.forms.values(), *self.categories.values()])}
         unknown = sorted(named - set(self.codes))

@@ -124,3 +124,17 @@ def test_a_bad_track_is_field_invalid(content):
     fields = {f["params"]["field"] if "params" in f else f["message"]
               for f in run.having("field-invalid")}
     assert len(run.having("field-invalid")) == 2, fields
+
+
+def test_new_with_the_tech_track_scaffolds_a_clean_tech_class(tmp_path):
+    from tests.builder import run_cli
+
+    target = tmp_path / "x"
+    assert run_cli("new", str(target), "--track", "tech").exit_code == 0
+    assert 'track = "tech"' in (target / "portfolio.toml").read_text("utf-8")
+    assert "code: B-1" in (target / "my-portfolio" / "items" / "sample-course" / "index.md") \
+        .read_text("utf-8")
+    run = run_cli("check", str(target), "--offline", "--format", "json")
+    assert run.exit_code == 0
+    assert run.doc["counts"] == {"error": 0, "warning": 0, "info": 0}
+    assert run_cli("new", str(tmp_path / "y"), "--track", "college").exit_code == 2

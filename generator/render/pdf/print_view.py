@@ -4,6 +4,9 @@ DOMAIN.md's order: cover; 學習歷程自述; 修課紀錄 (one table per term);
 (a list, then each item); 多元表現綜整心得; 多元表現 (a list by category, then each
 record); 其他. The whole portfolio prints every item and every department's texts;
 a department's copy prints its own selection and texts alone.
+
+That is 大學's order; the student's track gives its own (`order`: 技專 reads A, B, C,
+then the texts D-1, D-2, D-3) and the codes whose labels head the parts (`headings`).
 """
 
 from __future__ import annotations
@@ -68,6 +71,8 @@ class PrintView:
     categories: list[CategorySection]
     cadres: list[dict[str, str]]
     other: list[Text]
+    order: tuple[str, ...] = ()               # the parts, in the track's reading order
+    headings: dict[str, str] = field(default_factory=dict)  # part → its track's label
     media_minutes: str = "0"
     counts: dict[str, int] = field(default_factory=dict)
     unattached: list[AttachmentView] = field(default_factory=list)  # could not be laid in
@@ -95,6 +100,9 @@ def selected_items(student: Student, department: Department | None,
                        key=lambda i: (i.date.isoformat() if i.date else "", i.id))
     order = {key: n for n, key in enumerate(rules.categories)}
     perfs.sort(key=lambda i: order.get(i.category or "", len(order)))  # stable: keeps order
+    if rules.track.performances_by_code:
+        codes = {code: n for n, code in enumerate(rules.codes)}
+        perfs.sort(key=lambda i: codes.get(i.code or "", len(codes)))
     return courses, perfs
 
 
@@ -113,6 +121,7 @@ def build_view(student: Student, rules: Rules, views: PrintedItems, today: str,
         categories.append(CategorySection(key, cat.name(lang) if cat else key,
                                    cat.code if cat else "", items))
     info = student.info
+    track = rules.track
     wants = set(department.wants) if department and department.wants else None
     view = PrintView(
         lang=lang, name=student.name, school=(info.school if info else None) or "",
@@ -121,11 +130,13 @@ def build_view(student: Student, rules: Rules, views: PrintedItems, today: str,
         department=department.name if department else None,
         department_code=department.code if department else None, today=today,
         statement=_statements(student, department, rules, lang),
-        statement_wanted=wants is None or bool(wants & {"O", "P", "Q"}),
-        terms=_terms(student, lang, t), courses=course_views,
+        statement_wanted=wants is None or bool(wants & set(track.statement_codes)),
+        terms=_terms(student, lang, t, rules if department else None), courses=course_views,
         reflection=_reflections(student, department),
-        reflection_wanted=wants is None or "N" in wants,
-        categories=categories, cadres=_cadres(student, lang), other=_other(student, t))
+        reflection_wanted=wants is None or track.reflection in wants,
+        categories=categories, cadres=_cadres(student, lang), other=_other(student, t),
+        order=track.order,
+        headings={part: rules.code_name(code, lang) for part, code in track.headings.items()})
     seconds = sum(v.media_seconds for v in view.items)
     view.media_minutes = f"{seconds / 60:.1f}"
     view.counts = {"courses": len(course_views), "performances": len(view.performances),
@@ -150,8 +161,8 @@ def _statements(student: Student, department: Department | None, rules: Rules,
             out.append(Text(dep.name, "", bookmark=True))
         if isinstance(dep.statement, dict):
             for key, body in dep.statement.items():
-                code = rules.codes.get(key.strip().upper())
-                out.append(Text(code.name(lang) if code else key, _md(body),
+                _, part = rules.track.statement_part(key)
+                out.append(Text(part.name(lang) if part else key, _md(body),
                                 bookmark=department is not None))
         else:
             out.append(Text(None, _md(dep.statement)))
@@ -165,9 +176,14 @@ def _reflections(student: Student, department: Department | None) -> list[Text]:
             for dep in chosen if dep.reflection]
 
 
-def _terms(student: Student, lang: str, t: Any) -> list[TermTable]:
+def _terms(student: Student, lang: str, t: Any, rules: Rules | None) -> list[TermTable]:
+    """The 修課紀錄 by term; with `rules` (a department's copy), only the terms the
+    track's reviewers see (技專: semesters 1–4)."""
+    enrolled = student.info.enrolled if student.info else None
     by_term: dict[int, list[Any]] = defaultdict(list)
     for rec in student.courses:
+        if rules is not None and not rules.track.reviewers_see(rec.term, enrolled):
+            continue
         by_term[rec.term].append(rec)
     tables = []
     for term in sorted(by_term):

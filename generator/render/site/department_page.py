@@ -1,5 +1,7 @@
 """The reviewer-view page of one department, in the order reviewers read (DOMAIN.md):
-cover, 學習歷程自述, 修課紀錄, 課程學習成果, 多元表現綜整心得, 多元表現, 其他."""
+cover, 學習歷程自述, 修課紀錄, 課程學習成果, 多元表現綜整心得, 多元表現, 其他 — 大學's order;
+the student's track gives its own (技專: 修課紀錄, 課程學習成果, 多元表現, then D-1, D-2,
+D-3) and the code labels that head the parts."""
 
 from __future__ import annotations
 
@@ -93,9 +95,13 @@ def department_view(ctx: BuildContext, student: Student, dep: Department,
     performances = sections(dep.performances)
     grouped: dict[str, list[Section]] = {}
     order = {name: n for n, name in enumerate(rules.categories)}
-    def category(sec: Any) -> int:
+    by_code = {code: n for n, code in enumerate(rules.codes)}
+
+    def category(sec: Any) -> tuple[int, int]:
         item = student.item(sec.card.id)
-        return order.get(item.category or "" if item else "", 99)
+        code = by_code.get(item.code or "", 99) if item and rules.track.performances_by_code \
+            else 0
+        return code, order.get(item.category or "" if item else "", 99)
 
     for sec in sorted(performances, key=category):
         grouped.setdefault(sec.card.kind, []).append(sec)
@@ -104,12 +110,15 @@ def department_view(ctx: BuildContext, student: Student, dep: Department,
     image = views.image_hook(item_files(ctx, student.slug, department_key(dep.code)))
     wants = [(code, views.code_label(rules, code, lang), code in provided) for code in dep.wants]
     return {
-        "review": estimate(student, dep), "wants": wants,
+        "review": estimate(student, dep, rules), "wants": wants,
         "statement": statement_parts(dep, ctx, student, image),
-        "course_tables": records.course_tables(student, lang),
+        "course_tables": records.course_tables(student, lang, rules),
         "course_sections": courses,
         "reflection": render_markdown(dep.reflection, image, heading_offset=2),
         "performance_groups": list(grouped.items()),
         "performance_count": len(performances),
         "cadres": student.cadres,
+        "order": rules.track.order,
+        "headings": {part: rules.code_name(code, lang)
+                     for part, code in rules.track.headings.items()},
     }

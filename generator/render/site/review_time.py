@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from generator.model import Department, Item, Student
 from generator.render.markdown import plain_text
+from generator.rules import Rules
 
 CHARS_PER_PAGE = 700         # a page of Chinese prose at a readable size
 PHOTOS_PER_PAGE = 2
@@ -61,9 +62,13 @@ def item_media_seconds(item: Item) -> float:
     return media.duration or 0.0 if media is not None and not media.problem else 0.0
 
 
-def estimate(student: Student, dep: Department) -> ReviewTime:
+def estimate(student: Student, dep: Department, rules: Rules | None = None) -> ReviewTime:
+    """With the student's `rules`, the 修課紀錄 counts only the terms its track's
+    reviewers see (技專: semesters 1–4)."""
     items = [i for i in (student.item(x) for x in [*dep.courses, *dep.performances]) if i]
-    terms = len({c.term for c in student.courses})
+    enrolled = student.info.enrolled if student.info else None
+    terms = len({c.term for c in student.courses
+                 if rules is None or rules.track.reviewers_see(c.term, enrolled)})
     pages = 1 + _text_pages(dep.statement) + _text_pages(dep.reflection)
     pages += math.ceil(terms / COURSE_TERMS_PER_PAGE)
     pages += sum(item_pages(i) for i in items)

@@ -192,7 +192,7 @@ def _student_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
     found = [f for f in ctx.findings if f.student == student.key]
     cards = {c.id: c for c in _cards(ctx, task, student, student.items, found)}
     deps = [{"department": d, "url": urls.Linker(task.rel).department(student.slug, d.code),
-             "review": estimate(student, d),
+             "review": estimate(student, d, rules),
              "counts": records.severity_counts(department_findings(found, d))}
             for d in student.departments]
     return {
