@@ -104,7 +104,10 @@ class Editor:
     jobs: Jobs = field(init=False)
 
     def __post_init__(self) -> None:
-        settings, self.rules, _found = load_settings(self.root)
+        settings, rules, _found = load_settings(self.root)
+        # The form's code list follows the class's track (portfolio.toml); a department's
+        # tally asks each student's own (`for_track` below).
+        self.rules = rules.for_track(settings.track)
         # As `check`: --lang, else the content's own `language`.
         self.lang = self.language or settings.language
         self.store = Store(self.root, self.output, self.rules)

@@ -23,6 +23,10 @@ def mixed_class(root: Path, media: MediaFactory) -> ContentBuilder:
                     "courses": ["optics"], "performances": ["fair"],
                     "wants": ["B", "J", "N"], "reflection": "綜整心得。"}])
     c.student("hua", name="林小華", student_id="11305678", track="tech")
+    # semesters 1 and 5 (entered 113): 技專 reviewers see 修課紀錄 of semesters 1–4 only
+    c.write(root / "hua" / "courses.csv",
+            "term,subject,grade,credits,score,passed,makeup_score,makeup_passed,counted\n"
+            "1131,基本電學,1,3,82,true,,,true\n1151,電力電子,3,3,88,true,,,true\n")
     c.course("capstone", slug="hua", submitted=113, subject="專題實作", code="B-1",
              form="practical", title="智慧居家用電監測專題")
     c.performance("contest", slug="hua", submitted=113, title="工業配線技藝競賽")
@@ -57,6 +61,8 @@ def test_each_student_of_a_mixed_class_reads_in_their_own_track(
         < tech.index('id="performances"') < tech.index('id="reflection"') \
         < tech.index('id="statement"') < tech.index('id="other"')
     assert "N 多元表現綜整心得" not in tech and "J 競賽表現" not in tech
+    assert "113 學年度第 1 學期" in tech and "115 學年度第 1 學期" not in tech
+    assert "115 學年度第 1 學期" in read(out, paths.student_page("hua"))  # her own page: all
 
     university = read(out, paths.department_page("ming", "001012"))
     assert "J 競賽表現" in university and "N 多元表現綜整心得" in university
