@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 from generator.content.image_refs import markdown_images
 from generator.findings import Finding, make
-from generator.i18n import said, verbatim
+from generator.i18n import LANGS, said, verbatim
 from generator.model import Department, Portfolio, Student
-from generator.model.student import statement_code
+from generator.model.student import STATEMENT_KEYS, statement_code
 from generator.rules import Rules
 from generator.support.characters import count_prose_chars
 
@@ -39,45 +39,64 @@ def statement_parts(statement: str | dict[str, str] | None) -> set[str]:
     return found or set(STATEMENT_PARTS)
 
 
-def provided_codes(student: Student, dep: Department) -> set[str]:
-    """The 審查資料 codes a department's selection and texts provide.
+# A part of 學習歷程自述 (O/P/Q as statement_parts names them) → the track's part key.
+_PART_KEY = {code: key for key, code in STATEMENT_KEYS.items()}
+
+
+def provided_codes(student: Student, dep: Department, rules: Rules) -> set[str]:
+    """The 審查資料 codes a department's selection and texts provide, in the codes of
+    `rules`' track (the student's resolved rules).
 
     School-entered 幹部經歷 (cadres.yaml) reach the department with the 修課紀錄, so they
-    give H as a cadre item would; `other` gives R.
+    give the code a cadre item would (H); `other` gives the track's 其他 (R).
     """
+    track = rules.track
     codes: set[str] = set()
     if student.has_course_records and student.courses:
-        codes.add("A")
-    if student.cadres:
-        codes.add("H")
+        codes.add(track.course_records)
+    cadre = rules.categories.get("cadre")
+    if student.cadres and cadre is not None and cadre.code:
+        codes.add(cadre.code)
     for item_id in [*dep.courses, *dep.performances]:
         item = student.item(item_id)
         if item is not None and item.code:
             codes.add(item.code)
     if dep.reflection and dep.reflection.strip():
-        codes.add("N")
-    if dep.other and dep.other.strip():
-        codes.add("R")
-    codes |= statement_parts(dep.statement)
+        codes.add(track.reflection)
+    if dep.other and dep.other.strip() and track.other:
+        codes.add(track.other)
+    codes |= {track.statement[_PART_KEY[p]].code for p in statement_parts(dep.statement)}
     return codes
 
 
 def check(portfolio: Portfolio) -> Iterator[Finding]:
     for student in portfolio.students:
         for dep in student.departments:
-            yield from check_department(student, dep, portfolio.rules)
+            yield from check_department(student, dep, portfolio.rules_for(student))
 
 
 def check_department(student: Student, dep: Department, rules: Rules) -> Iterator[Finding]:
+    """`rules` are the student's resolved rules (Portfolio.rules_for): its track's."""
     key = student.key
     limits = rules.limits
+    track = rules.track
     where = {"department": dep.code, "name": dep.name}
-    for kind, ids, limit in (("course", dep.courses, limits.department_courses),
-                             ("performance", dep.performances, limits.department_performances)):
-        sent = len(set(ids))
-        if sent > limit:
-            yield make("department-limit", key, None, "departments.yaml", count=sent,
-                       limit=limit, kind=said(f"kind-{kind}"), **where)
+    if track.kind_limits:
+        for kind, ids, most in (("course", dep.courses, limits.department_courses),
+                                ("performance", dep.performances,
+                                 limits.department_performances)):
+            sent = len(set(ids))
+            if sent > most:
+                yield make("department-limit", key, None, "departments.yaml", count=sent,
+                           limit=most, kind=said(f"kind-{kind}"), **where)
+    chosen = [i for i in (student.item(x) for x in dict.fromkeys(
+        [*dep.courses, *dep.performances])) if i is not None]
+    for code, most in track.department_limits.items():
+        count = sum(1 for i in chosen if i.code == code)
+        if count > most:
+            yield make("department-limit", key, None, "departments.yaml", count=count,
+                       limit=most, kind=_code_name(rules, code, with_code=True), **where)
+    for kind, ids in (("course", dep.courses), ("performance", dep.performances)):
         seen: set[str] = set()
         for item_id in ids:
             # Listed twice, it is sent once: said once, and judged once.
@@ -102,11 +121,11 @@ def check_department(student: Student, dep: Department, rules: Rules) -> Iterato
                            code=item.code, code_name=_code_name(rules, item.code),
                            wants=", ".join(dep.wants), **where)
     if dep.wants:
-        missing = [c for c in dep.wants if c not in provided_codes(student, dep)]
+        missing = [c for c in dep.wants if c not in provided_codes(student, dep, rules)]
         for code in missing:
             yield make("department-code-uncovered", key, None, "departments.yaml", code=code,
                        code_name=_code_name(rules, code), **where)
-    if dep.reflection:
+    if dep.reflection and track.reflection_limits:
         chars = count_prose_chars(dep.reflection)
         images = len(markdown_images(dep.reflection))
         if chars > limits.reflection_max_chars or images > limits.reflection_max_images:
@@ -115,9 +134,11 @@ def check_department(student: Student, dep: Department, rules: Rules) -> Iterato
                        image_limit=limits.reflection_max_images, **where)
 
 
-def _code_name(rules: Rules, code: str) -> dict[str, str]:
+def _code_name(rules: Rules, code: str, *, with_code: bool = False) -> dict[str, str]:
     named = rules.codes.get(code)
-    return named.names() if named is not None else verbatim(code)
+    if named is None:
+        return verbatim(code)
+    return {lang: rules.code_name(code, lang) for lang in LANGS} if with_code else named.names()
 
 
 def department_findings(found: list[Finding], dep: Department,

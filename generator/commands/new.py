@@ -5,6 +5,9 @@ The sample items carry a `sample:` marker with the digest of the text written he
 (generator.model.item.sample_digest): `check` warns about them (`sample-content`) until
 the student has made them their own or deleted them. The guide's lists of fields are
 made from the rules table (generator/rules/reference.py), so they cannot drift from it.
+
+`--track tech` starts a 技專 (四技二專甄選入學) class: `track = "tech"` in portfolio.toml
+and a 專題實作 outcome marked B-1, the item that track's departments count.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from PIL import Image, ImageDraw
 from generator.commands.options import common_options
 from generator.i18n import listed, text
 from generator.model import sample_digest
-from generator.rules import Rules, load_rules
+from generator.rules import DEFAULT_TRACK, TRACKS, Rules, load_rules
 from generator.rules.reference import categories_reference, forms_table
 from generator.support.roc_calendar import academic_year, resolve_today
 
@@ -32,19 +35,23 @@ STUDENT_NAME = "李小華"
 
 @click.command()
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--track", type=click.Choice(list(TRACKS)), default=DEFAULT_TRACK,
+              show_default=True,
+              help="The application track: university (大學個人申請) or tech (四技二專甄選入學).")
 @common_options
-def new(directory: Path, lang: str | None, today: dt.date | None) -> None:
+def new(directory: Path, track: str, lang: str | None, today: dt.date | None) -> None:
     """Create DIRECTORY with one student, two sample items and a guide to adding items."""
     lang = lang or "zh-TW"
     if directory.exists() and any(directory.iterdir()):
         click.echo(text("new-not-empty", lang, path=str(directory)), err=True)
         sys.exit(2)
     day = resolve_today(today)
-    guide_file = scaffold(directory, day, lang)
+    guide_file = scaffold(directory, day, lang, track)
     click.echo(text("new-done", lang, path=str(directory), guide=str(guide_file)))
 
 
-def scaffold(root: Path, today: dt.date, lang: str = "zh-TW") -> Path:
+def scaffold(root: Path, today: dt.date, lang: str = "zh-TW",
+             track: str = DEFAULT_TRACK) -> Path:
     """Write the content root; returns where the guide to adding an item is."""
     rules = load_rules()
     # A student now in grade 11: one full year of items behind them.
@@ -56,9 +63,13 @@ def scaffold(root: Path, today: dt.date, lang: str = "zh-TW") -> Path:
     performance = items / "sample-performance"
     for folder in (course, performance):
         folder.mkdir(parents=True, exist_ok=True)
+    tech = track == "tech"
     (root / "portfolio.toml").write_text(
         f'# {text("new-toml-comment", lang)}\n'
-        'school = "我的高中"\nlanguage = "zh-TW"\n\n[limits]\n# course_per_term = 10\n',
+        'school = "我的高中"\nlanguage = "zh-TW"\n'
+        + ('# 四技二專甄選入學：審查資料代碼是 A、B-1、B-2、C-1…C-8、D-1…D-3\ntrack = "tech"\n'
+           if tech else '') +
+        '\n[limits]\n# course_per_term = 10\n',
         "utf-8")
     (student / "student.yaml").write_text(
         f'# {text("new-student-comment", lang)}\n'
@@ -67,12 +78,21 @@ def scaffold(root: Path, today: dt.date, lang: str = "zh-TW") -> Path:
         'profile: |\n  喜歡動手做實驗，也喜歡把學到的東西寫成程式。\n', "utf-8")
     (student / "courses.csv").write_text(
         "term,subject,grade,credits,score,passed,makeup_score,makeup_passed,counted\n"
-        f"{enrolled}1,物理,1,2,,true,,,true\n{enrolled}1,數學,1,4,,true,,,true\n", "utf-8")
-    _sample_item(course / "index.md", lang, {
+        f"{enrolled}1,物理,1,2,,true,,,true\n{enrolled}1,數學,1,4,,true,,,true\n"
+        + (f"{enrolled}1,專題實作,1,3,,true,,,true\n" if tech else ""), "utf-8")
+    course_front: dict[str, object] = {
+        "type": "course", "title": "專題實作：自動澆花控制器",
+        "summary": "用微控制器與土壤濕度感測器做出自動澆花控制器，從電路設計、焊接到程式，"
+                   "記錄每一次失敗與改進。",
+        "subject": "專題實作", "term": enrolled * 10 + 1, "certified": True,
+        "form": "practical", "code": "B-1",
+    } if tech else {
         "type": "course", "title": "單擺週期實驗報告",
         "summary": "用手機慢動作錄影量測單擺週期，比較不同擺長的結果，並討論誤差來源與改進方法。",
         "subject": "物理", "term": enrolled * 10 + 1, "certified": True, "form": "science",
-        "submitted": enrolled, "images": ["setup.png"],
+    }
+    _sample_item(course / "index.md", lang, {
+        **course_front, "submitted": enrolled, "images": ["setup.png"],
     }, "這是心得（省思）：寫下你做了什麼、遇到什麼困難、學到什麼，以及下次會怎麼做。\n\n"
        "![實驗裝置](setup.png)\n")
     _sample_image(course / "setup.png")

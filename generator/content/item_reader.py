@@ -12,7 +12,7 @@ from generator.content.error_findings import findings_from, read_finding, reason
 from generator.content.image_refs import markdown_images
 from generator.content.text_readers import ReadError, TextReader
 from generator.findings import Finding, make
-from generator.i18n import excerpt, listed, said
+from generator.i18n import LANGS, excerpt, listed, said, text
 from generator.model import FrontMatter, Item
 from generator.rules import FieldSpec, Rules
 from generator.support.roc_calendar import NotADate, read_date
@@ -98,6 +98,10 @@ def read_item(reader: TextReader, folder: Path, student: str, key: str,
         out.append(make("field-invalid", key, item_id, "index.md", field="status",
                         value=status, reason=said("reason-status-certified")))
 
+    if front.code and front.code not in rules.track.item_codes:
+        out.append(make("field-invalid", key, item_id, "index.md", field="code",
+                        value=front.code, reason=code_choices(rules, rules.track.item_codes)))
+        front.code = None
     if front.type == "course":
         code = front.code or (rules.forms[form].code if form else None)
     else:
@@ -116,6 +120,14 @@ def read_item(reader: TextReader, folder: Path, student: str, key: str,
         upload_reflection=front.upload_reflection,
     )
     return item, out
+
+
+def code_choices(rules: Rules, codes: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """Why a 審查資料 code is refused, in every language: the track and its codes (the
+    codes alone: with their labels the list would not fit in a finding)."""
+    return {lang: text("reason-code-choices", lang, track=rules.track.name(lang),
+                       codes=("、" if lang == "zh-TW" else ", ").join(codes))
+            for lang in LANGS}
 
 
 def _validate(raw: dict[str, Any], key: str, item_id: str) -> tuple[FrontMatter, list[Finding]]:

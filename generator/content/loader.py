@@ -24,7 +24,7 @@ from generator.content.text_readers import TextReader
 from generator.findings import Finding, make
 from generator.i18n import said
 from generator.model import Portfolio, SiteSettings, Student
-from generator.rules import Rules
+from generator.rules import DEFAULT_TRACK, Rules
 from generator.support import pillow_settings as imaging
 from generator.support.roc_calendar import resolve_today
 
@@ -59,17 +59,21 @@ def reader_for(root: Path, rules: Rules) -> TextReader:
     return TextReader(root, rules.files.text_max_bytes, rules.files.megabyte)
 
 
-def load_student(folder: Path, rules: Rules,
-                 reader: TextReader) -> tuple[Student, list[Finding]]:
+def load_student(folder: Path, rules: Rules, reader: TextReader,
+                 track: str = DEFAULT_TRACK) -> tuple[Student, list[Finding]]:
+    """One student folder; `track` is portfolio.toml's, which student.yaml may override.
+    The student's items and departments are read under that track's codes."""
     slug = folder.name
     info, findings = read_student_info(reader, folder, slug)
     key = info.student_id if info else slug
-    student = Student(slug=slug, path=folder, info=info)
+    student = Student(slug=slug, path=folder, info=info,
+                      track=(info.track if info and info.track else track))
+    rules = rules.for_track(student.track)
     student.courses, found, student.has_course_records = read_courses(reader, folder, key)
     findings += found
     student.cadres, found = read_cadres(reader, folder, key)
     findings += found
-    student.departments, found = read_departments(reader, folder, key)
+    student.departments, found = read_departments(reader, folder, key, rules)
     findings += found
     student.receipts, found, _ = read_receipts(reader, folder, key, rules)
     findings += found
@@ -116,7 +120,7 @@ def load_portfolio(root: Path, today: dt.date | None = None,
             # A student folder that is a link to elsewhere: nothing in it is read.
             findings.append(make("path-outside", None, None, folder.name))
             continue
-        student, found = load_student(folder, rules, reader)
+        student, found = load_student(folder, rules, reader, settings.track)
         portfolio.students.append(student)
         findings += found
         findings += _text_images_outside(student, root)

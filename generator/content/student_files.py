@@ -8,10 +8,12 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from generator.content.error_findings import findings_from, read_finding
+from generator.content.item_reader import code_choices
 from generator.content.text_readers import ReadError, TextReader
 from generator.findings import Finding, make
 from generator.i18n import said
 from generator.model import CadreRecord, CourseRecord, Department, StudentInfo
+from generator.rules import Rules
 
 M = TypeVar("M", bound=BaseModel)
 COURSE_COLUMNS = ("term", "subject", "grade", "credits", "score", "passed", "makeup_score",
@@ -91,8 +93,8 @@ def read_cadres(reader: TextReader, folder: Path,
     return _read_list(reader, folder / "cadres.yaml", CadreRecord, key)
 
 
-def read_departments(reader: TextReader, folder: Path,
-                     key: str) -> tuple[list[Department], list[Finding]]:
+def read_departments(reader: TextReader, folder: Path, key: str,
+                     rules: Rules) -> tuple[list[Department], list[Finding]]:
     """The departments of departments.yaml; one whose code is not a safe name (see
     Department) or repeats an earlier one is left out, with a finding: two entries
     with one code would write the same folder, and a case-insensitive disk (Windows,
@@ -107,6 +109,14 @@ def read_departments(reader: TextReader, folder: Path,
                                  reason=said("reason-department-code-twice")))
             continue
         seen.add(dep.code.casefold())
+        # `wants` names codes of the student's track (`rules`); an unknown one is told
+        # with the track's list and left out, the rest still count.
+        bad = [c for c in dep.wants if c not in rules.codes]
+        if bad:
+            findings.append(make("field-invalid", key, None, "departments.yaml", field="wants",
+                                 value=", ".join(bad), department=dep.code, name=dep.name,
+                                 reason=code_choices(rules, list(rules.codes))))
+            dep.wants = [c for c in dep.wants if c in rules.codes]
         kept.append(dep)
     return kept, findings
 

@@ -143,6 +143,7 @@ class CounselorStep:
         data = {**_context(ctx, INDEX, "index", text("site-class-title", ctx.lang), [],
                            self.with_reviews),
                 "dashboard": True, "rows": rows,
+                "mixed_tracks": len({r.track for r in rows}) > 1,
                 "findings": sorted((f.localized(ctx.lang) for f in general), key=sort_key),
                 "built_at": _stamp(build_time()),
                 "counselor_url": lambda slug: linker.to(counselor_page(slug)),

@@ -47,6 +47,7 @@ class StudentRow:
     receipts: Tally | None = None   # 收訖明細: confirmed, reported, missing (None: no window yet)
     comments: int = 0
     last_built: str = ""
+    track: str = ""               # the student's application track, by name (a class may mix)
 
     @property
     def slug(self) -> str:
@@ -109,9 +110,11 @@ def _department_state(found: list[Finding], dep: Department, reviews: Reviews | 
 
 def student_row(portfolio: Portfolio, student: Student, found: list[Finding], lang: str,
                 windows: list[Window], reviews: Reviews | None, today: date) -> StudentRow:
+    rules = portfolio.rules_for(student)
     return StudentRow(
         student=student,
-        years=year_counts(student, portfolio.rules, lang),
+        track=rules.track.name(lang),
+        years=year_counts(student, rules, lang),
         errors=Counter(f.code for f in found if f.severity == "error"),
         warnings=Counter(f.code for f in found if f.severity == "warning"),
         infos=sum(1 for f in found if f.severity == "info"),

@@ -67,7 +67,7 @@ class Evaluator:
         with self._lock:
             settings, rules, found = load_settings(self.root)
             reader = reader_for(self.root, rules)
-            student, more = load_student(self.root / slug, rules, reader)
+            student, more = load_student(self.root / slug, rules, reader, settings.track)
             found += more
             portfolio = Portfolio(root=self.root, rules=rules, settings=settings,
                                   today=resolve_today(self.today, settings.today),
@@ -77,7 +77,7 @@ class Evaluator:
                 found = [f for f in found if f.item != item_id or f.file != "index.md"]
                 student.items = [i for i in student.items if i.id != item_id]
                 item, more = self._read_draft(slug, student.key, item_id, index_text,
-                                              rules)
+                                              portfolio.rules_for(student))
                 found += more
                 if item is not None:
                     student.items.append(item)
@@ -128,7 +128,7 @@ class DepartmentTally:
 def department_state(student: Student, dep: Department, rules: Rules) -> DepartmentTally:
     """Counts, coverage of the department's `wants` and the department's findings, for
     a department as saved or as the form has it now."""
-    provided = provided_codes(student, dep)
+    provided = provided_codes(student, dep, rules)
     found = list(check_department(student, dep, rules))
     return DepartmentTally(len(dep.courses), len(dep.performances),
                            [(c, c in provided) for c in dep.wants],

@@ -105,7 +105,10 @@ class Editor:
     jobs: Jobs = field(init=False)
 
     def __post_init__(self) -> None:
-        settings, self.rules, _found = load_settings(self.root)
+        settings, rules, _found = load_settings(self.root)
+        # The form's code list follows the class's track (portfolio.toml); a department's
+        # tally asks each student's own (`for_track` below).
+        self.rules = rules.for_track(settings.track)
         # As `check`: --lang, else the content's own `language`.
         self.lang = self.language or settings.language
         self.store = Store(self.root, self.output, self.rules)
@@ -648,7 +651,7 @@ class Editor:
         shown: set[Finding] = set()
         for entry in deps:
             dep = self._dep_model(entry)
-            state = department_state(student, dep, self.rules)
+            state = department_state(student, dep, self.rules.for_track(student.track))
             shown.update(state.findings)
             spent = bridge.review_time(student, dep)
             out.append({"courses": state.courses, "performances": state.performances,

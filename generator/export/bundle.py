@@ -40,6 +40,7 @@ from generator.engine.build_context import BuildContext
 from generator.findings import Finding
 from generator.i18n import text
 from generator.model import Department, Item, Student
+from generator.render.upload.upload_copies import made_copies
 from generator.rules import Rules
 from generator.support.atomic import owned, remove, write_bytes
 from generator.support.characters import count_prose_chars
@@ -80,17 +81,10 @@ def _readable(*parts: str | None) -> str:
     return paths.segment(name.replace("/", "_").replace("\\", "_").replace(":", "_"))
 
 
-def upload_name(n: int, item: Item, rules: Rules, lang: str, ext: str) -> str:
-    """`uploads/01-1132-物理-光的折射實驗報告.pdf`: the order in the department, the term
-    (or date), the subject (or category), the title."""
-    if item.is_course:
-        when, what = (str(item.term) if item.term else None), item.subject
-    else:
-        cat = rules.categories.get(item.category or "")
-        when = item.date.isoformat() if item.date else None
-        what = cat.name(lang) if cat else item.category
-    stem = _readable(f"{n:02d}", when, what, item.title)
-    return f"{UPLOADS}/{stem.removesuffix('.' + ext)}.{ext}"
+def upload_name(n: int, file_name: str) -> str:
+    """`uploads/01-1132-物理-光的折射實驗報告.pdf`: the order in the department, then the
+    upload file's own name (output_paths.upload_stem: term, subject or category, title)."""
+    return f"{UPLOADS}/{n:02d}-{file_name}"
 
 
 def pdf_name(student: Student, dep: Department) -> str:
@@ -165,18 +159,10 @@ def _made(output: Path, rel: str) -> bytes | None:
     return path.read_bytes() if path.is_file() and owned(path) else None
 
 
-def _upload_files(output: Path, slug: str, item_id: str) -> dict[str, str]:
+def _upload_files(output: Path, student: Student, item_id: str) -> dict[str, str]:
     """slot → the output path of an item's upload 文件 and 影音, as the build made them."""
-    folder = paths.output_path(output, paths.upload_dir(slug, item_id))
-    found: dict[str, str] = {}
-    names = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
-    for slot in ("document", "media"):
-        made = [n for n in names if n.startswith(f"{slot}.")
-                and owned(folder / n)]
-        made.sort(key=lambda n: not n.endswith(".pdf"))  # the PDF 文件 where there is one
-        if made:
-            found[slot] = paths.upload_file(slug, item_id, made[0])
-    return found
+    return {slot: paths.upload_file(student.slug, item_id, path.name)
+            for slot, path in made_copies(output, student.slug, student.items, item_id).items()}
 
 
 def _render_index(ctx: BuildContext, student: Student, dep: Department,
@@ -211,15 +197,15 @@ def _clean_pdf(ctx: BuildContext, student: Student, dep: Department) -> bytes:
     from generator.render.pdf.pdf_documents import render_portfolio
     from generator.render.pdf.pdf_step import settings_for, upload_files
 
-    data, _view = render_portfolio(student, ctx.portfolio.rules, settings_for(ctx), dep,
-                                   upload_files(ctx.output, student, dep), None)
+    data, _view = render_portfolio(student, ctx.portfolio.rules_for(student), settings_for(ctx),
+                                   dep, upload_files(ctx.output, student, dep), None)
     return data
 
 
 def bundle_members(ctx: BuildContext, student: Student, dep: Department,
                    forced: bool) -> tuple[dict[str, bytes], dict[str, Any]]:
     """Every file of the bundle by its name in it, and what the manifest says of them."""
-    output, rules, lang = ctx.output, ctx.portfolio.rules, ctx.lang
+    output, rules, lang = ctx.output, ctx.portfolio.rules_for(student), ctx.lang
     slug = student.slug
     members: dict[str, bytes] = {}
     # The department's PDF.
@@ -236,11 +222,11 @@ def bundle_members(ctx: BuildContext, student: Student, dep: Department,
         if item is None:
             continue
         names = []
-        for slot, rel in _upload_files(output, slug, item_id).items():
+        for slot, rel in _upload_files(output, student, item_id).items():
             made = _made(output, rel)
             if made is None:
                 continue
-            name = upload_name(n, item, rules, lang, rel.rsplit(".", 1)[-1].lower())
+            name = upload_name(n, rel.rsplit("/", 1)[-1])
             members[name] = made
             uploads[(item_id, slot)] = name
             names.append(name)
@@ -264,7 +250,7 @@ def bundle_members(ctx: BuildContext, student: Student, dep: Department,
             members[ref] = made
     from generator.render.site.review_time import estimate
 
-    review = estimate(student, dep, ctx.today, rules.limits.applicant_record_semesters)
+    review = estimate(student, dep, ctx.today, rules.limits.applicant_record_semesters, rules)
     about = {
         "items": items,
         "texts": {"statement": dep.statement, "reflection": dep.reflection,

@@ -26,6 +26,14 @@ class Portfolio:
     settings: SiteSettings  # portfolio.toml, as read (the command line is laid over it)
     today: date
     students: list[Student] = field(default_factory=list)
+    _tracks: dict[str, Rules] = field(default_factory=dict, repr=False)
+
+    def rules_for(self, student: Student) -> Rules:
+        """The rules as they apply to `student`: its track's codes, labels, order and
+        limits over the school's rules. Everything that speaks of codes asks this."""
+        if student.track not in self._tracks:
+            self._tracks[student.track] = self.rules.for_track(student.track)
+        return self._tracks[student.track]
 
     def student(self, slug: str) -> Student:
         """The student whose output folder is `slug` (one the build planned: it exists)."""

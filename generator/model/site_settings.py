@@ -33,6 +33,8 @@ from generator.rules import OVERRIDABLE, Rules
 from generator.support.roc_calendar import NotADate, read_date
 
 Language = Literal["zh-TW", "en"]
+# The application tracks (generator/rules: TRACKS); a test holds the two lists together.
+TrackName = Literal["university", "tech"]
 LANGUAGES: tuple[str, ...] = ("zh-TW", "en")
 USER_AGENT = "portfolio-link-check/0.1 (+learning-portfolio link permanence)"
 ARCHIVE_SAVE_ENDPOINT = "https://web.archive.org/save/"
@@ -294,6 +296,11 @@ class SiteSettings(_Options):
         "zh-TW", examples=["en"],
         description="The language of messages, pages and PDFs when `--lang` is not "
                     "given: `zh-TW` or `en`, nothing else.")
+    track: TrackName = Field(
+        "university", examples=["tech"],
+        description="The application track whose 審查資料 codes, order and limits apply: "
+                    "`university` (大學個人申請, A–Q) or `tech` (四技二專甄選入學, "
+                    "B-1…D-3); a student's `track:` in student.yaml overrides it.")
     today: dt.date | None = Field(
         None, examples=[dt.date(2026, 11, 20)],
         description="The date everything is judged against, when `--today` is not "

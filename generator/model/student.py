@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from pydantic_core import PydanticCustomError
 from generator.model.item import Item, one_or_many
 from generator.model.lenient import term_code
 from generator.model.receipts import Receipt
+from generator.model.site_settings import TrackName
 from generator.rules import path_rules
 from generator.support.roc_calendar import academic_year, grade_in
 
@@ -29,6 +31,7 @@ class StudentInfo(BaseModel):
     school: str | None = None
     enrolled: int
     profile: str | None = None
+    track: TrackName | None = None   # None: portfolio.toml's `track`
 
     _as_text = field_validator("student_id", "name", mode="before")(
         lambda cls, v: _number_as_text(v))
@@ -109,6 +112,15 @@ def statement_code(key: Any) -> str | None:
     return code if code in STATEMENT_CODES else None
 
 
+def normal_code(v: Any) -> str:
+    """A 審查資料 code as written (" b-1", "c1", "Ｂ－１") in the tables' spelling ("B-1")."""
+    text = unicodedata.normalize("NFKC", str(v)).strip().upper().replace(" ", "")
+    # "C1" and "C-1" are the same code of the 技專 track.
+    if len(text) >= 2 and text[0].isalpha() and text[1:].isdigit():
+        text = f"{text[0]}-{text[1:]}"
+    return text
+
+
 class Department(BaseModel):
     """One department applied to and the selection made for it.
 
@@ -147,12 +159,10 @@ class Department(BaseModel):
 
     @field_validator("wants")
     @classmethod
-    def _codes(cls, v: list[str]) -> list[str]:
-        out = [c.strip().upper() for c in v]
-        bad = [c for c in out if len(c) != 1 or c not in WANTED_CODES]
-        if bad:
-            raise PydanticCustomError("wants", "not review codes", {"codes": ", ".join(bad)})
-        return out
+    def _codes(cls, v: list[Any]) -> list[str]:
+        # Which codes exist depends on the student's track: the content loader refuses
+        # the others (generator/content/student_files.py), naming the track's codes.
+        return [normal_code(c) for c in v]
 
     @field_validator("statement", mode="before")
     @classmethod
@@ -215,6 +225,7 @@ class Student(BaseModel):
     departments: list[Department] = Field(default_factory=list)
     has_course_records: bool = False
     receipts: list[Receipt] = Field(default_factory=list)   # receipts.yaml: 收訖明細確認
+    track: str = "university"   # resolved: student.yaml's, else portfolio.toml's
 
     @property
     def key(self) -> str:

@@ -105,7 +105,11 @@ def test_english_build(tmp_path: Path) -> None:
     html = (tmp_path / "out" / STUDENT / "index.html").read_text("utf-8")
     assert '<html lang="en">' in html
     assert "Course records" in html and "Counts and limits" in html
-    assert result.check.document()["students"] == ["11301234"]
+    # the demo's second student is on the 技專 track: her pages in its codes
+    assert result.check.document()["students"] == ["11301234", "11305678"]
+    tech = (tmp_path / "out" / "zhang-zhihao" / "departments" / "101024" / "index.html") \
+        .read_text("utf-8")
+    assert "D-1 performance reflection" in tech and "B-1 capstone project" in tech
 
 
 def test_department_texts_show_their_images(content, media, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

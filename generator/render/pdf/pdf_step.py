@@ -117,7 +117,9 @@ def plan(ctx: BuildContext, settings: PdfSettings) -> list[PdfTask]:
             asdict(settings.quality), rules]
     tasks: list[PdfTask] = []
     for student in ctx.students():
-        whole = student.model_dump(mode="json")
+        # The student's own track: its codes, labels and order are printed.
+        mine = ctx.portfolio.rules_for(student).model_dump(mode="json", by_alias=True)
+        whole = [student.model_dump(mode="json"), mine]
         found = ctx.findings
         fp = ctx.fingerprint(*base, whole, _error_inputs(errors_of(found, student)))
         tasks.append(PdfTask("portfolio", student.slug, paths.student_pdf(student.slug), fp))
@@ -131,7 +133,7 @@ def plan(ctx: BuildContext, settings: PdfSettings) -> list[PdfTask]:
         for item in student.items:
             if needs_upload_pdf(item):
                 rel = paths.upload_copy(student.slug, student.items, item.id, OUTPUT_EXT)
-                fp = ctx.fingerprint(*base, info, item.model_dump(mode="json"))
+                fp = ctx.fingerprint(*base, info, item.model_dump(mode="json"), mine)
                 tasks.append(PdfTask("upload", student.slug, rel, fp, item=item.id))
     return tasks
 
@@ -140,7 +142,7 @@ def run_task(ctx: BuildContext, task: PdfTask) -> TaskResult:
     """One output (module level, so the build can run it in a forked worker)."""
     settings = settings_for(ctx)
     student = ctx.portfolio.student(task.student)
-    rules = ctx.portfolio.rules
+    rules = ctx.portfolio.rules_for(student)
     if task.kind == "portfolio":
         department = _department(student, task.department)
         uploads = upload_files(ctx.output, student, department) if department else None

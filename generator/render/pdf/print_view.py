@@ -9,6 +9,9 @@ department's texts, a reflection that will not be uploaded marked so. A departme
 copy is the reviewer's: its selection as uploaded (each record's fields, 簡述, 影音 and
 links, then its upload 文件 as the build made it: generator/model/upload_record.py),
 the texts as the department takes them, and the 修課紀錄 its reviewers get.
+
+That is 大學's order; the student's track gives its own (`order`: 技專 reads A, B, C,
+then the texts D-1, D-2, D-3) and the codes whose labels head the parts (`headings`).
 """
 
 from __future__ import annotations
@@ -86,6 +89,8 @@ class PrintView:
     cadres: list[dict[str, str]]
     other: list[Text]
     media_length: str = "0:00"      # m:ss, as every media length is printed
+    order: tuple[str, ...] = ()               # the parts, in the track's reading order
+    headings: dict[str, str] = field(default_factory=dict)  # part → its track's label
     counts: dict[str, int] = field(default_factory=dict)
     unattached: list[AttachmentView] = field(default_factory=list)  # could not be laid in
     joins: dict[str, bool] = field(default_factory=dict)  # part → shares the page before
@@ -123,6 +128,9 @@ def selected_items(student: Student, department: Department | None,
                        key=lambda i: (i.date.isoformat() if i.date else "", i.id))
     order = {key: n for n, key in enumerate(rules.categories)}
     perfs.sort(key=lambda i: order.get(i.category or "", len(order)))  # stable: keeps order
+    if rules.track.performances_by_code:
+        codes = {code: n for n, code in enumerate(rules.codes)}
+        perfs.sort(key=lambda i: codes.get(i.code or "", len(codes)))
     return courses, perfs
 
 
@@ -157,9 +165,13 @@ def build_view(student: Student, rules: Rules, views: PrintedItems, today: date,
         categories.append(CategorySection(key, cat.name(lang) if cat else key,
                                    cat.code if cat else "", items))
     info = student.info
+    track = rules.track
     wants = set(department.wants) if department and department.wants else None
     records = (student.courses_for_reviewers(today, rules.limits.applicant_record_semesters)
                if department is not None else student.courses)
+    if department is not None and track.course_semesters:
+        enrolled = info.enrolled if info else None
+        records = [c for c in records if track.reviewers_see(c.term, enrolled)]
     view = PrintView(
         lang=lang, name=student.name, school=(info.school if info else None) or "",
         student_id=info.student_id if info else "",
@@ -167,14 +179,16 @@ def build_view(student: Student, rules: Rules, views: PrintedItems, today: date,
         department=department.name if department else None,
         department_code=department.code if department else None, today=today.isoformat(),
         statement=_statements(student, department, rules, lang, md),
-        statement_wanted=wants is None or bool(wants & {"O", "P", "Q"}),
+        statement_wanted=wants is None or bool(wants & set(track.statement_codes)),
         terms=_terms(records, lang, t), courses=course_views,
         reflection=_reflections(student, department, md),
-        reflection_wanted=wants is None or "N" in wants,
+        reflection_wanted=wants is None or track.reflection in wants,
         categories=categories, cadres=_cadres(student, lang),
         other=_other(student, department, t, md),
-        other_wanted=wants is None or "R" in wants,
-        draft=draft.errors if draft is not None else 0)
+        other_wanted=wants is None or (track.other is not None and track.other in wants),
+        draft=draft.errors if draft is not None else 0,
+        order=track.order,
+        headings={part: rules.code_name(code, lang) for part, code in track.headings.items()})
     seconds = sum(v.media_seconds for v in view.items)
     view.media_length = duration_label(seconds)
     view.counts = {"courses": len(course_views), "performances": len(view.performances),
@@ -218,11 +232,13 @@ def _joins(view: PrintView) -> dict[str, bool]:
     joins: dict[str, bool] = {}
     before: str | None = "cover"         # "cover", "part", or None after an item
     last_has_document = False
-    for n, part in enumerate(PARTS):
+    # In the track's reading order (its `order` names 修課紀錄 course_records).
+    parts = tuple("records" if p == "course_records" else p for p in view.order) or PARTS
+    for n, part in enumerate(parts):
         if before == "part":
             joins[part] = True
         elif before is None:
-            joins[part] = all(empty[p] for p in PARTS[n:]) and not last_has_document
+            joins[part] = all(empty[p] for p in parts[n:]) and not last_has_document
         else:
             joins[part] = False
         before = "part"
@@ -249,7 +265,9 @@ def _statements(student: Student, department: Department | None, rules: Rules,
             parts = dep.statement_for()
         for code, body in parts:
             named = rules.codes.get(code) if code else None
-            out.append(Text(named.name(lang) if named else None, md(body),
+            part = rules.track.statement_part(code)[1] if code else None
+            heading = named.name(lang) if named else part.name(lang) if part else None
+            out.append(Text(heading, md(body),
                             bookmark=department is not None))
     return out
 

@@ -36,15 +36,16 @@ checklist_pdf = paths.checklist_pdf
 
 def _base(ctx: BuildContext, rel: str, title: str, student: Student) -> dict[str, Any]:
     lang = ctx.lang
+    rules = ctx.portfolio.rules_for(student)  # the student's own track's codes and labels
     linker = urls.Linker(rel)
     return {
         "lang": lang, "html_lang": HTML_LANG.get(lang, lang), "title": title,
         "t": lambda key, **kw: text(key, lang, **kw), "url": linker,
         "school": ctx.portfolio.settings.school, "page": "compare", "today": ctx.today,
-        "rules": ctx.portfolio.rules, "student": student,
+        "rules": rules, "student": student,
         "crumbs": [(text("site-class-title", lang), linker.index()),
                    (student.name, linker.student(student.slug))],
-        "code_label": lambda code: views.code_label(ctx.portfolio.rules, code, lang),
+        "code_label": lambda code: views.code_label(rules, code, lang),
         "item_url": lambda item_id: linker.item(student.slug, item_id),
         "dep_url": lambda code: linker.department(student.slug, code),
     }
@@ -67,7 +68,7 @@ def render_compare(ctx: BuildContext, student: Student) -> str:
 
     rel = compare_page(student.slug)
     linker = urls.Linker(rel)
-    view = comparison(student, ctx.portfolio.rules, ctx.lang)
+    view = comparison(student, ctx.portfolio.rules_for(student), ctx.lang)
     terms = [(t, linker.to(checklist_page(student.slug, t)))
              for t in checklist_terms(ctx, student)]
     return _render(ctx, "compare.html", {
@@ -80,7 +81,7 @@ def render_checklist(ctx: BuildContext, student: Student, term: int, pdf: bool =
     from generator.render.site.compare_views import term_checklist
 
     rel = checklist_page(student.slug, term)
-    view = term_checklist(student, ctx.portfolio.rules, term, ctx.lang,
+    view = term_checklist(student, ctx.portfolio.rules_for(student), term, ctx.lang,
                           school_windows(ctx.portfolio))
     base = _base(ctx, rel, text("checklist-title", ctx.lang, term=term), student)
     base["page"] = "checklist"
@@ -151,7 +152,8 @@ class CompareStep:
         with_pdf = "pdf" in ctx.running
         out: list[Output] = []
         for student in ctx.students():
-            whole = student.model_dump(mode="json", exclude={"path"})
+            whole = [student.model_dump(mode="json", exclude={"path"}),
+                     ctx.portfolio.rules_for(student).model_dump(mode="json", by_alias=True)]
             rel = compare_page(student.slug)
             fp = ctx.fingerprint(*common, "compare", whole)
             out.append(Output(rel, fp, ComparePageJob(student.slug, rel, fp)))

@@ -71,9 +71,9 @@ def comparison(student: Student, rules: Rules, lang: str) -> Comparison:
     columns = []
     for dep in deps:
         found = list(check_department(student, dep, rules))
-        provided = provided_codes(student, dep)
+        provided = provided_codes(student, dep, rules)
         columns.append(DepartmentColumn(
-            dep, estimate(student, dep),
+            dep, estimate(student, dep, rules=rules),
             [Coverage(c, code_label(rules, c, lang), c in provided) for c in dep.wants],
             sum(1 for f in found if f.severity == "error"),
             sum(1 for f in found if f.severity == "warning")))

@@ -9,6 +9,9 @@ reflection and photos only where they are uploaded, the document's pages), the u
 are those its reviewers get. The same view makes the site's department page and the
 bundle's `index.html`: a `Where` says where each thing is linked from the page, and
 whether the student's own tools (findings, coverage, links into the site) are shown.
+
+That is 大學's order; the student's track gives its own (技專: 修課紀錄, 課程學習成果,
+多元表現, then D-1, D-2, D-3) and the code labels that head the parts.
 """
 
 from __future__ import annotations
@@ -124,15 +127,18 @@ def _upload_label(mode: str, item: Item, lang: str) -> str:
     return text("site-upload-is-document", lang, name=item.document)
 
 
-def statement_parts(dep: Department, ctx: BuildContext,
+def statement_parts(dep: Department, ctx: BuildContext, student: Student,
                     image: ImageHook | None = None) -> list[tuple[str, str]]:
     """(heading, html) of the 學習歷程自述 as the department takes it: the parts it asks
     for, or the text as written."""
     if not dep.wants_text("statement"):
         return []
     out = []
+    rules = ctx.portfolio.rules_for(student)
     for code, body in dep.statement_for():
-        heading = views.code_label(ctx.portfolio.rules, code, ctx.lang) if code else ""
+        part = rules.track.statement_part(code)[1] if code else None
+        heading = (views.code_label(rules, code, ctx.lang) if code in rules.codes
+                   else f"{part.code} {part.name(ctx.lang)}" if part else "")
         out.append((heading, contained(render_markdown(body, image,
                                                        heading_offset=2 if code else 1))))
     return out
@@ -140,7 +146,7 @@ def statement_parts(dep: Department, ctx: BuildContext,
 
 def department_view(ctx: BuildContext, student: Student, dep: Department,
                     where: Where) -> dict[str, Any]:
-    rules, lang = ctx.portfolio.rules, ctx.lang
+    rules, lang = ctx.portfolio.rules_for(student), ctx.lang
 
     def sections(ids: list[str]) -> list[Section]:
         return [_section(ctx, student, item, where)
@@ -151,14 +157,17 @@ def department_view(ctx: BuildContext, student: Student, dep: Department,
                              if (x := student.item(i)) and not x.is_course])
     grouped: dict[str, list[Section]] = {}
     order = {name: n for n, name in enumerate(rules.categories)}
+    by_code = {code: n for n, code in enumerate(rules.codes)}
 
-    def category(sec: Section) -> int:
+    def category(sec: Section) -> tuple[int, int]:
         item = student.item(sec.card.id)
-        return order.get(item.category or "" if item else "", 99)
+        code = by_code.get(item.code or "", 99) if item and rules.track.performances_by_code \
+            else 0
+        return code, order.get(item.category or "" if item else "", 99)
 
     for sec in sorted(performances, key=category):
         grouped.setdefault(sec.card.kind, []).append(sec)
-    provided = provided_codes(student, dep)
+    provided = provided_codes(student, dep, rules)
     # The texts' images were copied next to the department's page by the media step.
     texts = {n: f.with_prefix(where.text_prefix)
              for n, f in item_files(ctx, student.slug, department_key(dep.code)).items()}
@@ -168,24 +177,27 @@ def department_view(ctx: BuildContext, student: Student, dep: Department,
     shown = student.model_copy(update={
         "courses": student.courses_for_reviewers(ctx.today, semesters)})
     return {
-        "review": estimate(student, dep, ctx.today, semesters), "wants": wants,
-        "statement": statement_parts(dep, ctx, image),
-        "statement_wanted": any(dep.wants_code(c) for c in "OPQ"),
-        "course_tables": records.course_tables(shown, lang),
+        "review": estimate(student, dep, ctx.today, semesters, rules), "wants": wants,
+        "statement": statement_parts(dep, ctx, student, image),
+        "statement_wanted": any(dep.wants_code(c) for c in rules.track.statement_codes),
+        "course_tables": records.course_tables(shown, lang, rules),
         "records_cut": len(shown.courses) < len(student.courses),
         "course_sections": courses,
         "reflection": contained(render_markdown(dep.reflection, image, heading_offset=2))
         if dep.wants_text("reflection") else "",
-        "reflection_wanted": dep.wants_code("N"),
+        "reflection_wanted": dep.wants_code(rules.track.reflection),
         # A file the R text links to is attached to the kit's 其他.pdf: the link leads there.
         "other": contained(render_markdown(dep.other, image, heading_offset=2),
                            dict(where.kit).get("other"))
         if dep.wants_text("other") else "",
-        "other_wanted": dep.wants_code("R"),
+        "other_wanted": rules.track.other is not None and dep.wants_code(rules.track.other),
         "performance_groups": list(grouped.items()),
         "performance_count": len(performances),
         "cadres": student.cadres,
         "kit": where.kit, "pdf": where.pdf, "reviewer_only": where.reviewer_only,
+        "order": rules.track.order,
+        "headings": {part: rules.code_name(code, lang)
+                     for part, code in rules.track.headings.items()},
     }
 
 

@@ -18,6 +18,7 @@ from datetime import date
 from generator.model import Department, Item, Student
 from generator.model.upload_record import photos, upload_record
 from generator.render.markdown import plain_text
+from generator.rules import Rules
 
 CHARS_PER_PAGE = 700         # a page of Chinese prose at a readable size
 PHOTOS_PER_PAGE = 2
@@ -93,13 +94,16 @@ def department_texts(dep: Department) -> list[str]:
 
 
 def estimate(student: Student, dep: Department, today: date | None = None,
-             semesters: int = 6) -> ReviewTime:
+             semesters: int = 6, rules: Rules | None = None) -> ReviewTime:
     """The estimate for `dep`; with `today`, the 修課紀錄 as its reviewers get them
-    (a grade-12 applicant's first `semesters`)."""
+    (a grade-12 applicant's first `semesters`); with the student's `rules`, only the
+    terms its track's reviewers see (技專: semesters 1–4)."""
     items = [i for i in (student.item(x) for x in [*dep.courses, *dep.performances]) if i]
     records = (student.courses_for_reviewers(today, semesters) if today is not None
                else student.courses)
-    terms = len({c.term for c in records})
+    enrolled = student.info.enrolled if student.info else None
+    terms = len({c.term for c in records
+                 if rules is None or rules.track.reviewers_see(c.term, enrolled)})
     pages = 1 + sum(_text_pages([t]) for t in department_texts(dep))
     pages += math.ceil(terms / COURSE_TERMS_PER_PAGE)
     if student.cadres:

@@ -25,6 +25,7 @@ from generator.render.site import student_records as records
 from generator.render.site.review_time import estimate
 from generator.render.web_media.derived_files import RECIPE_VERSION
 from generator.render.web_media.web_media_step import ItemFile, department_key, item_files
+from generator.rules import TRACKS, Rules, track_table
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,9 @@ def _student_inputs(student: Student) -> dict[str, Any]:
 def _common(ctx: BuildContext) -> list[Any]:
     return [ctx.theme.digest("templates"), ctx.portfolio.settings.school,
             ctx.portfolio.rules.model_dump(mode="json", by_alias=True), RECIPE_VERSION,
-            ctx.today.isoformat()]
+            ctx.today.isoformat(),
+            # every track's code table: a student page speaks in its own track's terms
+            [track_table(key).model_dump(mode="json", by_alias=True) for key in TRACKS]]
 
 
 def selected_in(student: Student, item: Item) -> list[Department]:
@@ -139,12 +142,13 @@ def base_context(ctx: BuildContext, task: PageTask, title: str,
     """What every page template gets: language, `t`, `url`, title, breadcrumbs…
     (other renderers' pages use it too, so they share base.html)."""
     lang = ctx.lang
+    rules = student_rules(ctx, task.slug)
     return {
         "lang": lang, "html_lang": HTML_LANG.get(lang, lang), "title": title,
         "t": lambda key, **kw: text(key, lang, **kw), "url": urls.Linker(task.rel),
         "school": ctx.portfolio.settings.school, "crumbs": crumbs, "page": task.kind,
-        "rules": ctx.portfolio.rules, "today": ctx.today, "code_label":
-            lambda code: views.code_label(ctx.portfolio.rules, code, lang),
+        "rules": rules, "today": ctx.today, "code_label":
+            lambda code: views.code_label(rules, code, lang),
         "duration": views.duration,
         "megabytes": lambda size: ctx.portfolio.rules.files.format_size(size, unit=True),
     }
@@ -153,11 +157,19 @@ def base_context(ctx: BuildContext, task: PageTask, title: str,
 _base = base_context  # the name other renderers first imported
 
 
+def student_rules(ctx: BuildContext, slug: str) -> Rules:
+    """The rules a page of student `slug` speaks in (its track's); the school's for a page
+    of no one student (`slug` empty, or one the build does not know)."""
+    student = next((s for s in ctx.portfolio.students if s.slug == slug), None) if slug else None
+    return ctx.portfolio.rules_for(student) if student else ctx.portfolio.rules
+
+
 def _cards(ctx: BuildContext, task: PageTask, student: Student, items: list[Item],
            found: list[Finding]) -> list[views.Card]:
     linker = urls.Linker(task.rel)
     return [views.card(i, linker.item(student.slug, i.id), files_of(ctx, student.slug, i.id),
-                       linker.item_prefix(student.slug, i.id), ctx.portfolio.rules, ctx.lang,
+                       linker.item_prefix(student.slug, i.id), ctx.portfolio.rules_for(student),
+                       ctx.lang,
                        [f for f in found if f.item == i.id]) for i in items]
 
 
@@ -187,11 +199,12 @@ def _index(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
 
 def _student_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
     student = ctx.portfolio.student(task.slug)
-    rules, lang = ctx.portfolio.rules, ctx.lang
+    rules, lang = ctx.portfolio.rules_for(student), ctx.lang
     found = [f for f in ctx.findings if f.student == student.key]
     cards = {c.id: c for c in _cards(ctx, task, student, student.items, found)}
     deps = [{"department": d, "url": urls.Linker(task.rel).department(student.slug, d.code),
-             "review": estimate(student, d),
+             "review": estimate(student, d, ctx.today, rules.limits.applicant_record_semesters,
+                                rules),
              "counts": records.severity_counts(department_findings(found, d))}
             for d in student.departments]
     return {
@@ -262,8 +275,8 @@ def _item_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
     lang = ctx.lang
     linker = urls.Linker(task.rel)
     found = [f for f in ctx.findings if f.student == student.key and f.item == item.id]
-    view = views.item_view(item, files_of(ctx, student.slug, item.id), ctx.portfolio.rules,
-                           lang)
+    view = views.item_view(item, files_of(ctx, student.slug, item.id),
+                           ctx.portfolio.rules_for(student), lang)
     deps = [(d, linker.department(student.slug, d.code)) for d in selected_in(student, item)]
     from generator.model.upload_record import upload_record
     from generator.render.site.department_page import _upload_label

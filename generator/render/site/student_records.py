@@ -61,10 +61,15 @@ def year_counts(student: Student, rules: Rules, lang: str) -> list[YearCounts]:
     return out
 
 
-def course_tables(student: Student, lang: str) -> list[tuple[str, list[CourseRecord], float]]:
-    """One table per term: (term label, rows, credits earned)."""
+def course_tables(student: Student, lang: str, rules: Rules | None = None
+                  ) -> list[tuple[str, list[CourseRecord], float]]:
+    """One table per term: (term label, rows, credits earned). With the student's
+    `rules`, only the terms its track's reviewers see (技專: semesters 1–4)."""
+    enrolled = student.info.enrolled if student.info else None
     by_term: dict[int, list[CourseRecord]] = defaultdict(list)
     for row in student.courses:
+        if rules is not None and not rules.track.reviewers_see(row.term, enrolled):
+            continue
         by_term[row.term].append(row)
     out = []
     for term in sorted(by_term):
