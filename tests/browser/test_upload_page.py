@@ -116,7 +116,9 @@ def test_download_names_are_distinct_and_are_the_files(chromium: BrowserThread,
             links = page.locator("a[download]")
             found = [(links.nth(n).get_attribute("download"), links.nth(n).get_attribute("href"))
                      for n in range(links.count())]
-            assert len(found) >= 3
+            # Without the PDF step (demo_output skips it) the 文件 made of an item's page
+            # are not there: the 影音 and the pictures uploaded as given are.
+            assert len(found) >= 2
             names = [name for name, _ in found]
             assert len({str(n).casefold() for n in names}) == len(names)
             for name, href in found:

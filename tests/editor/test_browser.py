@@ -303,6 +303,11 @@ def _conflict(browser: Any, editor: Editor, path: Path) -> None:
 SAMPLES = ["👨‍👩‍👧", "👍🏽 讚", "🇹🇼🇯🇵", "臺灣，你好。", "é = e\u0301", "한국어", "  留白  ",
            "a\u200db", "🧑🏻‍🔬 做實驗", "（１２３）「引號」…", "\u0915\u094d\u0937"]
 
+# N is counted on the rendered text: markup, link targets and pictures do not count.
+PROSE = [f"{s}\n![圖](a.jpg)\n{s}" for s in SAMPLES] + [
+    "我學到**合作**與**溝通**。", "## 社團\n\n我當社長。", "- 一\n- 二\n1. 三",
+    "見[作品集](https://example.org/works)。", "> 引用的一句話"]
+
 
 def test_the_page_counts_characters_as_the_checks_do(chromium: BrowserThread,
                                                      editor: Editor) -> None:
@@ -310,14 +315,13 @@ def test_the_page_counts_characters_as_the_checks_do(chromium: BrowserThread,
         page, errors = _page(browser, editor, "#/s/hua")
         page.wait_for_selector(".card")
         chars = page.evaluate("s => s.map(window.portfolioEdit.countChars)", SAMPLES)
-        prose = page.evaluate("s => s.map(window.portfolioEdit.countProse)",
-                              [f"{s}\n![圖](a.jpg)\n{s}" for s in SAMPLES])
+        prose = page.evaluate("s => s.map(window.portfolioEdit.countProse)", PROSE)
         assert errors == []
         return chars, prose
 
     chars, prose = chromium.run(count)
     assert chars == [count_chars(s) for s in SAMPLES]
-    assert prose == [count_prose_chars(f"{s}\n![圖](a.jpg)\n{s}") for s in SAMPLES]
+    assert prose == [count_prose_chars(s) for s in PROSE]
 
 
 def test_the_form_fits_a_phone(chromium: BrowserThread, editor: Editor) -> None:

@@ -41,6 +41,12 @@ def _zip(r: Reviewed, code: str) -> zipfile.ZipFile:
     return zipfile.ZipFile(_student(r) / "departments" / f"{code}.zip")
 
 
+def _upload_pdf(r: Reviewed, item_id: str) -> Path:
+    """The item's upload 文件 (named after the item: tests/engine/test_upload_names.py)."""
+    (pdf,) = (_student(r) / "upload" / item_id).glob("*.pdf")
+    return pdf
+
+
 def test_exports(reviewed: Reviewed) -> None:
     assert reviewed.run.exit_code == 0, reviewed.run.output
     # The other department's selection has an error: no bundle without --force.
@@ -52,7 +58,7 @@ def test_exports(reviewed: Reviewed) -> None:
 
 def test_document_with_a_reflection_uploads_the_page_then_the_document(
         reviewed: Reviewed) -> None:
-    upload = _student(reviewed) / "upload" / "report" / "document.pdf"
+    upload = _upload_pdf(reviewed, "report")
     given = reviewed.content / "ming" / "items" / "report" / "report.pdf"
     pages = _pages(upload)
     report = _pages(given)
@@ -64,7 +70,7 @@ def test_document_with_a_reflection_uploads_the_page_then_the_document(
 
 
 def test_upload_reflection_false_uploads_the_document_as_given(reviewed: Reviewed) -> None:
-    upload = _student(reviewed) / "upload" / "private" / "document.pdf"
+    upload = _upload_pdf(reviewed, "private")
     given = reviewed.content / "ming" / "items" / "private" / "census.pdf"
     assert upload.read_bytes() == given.read_bytes()
 
@@ -88,8 +94,9 @@ def test_no_reviewer_view_holds_a_private_reflection(reviewed: Reviewed) -> None
 
 def test_a_picture_document_follows_the_page_on_a_page_of_its_own(reviewed: Reviewed) -> None:
     folder = _student(reviewed) / "upload" / "poster"
-    assert sorted(p.name for p in folder.iterdir()) == ["document.pdf"]
-    reader = PdfReader(folder / "document.pdf")
+    upload = _upload_pdf(reviewed, "poster")
+    assert [p.name for p in folder.iterdir()] == [upload.name]   # the one 文件, a PDF
+    reader = PdfReader(upload)
     assert len(reader.pages) == 2
     assert "POSTERWORDS" in (reader.pages[0].extract_text() or "")
     assert list(reader.pages[1].images)

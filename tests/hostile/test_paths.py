@@ -98,7 +98,7 @@ def test_a_department_code_that_is_not_a_safe_name(arena: Arena, code: str) -> N
     assert broken_links(arena.output, list(arena.output.rglob("*.html"))) == []
     with zipfile.ZipFile(departments / f"{GOOD}.zip") as bundle:
         names = bundle.namelist()
-    assert names and f"ming/departments/{GOOD}/index.html" in names
+    assert names and "index.html" in names        # the bundle opens at its own page
     for name in names:
         parts = name.split("/")
         assert not name.startswith("/") and "\\" not in name and ":" not in name, name
@@ -216,7 +216,7 @@ def test_a_link_to_a_file_outside_the_output_stays_out_of_the_bundle(arena: Aren
     assert outcome.exit_code == 0, outcome.output[-2000:]
     with zipfile.ZipFile(arena.output / "ming" / "departments" / f"{GOOD}.zip") as bundle:
         names = bundle.namelist()
-        assert "ming/items/c1/index.html" in names
+        assert "index.html" in names and any(n.startswith("uploads/01-") for n in names), names
         assert all(not n.startswith("/") and ".." not in n.split("/") for n in names), names
         assert not any(bundle.read(n) == secret.read_bytes() for n in names)
     arena.assert_untouched()

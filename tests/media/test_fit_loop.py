@@ -17,6 +17,8 @@ from generator.cli import main
 from tests.media.test_media_fit_command import STUDENT, item
 
 LIMIT = 4_000_000
+# The upload copy, named after the item (term, category, title: output_paths.upload_stem).
+COPY = "stu/upload/lab/1132-作品成果-作品.jpg"
 
 
 def _photo(seed: int, size: tuple[int, int] = (2600, 2000)) -> bytes:
@@ -43,7 +45,9 @@ def root(tmp_path: Path, photos: tuple[bytes, bytes]) -> Path:
     root = tmp_path / "content"
     (root / "stu").mkdir(parents=True)
     (root / "stu" / "student.yaml").write_text(STUDENT, "utf-8")
-    item(root, "lab", "document: lab.jpg\n", {"lab.jpg": photos[0]})
+    # Uploaded as given: the photo itself is the 文件 (with its page before it, the upload
+    # is a PDF the PDF step makes: tests/export/test_reviewer.py).
+    item(root, "lab", "document: lab.jpg\nupload_reflection: false\n", {"lab.jpg": photos[0]})
     return root
 
 
@@ -69,10 +73,10 @@ def test_over_limit_photo_then_fit_then_check_is_clean(root: Path, tmp_path: Pat
     (fitted,) = found
     assert (fitted["code"], fitted["severity"], fitted["file"]) == ("file-fitted", "info",
                                                                      "lab.jpg")
-    assert "stu/upload/lab/document.jpg" in fitted["message"]
-    assert (out / "stu" / "upload" / "lab" / "document.jpg").stat().st_size <= LIMIT
+    assert COPY in fitted["message"]
+    assert (out / COPY).stat().st_size <= LIMIT
     english = check(root, out, "--lang", "en")[1][0]["message"]
-    assert "upload copy" in english and "stu/upload/lab/document.jpg" in english
+    assert "upload copy" in english and COPY in english
     # Elsewhere (no copy there) the original is still refused.
     assert check(root, tmp_path / "elsewhere")[0] == 1
 
@@ -98,7 +102,7 @@ def test_dry_run_predicts_what_fit_makes(root: Path, tmp_path: Path) -> None:
     assert cells[3].startswith("shrink")
     code, made_text = cli("fit", str(root), "-o", str(out), "--lang", "en")
     assert code == 0
-    copy = out / "stu" / "upload" / "lab" / "document.jpg"
+    copy = out / COPY
     with Image.open(copy) as picture:
         width, height = picture.size
     assert (width, height) == (2600, 2000)  # a lower quality was enough: full size kept
@@ -119,4 +123,4 @@ def test_build_and_the_upload_page_agree_with_check(root: Path, tmp_path: Path) 
     assert not any(c in ("file-too-large", "upload-copy-made") for c, _ in codes)
     assert check(root, out) == (0, report["findings"])
     page = (out / "stu" / "upload" / "index.html").read_text("utf-8")
-    assert "document.jpg" in page and "系統不會收" not in page
+    assert COPY.rsplit("/", 1)[1] in page and "系統不會收" not in page

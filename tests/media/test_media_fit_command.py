@@ -111,7 +111,8 @@ def scanned(tmp_path: Path) -> Path:
     root = tmp_path / "content"
     (root / "stu").mkdir(parents=True)
     (root / "stu" / "student.yaml").write_text(STUDENT, "utf-8")
-    item(root, "scan", "document: scan.pdf\n", {})
+    # Uploaded as given (with the item's page before it, the PDF step lays both out).
+    item(root, "scan", "document: scan.pdf\nupload_reflection: false\n", {})
     pdf = root / "stu" / "items" / "scan" / "scan.pdf"
     side = 2200  # a page of noise: even JPEG at q95 leaves it over the limit
     Image.frombytes("RGB", (side, side), random.Random(5).randbytes(side * side * 3)).save(
@@ -138,8 +139,8 @@ def test_pdf_over_the_limit_goes_to_the_pdf_renderer(scanned: Path, tmp_path: Pa
     checked = CliRunner().invoke(main, ["check", str(scanned), "--offline", "-o", str(out),
                                         "--format", "json"], catch_exceptions=False)
     assert checked.exit_code == 0, checked.output
-    assert '"code": "file-fitted"' in checked.output and "stu/upload/scan/document.pdf" in \
-        checked.output
+    assert '"code": "file-fitted"' in checked.output
+    assert "stu/upload/scan/1132-作品成果-作品.pdf" in checked.output
 
 
 def test_a_shrunk_pdf_is_not_shrunk_again(scanned: Path, tmp_path: Path,

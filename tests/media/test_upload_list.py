@@ -47,17 +47,19 @@ def test_the_upload_list(content, media, tmp_path: Path) -> None:
     # Every file it links to is there, beside the list.
     files = [unquote(h) for h in hrefs(page)
              if not h.endswith((".html", ".css", ".js")) and not h.startswith(("#", "."))]
-    assert sorted(files) == ["report/1131-物理-課程成果 report.pdf",
+    # The broken item's 文件 is its page (its .docx cannot follow it: the error says so).
+    assert sorted(files) == ["broken/1132-作品成果-多元表現 broken.pdf",
+                             "report/1131-物理-課程成果 report.pdf",
                              "song/1132-其他表現-多元表現 song.mp3",
                              "song/1132-其他表現-多元表現 song.pdf"]
     for href in files:
         assert (page.parent / href).is_file(), href
     assert (page.parent / "song" / "1132-其他表現-多元表現 song.mp3").read_bytes() == \
         media.mp3.read_bytes()
-    # The document that could not be made is named, with the reason from its finding.
+    # The document that cannot be used is named, with the reason from its finding.
     row = html[html.index('id="broken"'):]
     row = row[:row.index('class="up-foot"')]
-    assert "essay.docx 沒辦法整理成可上傳的檔案" in row and "<li>" in row
+    assert "essay.docx 是 .docx 檔" in row and "<li>" in row
     # Sizes against the limits.
     assert "/ 4.0 MB" in html and "/ 10.0 MB" in html
 

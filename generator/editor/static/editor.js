@@ -33,8 +33,18 @@ function countChars(text) {
 }
 
 /* A Markdown text as a reader sees it (count_prose_chars): no image markup, no line breaks. */
+/* Characters of Markdown as a reader sees it rendered, as the checks count N's 800
+   (support/characters.py prose_text, which renders with markdown-it): no image, no link
+   target, no ** of bold, heading or list marks, no spaces at a line's ends. An
+   approximation of the renderer for the live counter; the check's finding is exact. */
 function countProse(text) {
-  return countChars(String(text).replace(/!\[[^[\]]*\]\([^()]*\)/g, "").replace(/[\r\n]+/g, ""));
+  const plain = String(text)
+    .replace(/!\[[^[\]]*\]\([^()]*\)/g, "")
+    .replace(/\[([^[\]]*)\]\([^()]*\)/g, "$1")
+    .replace(/^[ \t]*(#{1,6}[ \t]+|[-*+][ \t]+|\d+[.)][ \t]+|>[ \t]?)/gm, "")
+    .replace(/\*\*(?=\S)([\s\S]*?\S)\*\*/g, "$1")
+    .replace(/^[ \t]+|[ \t]+$/gm, "");
+  return countChars(plain.replace(/[\r\n]+/g, ""));
 }
 
 /* A size as the rules say sizes (decimal megabytes), small files in kilobytes. */
