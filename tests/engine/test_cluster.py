@@ -48,8 +48,8 @@ def _files(out: Path) -> dict[str, bytes]:
             if p.is_file() and ".portfolio" not in p.relative_to(out).parts}
 
 
-# About 80 s of CPU (three builds and two worker processes that import WeasyPrint): under
-# a minute on two quiet cores, several on a loaded machine, hence its own timeout.
+# Three builds and two worker processes that import WeasyPrint: 32 s at a load of 2 on
+# two cores, three minutes and more at a load of 13, hence its own timeout.
 @pytest.mark.cluster
 @pytest.mark.timeout(900)
 def test_a_class_on_a_local_cluster_is_the_local_build_byte_for_byte(
