@@ -88,16 +88,16 @@ def run_tasks(ctx: BuildContext, fn: Callable[[BuildContext, T], R], tasks: Sequ
         # The few tasks that need the whole build (the class index) run in this process:
         # forking beside the Dask client's threads could copy a lock one of them holds.
         return ctx.cluster.run(ctx, fn, tasks, on_done,
-                               lambda here, done: _run_here(ctx, fn, here, done, fork=False))
+                               lambda here, done: _run_here(ctx, fn, here, done, may_fork=False))
     return _run_here(ctx, fn, tasks, on_done)
 
 
 def _run_here(ctx: BuildContext, fn: Callable[[BuildContext, T], R], tasks: Sequence[T],
               on_done: Callable[[Any], None] | None,
-              fork: bool = True) -> list[R | TaskFailed]:
+              may_fork: bool = True) -> list[R | TaskFailed]:
     global _SHARED
-    jobs = min(ctx.jobs, len(tasks)) if fork else 1
-    fork = "fork" in multiprocessing.get_all_start_methods()
+    jobs = min(ctx.jobs, len(tasks))
+    fork = may_fork and "fork" in multiprocessing.get_all_start_methods()
     results: list[Any] = []
     if jobs <= 1 or not fork:
         for task in tasks:

@@ -1,6 +1,12 @@
 """`build --scheduler`: a class built on a real Dask LocalCluster (2 worker processes)
 is, file for file, byte for byte, the class built by the local pool; bad schedulers are
-a clear exit 2."""
+a clear exit 2.
+
+The LocalCluster is started once (by `connect("local:2")`, what `--scheduler local:2`
+does) and both cluster builds reach it by its tcp:// address, as a school's builds
+reach a long-running `dask scheduler`: the second build runs on workers the first one
+warmed, and must still make what its own content says. Starting the workers (and their
+first import of WeasyPrint) is most of the time a cluster build of two students takes."""
 
 from __future__ import annotations
 
@@ -9,7 +15,9 @@ import json
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
+from generator.engine.cluster import connect
 from generator.pipeline.building import build
 from tests.builder import ContentBuilder, run_cli
 from tests.mediafactory import MediaFactory
@@ -40,36 +48,48 @@ def _files(out: Path) -> dict[str, bytes]:
             if p.is_file() and ".portfolio" not in p.relative_to(out).parts}
 
 
+# Three builds and two worker processes that import WeasyPrint: 32 s at a load of 2 on
+# two cores, three minutes and more at a load of 13, hence its own timeout.
+@pytest.mark.cluster
+@pytest.mark.timeout(900)
 def test_a_class_on_a_local_cluster_is_the_local_build_byte_for_byte(
         tmp_path: Path, media: MediaFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
     root = _class(tmp_path / "content", media)
     here = build(root, tmp_path / "here", offline=True, jobs=2)
-    there = build(root, tmp_path / "there", offline=True, scheduler="local:2")
-    assert not here.failures and not there.failures, (here.failures, there.failures)
-    mine, theirs = _files(tmp_path / "here"), _files(tmp_path / "there")
-    assert mine.keys() == theirs.keys()
-    pdfs = [rel for rel in mine if rel.endswith(".pdf")]
-    assert len(pdfs) >= 3 * len(STUDENTS)   # whole, department, each student's upload copy
-    different = [rel for rel in mine if mine[rel] != theirs[rel]]
-    assert different == []
-    # The record knows every file the workers wrote: a second build keeps them all,
-    # and a changed item is redone on the cluster again.
-    log = json.loads((tmp_path / "there" / ".portfolio" / "build.json").read_text())
-    assert log["scheduler"].startswith("tcp://") and log["failures"] == []
-    state = json.loads((tmp_path / "there" / ".portfolio" / "state.json").read_text())
-    assert set(mine) <= set(state["owned"]) | {"report.json"}
-    index = root / "bo" / "items" / "trip" / "index.md"
-    index.write_text(index.read_text("utf-8").replace("參訪與心得", "參訪與兩頁心得"), "utf-8")
-    # A new item whose page's place holds a file the tool did not write: the worker
-    # that draws it must leave it alone, and the build must say so.
-    ContentBuilder(root, media).performance("talk", slug="an", title="演講", summary="聽講。",
-                                            category="other", date=dt.date(2025, 5, 1))
-    foreign = tmp_path / "there" / "an" / "items" / "talk" / "index.html"
-    foreign.parent.mkdir(parents=True)
-    foreign.write_text("mine, not the tool's", "utf-8")
-    again = build(root, tmp_path / "there", offline=True, scheduler="local:2")
+    with connect("local:2") as cluster:
+        assert cluster is not None and cluster.local is not None and cluster.workers == 2
+        there = build(root, tmp_path / "there", offline=True, scheduler=cluster.address)
+        assert not here.failures and not there.failures, (here.failures, there.failures)
+        mine, theirs = _files(tmp_path / "here"), _files(tmp_path / "there")
+        assert mine.keys() == theirs.keys()
+        pdfs = [rel for rel in mine if rel.endswith(".pdf")]
+        assert len(pdfs) >= 3 * len(STUDENTS)   # whole, department, each upload copy
+        different = [rel for rel in mine if mine[rel] != theirs[rel]]
+        assert different == []
+        # The record knows every file the workers wrote: a second build keeps them all,
+        # and a changed item is redone on the cluster again.
+        log = json.loads((tmp_path / "there" / ".portfolio" / "build.json").read_text())
+        assert log["scheduler"] == cluster.address and log["failures"] == []
+        state = json.loads((tmp_path / "there" / ".portfolio" / "state.json").read_text())
+        assert set(mine) <= set(state["owned"]) | {"report.json"}
+        index = root / "bo" / "items" / "trip" / "index.md"
+        index.write_text(index.read_text("utf-8").replace("參訪與心得", "參訪與兩頁心得"),
+                         "utf-8")
+        # A new item whose page's place holds a file the tool did not write: the worker
+        # that draws it must leave it alone, and the build must say so.
+        ContentBuilder(root, media).performance("talk", slug="an", title="演講",
+                                                summary="聽講。", category="other",
+                                                date=dt.date(2025, 5, 1))
+        foreign = tmp_path / "there" / "an" / "items" / "talk" / "index.html"
+        foreign.parent.mkdir(parents=True)
+        foreign.write_text("mine, not the tool's", "utf-8")
+        again = build(root, tmp_path / "there", offline=True, scheduler=cluster.address)
     assert {"bo/portfolio.pdf", "an/portfolio.pdf"} <= set(again.rendered)
+    # Made from this build's content, not from what the warm workers saw before.
+    said = "".join(page.extract_text()
+                   for page in PdfReader(tmp_path / "there" / "bo" / "portfolio.pdf").pages)
+    assert "參訪與兩頁心得" in said
     assert foreign.read_text("utf-8") == "mine, not the tool's"
     assert [(f.code, f.what) for f in again.failures] == [("output-not-ours",
                                                            "an/items/talk/index.html")]
