@@ -9,13 +9,13 @@ from pathlib import Path
 import click
 from PIL import Image, ImageDraw
 
-from generator.commands.options import common_options
+from generator.commands.options import Folder, common_options
 from generator.i18n import text
 from generator.support.roc_calendar import academic_year, resolve_today
 
 
 @click.command()
-@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("directory", type=Folder())
 @common_options
 def new(directory: Path, lang: str | None, today: dt.date | None) -> None:
     """Create DIRECTORY with one student and two sample items."""

@@ -19,6 +19,8 @@ from generator.commands.options import (
     JOBS_OPTION,
     OUTPUT_OPTION,
     SKIP_OPTION,
+    IntRange,
+    SaidUsage,
     common_options,
 )
 from generator.commands.printing import fail_unreadable, print_findings, print_traces
@@ -43,7 +45,7 @@ def _listen(output: Path, port: int, reloads: Reloads) -> ThreadingHTTPServer:
         except OSError as exc:
             if exc.errno != errno.EADDRINUSE:
                 raise
-    raise click.UsageError(f"ports {port}–{port + PORT_TRIES - 1} are all in use; try --port")
+    raise SaidUsage("usage-ports-busy", first=port, last=port + PORT_TRIES - 1)
 
 
 def _summary(result: BuildResult, err: Console) -> None:
@@ -62,7 +64,7 @@ def _summary(result: BuildResult, err: Console) -> None:
 @CONTENT_ARG
 @OUTPUT_OPTION
 @common_options
-@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True,
+@click.option("--port", "-p", type=IntRange(0, 65535), default=8000, show_default=True,
               help="Port on 127.0.0.1 (the next free one is taken if busy; 0 for any).")
 @click.option("--online", is_flag=True,
               help="Visit links on every rebuild (by default serve stays off the network).")
@@ -108,20 +110,25 @@ def _serve(content: Path, output: Path, port: int, rebuild: Callable[[], BuildRe
     import watchfiles
 
     stop = threading.Event()
+    lang = result.check.lang
     try:
+        # Ctrl+C is ours to say (watchfiles would log its own English line).
         for _changes in watchfiles.watch(*watch_paths(content, [BUILTIN]),
                                          watch_filter=ignore_filter(output), stop_event=stop,
-                                         debounce=200, raise_interrupt=False):
+                                         debounce=200, raise_interrupt=True):
             try:
                 result = rebuild()
             except ContentError as exc:  # e.g. the last student folder was just removed
-                err.print(f"portfolio: {exc}", style="red")
+                err.print(f"portfolio: {exc.message(lang)}", style="red")
                 continue
             except OutputWriteError as exc:  # e.g. the disk filled up: it may be freed
-                err.print(f"portfolio: {exc.message(result.check.lang)}", style="red")
+                err.print(f"portfolio: {exc.message(lang)}", style="red")
                 continue
+            lang = result.check.lang
             _summary(result, err)
             reloads.bump()
+    except KeyboardInterrupt:
+        err.print(text("serve-stopped", lang))
     finally:
         reloads.close()
         server.shutdown()
