@@ -18,7 +18,7 @@ import tomllib
 from collections.abc import Iterable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import regex
 import yaml
@@ -107,8 +107,8 @@ class TextNodes(HTMLParser):
     whether it sits in a block of rendered Markdown (`.prose`: the student's own)."""
 
     _SAID = ("title", "alt", "aria-label", "placeholder", "data-template", "content")
-    _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-             "source", "track", "wbr"}
+    _VOID: ClassVar[set[str]] = {"area", "base", "br", "col", "embed", "hr", "img", "input",
+                                 "link", "meta", "source", "track", "wbr"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

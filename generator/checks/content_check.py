@@ -25,7 +25,7 @@ from generator.checks import (
     personal,
     summary,
 )
-from generator.content.loader import ContentError, load_portfolio, no_students
+from generator.content.loader import load_portfolio, no_students
 from generator.findings import Finding
 from generator.model import Portfolio
 from generator.support.ownership import cache_dir
