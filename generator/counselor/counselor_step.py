@@ -26,7 +26,7 @@ from generator.engine import output_paths as paths
 from generator.engine.build_context import BuildContext
 from generator.engine.steps import Output
 from generator.findings import Finding, sort_key
-from generator.i18n import text
+from generator.i18n import label, text
 from generator.render.site import page_links as urls
 from generator.render.site.site_pages import PageTask, _base
 from generator.render.site.site_step import environment
@@ -173,7 +173,9 @@ def _context(ctx: BuildContext, rel: str, kind: str, title: str,
              crumbs: list[tuple[str, str]], with_reviews: bool) -> dict[str, Any]:
     return {**_base(ctx, PageTask(kind, rel, ""), title, crumbs),
             "with_reviews": with_reviews,
-            "kind_label": lambda kind: text(f"cn-kind-{kind}", ctx.lang)}
+            "kind_label": lambda kind: text(f"cn-kind-{kind}", ctx.lang),
+            # A finding code as a person reads it; the code itself stays in data-code.
+            "finding_label": lambda code: label(code, ctx.lang)}
 
 
 @dataclass(frozen=True)
