@@ -34,7 +34,7 @@ NAMES = {
     "pdf", "jpg", "jpeg", "png", "mp3", "mp4", "webp", "csv", "json", "yaml", "toml", "zip",
     "mb", "kb", "gb", "px", "dpi", "qr", "code", "apcs", "utf", "bom", "excel", "portfolio",
     "id", "url", "http", "https", "www", "html", "ctrl", "c", "ok", "ffmpeg", "chromium",
-    "a", "b", "s", "p", "q", "x",
+    "a", "b", "s", "p", "q", "x", "yyyy", "mm", "dd",  # YYYY-MM-DD, a date's form
 }
 _URL = re.compile(r"(?:https?|file|mailto|javascript):\S+|www\.\S+")
 _COMMAND = re.compile(r"portfolio(?: [a-z]+)?(?: (?:--?[a-z][a-z-]*|\S*/\S*|[A-Z]+))*")
