@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.i18n import text
 from tests.builder import Run, run_cli
 from tests.languagekit import Content, foreign_in_english, latin_sentences
 from tests.site.sitekit import copy_demo
@@ -220,6 +221,7 @@ def test_serve_speaks_one_language(world: dict[str, Path], built: dict[str, tupl
                                    lang: str) -> None:
     run = _serve(world, built[lang][0], lang)
     assert "Ctrl+C" in run.output
+    assert text("serve-stopped", lang) in run.output  # Ctrl+C said in the reader's words
     assert _judge(world, [run]) == {}
 
 
