@@ -104,15 +104,15 @@ def _serve(content: Path, output: Path, port: int, rebuild: Callable[[], BuildRe
     server = _listen(output, port, reloads)
     threading.Thread(target=server.serve_forever, name="http", daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/"
-    click.echo(text("serve-listening", result.check.lang, url=url), err=False)
-    sys.stdout.flush()
-
-    import watchfiles
-
     stop = threading.Event()
     lang = result.check.lang
     try:
-        # Ctrl+C is ours to say (watchfiles would log its own English line).
+        # Ctrl+C is ours to say from the moment the address is shown (watchfiles would
+        # log its own English line, click its "Aborted!").
+        click.echo(text("serve-listening", lang, url=url), err=False)
+        sys.stdout.flush()
+        import watchfiles
+
         for _changes in watchfiles.watch(*watch_paths(content, [BUILTIN]),
                                          watch_filter=ignore_filter(output), stop_event=stop,
                                          debounce=200, raise_interrupt=True):

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from generator.model.file_info import FileInfo
 from generator.support.roc_calendar import Term
@@ -21,6 +22,14 @@ def one_or_many(v: Any) -> Any:
         return []
     return [v] if isinstance(v, str) else v
 
+
+
+def term_code(v: Any) -> Any:
+    """A term (1132) as its number; anything else is said with `reason-term`."""
+    try:
+        return Term.parse(v).code
+    except ValueError:
+        raise PydanticCustomError("term", "not a term") from None
 
 class FrontMatter(BaseModel):
     """The front matter as written: every field is checked on its own, none is required
@@ -57,7 +66,7 @@ class FrontMatter(BaseModel):
     def _term(cls, v: Any) -> Any:
         if v is None:
             return v
-        return Term.parse(v).code
+        return term_code(v)
 
     _one_or_many = field_validator("links", "images", mode="before")(
         lambda cls, v: one_or_many(v))
@@ -68,7 +77,7 @@ class FrontMatter(BaseModel):
         if v is None:
             return v
         if not isinstance(v, str) or len(v.strip()) != 1 or v.strip().upper() not in "BCDEFGHIJKLM":
-            raise ValueError("審查資料代碼是 B 到 M 的一個字母")
+            raise PydanticCustomError("item_code", "not a code from B to M")
         return v.strip().upper()
 
     @field_validator("summary", "title", "subject", "document", "media", mode="before")

@@ -8,9 +8,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from generator.model.item import Item, one_or_many
+from generator.model.item import Item, one_or_many, term_code
 from generator.rules import path_rules
-from generator.support.roc_calendar import Term
 
 
 def _number_as_text(v: Any) -> Any:
@@ -18,8 +17,7 @@ def _number_as_text(v: Any) -> Any:
     return str(v) if isinstance(v, int) else v
 
 
-def _term_code(v: Any) -> Any:
-    return Term.parse(v).code
+_term_code = term_code
 
 
 class StudentInfo(BaseModel):
@@ -38,7 +36,7 @@ class StudentInfo(BaseModel):
     @classmethod
     def _roc_year(cls, v: int) -> int:
         if not 90 <= v <= 200:
-            raise ValueError("入學學年度是民國年，例如 113")
+            raise PydanticCustomError("roc_year", "not an ROC year")
         return v
 
 
@@ -129,7 +127,8 @@ class Department(BaseModel):
         out = [c.strip().upper() for c in v]
         bad = [c for c in out if len(c) != 1 or c not in "ABCDEFGHIJKLMNOPQ"]
         if bad:
-            raise ValueError(f"審查資料代碼是 A 到 Q 的字母，不認得：{', '.join(bad)}")
+            raise PydanticCustomError("wanted_codes", "not codes from A to Q",
+                                      {"codes": ", ".join(bad)})
         return out
 
 
