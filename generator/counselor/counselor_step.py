@@ -124,7 +124,8 @@ class CounselorStep:
         _PAGES = _PageInputs({r.slug: r for r in rows}, reviews, by_student,
                              self.with_reviews)
         try:
-            results = ctx.run(NAME, _student_page_task, pending, NAME)
+            results = ctx.run(text("progress-counselor", ctx.lang), _student_page_task, pending,
+                              NAME)
         finally:
             _PAGES = None
         for job, result in zip(pending, results, strict=True):
