@@ -9,6 +9,9 @@ from typing import Any
 import click
 from click.exceptions import NoArgsIsHelpError
 
+from generator.commands.options import requested_language, usage_message
+from generator.i18n import text
+
 
 class _Portfolio(click.Group):
     """The command group, saying a usage error (a bad --today, a content path that is a
@@ -26,13 +29,17 @@ class _Portfolio(click.Group):
             exc.show()
             sys.exit(exc.exit_code)
         except click.UsageError as exc:
-            click.echo(f"portfolio: {exc.format_message()}", err=True)
+            # In the catalog's words and the reader's language, which --lang on the
+            # command line or the content's portfolio.toml gives (click's are English).
+            lang = requested_language(sys.argv[1:] if args is None else list(args), exc.ctx)
+            click.echo(f"portfolio: {usage_message(exc, lang)}", err=True)
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
             exc.show()
             sys.exit(exc.exit_code)
         except click.Abort:
-            click.echo("Aborted!", err=True)
+            lang = requested_language(sys.argv[1:] if args is None else list(args))
+            click.echo(text("usage-aborted", lang), err=True)
             sys.exit(1)
         # --help and --version end here (0); every command leaves through sys.exit.
         sys.exit(returned if isinstance(returned, int) else 0)

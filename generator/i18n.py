@@ -1,14 +1,20 @@
 """Finding codes, their severities and their messages in every language.
 
 The catalog is data: each file in `generator/messages/*.toml` holds a table per
-finding code with its `severity` and one message template per language, so a new
-rule or a new language is an edit to a TOML file, not to code.
+finding code with its `severity`, a short `label` (what a list or a dashboard shows for
+the code) and one message template per language, so a new rule or a new language is an
+edit to a TOML file, not to code. Interface strings are in the `[ui]` tables.
+
+A count that a noun follows says both forms in its placeholder: `{n:error|errors}` is
+"1 error" or "3 errors" (the number, a space, the word: the first form for one, the
+second for any other number). Chinese needs no such forms and gives none.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import reprlib
+import string
 import tomllib
 from collections.abc import Iterable
 from functools import cache
@@ -58,12 +64,48 @@ class _Missing(dict):
         return "{" + key + "}"
 
 
+class _Formatter(string.Formatter):
+    """str.format, plus the plural placeholder `{n:one|other}` ("1 file", "2 files")."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if "|" in format_spec:
+            one, _, other = format_spec.partition("|")
+            return f"{value} {one if _is_one(value) else other}"
+        return str(super().format_field(value, format_spec))
+
+
+def _is_one(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return value == 1
+    return str(value).strip() == "1"
+
+
+_FORMATTER = _Formatter()
+
+
+def fill(template: str, params: dict[str, Any]) -> str:
+    """`template` with its placeholders filled; one without a value is left as it is."""
+    return _FORMATTER.vformat(template, (), _Missing(params))
+
+
 def message(code: str, lang: str, params: dict[str, Any] | None = None) -> str:
     entry = catalog().get(code)
     if entry is None:
         return code
     template = entry.get(lang) or entry.get(DEFAULT_LANG) or code
-    return template.format_map(_Missing(_in_lang(params or {}, lang)))
+    return fill(template, _in_lang(params or {}, lang))
+
+
+def label(code: str, lang: str) -> str:
+    """What a person reads for a finding code in a list of kinds (a dashboard, a CSV):
+    a few words, never the code itself unless the catalog does not know it."""
+    entry = catalog().get(code)
+    said = entry.get("label") if entry else None
+    if not isinstance(said, dict):
+        return code
+    return str(said.get(lang) or said.get(DEFAULT_LANG) or code)
 
 
 def _in_lang(params: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -107,7 +149,7 @@ def text(key: str, lang: str, **params: Any) -> str:
     if entry is None:
         return key
     template = entry.get(lang) or entry.get(DEFAULT_LANG) or key
-    return template.format_map(_Missing(params))
+    return fill(template, params)
 
 
 def has_text(key: str) -> bool:
@@ -138,3 +180,19 @@ def _in(value: Any, lang: str) -> Any:
     if isinstance(value, dict) and DEFAULT_LANG in value:
         return value.get(lang) or value[DEFAULT_LANG]
     return value
+
+
+class SaidError(Exception):
+    """An error whose words are the catalog's: a `[ui]` key and its parameters, said in
+    the reader's language when it is shown (`message(lang)`), which is often known only
+    after it was raised. `str()` gives it in the default language, for logs."""
+
+    def __init__(self, key: str, **params: Any):
+        super().__init__(text(key, DEFAULT_LANG, **{k: _in(v, DEFAULT_LANG)
+                                                    for k, v in params.items()}))
+        self.key = key
+        self.params = params
+
+    def message(self, lang: str | None = None) -> str:
+        lang = lang or DEFAULT_LANG
+        return text(self.key, lang, **{k: _in(v, lang) for k, v in self.params.items()})

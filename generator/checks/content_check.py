@@ -29,7 +29,7 @@ from generator.checks import (
     summary,
     transcript,
 )
-from generator.content.loader import ContentError, load_portfolio
+from generator.content.loader import load_portfolio, no_students
 from generator.findings import Finding
 from generator.model import Portfolio
 from generator.support.ownership import cache_dir
@@ -84,7 +84,7 @@ def load_students(root: Path, today: dt.date | None = None,
     portfolio, found = load_portfolio(root, today=today,
                                       cache_dir=cache_dir(output) if output else None)
     if not portfolio.students:
-        raise ContentError(f"{root}: no student folders (a folder with student.yaml or items/)")
+        raise no_students(root)
     return portfolio, found
 
 

@@ -15,13 +15,15 @@ from generator.commands.options import (
     OUTPUT_OPTION,
     SCHEDULER_OPTION,
     SKIP_OPTION,
+    Folder,
+    SaidBadParameter,
     common_options,
 )
 from generator.commands.printing import fail_unreadable, print_findings, print_traces
 from generator.counselor.counselor_step import CounselorStep
 from generator.engine.progress import Reporter
 from generator.engine.steps import Step
-from generator.i18n import text
+from generator.i18n import listed, text
 from generator.pipeline.building import build as run_build
 from generator.pipeline.building import default_renderers, renderer_names
 
@@ -30,8 +32,7 @@ def chosen_renderers(skip: tuple[str, ...]) -> list[Step]:
     names = renderer_names()
     unknown = sorted(set(skip) - set(names))
     if unknown:
-        raise click.BadParameter(f"{', '.join(unknown)} (steps: {', '.join(names)})",
-                                 param_hint="--skip")
+        raise SaidBadParameter("usage-skip", names=listed(unknown), steps=listed(names))
     return default_renderers(frozenset(skip))
 
 
@@ -45,8 +46,7 @@ def chosen_renderers(skip: tuple[str, ...]) -> list[Step]:
 @SKIP_OPTION
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors of the build.")
-@click.option("--reviews", "reviews", type=click.Path(path_type=Path, file_okay=False,
-                                                      exists=True), default=None,
+@click.option("--reviews", "reviews", type=Folder(exists=True), default=None,
               help="Counselor comments: a folder of <student>.yaml (default: each student's "
                    "reviews.yaml, and CONTENT/reviews/).")
 @click.option("--no-reviews", is_flag=True,

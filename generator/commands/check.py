@@ -11,7 +11,7 @@ import click
 from click.core import ParameterSource
 
 from generator.checks.content_check import check_content
-from generator.commands.options import CONTENT_ARG, common_options
+from generator.commands.options import CONTENT_ARG, Choice, Folder, common_options
 from generator.commands.printing import fail_unreadable, print_findings
 from generator.render.upload.upload_copies import fitted_findings
 from generator.support.ownership import OutputRefused, overlaps, usable_cache
@@ -20,11 +20,11 @@ from generator.support.ownership import OutputRefused, overlaps, usable_cache
 @click.command()
 @CONTENT_ARG
 @common_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+@click.option("--format", "fmt", type=Choice(["text", "json"]), default="text",
               help="text for people, json for scripts (the findings document).")
 @click.option("--offline", is_flag=True, help="Stay off the network: links are not visited.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
-@click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False),
+@click.option("-o", "--output", type=Folder("output-not-folder"),
               default="output", show_default=True,
               help="An earlier output of portfolio whose caches to use (and keep up to date); "
                    "any other folder is left alone, and nothing is cached.")

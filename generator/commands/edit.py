@@ -22,9 +22,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from generator.commands.options import CONTENT_ARG, common_options
+from generator.commands.options import (
+    CONTENT_ARG,
+    Folder,
+    IntRange,
+    SaidUsage,
+    common_options,
+)
 from generator.commands.printing import fail_unreadable
-from generator.content.loader import ContentError
+from generator.content.loader import ContentError, missing_root
 from generator.i18n import DEFAULT_LANG, text
 from generator.support.atomic import OutputWriteError
 from generator.support.listening import PORT_TRIES, first_free
@@ -61,19 +67,19 @@ def _loopback(host: str) -> bool:
 
 @click.command()
 @CONTENT_ARG
-@click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False),
+@click.option("-o", "--output", type=Folder("output-not-folder"),
               default="output", show_default=True,
               help="Where previews and upload copies go (a new or empty folder, or an earlier "
                    "output of portfolio; never the content folder).")
 @common_options
-@click.option("--port", "-p", type=click.IntRange(0, 65535), default=0,
+@click.option("--port", "-p", type=IntRange(0, 65535), default=0,
               help="Port (default: any free one).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Anything but this computer needs --allow-remote.")
 @click.option("--allow-remote", is_flag=True,
               help="Let other computers connect (with the printed token). Use with care.")
 @click.option("--no-browser", is_flag=True, help="Print the address; do not open a browser.")
-@click.option("--max-upload-mb", type=click.IntRange(1, 100_000), default=None,
+@click.option("--max-upload-mb", type=IntRange(1, 100_000), default=None,
               help="The largest file the editor takes (default: the largest that fit can "
                    "bring under the limits, about 1.2 GB).")
 def edit(content: Path, output: Path, lang: str | None, today: dt.date | None, port: int,
@@ -84,7 +90,8 @@ def edit(content: Path, output: Path, lang: str | None, today: dt.date | None, p
         click.echo(f"portfolio: {text('edit-remote-refused', said, host=host)}", err=True)
         sys.exit(2)
     if not content.is_dir():
-        fail_unreadable(ContentError(f"{content}: no such folder"), content, lang)
+        fail_unreadable(missing_root(content) if not content.exists() else
+                        ContentError("content-not-folder", root=str(content)), content, lang)
     try:
         with holding(output, content):
             _run(content, output, lang, today, port, host, not no_browser,
@@ -130,6 +137,5 @@ def _listen(host: str, port: int, editor: Editor) -> EditorServer:
 
     server = first_free(lambda candidate: EditorServer(host, candidate, editor), port)
     if server is None:
-        raise click.UsageError(text("ports-busy", editor.lang, first=port,
-                                    last=port + PORT_TRIES - 1))
+        raise SaidUsage("edit-ports-busy", first=port, last=port + PORT_TRIES - 1)
     return server

@@ -15,14 +15,22 @@ import click
 from rich.console import Console
 
 from generator.checks.content_check import CheckedContent
-from generator.commands.options import CONTENT_ARG, SCHEDULER_OPTION, common_options
+from generator.commands.options import (
+    CONTENT_ARG,
+    SCHEDULER_OPTION,
+    Folder,
+    IntRange,
+    SaidUsage,
+    common_options,
+)
 from generator.commands.printing import fail_unreadable
+from generator.content.loader import settings_language
 from generator.i18n import text
 
 
 @click.command("export")
 @CONTENT_ARG
-@click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False),
+@click.option("-o", "--output", type=Folder("output-not-folder"),
               default="output", show_default=True, help="Where the site and bundles go.")
 @common_options
 @click.option("--department", "-d", "codes", multiple=True, metavar="CODE",
@@ -31,7 +39,7 @@ from generator.i18n import text
 @click.option("--force", is_flag=True,
               help="Export a selection that breaks a rule (marked so in its manifest).")
 @click.option("--offline", is_flag=True, help="Stay off the network: links are not visited.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+@click.option("--jobs", "-j", type=IntRange(min=1), default=None,
               help="Processes to use (default: all cores).")
 @SCHEDULER_OPTION
 def export(content: Path, output: Path, lang: str | None, today: dt.date | None,
@@ -44,14 +52,14 @@ def export(content: Path, output: Path, lang: str | None, today: dt.date | None,
 
     err = Console(stderr=True, highlight=False)
     if not codes and not everything:
-        raise click.UsageError("name a department with --department CODE, or use --all")
+        raise SaidUsage("usage-export-what")
     try:
         outcome = export_departments(content, output, codes=list(codes), everything=everything,
                                      force=force, lang=lang, today=today, offline=offline,
                                      jobs=jobs, reporter=Reporter(err, live=False),
                                      scheduler=scheduler)
     except ExportError as exc:
-        err.print(f"portfolio: {exc}", markup=False)
+        click.echo(f"portfolio: {exc.message(lang or settings_language(content))}", err=True)
         sys.exit(2)
     except Exception as exc:
         fail_unreadable(exc, content, lang)

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from generator.checks.content_check import CheckedContent
-from generator.commands.options import CONTENT_ARG, common_options
+from generator.commands.options import CONTENT_ARG, Folder, common_options
 from generator.commands.printing import fail_unreadable, load_or_exit, print_findings
 from generator.content.loader import ContentError, require_root
 from generator.findings import exit_code
@@ -41,7 +41,7 @@ from generator.support.ownership import (
 
 @click.command(name="fit")
 @CONTENT_ARG
-@click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False),
+@click.option("-o", "--output", type=Folder("output-not-folder"),
               default="output", show_default=True, help="Where the upload copies go.")
 @click.option("--dry-run", is_flag=True, help="Only say what would be done, and the sizes.")
 @common_options

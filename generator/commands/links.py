@@ -23,7 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from generator.checks.content_check import CheckedContent
-from generator.commands.options import CONTENT_ARG, common_options
+from generator.commands.options import CONTENT_ARG, Choice, Folder, common_options
 from generator.commands.printing import fail_unreadable, load_or_exit, print_findings
 from generator.content.loader import ContentError, require_root
 from generator.findings import Finding, counts, document
@@ -48,10 +48,10 @@ _STATES = (("link-credentials", "credentials", "bold red"),
 @click.option("--offline", is_flag=True, help="Stay off the network: report from the history.")
 @click.option("--archive", is_flag=True,
               help="Also ask the web archive to save a copy of every working link.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+@click.option("--format", "fmt", type=Choice(["text", "json"]), default="text",
               help="text for people, json for scripts.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
-@click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False),
+@click.option("-o", "--output", type=Folder("output-not-folder"),
               default="output", show_default=True,
               help="The output folder that keeps the history of checks (as for build).")
 def links(content: Path, lang: str | None, today: dt.date | None, offline: bool, archive: bool,

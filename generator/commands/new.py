@@ -20,7 +20,7 @@ import click
 import yaml
 from PIL import Image, ImageDraw
 
-from generator.commands.options import common_options
+from generator.commands.options import Folder, common_options
 from generator.i18n import listed, text
 from generator.model import sample_digest
 from generator.rules import DEFAULT_TRACK, TRACKS, Rules, load_rules
@@ -34,7 +34,7 @@ STUDENT_NAME = "李小華"
 
 
 @click.command()
-@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("directory", type=Folder())
 @click.option("--track", type=click.Choice(list(TRACKS)), default=DEFAULT_TRACK,
               show_default=True,
               help="The application track: university (大學個人申請) or tech (四技二專甄選入學).")

@@ -17,10 +17,10 @@ from rich.text import Text
 
 from generator.checks.content_check import CheckedContent, load_students
 from generator.commands.options import debugging
-from generator.content.loader import ContentError
+from generator.content.loader import settings_language
 from generator.engine.build_context import Failure
 from generator.findings import counts, grouped
-from generator.i18n import DEFAULT_LANG, text
+from generator.i18n import DEFAULT_LANG, SaidError, text
 from generator.model import Portfolio
 from generator.support.atomic import OutputWriteError
 from generator.support.ownership import OutputRefused
@@ -82,17 +82,20 @@ def fail_unreadable(exc: BaseException, root: Path, lang: str | None = None) -> 
     output folder may not or cannot be written (said so, not "cannot read")."""
     from generator.engine.cluster import ClusterError
 
+    lang = lang or settings_language(root) or DEFAULT_LANG
     if isinstance(exc, OutputRefused | OutputWriteError | ClusterError):
-        click.echo(f"portfolio: {exc.message(lang or DEFAULT_LANG)}", err=True)
+        click.echo(f"portfolio: {exc.message(lang)}", err=True)
         sys.exit(2)
-    if not isinstance(exc, ContentError):
+    if not isinstance(exc, SaidError):
         if os.environ.get("PORTFOLIO_DEBUG"):
             raise exc  # tests and debuggers want the exception itself
         if debugging():  # a bug, shown whole for its report; still exit 2
             click.echo("".join(traceback.format_exception(exc)), err=True, nl=False)
             sys.exit(2)
-    if isinstance(exc, ContentError):
-        click.echo(f"portfolio: {exc}", err=True)
+    if isinstance(exc, SaidError):
+        click.echo(f"portfolio: {exc.message(lang)}", err=True)
     else:
-        click.echo(f"portfolio: cannot read {root}: {type(exc).__name__}: {exc}", err=True)
+        said = text("content-unreadable", lang, root=str(root),
+                    error=f"{type(exc).__name__}: {exc}")
+        click.echo(f"portfolio: {said}", err=True)
     sys.exit(2)

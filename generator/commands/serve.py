@@ -18,6 +18,8 @@ from generator.commands.options import (
     JOBS_OPTION,
     OUTPUT_OPTION,
     SKIP_OPTION,
+    IntRange,
+    SaidUsage,
     common_options,
 )
 from generator.commands.printing import fail_unreadable, print_findings, print_traces
@@ -37,8 +39,7 @@ def _listen(output: Path, port: int, reloads: Reloads, lang: str) -> ThreadingHT
     """The server on `port`, or on the next free one when it is taken (0: any free port)."""
     server = first_free(lambda candidate: make_server(output, candidate, reloads), port)
     if server is None:
-        raise click.UsageError(text("ports-busy", lang, first=port,
-                                    last=port + PORT_TRIES - 1))
+        raise SaidUsage("usage-ports-busy", first=port, last=port + PORT_TRIES - 1)
     return server
 
 
@@ -58,7 +59,7 @@ def _summary(result: BuildResult, err: Console) -> None:
 @CONTENT_ARG
 @OUTPUT_OPTION
 @common_options
-@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True,
+@click.option("--port", "-p", type=IntRange(0, 65535), default=8000, show_default=True,
               help="Port on 127.0.0.1 (the next free one is taken if busy; 0 for any).")
 @click.option("--online", is_flag=True,
               help="Visit links on every rebuild (by default serve stays off the network).")
@@ -98,26 +99,31 @@ def _serve(content: Path, output: Path, port: int, rebuild: Callable[[], BuildRe
     server = _listen(output, port, reloads, result.check.lang)
     threading.Thread(target=server.serve_forever, name="http", daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/"
-    click.echo(text("serve-listening", result.check.lang, url=url), err=False)
-    sys.stdout.flush()
-
-    import watchfiles
-
     stop = threading.Event()
+    lang = result.check.lang
     try:
+        # Ctrl+C is ours to say from the moment the address is shown (watchfiles would
+        # log its own English line, click its "Aborted!").
+        click.echo(text("serve-listening", lang, url=url), err=False)
+        sys.stdout.flush()
+        import watchfiles
+
         for _changes in watchfiles.watch(*watch_paths(content, [BUILTIN]),
                                          watch_filter=ignore_filter(output), stop_event=stop,
-                                         debounce=200, raise_interrupt=False):
+                                         debounce=200, raise_interrupt=True):
             try:
                 result = rebuild()
             except ContentError as exc:  # e.g. the last student folder was just removed
-                err.print(f"portfolio: {exc}", style="red")
+                err.print(f"portfolio: {exc.message(lang)}", style="red")
                 continue
             except OutputWriteError as exc:  # e.g. the disk filled up: it may be freed
-                err.print(f"portfolio: {exc.message(result.check.lang)}", style="red")
+                err.print(f"portfolio: {exc.message(lang)}", style="red")
                 continue
+            lang = result.check.lang
             _summary(result, err)
             reloads.bump()
+    except KeyboardInterrupt:
+        err.print(text("serve-stopped", lang))
     finally:
         reloads.close()
         server.shutdown()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from generator.content.student_files import (
 )
 from generator.content.text_readers import TextReader
 from generator.findings import Finding, make
-from generator.i18n import said
+from generator.i18n import LANGS, SaidError, said
 from generator.model import Portfolio, SiteSettings, Student
 from generator.rules import DEFAULT_TRACK, Rules
 from generator.support import pillow_settings as imaging
@@ -31,12 +32,13 @@ from generator.support.roc_calendar import resolve_today
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 # Folders of a content root that are not students.
 NOT_STUDENTS = {"themes", "reviews", "output"}
+_SETTINGS_PEEK = 64_000
 
 
 
 
-class ContentError(Exception):
-    """The content root cannot be worked on at all (exit code 2)."""
+class ContentError(SaidError):
+    """The content root cannot be worked on at all (exit code 2), said by the catalog."""
 
 
 def load_settings(root: Path) -> tuple[SiteSettings, Rules, list[Finding]]:
@@ -100,9 +102,53 @@ def require_root(root: Path) -> None:
     """ContentError (exit 2) unless `root` is a folder: checked before a command claims
     its output, so that nothing is made for content that is not there."""
     if not root.exists():
-        raise ContentError(f"{root}: no such folder")
+        raise missing_root(root)
     if not root.is_dir():
-        raise ContentError(f"{root}: not a folder")
+        raise ContentError("content-not-folder", root=str(root))
+
+
+def looks_like_student(folder: Path) -> bool:
+    """Whether `folder` is one student's folder rather than a content root."""
+    return (folder / "student.yaml").is_file() or (folder / "items").is_dir()
+
+
+def missing_root(root: Path) -> ContentError:
+    """A content folder that is not there, with the likely reason: the command was run
+    inside a student's folder (the content root is one level up) or inside the content
+    root itself (it is `.`)."""
+    here = Path.cwd()
+    if not root.is_absolute() and looks_like_student(here):
+        return ContentError("content-missing-in-student", root=str(root))
+    if not root.is_absolute() and any(looks_like_student(p) for p in _folders(here)):
+        return ContentError("content-missing-in-root", root=str(root))
+    return ContentError("content-missing", root=str(root))
+
+
+def _folders(root: Path) -> list[Path]:
+    try:
+        return [p for p in root.iterdir() if p.is_dir()][:200]
+    except OSError:
+        return []
+
+
+def no_students(root: Path) -> ContentError:
+    """A content folder without a student, or a student's folder given as the content."""
+    if looks_like_student(root):
+        parent = root.parent if root.name not in ("", ".", "..") else root / ".."
+        return ContentError("content-is-student", root=str(root), parent=str(parent))
+    return ContentError("content-no-students", root=str(root))
+
+
+def settings_language(root: Path) -> str | None:
+    """The `language` of `root`'s portfolio.toml, or None: for saying why `root` cannot be
+    worked on in its own language. Never fails."""
+    try:
+        with (root / "portfolio.toml").open("rb") as fh:
+            head = fh.read(_SETTINGS_PEEK)  # an error path: never read a huge file whole
+        said = tomllib.loads(head.decode("utf-8")).get("language")
+    except Exception:
+        return None
+    return said if said in LANGS else None
 
 
 def load_portfolio(root: Path, today: dt.date | None = None,

@@ -1,8 +1,11 @@
 """`findings.csv` (one row per finding) and `summary.csv` (one row per student).
 
 UTF-8 with a byte-order mark, so Excel opens the Chinese correctly; CRLF line ends as
-the csv module writes them. Column names are stable identifiers (scripts rely on
-them); messages follow the build's language.
+the csv module writes them. Everything a person reads follows the build's language: the
+header row (`csv-<column>` in the catalog), severities, states, the kind of each finding.
+The columns keep their order (`FINDINGS_COLUMNS`, `SUMMARY_COLUMNS` name them for
+scripts), and the finding codes stay as they are in the `code` and `*_codes` columns,
+as in report.json: the stable identifiers.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ import io
 
 from generator.counselor.dashboard_rows import StudentRow
 from generator.findings import Finding, sort_key
+from generator.i18n import label, text
 from generator.model import Portfolio
 
-FINDINGS_COLUMNS = ("student_id", "name", "folder", "severity", "code", "item", "file",
+FINDINGS_COLUMNS = ("student_id", "name", "folder", "severity", "code", "kind", "item", "file",
                     "message")
 GRADES = (10, 11, 12)
 SUMMARY_COLUMNS = (
@@ -32,13 +36,18 @@ def _encode(rows: list[list[str]]) -> bytes:
     return "\ufeff".encode() + buf.getvalue().encode("utf-8")
 
 
+def header(columns: tuple[str, ...], lang: str) -> list[str]:
+    """The header row: each column's name in `lang`."""
+    return [text(f"csv-{column}", lang) for column in columns]
+
+
 def findings_csv(portfolio: Portfolio, findings: list[Finding], lang: str) -> bytes:
     names = {s.key: (s.name, s.slug) for s in portfolio.students}
-    rows = [list(FINDINGS_COLUMNS)]
+    rows = [header(FINDINGS_COLUMNS, lang)]
     for f in sorted((f.localized(lang) for f in findings), key=sort_key):
         name, slug = names.get(f.student or "", ("", ""))
-        rows.append([f.student or "", name, slug, f.severity, f.code, f.item or "",
-                     f.file or "", f.message])
+        rows.append([f.student or "", name, slug, text(f.severity, lang), f.code,
+                     label(f.code, lang), f.item or "", f.file or "", f.message])
     return _encode(rows)
 
 
@@ -58,13 +67,16 @@ def summary_row(row: StudentRow, lang: str) -> list[str]:
                          for d in row.late)
     receipts = ([str(row.receipts.confirmed), str(row.receipts.reported),
                  str(row.receipts.missing)] if row.receipts else ["", "", ""])
-    departments = ";".join(f"{d.code}:{d.state}" for d in row.departments)
-    return [row.key, row.name, row.slug, row.state, str(row.error_count),
+    departments = ";".join(f"{d.code}:{text('cn-state-' + d.state, lang)}"
+                           for d in row.departments)
+    return [row.key, row.name, row.slug, text(f"cn-state-{row.state}", lang),
+            str(row.error_count),
             str(row.warning_count), str(row.links_at_risk), str(row.missing_summaries),
             str(row.courses), str(row.performances), *per_grade,
-            "yes" if row.over_limit else "no", _codes(row.errors), _codes(row.warnings),
+            text("csv-yes" if row.over_limit else "csv-no", lang), _codes(row.errors),
+            _codes(row.warnings),
             departments, due_text, late_text, str(row.comments), row.last_built, *receipts]
 
 
 def summary_csv(rows: list[StudentRow], lang: str) -> bytes:
-    return _encode([list(SUMMARY_COLUMNS), *(summary_row(r, lang) for r in rows)])
+    return _encode([header(SUMMARY_COLUMNS, lang), *(summary_row(r, lang) for r in rows)])

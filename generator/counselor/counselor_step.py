@@ -26,7 +26,7 @@ from generator.engine import output_paths as paths
 from generator.engine.build_context import BuildContext
 from generator.engine.steps import Output
 from generator.findings import Finding, sort_key
-from generator.i18n import text
+from generator.i18n import label, text
 from generator.render.site import page_links as urls
 from generator.render.site.site_pages import PageTask, _base
 from generator.render.site.site_step import environment
@@ -122,7 +122,8 @@ class CounselorStep:
                 # a forked worker or on a cluster's alike.
                 pending.append(StudentPageJob(rel, row.slug, fp, _PageInputs(
                     row, reviews.get(row.slug), mine, self.with_reviews)))
-        results = ctx.run(NAME, _student_page_task, pending, NAME)
+        results = ctx.run(text("progress-counselor", ctx.lang), _student_page_task, pending,
+                          NAME)
         for job, result in zip(pending, results, strict=True):
             if result is True:
                 ctx.record(job.rel, job.fp, NAME)
@@ -175,7 +176,9 @@ def _context(ctx: BuildContext, rel: str, kind: str, title: str,
              crumbs: list[tuple[str, str]], with_reviews: bool) -> dict[str, Any]:
     return {**_base(ctx, PageTask(kind, rel, ""), title, crumbs),
             "with_reviews": with_reviews,
-            "kind_label": lambda kind: text(f"cn-kind-{kind}", ctx.lang)}
+            "kind_label": lambda kind: text(f"cn-kind-{kind}", ctx.lang),
+            # A finding code as a person reads it; the code itself stays in data-code.
+            "finding_label": lambda code: label(code, ctx.lang)}
 
 
 @dataclass(frozen=True)

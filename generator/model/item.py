@@ -94,6 +94,8 @@ class FrontMatter(BaseModel):
     @field_validator("term", mode="before")
     @classmethod
     def _term(cls, v: Any) -> Any:
+        if v is None:
+            return v
         return term_code(v)
 
     _one_or_many = field_validator("links", "images", mode="before")(

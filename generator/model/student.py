@@ -40,7 +40,7 @@ class StudentInfo(BaseModel):
     @classmethod
     def _roc_year(cls, v: int) -> int:
         if not 90 <= v <= 200:
-            raise PydanticCustomError("enrolled", "not an ROC year")
+            raise PydanticCustomError("roc_year", "not an ROC year")
         return v
 
 

@@ -12,13 +12,13 @@ from generator.engine.build_context import Failure, tool_version
 from generator.engine.progress import Reporter
 from generator.export.bundle import Bundle, blocking, make_bundle
 from generator.findings import Finding
-from generator.i18n import text
+from generator.i18n import SaidError, listed, said, text
 from generator.model import Department, Student
 from generator.support.atomic import owned
 from generator.support.ownership import holding
 
 
-class ExportError(Exception):
+class ExportError(SaidError):
     """Bad usage: a department code no student applies to (exit 2)."""
 
 
@@ -61,10 +61,10 @@ def select(students: list[Student], codes: list[str],
     known = {d.code for s in students for d in s.departments}
     unknown = [c for c in codes if c not in known]
     if unknown:
-        raise ExportError(f"no student applies to department {', '.join(unknown)} "
-                          f"(known: {', '.join(sorted(known)) or 'none'})")
+        raise ExportError("export-unknown-department", codes=listed(unknown),
+                          known=listed(sorted(known)) if known else said("export-none-known"))
     if everything and not known:
-        raise ExportError("no departments.yaml names a department")
+        raise ExportError("export-no-departments")
     return [(s, d) for s in students for d in s.departments if everything or d.code in codes]
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from generator.i18n import text
 from generator.support.clock import source_date_epoch
 
 ROC_OFFSET = 1911
@@ -117,9 +118,7 @@ class Term:
         return date(g, 8, 1) if self.semester == 1 else date(g + 1, 2, 1)
 
     def label(self, lang: str) -> str:
-        if lang == "en":
-            return f"year {self.year}, semester {self.semester}"
-        return f"{self.year} 學年度第 {self.semester} 學期"
+        return text("term-label", lang, year=self.year, semester=self.semester)
 
 
 def grade_in(year: int, enrolled: int) -> int:

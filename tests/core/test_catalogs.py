@@ -11,10 +11,18 @@ import pytest
 import regex
 
 import generator
-from generator.i18n import LANGS
+from generator.i18n import LANGS, fill, message, text
 
 CATALOGS = sorted((Path(generator.__file__).parent / "messages").glob("*.toml"))
 HAN = regex.compile(r"\p{Han}")
+# Chinese in an English text: Han characters and full-width punctuation (「」、。：（）).
+CHINESE = regex.compile(r"[\p{Han}\u3000-\u303f\uff00-\uffef]")
+OFFICIAL_WORDS = regex.compile(
+    r"「[^」]*」|`[^`]*`|\S+\.(?:pdf|html|yaml|md)\b|\(\p{Han}+\)|(?m:^    .*$)")
+# A count followed by an English plural noun, without its forms: "{n} errors".
+BARE_PLURAL = regex.compile(r"\{(\w+)\} (?:more )?(?:errors|warnings|notes|students|items|pages|"
+                            r"files|links|departments|characters|course outcomes|performances|"
+                            r"credits|pictures|images|days|seconds|checks|values|levels)\b")
 
 
 def _entries() -> list[tuple[str, str, dict[str, Any]]]:
@@ -52,11 +60,34 @@ def test_message_is_whole_in_every_language(catalog: str, key: str,
     fields = {lang: placeholders(t) for lang, t in texts.items()}
     assert fields["zh-TW"] == fields["en"], fields
     for lang, template in texts.items():
-        said = template.format(**{f: "X" for f in fields[lang]})
-        assert "{" not in said and "}" not in said, (lang, said)
+        for n in (1, 2):
+            said = fill(template, dict.fromkeys(fields[lang], n))
+            assert "{" not in said and "}" not in said, (lang, said)
     # A zh-TW text is Chinese (a code or a file name alone is not a sentence).
     assert HAN.search(texts["zh-TW"]) or not regex.search(r"[A-Za-z]{3,} [A-Za-z]{3,}",
                                                           texts["zh-TW"]), texts["zh-TW"]
+    # An English text is English: not a Chinese word or punctuation mark in it, but for
+    # what the reader must find in Chinese: a name on the official platform quoted
+    # 「so」 or glossed (課程學習成果), an example to type in `backquotes` or an indented
+    # block, or a file the tool names in Chinese.
+    assert not CHINESE.search(OFFICIAL_WORDS.sub("", texts["en"])), texts["en"]
+    # A count says "1 error" and "2 errors": the plural placeholder, never a bare count.
+    assert not BARE_PLURAL.search(texts["en"]), texts["en"]
+    if not key.startswith("ui."):  # what a dashboard or a CSV shows for the code
+        label = entry.get("label")
+        assert isinstance(label, dict) and set(label) == set(LANGS), label
+        assert all(isinstance(t, str) and 0 < len(t) <= 30 for t in label.values()), label
+        assert HAN.search(label["zh-TW"]) and not CHINESE.search(label["en"]), label
+
+
+def test_a_count_says_one_and_many() -> None:
+    assert text("site-badge-errors", "en", n=1) == "1 error"
+    assert text("site-badge-errors", "en", n=3) == "3 errors"
+    assert text("site-badge-errors", "zh-TW", n=1) == "1 個錯誤"
+    line = text("summary-line", "en", students=1, items=14, error=0, warning=1, info=2)
+    assert line == "Checked 1 student and 14 items: 0 errors, 1 warning, 2 notes."
+    said = message("summary-too-long", "en", {"count": 101, "over": 1, "limit": 100})
+    assert said.startswith("The summary has 101 characters, 1 over")
 
 
 # English prose: three Latin words in a row ("not a term"). A command (portfolio check),

@@ -69,7 +69,7 @@ def test_an_unexpected_error_is_one_line_without_debug(content: ContentBuilder,
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     assert [line for line in result.output.splitlines() if line.strip()] == [
-        f"portfolio: cannot read {content.root}: RuntimeError: a bug in the tool"]
+        f"portfolio: 無法讀取 {content.root}：RuntimeError: a bug in the tool"]
 
 
 def test_an_unexpected_error_shows_its_traceback_with_debug(

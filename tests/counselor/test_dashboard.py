@@ -7,7 +7,7 @@ import io
 from html.parser import HTMLParser
 from pathlib import Path
 
-from generator.counselor.counselor_csvs import FINDINGS_COLUMNS, SUMMARY_COLUMNS
+from generator.counselor.counselor_csvs import FINDINGS_COLUMNS, SUMMARY_COLUMNS, header
 from tests.counselor.conftest import ITEM_COMMENT, Built
 
 
@@ -48,10 +48,15 @@ def dashboard(output: Path) -> Rows:
     return parser
 
 
-def read_csv(path: Path) -> list[dict[str, str]]:
+def read_csv(path: Path, lang: str = "zh-TW") -> list[dict[str, str]]:
+    """The rows of findings.csv or summary.csv by column identifier, once the header row
+    is found to name the columns in `lang`."""
     data = path.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")          # the BOM Excel needs for Chinese
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    head, *rows = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+    columns = FINDINGS_COLUMNS if path.name == "findings.csv" else SUMMARY_COLUMNS
+    assert head == header(columns, lang)
+    return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
 def test_one_row_per_student_with_their_state(klass: Built) -> None:
@@ -61,9 +66,10 @@ def test_one_row_per_student_with_their_state(klass: Built) -> None:
     assert sorted(by_slug) == ["hua", "lin", "ming"]
     ming, hua, lin = by_slug["ming"], by_slug["hua"], by_slug["lin"]
     assert hua[0]["data-state"] == "error"
-    assert "summary-too-long 1" in hua[1][2] and "year-limit" in hua[1][2]
+    # Kinds of findings by their labels; the codes stay in data-code.
+    assert "簡述太長 1" in hua[1][2] and "超過每學年勾選件數" in hua[1][2]
     assert ming[0]["data-state"] == "warning" and ming[0]["data-comments"] == "3"
-    assert "summary-missing 1" in ming[1][3]
+    assert "沒有簡述 1" in ming[1][3]
     assert ming[1][4] == "1" and ming[1][5] == "1"     # a link at risk, a missing summary
     assert "某大學 物理學系" in ming[1][7]
     # lin missed the 認證 window with an uncertified course outcome; 勾選 is next.
@@ -84,6 +90,7 @@ def test_findings_csv_has_every_finding(klass: Built) -> None:
             ("ming", "link-at-risk")} <= codes
     long = next(r for r in rows if r["code"] == "summary-too-long")
     assert long["name"] == "李小華" and long["student_id"] == "11300002"
+    assert long["severity"] == "錯誤" and long["kind"] == "簡述太長"
     assert "100" in long["message"]
 
 
@@ -91,10 +98,10 @@ def test_summary_csv_one_row_per_student(klass: Built) -> None:
     rows = {r["folder"]: r for r in read_csv(klass.output / "summary.csv")}
     assert sorted(rows) == ["hua", "lin", "ming"]
     assert list(rows["ming"]) == list(SUMMARY_COLUMNS)
-    assert rows["hua"]["state"] == "error" and rows["hua"]["g10_courses_ticked"] == "7"
-    assert rows["hua"]["over_limit"] == "yes" and "year-limit:" in rows["hua"]["error_codes"]
+    assert rows["hua"]["state"] == "有錯誤" and rows["hua"]["g10_courses_ticked"] == "7"
+    assert rows["hua"]["over_limit"] == "是" and "year-limit:" in rows["hua"]["error_codes"]
     assert rows["ming"]["links_at_risk"] == "1" and rows["ming"]["missing_summaries"] == "1"
-    assert rows["ming"]["departments"] == "001012:warning" and rows["ming"]["comments"] == "3"
+    assert rows["ming"]["departments"] == "001012:待注意" and rows["ming"]["comments"] == "3"
     # lin's draft missed both: it was never sent before upload closed, nor certified.
     assert rows["lin"]["late"] == "上傳 2026-10-31;認證 2026-11-10"
     assert "window-closed:1" in rows["lin"]["error_codes"]

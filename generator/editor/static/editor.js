@@ -18,8 +18,13 @@ const POLL = 400;
 function t(key, params) {
   const template = S[key];
   if (template === undefined) return key;
-  return template.replace(/\{(\w+)\}/g, (m, name) =>
-    params && params[name] !== undefined ? String(params[name]) : m);
+  // {n:one|other}: the count and its noun, "1 file" or "2 files" (generator/i18n.py).
+  return template.replace(/\{(\w+)(?::([^|}]*)\|([^}]*))?\}/g, (m, name, one, other) => {
+    if (!params || params[name] === undefined) return m;
+    const value = String(params[name]);
+    if (one === undefined) return value;
+    return value + " " + (value === "1" ? one : other);
+  });
 }
 
 const segmenter = new Intl.Segmenter(boot.lang, { granularity: "grapheme" });

@@ -168,7 +168,8 @@ class CompareStep:
         # A checklist and its PDF are one job: made together when either is not fresh.
         jobs = list(dict.fromkeys(out.task for out in ctx.plan.of(self.name)
                                   if not ctx.fresh(out.rel, out.fingerprint)))
-        for job, done in zip(jobs, ctx.run(NAME, _run_job, jobs, NAME), strict=True):
+        results = ctx.run(text("progress-compare", ctx.lang), _run_job, jobs, NAME)
+        for job, done in zip(jobs, results, strict=True):
             if done is True:
                 for made in (job.rel, job.pdf):
                     if made is not None:
