@@ -14,7 +14,7 @@ from generator.model.item import Item, one_or_many
 from generator.model.lenient import term_code
 from generator.model.receipts import Receipt
 from generator.model.site_settings import TrackName
-from generator.rules import path_rules
+from generator.rules import Track, path_rules
 from generator.support.roc_calendar import academic_year, grade_in
 
 
@@ -103,6 +103,12 @@ STATEMENT_KEYS = {"reflection": "O", "motivation": "P", "plan": "Q"}
 WANTED_CODES = "ABCDEFGHIJKLMNOPQR"
 # The texts a student writes for a department, and the codes each gives.
 TEXT_CODES = {"statement": STATEMENT_CODES, "reflection": ("N",), "other": ("R",)}
+
+
+def text_codes(track: Track) -> dict[str, tuple[str, ...]]:
+    """The codes each text gives on `track` (TEXT_CODES is the university track's)."""
+    return {"statement": track.statement_codes, "reflection": (track.reflection,),
+            "other": (track.other,) if track.other else ()}
 
 
 def statement_code(key: Any) -> str | None:
@@ -203,12 +209,14 @@ class Department(BaseModel):
         """Whether the department asks for `code` (one that names no codes asks for all)."""
         return not self.wants or code in self.wants
 
-    def wants_text(self, kind: str) -> bool:
+    def wants_text(self, kind: str, track: Track | None = None) -> bool:
         """Whether the text `kind` (statement, reflection, other) is written and the
-        department takes it: it asks for one of the text's codes, or names no codes."""
+        department takes it: it asks for one of the text's codes (in `track`'s codes:
+        技專's D-1…D-3; 大學's without one), or names no codes."""
         written = self.statement_for() if kind == "statement" else \
             (getattr(self, kind) or "").strip()
-        return bool(written) and any(self.wants_code(c) for c in TEXT_CODES[kind])
+        codes = TEXT_CODES[kind] if track is None else text_codes(track)[kind]
+        return bool(written) and any(self.wants_code(c) for c in codes)
 
 
 class Student(BaseModel):

@@ -57,3 +57,20 @@ def test_the_department_pdf_reads_in_the_tech_order_with_tech_labels(
         assert university not in whole
     # the 自述's parts under their 技專 names
     assert "學習歷程反思" in whole and "就讀動機" in whole
+
+
+def test_a_tech_department_wanting_d1_and_d2_gets_their_kit_files(
+        tmp_path: Path, media: MediaFactory) -> None:
+    """The kit follows the track: D-1 and D-2 are the 技專 codes of 綜整心得 and 自述, so a
+    department that wants them gets both texts as files to upload (D-3 unwritten: none)."""
+    from generator.render.kit.kit_step import KitStep
+
+    c = tech_content(tmp_path / "content", media)
+    result = build(c.root, tmp_path / "out", offline=True, renderers=[KitStep()], jobs=1)
+    assert not result.failures
+    kit = tmp_path / "out" / "hua" / "departments" / "211001" / "kit"
+    made = sorted(p.name for p in kit.iterdir())
+    assert "多元表現綜整心得.pdf" in made and "學習歷程自述.pdf" in made, made
+    assert "其他.pdf" not in made
+    said = "".join(p.extract_text() for p in PdfReader(kit / "多元表現綜整心得.pdf").pages)
+    assert "從專題、證照到競賽的綜整心得" in said.replace("\n", "")

@@ -48,10 +48,10 @@ class Attached:
     pages: int
 
 
-def kit_kinds(dep: Department) -> list[str]:
-    """The kit files a department gets: the texts it takes that are written, and the
-    list of what to tick."""
-    return [k for k in TEXT_KINDS if dep.wants_text(k)] + ["ticks", "ticks-pdf"]
+def kit_kinds(dep: Department, rules: Rules) -> list[str]:
+    """The kit files a department gets: the texts it takes that are written (in the codes
+    of the student's track, `rules`), and the list of what to tick."""
+    return [k for k in TEXT_KINDS if dep.wants_text(k, rules.track)] + ["ticks", "ticks-pdf"]
 
 
 def attached_pdfs(student: Student, dep: Department) -> list[Attached]:
@@ -184,7 +184,7 @@ def render_ticks(student: Student, dep: Department, rules: Rules,
     """勾選清單.html: one page that stands alone (its style inside it, no link out), so
     the same file opens in the output, in a bundle and as the PDF."""
     courses, perfs = tick_rows(student, dep, rules, settings.lang)
-    uploads = [KIT_FILES[k] for k in TEXT_KINDS if dep.wants_text(k)]
+    uploads = [KIT_FILES[k] for k in TEXT_KINDS if dep.wants_text(k, rules.track)]
     return settings.theme.render(
         "ticklist.html", settings.lang, student=student.name, department=dep,
         courses=courses, performances=perfs, limits=rules.limits, uploads=uploads,

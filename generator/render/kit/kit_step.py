@@ -72,7 +72,7 @@ def run_job(ctx: BuildContext, job: KitJob) -> bool:
     """Make one department's kit (module level: the build runs it in a forked worker)."""
     student = ctx.student(job.slug)
     dep = _department(student, job.code)
-    rules = ctx.portfolio.rules
+    rules = ctx.portfolio.rules_for(student)
     settings = settings_for(ctx)
     for kind in job.kinds:
         rel = paths.kit_file(job.slug, job.code, kind)
@@ -120,7 +120,7 @@ class KitStep:
         for student in ctx.students():
             whole = student.model_dump(mode="json")
             for dep in student.departments:
-                kinds = tuple(kit_kinds(dep))
+                kinds = tuple(kit_kinds(dep, ctx.portfolio.rules_for(student)))
                 fp = ctx.fingerprint(*base, whole, dep.code, text_inputs(student, dep))
                 job = KitJob(student.slug, dep.code, kinds, fp)
                 out += [Output(paths.kit_file(student.slug, dep.code, k), fp, job)

@@ -131,7 +131,7 @@ def statement_parts(dep: Department, ctx: BuildContext, student: Student,
                     image: ImageHook | None = None) -> list[tuple[str, str]]:
     """(heading, html) of the 學習歷程自述 as the department takes it: the parts it asks
     for, or the text as written."""
-    if not dep.wants_text("statement"):
+    if not dep.wants_text("statement", ctx.portfolio.rules_for(student).track):
         return []
     out = []
     rules = ctx.portfolio.rules_for(student)
@@ -184,12 +184,12 @@ def department_view(ctx: BuildContext, student: Student, dep: Department,
         "records_cut": len(shown.courses) < len(student.courses),
         "course_sections": courses,
         "reflection": contained(render_markdown(dep.reflection, image, heading_offset=2))
-        if dep.wants_text("reflection") else "",
+        if dep.wants_text("reflection", rules.track) else "",
         "reflection_wanted": dep.wants_code(rules.track.reflection),
         # A file the R text links to is attached to the kit's 其他.pdf: the link leads there.
         "other": contained(render_markdown(dep.other, image, heading_offset=2),
                            dict(where.kit).get("other"))
-        if dep.wants_text("other") else "",
+        if dep.wants_text("other", rules.track) else "",
         "other_wanted": rules.track.other is not None and dep.wants_code(rules.track.other),
         "performance_groups": list(grouped.items()),
         "performance_count": len(performances),

@@ -82,13 +82,15 @@ def item_media_seconds(item: Item) -> float:
     return seconds
 
 
-def department_texts(dep: Department) -> list[str]:
-    """The texts a department takes: the parts of 學習歷程自述 it asks for, N and R."""
-    texts = [body for _code, body in dep.statement_for()] if dep.wants_text("statement") \
-        else []
-    if dep.wants_text("reflection"):
+def department_texts(dep: Department, rules: Rules | None = None) -> list[str]:
+    """The texts a department takes: the parts of 學習歷程自述 it asks for, N and R (in the
+    codes of the student's track, `rules`, where given)."""
+    track = rules.track if rules is not None else None
+    texts = [body for _code, body in dep.statement_for()] \
+        if dep.wants_text("statement", track) else []
+    if dep.wants_text("reflection", track):
         texts.append(dep.reflection or "")
-    if dep.wants_text("other"):
+    if dep.wants_text("other", track):
         texts.append(dep.other or "")
     return texts
 
@@ -104,7 +106,7 @@ def estimate(student: Student, dep: Department, today: date | None = None,
     enrolled = student.info.enrolled if student.info else None
     terms = len({c.term for c in records
                  if rules is None or rules.track.reviewers_see(c.term, enrolled)})
-    pages = 1 + sum(_text_pages([t]) for t in department_texts(dep))
+    pages = 1 + sum(_text_pages([t]) for t in department_texts(dep, rules))
     pages += math.ceil(terms / COURSE_TERMS_PER_PAGE)
     if student.cadres:
         pages += 1
