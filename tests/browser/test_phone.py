@@ -32,7 +32,7 @@ PAGES = ("index.html", "wang-xiaoming/index.html",
          "wang-xiaoming/items/light-refraction/index.html",
          "wang-xiaoming/items/arduino-self-study/index.html",
          "wang-xiaoming/departments/001012/index.html", "wang-xiaoming/compare.html",
-         "wang-xiaoming/checklist/114.html", "wang-xiaoming/counselor.html",
+         "wang-xiaoming/checklist/1132.html", "wang-xiaoming/counselor.html",
          "wang-xiaoming/upload/index.html")
 WIDTHS = (390, 1280)
 TAP = 44

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from generator.i18n import text
 from tests.builder import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,8 +92,10 @@ def test_findings_are_listed_errors_first(content):
     assert severities[0] == "error" and "warning" in severities
     result = check_content(content.root, offline=True)
     rows = findings_csv(result.portfolio, result.findings, "zh-TW").decode("utf-8-sig")
+    # The CSV says severities in the reader's language (錯誤, 提醒, 資訊).
     csv_severities = [line.split(",")[3] for line in rows.splitlines()[1:]]
-    assert csv_severities == sorted(csv_severities, key=["error", "warning", "info"].index)
+    order = [text(s, "zh-TW") for s in ("error", "warning", "info")]
+    assert csv_severities == sorted(csv_severities, key=order.index), csv_severities
 
 
 def test_text_output_puts_errors_first_within_its_groups(content):

@@ -371,4 +371,4 @@ def test_a_new_item_in_english(tmp_path: Path, media: MediaFactory, chromium: Br
 
     title, labels = chromium.run(look)
     assert title.startswith("Course outcome")
-    assert "Subject *" in labels and "Summary (簡述) *" in labels
+    assert "Subject *" in labels and "Summary *" in labels

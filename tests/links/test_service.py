@@ -69,7 +69,7 @@ def test_findings_say_why_in_both_languages(two_runs: tuple[Path, LinkReport, Li
     cases = {
         "/missing": ("網頁不存在", "does not exist"),
         "/error": ("網站出錯（500）", "failed (500)"),
-        "/hang": ("等了 1 秒都沒有回應", "no answer after 1 seconds"),
+        "/hang": ("等了 1 秒都沒有回應", "no answer after 1 second"),
         "/soft404": ("內容寫著找不到", "says it cannot be found"),
         "/parked": ("停放頁", "parking"),
         "/private": ("要求登入", "sign-in"),

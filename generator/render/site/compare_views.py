@@ -176,7 +176,8 @@ def _when(item: Item) -> str:
 def _details(item: Item, rules: Rules, lang: str) -> str:
     spec = rules.categories[item.category].fields if item.category in rules.categories else {}
     return text("list-separator", lang).join(
-        f"{spec[k].name(lang) if k in spec else k}：{v}" for k, v in item.details.items())
+        text("field-value", lang, field=spec[k].name(lang) if k in spec else k, value=v)
+        for k, v in item.details.items())
 
 
 def _part(student: Student, c: Confirmation, rules: Rules, lang: str) -> PartChecklist:
