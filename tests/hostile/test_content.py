@@ -476,3 +476,32 @@ def test_deeply_nested_toml_is_a_syntax_error(arena: Arena) -> None:
     assert f["file"] == "portfolio.toml" and "nested too deeply" in f["message"]
     assert code == 1
     arena.assert_untouched()
+
+
+def test_receipts_yaml_is_bounded_and_stays_in_the_root(arena: Arena) -> None:
+    """receipts.yaml (issue 15's new input) is read like every student file: a link out of
+    the root is not followed, a file over the cap is not read, an alias bomb is refused."""
+    folder = arena.content.student()
+    (arena.victim / "receipts.yaml").write_text(f'"1132 修課紀錄":\n  wrong: {SECRET}\n', "utf-8")
+    os.symlink(arena.victim / "receipts.yaml", folder / "receipts.yaml")
+    arena.freeze()
+    _, doc = check(arena)
+    assert [(f["file"]) for f in having(doc, "path-outside")] == ["receipts.yaml"]
+    assert SECRET not in json.dumps(doc, ensure_ascii=False)
+    _, report = build(arena, "--skip", "pdf")
+    assert having(report, "path-outside")
+    assert_secret_nowhere(arena)
+    (folder / "receipts.yaml").unlink()
+    sparse(folder / "receipts.yaml", "", 3_000_000)
+    arena.freeze()
+    _, doc = check(arena)
+    assert [f["file"] for f in having(doc, "text-too-large")] == ["receipts.yaml"]
+    bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"a{n}: &a{n} [*a{n - 1}, *a{n - 1}, *a{n - 1}, *a{n - 1}, *a{n - 1}, *a{n - 1}]\n"
+        for n in range(1, 10)) + '"1132 修課紀錄": *a9\n'
+    (folder / "receipts.yaml").unlink()
+    (folder / "receipts.yaml").write_text(bomb, "utf-8")
+    arena.freeze()
+    _, doc = check(arena)
+    assert [f["file"] for f in having(doc, "yaml-too-complex")] == ["receipts.yaml"]
+    arena.assert_untouched()
