@@ -99,8 +99,6 @@ class CadreRecord(BaseModel):
 # and earlier content wrote for them.
 STATEMENT_CODES = ("O", "P", "Q")
 STATEMENT_KEYS = {"reflection": "O", "motivation": "P", "plan": "Q"}
-# The 審查資料 codes of 個人申請 a department may ask for (generator/rules/official.toml [codes]).
-WANTED_CODES = "ABCDEFGHIJKLMNOPQR"
 # The texts a student writes for a department, and the codes each gives.
 TEXT_CODES = {"statement": STATEMENT_CODES, "reflection": ("N",), "other": ("R",)}
 

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+from generator.content.file_inspection import file_sha256
 from generator.engine import output_paths as paths
 from generator.engine.build_context import BuildContext
 from generator.engine.steps import Output
@@ -107,7 +107,7 @@ def upload_rows(ctx: BuildContext, student: Student, limits: SizeLimits) -> list
                                       item.id).items():
             rel = paths.upload_file(student.slug, item.id, path.name)
             files[slot] = UploadFile(slot, linker.to(rel), path.name, path.stat().st_size,
-                                     limits.limit(slot), _digest(path))
+                                     limits.limit(slot), file_sha256(path))
         mine = [f for f in sorted(found, key=sort_key)
                 if f.item == item.id and f.severity != "info"]
         files_id = hashlib.sha256("\n".join(
@@ -174,14 +174,6 @@ def _group_label(item: Item, rules: Rules, lang: str) -> str:
     category = rules.categories.get(item.category or "")
     name = category.name(lang) if category else text("site-performances", lang)
     return text("up-group-performance", lang, category=name)
-
-
-def _digest(path: Path) -> str:
-    sha = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            sha.update(block)
-    return sha.hexdigest()
 
 
 class UploadListStep:
