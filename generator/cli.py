@@ -9,14 +9,16 @@ from typing import Any
 import click
 from click.exceptions import NoArgsIsHelpError
 
-from generator.commands.options import requested_language, usage_message
-from generator.i18n import text
+from generator.commands.options import Choice, requested_language, usage_message
+from generator.commands.said_help import GIVEN_META, SaidGroup
+from generator.i18n import LANGS, text
 
 
-class _Portfolio(click.Group):
+class _Portfolio(SaidGroup):
     """The command group, saying a usage error (a bad --today, a content path that is a
     file, an unknown option) on one line and exiting 2, as every other refusal does,
-    instead of click's usage block."""
+    instead of click's usage block (so click's "Error:" and "Try … for help." lines never
+    show). Its help, and every command's, is the catalog's (commands/said_help.py)."""
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
@@ -34,8 +36,8 @@ class _Portfolio(click.Group):
             lang = requested_language(sys.argv[1:] if args is None else list(args), exc.ctx)
             click.echo(f"portfolio: {usage_message(exc, lang)}", err=True)
             sys.exit(exc.exit_code)
-        except click.ClickException as exc:
-            exc.show()
+        except click.ClickException as exc:  # not a usage error: said as one all the same
+            click.echo(f"portfolio: {exc.format_message()}", err=True)
             sys.exit(exc.exit_code)
         except click.Abort:
             lang = requested_language(sys.argv[1:] if args is None else list(args))
@@ -45,8 +47,17 @@ class _Portfolio(click.Group):
         sys.exit(returned if isinstance(returned, int) else 0)
 
 
-@click.group(cls=_Portfolio, context_settings={"help_option_names": ["-h", "--help"]})
+def _given_language(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.meta[GIVEN_META] = value
+
+
+@click.group("portfolio", cls=_Portfolio,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="portfolio")
+# `portfolio --lang en --help`, and `portfolio --lang en check`: the command takes it.
+@click.option("--lang", type=Choice(LANGS), default=None, expose_value=False, is_eager=True,
+              callback=_given_language, help="help-opt-lang")
 def main() -> None:
     """portfolio: 學習歷程檔案 as reviewers will see it. Check, build, export."""
 
