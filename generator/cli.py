@@ -9,7 +9,7 @@ from typing import Any
 import click
 from click.exceptions import NoArgsIsHelpError
 
-from generator.commands.options import Choice, requested_language, usage_message
+from generator.commands.options import Choice, SaidUsage, requested_language, usage_message
 from generator.commands.said_help import GIVEN_META, SaidGroup
 from generator.i18n import LANGS, text
 
@@ -52,14 +52,21 @@ def _given_language(ctx: click.Context, _param: click.Parameter, value: str | No
         ctx.meta[GIVEN_META] = value
 
 
-@click.group("portfolio", cls=_Portfolio,
+# Invoked without a command only to say so in the catalog's words (click's "Missing
+# command." is English); `portfolio` alone shows the help.
+@click.group("portfolio", cls=_Portfolio, invoke_without_command=True, no_args_is_help=True,
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="portfolio")
 # `portfolio --lang en --help`, and `portfolio --lang en check`: the command takes it.
 @click.option("--lang", type=Choice(LANGS), default=None, expose_value=False, is_eager=True,
               callback=_given_language, help="help-opt-lang")
-def main() -> None:
-    """portfolio: 學習歷程檔案 as reviewers will see it. Check, build, export."""
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """portfolio: 學習歷程檔案 as reviewers will see it. Check, build, export.
+
+    (What `portfolio --help` says is the catalog's `help-cmd-portfolio`.)"""
+    if ctx.invoked_subcommand is None:  # `portfolio --lang en`: options, but no command
+        raise SaidUsage("usage-missing-command")
 
 
 def _register() -> None:

@@ -290,6 +290,7 @@ def test_help_is_in_chinese_by_default_and_lang_goes_anywhere_on_the_line() -> N
     (("chek",), "usage-no-such-command"),
     (("check", "--ofline"), "usage-no-such-option"),
     (("--ofline",), "usage-no-such-option"),
+    ((), "usage-missing-command"),  # `portfolio --lang en`: options, no command
 ])
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_clicks_own_refusals_in_the_readers_words(args: tuple[str, ...], key: str,
