@@ -20,7 +20,7 @@ import click
 import yaml
 from PIL import Image, ImageDraw
 
-from generator.commands.options import Folder, common_options
+from generator.commands.options import Choice, Folder, common_options
 from generator.commands.said_help import SaidCommand
 from generator.i18n import listed, text
 from generator.model import sample_digest
@@ -36,7 +36,7 @@ STUDENT_NAME = "李小華"
 
 @click.command(cls=SaidCommand)
 @click.argument("directory", type=Folder())
-@click.option("--track", type=click.Choice(list(TRACKS)), default=DEFAULT_TRACK,
+@click.option("--track", type=Choice(list(TRACKS)), default=DEFAULT_TRACK,
               show_default=True,
               help="help-new-track")
 @common_options
