@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from importlib.metadata import version
 from typing import Any
 
 import click
 from click.exceptions import NoArgsIsHelpError
 
 from generator.commands.options import Choice, SaidUsage, requested_language, usage_message
-from generator.commands.said_help import GIVEN_META, SaidGroup
+from generator.commands.said_help import GIVEN_META, SaidGroup, help_language
 from generator.i18n import LANGS, text
 
 
@@ -47,6 +48,13 @@ class _Portfolio(SaidGroup):
         sys.exit(returned if isinstance(returned, int) else 0)
 
 
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    # click's version_option says "portfolio, version 1.0" in English only.
+    if value and not ctx.resilient_parsing:
+        click.echo(text("help-version", help_language(ctx), version=version("portfolio")))
+        ctx.exit()
+
+
 def _given_language(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
     if value is not None:
         ctx.meta[GIVEN_META] = value
@@ -56,7 +64,8 @@ def _given_language(ctx: click.Context, _param: click.Parameter, value: str | No
 # command." is English); `portfolio` alone shows the help.
 @click.group("portfolio", cls=_Portfolio, invoke_without_command=True, no_args_is_help=True,
              context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="portfolio")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=_show_version, help="help-opt-version")
 # `portfolio --lang en --help`, and `portfolio --lang en check`: the command takes it.
 @click.option("--lang", type=Choice(LANGS), default=None, expose_value=False, is_eager=True,
               callback=_given_language, help="help-opt-lang")

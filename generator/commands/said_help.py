@@ -209,12 +209,10 @@ class SaidGroup(SaidCommand, click.Group):
 
 
 def option_help(option: click.Option, lang: str, key: str | None = None) -> str:
-    """An option's help in `lang`: its `help=` is a `[ui]` key (click's own --help and
-    --version carry click's English: theirs are given as `key`, or found by name)."""
+    """An option's help in `lang`: its `help=` is a `[ui]` key (click's own --help
+    carries click's English: its key is given)."""
     if key is None and option.help and has_text(option.help):
         key = option.help
-    if key is None and option.name == "version":
-        key = "help-opt-version"
     return text(key, lang) if key is not None else option.help or ""
 
 

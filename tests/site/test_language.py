@@ -17,10 +17,13 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
 import pytest
+from rich.cells import cell_len
 
 from generator.cli import main
-from generator.i18n import text
+from generator.commands.said_help import SaidCommand, wrap
+from generator.i18n import has_text, text
 from tests.builder import Run, run_cli
 from tests.languagekit import Content, foreign_in_english, latin_sentences
 from tests.site.sitekit import copy_demo
@@ -283,6 +286,8 @@ def test_help_is_in_chinese_by_default_and_lang_goes_anywhere_on_the_line() -> N
     group = _cli("--help", "--lang", "en").output
     assert "Commands:" in group and text("help-cmd-check", "en") in group
     assert text("help-commands", "zh-TW") in _cli("--help").output
+    assert _cli("--version", "--lang", "en").output.startswith("portfolio, version ")
+    assert _cli("--version").output.startswith("portfolio 版本 ")
     # The group's --lang reaches the command: its messages come in English too.
     run = _cli("--lang", "en", "check", "/nowhere/at/all")
     assert run.exit_code == 2 and "is not there" in run.output
@@ -306,24 +311,17 @@ def test_clicks_own_refusals_in_the_readers_words(args: tuple[str, ...], key: st
 
 
 def test_a_chinese_help_line_never_starts_with_a_closing_mark() -> None:
-    from generator.commands.said_help import wrap
-
     lines = wrap("用來判斷期限的日期（預設依序為 portfolio.toml 的 today、今天）。" * 3, 20)
     assert all(not line.startswith(tuple("，。、）」；：")) for line in lines), lines
     assert all(not line.endswith(tuple("（「[")) for line in lines), lines
-    from rich.cells import cell_len
-    assert all(cell_len(line) <= 21 for line in lines), lines
+    # A closing mark may hang past the width (click leaves two columns for it).
+    assert all(cell_len(line) <= 22 for line in lines), lines
 
 
 def test_every_help_comes_from_the_catalog() -> None:
-    import click
-
-    from generator.commands.said_help import SaidCommand
-    from generator.i18n import has_text
-
     for command in (main, *main.commands.values()):
         assert isinstance(command, SaidCommand), command.name
         assert has_text(f"help-cmd-{command.name}"), command.name
         for param in command.params:
-            if isinstance(param, click.Option) and param.name != "version":
+            if isinstance(param, click.Option):
                 assert param.help and has_text(param.help), (command.name, param.name)
