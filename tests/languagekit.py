@@ -35,6 +35,7 @@ NAMES = {
     "mb", "kb", "gb", "px", "dpi", "qr", "code", "apcs", "utf", "bom", "excel", "portfolio",
     "id", "url", "http", "https", "www", "html", "ctrl", "c", "ok", "ffmpeg", "chromium",
     "a", "b", "s", "p", "q", "x", "yyyy", "mm", "dd",  # YYYY-MM-DD, a date's form
+    "zh", "tw", "en",  # the languages' own codes (--lang zh-TW)
 }
 _URL = re.compile(r"(?:https?|file|mailto|javascript):\S+|www\.\S+")
 _COMMAND = re.compile(r"portfolio(?: [a-z]+)?(?: (?:--?[a-z][a-z-]*|\S*/\S*|[A-Z]+))*")

@@ -155,8 +155,16 @@ def outstanding(window: Window, student: Student, findings: list[Finding],
 
 def student_dues(windows: list[Window], student: Student, findings: list[Finding],
                  today: dt.date, rules: Rules | None = None) -> list[Due]:
+    """Each window as it stands for the student; a receipt window that is not theirs
+    (another year's term, a re-check with nothing reported) is left out
+    (generator/checks/receipts.py `concerns`)."""
+    from generator.checks.receipts import concerns
+
     out = []
     for w in windows:
+        if (w.kind in RECEIPT_KINDS and rules is not None
+                and not concerns(w, student, rules, today, windows)):
+            continue
         left = outstanding(w, student, findings, rules)
         state = w.state(today)
         if state == "closed" and left is not None:

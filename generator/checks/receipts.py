@@ -117,6 +117,27 @@ def _window_confirmations(student: Student, w: Window, rules: Rules) -> list[Con
     return round_confirmations(w.term, rules.receipts)
 
 
+def concerns(w: Window, student: Student, rules: Rules, today: dt.date,
+             windows: list[Window]) -> bool:
+    """Whether a receipt window is this student's business, to be shown to them: a
+    confirm window of a term of their school years (not a grade-10 student's for the
+    term before they enrolled); the school's corrections and the re-check only once
+    they reported a confirmation of that term, or while they still may (one is not
+    recorded and the term's confirm window has not closed). A student who confirmed
+    everything, or whose silence was counted as agreement, has nothing to re-check."""
+    asked = _window_confirmations(student, w, rules)
+    if not asked:
+        return False
+    if w.kind == "confirm":
+        return True
+    verdicts = [recorded(student, c) for c in asked]
+    if any(r is not None and r.verdict == "reported" for r in verdicts):
+        return True
+    confirming = [x for x in windows if x.kind == "confirm" and x.term == w.term]
+    may_still_report = not confirming or any(x.state(today) != "closed" for x in confirming)
+    return may_still_report and any(r is None for r in verdicts)
+
+
 def still_to_do(w: Window, student: Student, rules: Rules) -> int:
     """Confirmations of the window's term not recorded (confirm), or reported and not
     re-checked (recheck)."""

@@ -20,6 +20,7 @@ from generator.commands.options import (
     common_options,
 )
 from generator.commands.printing import fail_unreadable, print_findings, print_traces
+from generator.commands.said_help import SaidCommand
 from generator.counselor.counselor_step import CounselorStep
 from generator.engine.progress import Reporter
 from generator.engine.steps import Step
@@ -36,21 +37,20 @@ def chosen_renderers(skip: tuple[str, ...]) -> list[Step]:
     return default_renderers(frozenset(skip))
 
 
-@click.command()
+@click.command(cls=SaidCommand)
 @CONTENT_ARG
 @OUTPUT_OPTION
 @common_options
-@click.option("--offline", is_flag=True, help="Stay off the network: links are not visited.")
+@click.option("--offline", is_flag=True, help="help-opt-offline")
 @JOBS_OPTION
 @SCHEDULER_OPTION
 @SKIP_OPTION
-@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors of the build.")
+@click.option("--strict", is_flag=True, help="help-opt-strict")
+@click.option("--quiet", "-q", is_flag=True, help="help-build-quiet")
 @click.option("--reviews", "reviews", type=Folder(exists=True), default=None,
-              help="Counselor comments: a folder of <student>.yaml (default: each student's "
-                   "reviews.yaml, and CONTENT/reviews/).")
+              help="help-build-reviews")
 @click.option("--no-reviews", is_flag=True,
-              help="The student-only site: leave every counselor comment out.")
+              help="help-build-no-reviews")
 def build(content: Path, output: Path, lang: str | None, today: dt.date | None, offline: bool,
           jobs: int | None, scheduler: str | None, skip: tuple[str, ...], strict: bool,
           quiet: bool, reviews: Path | None, no_reviews: bool) -> None:

@@ -13,21 +13,21 @@ from click.core import ParameterSource
 from generator.checks.content_check import check_content
 from generator.commands.options import CONTENT_ARG, Choice, Folder, common_options
 from generator.commands.printing import fail_unreadable, print_findings
+from generator.commands.said_help import SaidCommand
 from generator.render.upload.upload_copies import fitted_findings
 from generator.support.ownership import OutputRefused, overlaps, usable_cache
 
 
-@click.command()
+@click.command(cls=SaidCommand)
 @CONTENT_ARG
 @common_options
 @click.option("--format", "fmt", type=Choice(["text", "json"]), default="text",
-              help="text for people, json for scripts (the findings document).")
-@click.option("--offline", is_flag=True, help="Stay off the network: links are not visited.")
-@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+              help="help-check-format")
+@click.option("--offline", is_flag=True, help="help-opt-offline")
+@click.option("--strict", is_flag=True, help="help-opt-strict")
 @click.option("-o", "--output", type=Folder("output-not-folder"),
               default="output", show_default=True,
-              help="An earlier output of portfolio whose caches to use (and keep up to date); "
-                   "any other folder is left alone, and nothing is cached.")
+              help="help-check-output")
 def check(content: Path, lang: str | None, today: dt.date | None, fmt: str, offline: bool,
           strict: bool, output: Path) -> None:
     """Check CONTENT (default ./content) against the official rules."""

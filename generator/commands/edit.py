@@ -30,6 +30,7 @@ from generator.commands.options import (
     common_options,
 )
 from generator.commands.printing import fail_unreadable
+from generator.commands.said_help import SaidCommand
 from generator.content.loader import ContentError, missing_root
 from generator.i18n import DEFAULT_LANG, text
 from generator.support.atomic import OutputWriteError
@@ -65,23 +66,21 @@ def _loopback(host: str) -> bool:
         return False
 
 
-@click.command()
+@click.command(cls=SaidCommand)
 @CONTENT_ARG
 @click.option("-o", "--output", type=Folder("output-not-folder"),
               default="output", show_default=True,
-              help="Where previews and upload copies go (a new or empty folder, or an earlier "
-                   "output of portfolio; never the content folder).")
+              help="help-edit-output")
 @common_options
-@click.option("--port", "-p", type=IntRange(0, 65535), default=0,
-              help="Port (default: any free one).")
+@click.option("--port", "-p", type=IntRange(0, 65535), default=0, metavar="PORT",
+              help="help-edit-port")
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. Anything but this computer needs --allow-remote.")
+              help="help-edit-host")
 @click.option("--allow-remote", is_flag=True,
-              help="Let other computers connect (with the printed token). Use with care.")
-@click.option("--no-browser", is_flag=True, help="Print the address; do not open a browser.")
-@click.option("--max-upload-mb", type=IntRange(1, 100_000), default=None,
-              help="The largest file the editor takes (default: the largest that fit can "
-                   "bring under the limits, about 1.2 GB).")
+              help="help-edit-allow-remote")
+@click.option("--no-browser", is_flag=True, help="help-edit-no-browser")
+@click.option("--max-upload-mb", type=IntRange(1, 100_000), default=None, metavar="MB",
+              help="help-edit-max-upload-mb")
 def edit(content: Path, output: Path, lang: str | None, today: dt.date | None, port: int,
          host: str, allow_remote: bool, no_browser: bool, max_upload_mb: int | None) -> None:
     """Edit CONTENT (default ./content) in a form in the browser, checked as you type."""

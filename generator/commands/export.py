@@ -17,30 +17,30 @@ from rich.console import Console
 from generator.checks.content_check import CheckedContent
 from generator.commands.options import (
     CONTENT_ARG,
+    JOBS_OPTION,
     SCHEDULER_OPTION,
     Folder,
-    IntRange,
     SaidUsage,
     common_options,
 )
 from generator.commands.printing import fail_unreadable
+from generator.commands.said_help import SaidCommand
 from generator.content.loader import settings_language
 from generator.i18n import text
 
 
-@click.command("export")
+@click.command("export", cls=SaidCommand)
 @CONTENT_ARG
 @click.option("-o", "--output", type=Folder("output-not-folder"),
-              default="output", show_default=True, help="Where the site and bundles go.")
+              default="output", show_default=True, help="help-export-output")
 @common_options
 @click.option("--department", "-d", "codes", multiple=True, metavar="CODE",
-              help="A 校系代碼 to export (repeat for more).")
-@click.option("--all", "everything", is_flag=True, help="Export every department.")
+              help="help-export-department")
+@click.option("--all", "everything", is_flag=True, help="help-export-all")
 @click.option("--force", is_flag=True,
-              help="Export a selection that breaks a rule (marked so in its manifest).")
-@click.option("--offline", is_flag=True, help="Stay off the network: links are not visited.")
-@click.option("--jobs", "-j", type=IntRange(min=1), default=None,
-              help="Processes to use (default: all cores).")
+              help="help-export-force")
+@click.option("--offline", is_flag=True, help="help-opt-offline")
+@JOBS_OPTION
 @SCHEDULER_OPTION
 def export(content: Path, output: Path, lang: str | None, today: dt.date | None,
            codes: tuple[str, ...], everything: bool, force: bool, offline: bool,

@@ -17,6 +17,7 @@ import click
 from generator.checks.content_check import CheckedContent
 from generator.commands.options import CONTENT_ARG, Folder, common_options
 from generator.commands.printing import fail_unreadable, load_or_exit, print_findings
+from generator.commands.said_help import SaidCommand
 from generator.content.loader import ContentError, require_root
 from generator.findings import exit_code
 from generator.i18n import text
@@ -39,11 +40,11 @@ from generator.support.ownership import (
 )
 
 
-@click.command(name="fit")
+@click.command(name="fit", cls=SaidCommand)
 @CONTENT_ARG
 @click.option("-o", "--output", type=Folder("output-not-folder"),
-              default="output", show_default=True, help="Where the upload copies go.")
-@click.option("--dry-run", is_flag=True, help="Only say what would be done, and the sizes.")
+              default="output", show_default=True, help="help-fit-output")
+@click.option("--dry-run", is_flag=True, help="help-fit-dry-run")
 @common_options
 def fit_command(content: Path, output: Path, dry_run: bool, lang: str | None,
                 today: dt.date | None) -> None:

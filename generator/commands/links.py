@@ -25,6 +25,7 @@ from rich.text import Text
 from generator.checks.content_check import CheckedContent
 from generator.commands.options import CONTENT_ARG, Choice, Folder, common_options
 from generator.commands.printing import fail_unreadable, load_or_exit, print_findings
+from generator.commands.said_help import SaidCommand
 from generator.content.loader import ContentError, require_root
 from generator.findings import Finding, counts, document
 from generator.i18n import text
@@ -42,18 +43,18 @@ _STATES = (("link-credentials", "credentials", "bold red"),
            ("link-redirected", "redirected", "yellow"), ("link-unchecked", "unchecked", "cyan"))
 
 
-@click.command(name="links")
+@click.command(name="links", cls=SaidCommand)
 @CONTENT_ARG
 @common_options
-@click.option("--offline", is_flag=True, help="Stay off the network: report from the history.")
+@click.option("--offline", is_flag=True, help="help-links-offline")
 @click.option("--archive", is_flag=True,
-              help="Also ask the web archive to save a copy of every working link.")
+              help="help-links-archive")
 @click.option("--format", "fmt", type=Choice(["text", "json"]), default="text",
-              help="text for people, json for scripts.")
-@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+              help="help-links-format")
+@click.option("--strict", is_flag=True, help="help-opt-strict")
 @click.option("-o", "--output", type=Folder("output-not-folder"),
               default="output", show_default=True,
-              help="The output folder that keeps the history of checks (as for build).")
+              help="help-links-output")
 def links(content: Path, lang: str | None, today: dt.date | None, offline: bool, archive: bool,
           fmt: str, strict: bool, output: Path) -> None:
     """Check every external link in CONTENT (default ./content) and show its history."""

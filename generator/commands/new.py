@@ -20,7 +20,8 @@ import click
 import yaml
 from PIL import Image, ImageDraw
 
-from generator.commands.options import Folder, common_options
+from generator.commands.options import Choice, Folder, common_options
+from generator.commands.said_help import SaidCommand
 from generator.i18n import listed, text
 from generator.model import sample_digest
 from generator.rules import DEFAULT_TRACK, TRACKS, Rules, load_rules
@@ -33,11 +34,11 @@ STUDENT = "my-portfolio"
 STUDENT_NAME = "李小華"
 
 
-@click.command()
+@click.command(cls=SaidCommand)
 @click.argument("directory", type=Folder())
-@click.option("--track", type=click.Choice(list(TRACKS)), default=DEFAULT_TRACK,
+@click.option("--track", type=Choice(list(TRACKS)), default=DEFAULT_TRACK,
               show_default=True,
-              help="The application track: university (大學個人申請) or tech (四技二專甄選入學).")
+              help="help-new-track")
 @common_options
 def new(directory: Path, track: str, lang: str | None, today: dt.date | None) -> None:
     """Create DIRECTORY with one student, two sample items and a guide to adding items."""

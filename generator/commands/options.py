@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.exceptions import NoSuchCommand
 
+from generator.commands.said_help import GIVEN_META, language_on_line
 from generator.content.loader import settings_language
-from generator.i18n import DEFAULT_LANG, LANGS, text
+from generator.i18n import DEFAULT_LANG, LANGS, listed, text
 
 
 class SaidUsage(click.UsageError):
@@ -68,7 +70,7 @@ class Choice(click.Choice):
             return super().convert(value, param, ctx)
         except click.BadParameter:
             raise SaidBadParameter("usage-one-of", value=str(value),
-                                   choices=", ".join(map(str, self.choices))) from None
+                                   choices=listed(self.choices)) from None
 
 
 class IntRange(click.IntRange):
@@ -99,11 +101,9 @@ def _parse_today(_ctx: click.Context, _param: click.Parameter, value: str | None
 def requested_language(args: Sequence[str], ctx: click.Context | None = None) -> str:
     """The language to say a usage error in, before the command has parsed --lang: the
     --lang on the command line, else the content folder's own, else zh-TW."""
-    for i, arg in enumerate(args):
-        if arg == "--lang" and i + 1 < len(args) and args[i + 1] in LANGS:
-            return args[i + 1]
-        if arg.startswith("--lang=") and arg.partition("=")[2] in LANGS:
-            return arg.partition("=")[2]
+    on_line = language_on_line(args)
+    if on_line is not None:
+        return on_line
     content = ctx.params.get("content") if ctx is not None else None
     if isinstance(content, Path):
         return settings_language(content) or DEFAULT_LANG
@@ -116,7 +116,13 @@ def usage_message(exc: click.UsageError, lang: str) -> str:
         return text(exc.key, lang, **_in(exc.params, lang))
     if isinstance(exc, SaidBadParameter):
         return text(exc.key, lang, **{"param": _param_name(exc.param), **_in(exc.params, lang)})
-    command = exc.ctx.info_name if exc.ctx is not None and exc.ctx.info_name else ""
+    # The command as typed: `portfolio check`, or `portfolio` for the group's own options.
+    command = exc.ctx.command_path if exc.ctx is not None else "portfolio"
+    if isinstance(exc, NoSuchCommand):
+        close = exc.possibilities[:1] if exc.possibilities else []
+        suggestion = text("did-you-mean-aside", lang, name=close[0]) if close else ""
+        return text("usage-no-such-command", lang, name=exc.command_name,
+                    suggestion=suggestion)
     if isinstance(exc, click.NoSuchOption):
         close = difflib.get_close_matches(exc.option_name, exc.possibilities or [], n=1)
         suggestion = text("did-you-mean-aside", lang, name=close[0]) if close else ""
@@ -161,16 +167,18 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """--lang, --today and --debug, which every command takes."""
 
     @click.option("--lang", type=Choice(LANGS), default=None,
-                  help="Language of messages and pages (default zh-TW).")
+                  help="help-opt-lang")
     @click.option("--today", callback=_parse_today, metavar="YYYY-MM-DD",
-                  help="The date to judge against (default: SOURCE_DATE_EPOCH, else today).")
+                  help="help-opt-today")
     @click.option("--debug", is_flag=True,
-                  help="Show the traceback of anything that fails unexpectedly (for a bug "
-                       "report); also PORTFOLIO_DEBUG=1.")
+                  help="help-opt-debug")
     @functools.wraps(func)
     def wrapper(*args: Any, debug: bool = False, **kwargs: Any) -> Any:
         global _debug
         _debug = debug  # set on every call: one process may run several commands (tests)
+        if kwargs.get("lang") is None:  # `portfolio --lang en check`: the group's --lang
+            context = click.get_current_context(silent=True)
+            kwargs["lang"] = context.meta.get(GIVEN_META) if context is not None else None
         return func(*args, **kwargs)
 
     return wrapper
@@ -179,12 +187,10 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
 OUTPUT_OPTION = click.option(
     "-o", "--output", type=Folder("output-not-folder"), default="output",
     show_default=True,
-    help="Where the site goes: a new or empty folder, or an earlier output of portfolio; never "
-         "the content folder. The only place anything is written, caches included.")
+    help="help-opt-output")
 SKIP_OPTION = click.option(
     "--skip", multiple=True, metavar="NAME",
-    help="Leave out one step of the build (media, site, pdf…), e.g. --skip pdf for a quick "
-         "preview; its earlier output is kept. Repeat for more.")
+    help="help-opt-skip")
 def _parse_scheduler(_ctx: click.Context, _param: click.Parameter,
                      value: str | None) -> str | None:
     from generator.engine.cluster import parse
@@ -201,8 +207,6 @@ def _parse_scheduler(_ctx: click.Context, _param: click.Parameter,
 
 SCHEDULER_OPTION = click.option(
     "--scheduler", callback=_parse_scheduler, metavar="ADDRESS", default=None,
-    help="Run the per-student work on a Dask cluster: a scheduler's address "
-         "(tcp://host:8786; content and output on a filesystem every machine mounts at the "
-         "same path), or local:N for N worker processes here. Default: this machine's cores.")
-JOBS_OPTION = click.option("--jobs", "-j", type=IntRange(min=1), default=None,
-                           help="Processes to use (default: all cores).")
+    help="help-opt-scheduler")
+JOBS_OPTION = click.option("--jobs", "-j", type=IntRange(min=1), default=None, metavar="N",
+                           help="help-opt-jobs")

@@ -23,6 +23,7 @@ from generator.commands.options import (
     common_options,
 )
 from generator.commands.printing import fail_unreadable, print_findings, print_traces
+from generator.commands.said_help import SaidCommand
 from generator.content.loader import ContentError, require_root
 from generator.engine.progress import Reporter
 from generator.engine.themes import BUILTIN
@@ -55,14 +56,14 @@ def _summary(result: BuildResult, err: Console) -> None:
     print_traces(result.failures, err)
 
 
-@click.command()
+@click.command(cls=SaidCommand)
 @CONTENT_ARG
 @OUTPUT_OPTION
 @common_options
 @click.option("--port", "-p", type=IntRange(0, 65535), default=8000, show_default=True,
-              help="Port on 127.0.0.1 (the next free one is taken if busy; 0 for any).")
+              metavar="PORT", help="help-serve-port")
 @click.option("--online", is_flag=True,
-              help="Visit links on every rebuild (by default serve stays off the network).")
+              help="help-serve-online")
 @JOBS_OPTION
 @SKIP_OPTION
 def serve(content: Path, output: Path, lang: str | None, today: dt.date | None, port: int,

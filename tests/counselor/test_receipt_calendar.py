@@ -139,3 +139,60 @@ def test_the_pages_show_what_is_due_per_term(content: ContentBuilder, tmp_path: 
     assert rows["收訖明細確認（1132）"] == ("open", "4")
     assert rows["認證（1141）"] == ("upcoming", "1")
     assert rows["認證（1142）"] == ("upcoming", "0")
+
+
+def _pages(content: ContentBuilder, today: str, output: Path) -> dict[str, dict[str, str]]:
+    """Per student: the 收訖明細 lines of their page's deadlines, the receipt windows of
+    their counselor page, and the windows their 1132 checklist lists (if it has one)."""
+    result = build(content.root, output, offline=True, jobs=1,
+                   today=dt.date.fromisoformat(today),
+                   renderers=[load_step("generator.render.site.site_step:SiteStep"),
+                              load_step("generator.render.site.compare_step:CompareStep"),
+                              CounselorStep(with_reviews=False)])
+    assert not result.failures, result.failures
+    out = {}
+    for slug in ("ming", "hua", "lin", "xin"):
+        home = (output / slug / "index.html").read_text("utf-8")
+        lines = re.findall(r'<ul class="deadlines">(.*?)</ul>', home, re.S)
+        counselor = (output / slug / "counselor.html").read_text("utf-8")
+        rows = re.findall(r'<tr class="due-\w+">\s*<th scope="row">(.*?)</th>', counselor)
+        checklist = output / slug / "checklist" / "1132.html"
+        windows = re.findall(r'<dl class="windows">(.*?)</dl>',
+                             checklist.read_text("utf-8"), re.S) if checklist.exists() else []
+        out[slug] = {"home": " ".join(lines), "counselor": " ".join(rows),
+                     "checklist": " ".join(windows)}
+    return out
+
+
+def test_the_receipt_windows_are_shown_to_whom_they_concern(content: ContentBuilder,
+                                                             tmp_path: Path) -> None:
+    """The re-check (and the school's corrections) only to a student who reported, or
+    still may; no receipt window at all to a grade-10 student, whose school years begin
+    after the term the receipt is for."""
+    _class(content)
+    content.student("xin", student_id="11401237", enrolled=114)
+    _record(content, "ming", dict.fromkeys(PARTS, "confirmed"))
+    _record(content, "hua", {**dict.fromkeys(PARTS[:3], "confirmed"),
+                             PARTS[3]: {"missing": "少了社區圖書館志工"}})
+
+    # The confirm window is open: lin, who recorded nothing, may still report.
+    inside = _pages(content, "2025-10-10", tmp_path / "inside")
+    for slug in ("ming", "hua", "lin"):
+        assert "收訖明細確認（1132）" in inside[slug]["home"], slug
+        assert "收訖明細確認" in inside[slug]["checklist"], slug
+    assert "重新檢核" not in inside["ming"]["home"] + inside["ming"]["checklist"]
+    assert "重新檢核" not in inside["ming"]["counselor"]
+    for slug in ("hua", "lin"):
+        assert "重新檢核" in inside[slug]["checklist"], slug
+        assert "重新檢核（1132）" in inside[slug]["counselor"], slug
+    assert "收訖明細" not in inside["xin"]["home"] + inside["xin"]["counselor"]
+    assert inside["xin"]["checklist"] == ""  # no checklist of a term before enrolling
+
+    # The re-check window is open: only hua, who reported, is shown it.
+    recheck = _pages(content, "2025-10-22", tmp_path / "recheck")
+    assert "重新檢核（1132）" in recheck["hua"]["home"]
+    assert "重新檢核" in recheck["hua"]["checklist"] and "學校更正" in recheck["hua"]["checklist"]
+    for slug in ("ming", "lin", "xin"):  # confirmed all; silence was agreement; grade 10
+        said = recheck[slug]
+        assert "重新檢核" not in said["home"] + said["counselor"] + said["checklist"], slug
+        assert "學校更正" not in said["counselor"] + said["checklist"], slug

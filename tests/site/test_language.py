@@ -17,9 +17,13 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
 import pytest
+from rich.cells import cell_len
 
-from generator.i18n import text
+from generator.cli import main
+from generator.commands.said_help import SaidCommand, wrap
+from generator.i18n import has_text, text
 from tests.builder import Run, run_cli
 from tests.languagekit import Content, foreign_in_english, latin_sentences
 from tests.site.sitekit import copy_demo
@@ -155,6 +159,8 @@ def _commands(world: dict[str, Path], built: dict[str, tuple[Path, str]],
         "bad --jobs": ("build", content, "-o", output, "--jobs", "0"),
         "bad --format": ("check", content, "--format", "xml"),
         "bad --skip": ("build", content, "-o", output, "--skip", "pfd"),
+        "bad --track": ("new", str(base / f"never-{lang}"), "--track", "uni"),
+        "no such command": ("chek", content),
         "export of nothing": ("export", content, "-o", output),
         "export of an unknown department": ("export", content, "-o", output,
                                             "--department", "999999", "--offline"),
@@ -238,3 +244,84 @@ def test_run_inside_a_students_folder_says_to_go_up(world: dict[str, Path]) -> N
             assert up in run.output and "cd .." in run.output, run.output
     finally:
         os.chdir(here)
+
+
+# Every command's --help, and the group's: click's layout, the catalog's words.
+HELPS = [(), *((name,) for name in sorted(main.commands))]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_help_speaks_one_language(lang: str) -> None:
+    assert {"check", "build", "serve", "export", "links", "fit", "new", "edit"} <= set(
+        main.commands)
+    content = Content(Path(__file__).parent)  # no content in a help: nothing to take out
+    wrong = {}
+    for command in HELPS:
+        run = _cli(*command, "--help", "--lang", lang)
+        assert run.exit_code == 0, (command, run.output)
+        for title in ("help-usage", "help-options"):
+            assert text(title, lang) in run.output, (command, title)
+        name = command[0] if command else "portfolio"
+        # However it is wrapped: Chinese lines break between any two characters.
+        assert "".join(text(f"help-cmd-{name}", lang).split()) in "".join(
+            run.output.split()), command
+        bad = _offenders(lang, content.output_residue(run.output))
+        if bad:
+            wrong[" ".join(command) or "portfolio"] = bad
+    assert wrong == {}
+
+
+def test_help_is_in_chinese_by_default_and_lang_goes_anywhere_on_the_line() -> None:
+    zh = _cli("build", "--help")
+    assert zh.output.startswith(text("help-usage", "zh-TW"))
+    assert text("help-opt-offline", "zh-TW") in zh.output
+    assert "Options:" not in zh.output and "Show this message" not in zh.output
+    # --lang before --help, after it, and before the command's name: the same English.
+    after = _cli("build", "--help", "--lang", "en").output
+    assert _cli("build", "--lang=en", "--help").output == after
+    assert _cli("--lang", "en", "build", "--help").output == after
+    assert after.startswith("Usage: portfolio build [OPTIONS] [CONTENT]")
+    assert text("help-opt-offline", "en") in after and zh.output != after
+    assert "Show this message and exit." in after
+    group = _cli("--help", "--lang", "en").output
+    assert "Commands:" in group and text("help-cmd-check", "en") in group
+    assert text("help-commands", "zh-TW") in _cli("--help").output
+    assert _cli("--version", "--lang", "en").output.startswith("portfolio, version ")
+    assert _cli("--version").output.startswith("portfolio 版本 ")
+    # The group's --lang reaches the command: its messages come in English too.
+    run = _cli("--lang", "en", "check", "/nowhere/at/all")
+    assert run.exit_code == 2 and "is not there" in run.output
+
+
+@pytest.mark.parametrize(("args", "key"), [
+    (("chek",), "usage-no-such-command"),
+    (("check", "--ofline"), "usage-no-such-option"),
+    (("--ofline",), "usage-no-such-option"),
+    ((), "usage-missing-command"),  # `portfolio --lang en`: options, no command
+])
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_clicks_own_refusals_in_the_readers_words(args: tuple[str, ...], key: str,
+                                                  lang: str) -> None:
+    run = _cli(*args, "--lang", lang)
+    assert run.exit_code == 2
+    said = text(key, lang).split("{")[0]
+    assert run.output.startswith(f"portfolio: {said}"), run.output
+    assert "Error:" not in run.output and "Try " not in run.output
+    assert _offenders(lang, [run.output]) == []
+
+
+def test_a_chinese_help_line_never_starts_with_a_closing_mark() -> None:
+    lines = wrap("用來判斷期限的日期（預設依序為 portfolio.toml 的 today、今天）。" * 3, 20)
+    assert all(not line.startswith(tuple("，。、）」；：")) for line in lines), lines
+    assert all(not line.endswith(tuple("（「[")) for line in lines), lines
+    # A closing mark may hang past the width (click leaves two columns for it).
+    assert all(cell_len(line) <= 22 for line in lines), lines
+
+
+def test_every_help_comes_from_the_catalog() -> None:
+    for command in (main, *main.commands.values()):
+        assert isinstance(command, SaidCommand), command.name
+        assert has_text(f"help-cmd-{command.name}"), command.name
+        for param in command.params:
+            if isinstance(param, click.Option):
+                assert param.help and has_text(param.help), (command.name, param.name)

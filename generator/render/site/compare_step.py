@@ -82,7 +82,7 @@ def render_checklist(ctx: BuildContext, student: Student, term: int, pdf: bool =
 
     rel = checklist_page(student.slug, term)
     view = term_checklist(student, ctx.portfolio.rules_for(student), term, ctx.lang,
-                          school_windows(ctx.portfolio))
+                          school_windows(ctx.portfolio), ctx.today)
     base = _base(ctx, rel, text("checklist-title", ctx.lang, term=term), student)
     base["page"] = "checklist"
     return _render(ctx, "checklist.html", {

@@ -13,7 +13,12 @@ from dataclasses import dataclass, field
 
 from generator.checks.deadlines import RECEIPT_KINDS, Window
 from generator.checks.departments import check_department, provided_codes
-from generator.checks.receipts import Confirmation, receipt_terms, round_confirmations
+from generator.checks.receipts import (
+    Confirmation,
+    concerns,
+    receipt_terms,
+    round_confirmations,
+)
 from generator.i18n import text
 from generator.model import CourseRecord, Department, Item, Receipt, Student
 from generator.render.site import student_records as records
@@ -214,9 +219,12 @@ def _part(student: Student, c: Confirmation, rules: Rules, lang: str) -> PartChe
 
 
 def term_checklist(student: Student, rules: Rules, term: int, lang: str,
-                   windows: list[Window]) -> Checklist:
+                   windows: list[Window], today: dt.date) -> Checklist:
     grade = grade_in(term // 10, student.info.enrolled) if student.info else None
+    # The school's windows for this term that concern the student: the corrections and
+    # the re-check only for one who reported, or still may (checks/receipts `concerns`).
     return Checklist(
         term, Term.parse(term).label(lang), grade if grade and 10 <= grade <= 12 else None,
         [_part(student, c, rules, lang) for c in round_confirmations(term, rules.receipts)],
-        [w for w in windows if w.kind in RECEIPT_KINDS and w.term == term])
+        [w for w in windows if w.kind in RECEIPT_KINDS and w.term == term
+         and concerns(w, student, rules, today, windows)])
