@@ -1,4 +1,5 @@
 from generator.cli import main
 
 if __name__ == "__main__":
-    main()
+    # Help and refusals name the command people type, not `python -m generator`.
+    main(prog_name="portfolio")
