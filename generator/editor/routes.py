@@ -770,8 +770,8 @@ class Editor:
         for key, value in new.items():
             before = old.get(key)
             if isinstance(value, dict) or isinstance(before, dict):
-                if value != before:
-                    changes[key] = DELETE if value is None else value
+                if not _same_parts(before, value):
+                    changes[key] = DELETE if value is None else _as_written(before, value)
                 continue
             if key == "statement" and isinstance(before, str) and isinstance(value, str) \
                     and before.strip("\n") == value.strip("\n"):
@@ -918,6 +918,24 @@ def _block(value: Any) -> str | None:
     said = "\n".join(line.rstrip() for line in value.replace("\r\n", "\n").split("\n"))
     said = said.strip("\n")
     return said + "\n" if "\n" in said else said
+
+
+def _same_parts(before: Any, value: Any) -> bool:
+    """Whether 自述 parts as the form sends them say what the file says: a block text
+    read back ends with a newline the form does not keep, and an empty part is none."""
+    if not (isinstance(before, dict) and isinstance(value, dict)):
+        return before == value
+    old = {str(k): v for k, v in before.items() if forms.typed("textarea", v) is not None}
+    return set(old) == set(value) and all(forms.same(old[k], value[k]) for k in value)
+
+
+def _as_written(before: Any, value: Any) -> Any:
+    """Changed parts keep the block style (`|`) the file gave each part."""
+    if not (isinstance(before, dict) and isinstance(value, dict)):
+        return value
+    return {k: v + "\n" if isinstance(v, str) and not v.endswith("\n")
+            and isinstance(before.get(k), str) and before[k].endswith("\n") else v
+            for k, v in value.items()}
 
 
 def _plain(value: Any) -> Any:
