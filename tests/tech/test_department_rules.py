@@ -91,3 +91,39 @@ def test_an_upload_of_a_code_the_track_takes_none_for_is_field_invalid(content):
     messages = sorted(f["message"] for f in invalid.values())
     assert any("only these codes" in m and "C-8" in m for m in messages)      # 技專: not D-1
     assert any("no uploaded PDF" in m for m in messages)                      # university
+
+
+def test_an_uploaded_pdf_reaches_the_kit_the_page_the_checklist_and_the_bundle(tmp_path, media):
+    """What the department gets for an uploaded code is the student's PDF as given: copied
+    into the kit under the platform's name for the code, listed on the checklist of what to
+    upload, linked from the department page, and packed into the bundle."""
+    import json
+    import zipfile
+
+    from tests.builder import run_cli
+    from tests.tech.test_track_pdf import DEP, tech_content
+
+    c = tech_content(tmp_path / "content", media)
+    source = c.root / "hua" / "uploads" / "專題報告.pdf"
+    source.parent.mkdir()
+    source.write_bytes(media.pdf_with_text("UPLOADEDCAPSTONE", pages=2).read_bytes())
+    c.departments([{**DEP, "performances": ["licence", "contest"],
+                    "uploads": {"B-1": "uploads/專題報告.pdf"},
+                    "wants": ["B-1", "C-5", "C-7"]}], slug="hua")
+    out = tmp_path / "out"
+    run = run_cli("export", str(c.root), "-o", str(out), "--all", "--offline", "-j", "1")
+    assert run.exit_code == 0, run.output
+    dep_dir = out / "hua" / "departments" / DEP["code"]
+    copy = dep_dir / "kit" / "B-1 專題實作及實習科目學習成果.pdf"
+    assert copy.read_bytes() == source.read_bytes()
+    assert "B-1 專題實作及實習科目學習成果.pdf" in (dep_dir / "kit" / "勾選清單.html") \
+        .read_text("utf-8")
+    page = (dep_dir / "index.html").read_text("utf-8")
+    assert 'href="kit/B-1%20' in page or 'href="kit/B-1 ' in page
+    assert "代替勾選項目" in page
+    with zipfile.ZipFile(out / "hua" / "departments" / f"{DEP['code']}.zip") as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        name = manifest["kit_uploads"]["B-1"]
+        assert zf.read(name) == source.read_bytes()
+    # The original is never touched.
+    assert source.read_bytes() == media.pdf_with_text("UPLOADEDCAPSTONE", pages=2).read_bytes()
