@@ -652,7 +652,10 @@ class Editor:
                          "wants": [_text(x).upper() for x in _as_list(entry.get("wants"))],
                          "parts": parts, "statement": whole if parts is None else "",
                          "reflection": _text(entry.get("reflection")),
-                         "other": _text(entry.get("other"))})
+                         "other": _text(entry.get("other")),
+                         # not edited on the page, but counted in its live tally
+                         "limits": _mapping(entry.get("limits")),
+                         "uploads": _mapping(entry.get("uploads"))})
         states, shown = self._dep_states(student, deps)
         return {"student": student.slug, "student_name": student.name, "hash": loaded.hash,
                 "editable": loaded.problem is None,
@@ -674,7 +677,11 @@ class Editor:
                 "performances": _strings(entry.get("performances")),
                 "wants": _strings(entry.get("wants")), "statement": statement,
                 "reflection": entry.get("reflection") or None,
-                "other": entry.get("other") or None}
+                "other": entry.get("other") or None,
+                "limits": {str(k): v for k, v in _mapping(entry.get("limits")).items()
+                           if isinstance(v, int) and not isinstance(v, bool)},
+                "uploads": {str(k): str(v) for k, v in _mapping(entry.get("uploads")).items()
+                            if isinstance(v, str)}}
         try:
             return Department.model_validate(data)
         except ValidationError:

@@ -155,6 +155,11 @@ def test_a_departments_other_text_is_edited_in_place(editor: Editor) -> None:
     status, draft = editor.request("/api/departments/draft", {
         "s": TECH, "departments": [{**saved["departments"][0], "wants": ["D-3"]}]})
     assert status == 200 and draft["states"][0]["wants"] == [{"code": "D-3", "ok": True}]
+    # A department's own cap (not on the page, kept as written) counts in the live tally.
+    status, draft = editor.request("/api/departments/draft", {
+        "s": TECH, "departments": [{**saved["departments"][0], "limits": {"B-1": 0}}]})
+    assert status == 200
+    assert [f["code"] for f in draft["states"][0]["findings"]] == ["department-limit"]
     # A page that sends no `other` leaves it as it is.
     for dep in saved["departments"]:
         dep.pop("other")
