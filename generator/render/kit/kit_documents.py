@@ -62,14 +62,18 @@ class UploadedPdf:
 
 def uploaded_pdfs(student: Student, dep: Department, rules: Rules) -> list[UploadedPdf]:
     """The department's uploads that are PDFs inside the student's folder, in the order
-    of the track's codes (a missing file or one that is no PDF is check's finding, and
-    not copied: the kit holds only what the platform would take)."""
+    of the track's codes (a missing file, one that is no PDF or one over the track's
+    `upload_max_mb` is check's finding, and not copied: the kit holds only what the
+    platform would take, and a file of gigabytes is never read)."""
     order = {code: n for n, code in enumerate(rules.codes)}
+    cap = rules.track.upload_max_mb
+    most = int(cap * rules.files.megabyte) if cap is not None else rules.files.kit_max_bytes
     out = []
     for code, name in sorted(dep.uploads.items(), key=lambda kv: order.get(kv[0], 99)):
         real, _why = resolve_inside(student.path, name)
         named = rules.codes.get(code)
-        if real is None or named is None or sniff(real) != "pdf":
+        if real is None or named is None or sniff(real) != "pdf" \
+                or real.stat().st_size > most:
             continue
         out.append(UploadedPdf(code, real, kit_upload(student.slug, dep.code, code, named.zh)))
     return out
