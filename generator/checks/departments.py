@@ -6,9 +6,11 @@ import re
 from collections.abc import Iterator
 
 from generator.content.image_refs import markdown_images
+from generator.content.item_paths import resolve_inside
+from generator.content.sniff import sniff
 from generator.findings import Finding, make
-from generator.i18n import LANGS, said, verbatim
-from generator.model import Department, Portfolio, Student
+from generator.i18n import LANGS, listed, said, verbatim
+from generator.model import Department, Item, Portfolio, Student
 from generator.model.student import STATEMENT_KEYS, statement_code
 from generator.rules import Rules
 from generator.support.characters import count_prose_chars
@@ -65,6 +67,7 @@ def provided_codes(student: Student, dep: Department, rules: Rules) -> set[str]:
         codes.add(track.reflection)
     if dep.other and dep.other.strip() and track.other:
         codes.add(track.other)
+    codes |= set(dep.uploads)   # an uploaded PDF gives its code (a missing one is said)
     codes |= {track.statement[_PART_KEY[p]].code for p in statement_parts(dep.statement)}
     return codes
 
@@ -91,11 +94,13 @@ def check_department(student: Student, dep: Department, rules: Rules) -> Iterato
                            limit=most, kind=said(f"kind-{kind}"), **where)
     chosen = [i for i in (student.item(x) for x in dict.fromkeys(
         [*dep.courses, *dep.performances])) if i is not None]
-    for code, most in track.department_limits.items():
+    # The track's caps per code, lowered where the department's own `limits` say so.
+    for code in dict.fromkeys([*track.department_limits, *dep.limits]):
+        cap = track.department_cap(code, dep.limits)
         count = sum(1 for i in chosen if i.code == code)
-        if count > most:
+        if cap is not None and count > cap:
             yield make("department-limit", key, None, "departments.yaml", count=count,
-                       limit=most, kind=_code_name(rules, code, with_code=True), **where)
+                       limit=cap, kind=_code_name(rules, code, with_code=True), **where)
     for kind, ids in (("course", dep.courses), ("performance", dep.performances)):
         seen: set[str] = set()
         for item_id in ids:
@@ -120,6 +125,7 @@ def check_department(student: Student, dep: Department, rules: Rules) -> Iterato
                 yield make("department-code-not-wanted", key, item_id, "departments.yaml",
                            code=item.code, code_name=_code_name(rules, item.code),
                            wants=", ".join(dep.wants), **where)
+    yield from _uploads(student, dep, rules, chosen)
     if dep.wants:
         missing = [c for c in dep.wants if c not in provided_codes(student, dep, rules)]
         for code in missing:
@@ -132,6 +138,35 @@ def check_department(student: Student, dep: Department, rules: Rules) -> Iterato
             yield make("reflection-too-long", key, None, "departments.yaml", count=chars,
                        limit=limits.reflection_max_chars, images=images,
                        image_limit=limits.reflection_max_images, **where)
+
+
+def _uploads(student: Student, dep: Department, rules: Rules,
+             chosen: list[Item]) -> Iterator[Finding]:
+    """A department's uploaded PDFs (`uploads`, code → file in the student's folder): the
+    file is there, is a PDF by its bytes, and is within the track's `upload_max_mb`; and
+    no item of the same code is ticked for it as well (a code is given one way)."""
+    files = rules.files
+    cap = rules.track.upload_max_mb
+    for code, name in dep.uploads.items():
+        named = {"code": code, "code_name": _code_name(rules, code), "upload": name,
+                 "department": dep.code, "name": dep.name}
+        real, _why = resolve_inside(student.path, name)
+        if real is None:
+            yield make("department-upload-missing", student.key, None, "departments.yaml",
+                       **named)
+            continue
+        kind = sniff(real)
+        if kind != "pdf":
+            yield make("department-upload-not-pdf", student.key, None, "departments.yaml",
+                       kind=(kind or "?").upper(), **named)
+        elif cap is not None and real.stat().st_size > cap * files.megabyte:
+            yield make("department-upload-too-large", student.key, None, "departments.yaml",
+                       size=files.format_size(real.stat().st_size),
+                       limit=files.format_size(int(cap * files.megabyte), trim=True), **named)
+        ticked = [i.id for i in chosen if i.code == code]
+        if ticked:
+            yield make("department-upload-and-items", student.key, None, "departments.yaml",
+                       items=listed(ticked), **named)
 
 
 def _code_name(rules: Rules, code: str, *, with_code: bool = False) -> dict[str, str]:

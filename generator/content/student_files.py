@@ -11,7 +11,7 @@ from generator.content.error_findings import findings_from, read_finding
 from generator.content.item_reader import code_choices
 from generator.content.text_readers import ReadError, TextReader
 from generator.findings import Finding, make
-from generator.i18n import said
+from generator.i18n import listed, said
 from generator.model import CadreRecord, CourseRecord, Department, StudentInfo
 from generator.rules import Rules
 
@@ -117,8 +117,41 @@ def read_departments(reader: TextReader, folder: Path, key: str,
                                  value=", ".join(bad), department=dep.code, name=dep.name,
                                  reason=code_choices(rules, list(rules.codes))))
             dep.wants = [c for c in dep.wants if c in rules.codes]
+        findings += _department_codes(dep, key, rules)
         kept.append(dep)
     return kept, findings
+
+
+def _department_codes(dep: Department, key: str, rules: Rules) -> list[Finding]:
+    """A department's own caps and uploaded PDFs, in the codes of the student's track: a
+    cap of a code that is not an item's, or above the track's (a department's 簡章 may
+    only set fewer), and an upload of a code the track takes no PDF for, are told and
+    left out (the track's cap and the items count instead)."""
+    track = rules.track
+    where = {"department": dep.code, "name": dep.name}
+    found: list[Finding] = []
+    for code, most in list(dep.limits.items()):
+        cap = track.department_limits.get(code)
+        if code not in track.item_codes:
+            reason: dict[str, str] = code_choices(rules, list(track.item_codes))
+        elif cap is not None and most > cap:
+            reason = said("reason-department-cap-above", code=code, limit=cap,
+                          track=track.names())
+        else:
+            continue
+        found.append(make("field-invalid", key, None, "departments.yaml",
+                          field=f"limits.{code}", value=str(most), reason=reason, **where))
+        del dep.limits[code]
+    for code, name in list(dep.uploads.items()):
+        if code in track.upload_codes:
+            continue
+        reason = said("reason-department-upload-code", track=track.names(),
+                      codes=listed(track.upload_codes)) if track.upload_codes \
+            else said("reason-department-upload-none", track=track.names())
+        found.append(make("field-invalid", key, None, "departments.yaml",
+                          field=f"uploads.{code}", value=name, reason=reason, **where))
+        del dep.uploads[code]
+    return found
 
 
 def _read_list(reader: TextReader, path: Path, model: type[M],

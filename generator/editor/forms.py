@@ -18,18 +18,20 @@ from generator.editor.roundtrip import DELETE, FlowList, Path
 from generator.findings import Finding
 from generator.i18n import text
 from generator.model import Student
+from generator.model.item import STATUS_NAMES
 from generator.rules import Rules
 from generator.support.roc_calendar import Term, academic_year, term_of
 
 # The order of a hand-written index.md (the demo's): where a new key goes.
-ORDER = ("type", "title", "summary", "subject", "term", "certified", "form", "category",
-         "date", "end", "details", "links", "submitted", "document", "media", "images",
-         "media_trim", "code")
+ORDER = ("type", "title", "summary", "subject", "term", "certified", "status", "form",
+         "category", "date", "end", "details", "links", "submitted", "document", "media",
+         "images", "media_trim", "code")
 PROFILE_ORDER = ("name", "student_id", "school", "enrolled", "profile")
-DEPARTMENT_ORDER = ("code", "name", "courses", "performances", "wants", "statement",
-                    "reflection")
+DEPARTMENT_ORDER = ("code", "name", "courses", "performances", "wants", "limits", "uploads",
+                    "statement", "reflection", "other")
 STATEMENT_KEYS = ("reflection", "motivation", "plan")   # the 自述 parts O, P, Q
 STATEMENT_CODES = dict(zip(STATEMENT_KEYS, ("O", "P", "Q"), strict=True))
+STATUSES = ("draft", "sent", "certified")   # a course outcome's (generator/model/item.py)
 FILE_SLOTS = ("document", "media", "images")
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 _HEADING = re.compile(r"^##?[ \t]+(.+?)[ \t]*$", re.M)
@@ -48,6 +50,8 @@ class Field:
     hint: str = ""
     limit: int | None = None  # characters, for a counter
     years: list[int] = field(default_factory=list)              # for term and year
+    blank: str = ""           # a choice's empty option, when it means more than "choose"
+    noblank: bool = False     # a choice that always has a value: no empty option
 
     def to_json(self) -> dict[str, Any]:
         return {k: v for k, v in vars(self).items() if v not in (None, "", [], False)
@@ -92,8 +96,9 @@ def item_fields(rules: Rules, item_type: str, category: str | None, raw: dict[st
             Field("form", "choice", label("form"),
                   _text(raw.get("form")) or ("report" if new else ""),
                   choices=[(k, f.name(lang)) for k, f in rules.forms.items()]),
-            Field("certified", "bool", label("certified"), raw.get("certified") is True,
-                  hint=text("edit-hint-certified", lang)),
+            Field("status", "choice", label("status"), status_of(raw),
+                  choices=[(s, text(f"edit-status-{s}", lang)) for s in STATUSES],
+                  hint=text("edit-hint-status", lang), noblank=True),
         ]
     else:
         out += [Field("date", "date", label("date"), _day(raw.get("date")), required=True),
@@ -113,7 +118,35 @@ def item_fields(rules: Rules, item_type: str, category: str | None, raw: dict[st
                 _as_list(raw.get("links"))), hint=text("edit-hint-links", lang)))
     out.append(Field("submitted", "year", label("submitted"), _text(raw.get("submitted")),
                      years=years, hint=text("edit-hint-submitted", lang)))
+    out.append(code_field(rules, item_type, category, raw, lang))
     return out
+
+
+def code_field(rules: Rules, item_type: str, category: str | None, raw: dict[str, Any],
+               lang: str) -> Field:
+    """The 審查資料 code, in the student's track (`rules`): empty is the default of the
+    item's form or category, which the hint names (B-2 for a 技專 course outcome, say)."""
+    if item_type == "course":
+        form = rules.forms.get(rules.form_key(_text(raw.get("form"))) or "report")
+        default = form.code if form else ""
+    else:
+        cat = rules.categories.get(category or "")
+        default = cat.code if cat else ""
+    track = rules.track
+    return Field("code", "choice", text("edit-field-code", lang), _text(raw.get("code")),
+                 choices=[(c, rules.code_name(c, lang)) for c in track.item_codes],
+                 blank=text("edit-code-default", lang, code=rules.code_name(default, lang)),
+                 hint=text("edit-hint-code", lang, track=track.name(lang)))
+
+
+def status_of(raw: dict[str, Any]) -> str:
+    """A course outcome's status as its file says it: `status` (in any of the names the
+    reader takes), else `certified: true`, else a draft. A status no one can read is shown
+    as written, so that saving the form leaves it for `check` to name."""
+    given = raw.get("status")
+    if given is not None:
+        return STATUS_NAMES.get(_text(given).strip().lower(), _text(given))
+    return "certified" if raw.get("certified") is True else "draft"
 
 
 def _text(value: Any) -> str:
@@ -227,11 +260,8 @@ def item_changes(fields: list[Field], values: dict[str, Any], raw: dict[str, Any
                 continue
             changes[("details", spec_key)] = DELETE if new is None else new
             continue
-        if key == "certified":
-            old_flag = raw.get("certified") is True
-            if old_flag == new:
-                continue
-            changes[(key,)] = True if new else (False if "certified" in raw else DELETE)
+        if key == "status":
+            changes.update(_status_changes(raw, new or "draft"))
             continue
         if same(raw.get(key), new):
             continue
@@ -248,6 +278,23 @@ def item_changes(fields: list[Field], values: dict[str, Any], raw: dict[str, Any
             new = FlowList(new)
         if not same(raw.get(slot), new):
             changes[(slot,)] = DELETE if new is None else new
+    return changes
+
+
+def _status_changes(raw: dict[str, Any], new: str) -> dict[Path, Any]:
+    """The status written the way the file already writes it: a file with `status` (or a
+    new `sent`, which only `status` can say) gets `status`, and a `certified:` it also has
+    is kept in agreement; a file of the older way keeps `certified: true` or none."""
+    if new == status_of(raw):
+        return {}
+    changes: dict[Path, Any] = {}
+    if "status" in raw or new not in ("draft", "certified"):
+        changes[("status",)] = new
+        if "certified" in raw and (raw.get("certified") is True) != (new == "certified"):
+            changes[("certified",)] = new == "certified"
+        return changes
+    certified = new == "certified"
+    changes[("certified",)] = True if certified else (False if "certified" in raw else DELETE)
     return changes
 
 
@@ -288,8 +335,8 @@ def new_front(item_type: str, category: str | None, values: dict[str, Any],
                if k.startswith("details.") and v is not None}
     merged = {**{k: v for k, v in values.items() if not k.startswith("details.")},
               "details": details or None, **files}
-    if merged.get("certified") is False:
-        merged["certified"] = None
+    if merged.get("status") == "draft":
+        merged["status"] = None   # what an item without a status is
     if merged.get("images"):
         merged["images"] = FlowList(merged["images"])
     for key in ORDER:
@@ -306,7 +353,7 @@ def new_front(item_type: str, category: str | None, values: dict[str, Any],
 
 _CODE_FIELD = {
     "summary-missing": "summary", "summary-too-long": "summary", "summary-required": "summary",
-    "date-before-enrollment": "date", "not-certified": "certified",
+    "date-before-enrollment": "date", "not-certified": "status",
     "window-closed": "term", "course-not-in-record": "subject",
     "link-not-allowed": "links", "link-at-risk": "links", "link-credentials": "links",
 }

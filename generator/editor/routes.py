@@ -35,6 +35,7 @@ from generator.checks.content_check import CheckedContent
 from generator.content.item_paths import resolve_inside
 from generator.content.loader import ContentError, load_settings
 from generator.content.sniff import sniff
+from generator.content.student_files import read_student_info
 from generator.editor import bridge, forms
 from generator.editor.evaluate import (
     Evaluator,
@@ -100,14 +101,16 @@ class Editor:
     port: int = 0
     lang: str = field(init=False)
     rules: Rules = field(init=False)
+    track: str = field(init=False)
     store: Store = field(init=False)
     evaluator: Evaluator = field(init=False)
     jobs: Jobs = field(init=False)
 
     def __post_init__(self) -> None:
         settings, rules, _found = load_settings(self.root)
-        # The form's code list follows the class's track (portfolio.toml); a department's
-        # tally asks each student's own (`for_track` below).
+        # The class's track (portfolio.toml); each student's own, student.yaml's `track`,
+        # decides the codes, labels and limits of their forms (`rules_for`).
+        self.track = settings.track
         self.rules = rules.for_track(settings.track)
         # As `check`: --lang, else the content's own `language`.
         self.lang = self.language or settings.language
@@ -117,6 +120,18 @@ class Editor:
 
     def t(self, key: str, **params: Any) -> str:
         return text(key, self.lang, **params)
+
+    def rules_for(self, student: Student | None) -> Rules:
+        """A student's rules: their track's codes, labels and limits (the class's for
+        none), as `check` resolves them (Portfolio.rules_for)."""
+        return self.rules.for_track(student.track) if student is not None else self.rules
+
+    def rules_of(self, slug: str) -> Rules:
+        """The rules of the student in folder `slug`, from their student.yaml alone (a
+        form being written or saved need not check the whole content first)."""
+        info, _found = read_student_info(self.store.reader, self.root / slug, slug)
+        track = info.track if info is not None and info.track else self.track
+        return self.rules.for_track(track)
 
     # ------------------------------------------------------------------ dispatch
     def get(self, path: str, query: dict[str, str]) -> Response:
@@ -171,19 +186,33 @@ class Editor:
         return (f'<!doctype html><html lang="{html.escape(self.lang)}"><meta charset="utf-8">'
                 f"<title>{html.escape(self.t('edit-title'))}</title><p>{html.escape(said)}</p>")
 
-    def schema(self) -> dict[str, Any]:
-        rules = self.rules
+    def schema(self, rules: Rules | None = None) -> dict[str, Any]:
+        """What the page draws forms from: a track's kinds of item with their codes, its
+        codes and its limits (none where the track sets none: 技專's per-department counts
+        and 綜整心得 length), the file types. The page's own is the class's track; each
+        student's forms come with their own."""
+        rules = rules or self.rules
+        track = rules.track
         kinds = [{"kind": "course", "label": self.t("edit-kind-course"), "code": ""}]
         kinds += [{"kind": key, "label": cat.name(self.lang), "code": cat.code}
                   for key, cat in rules.categories.items()]
         return {
+            "track": track.key,
             "kinds": kinds,
             "codes": [{"code": c, "name": n.name(self.lang)} for c, n in rules.codes.items()],
+            # 學習歷程自述's parts and the code each gives (大學 O/P/Q; 技專 all D-2)
+            "parts": [{"key": k, "code": p.code, "name": p.name(self.lang)}
+                      for k, p in track.statement.items()],
+            "reflection_code": track.reflection, "other_code": track.other,
             "limits": {"summary": rules.summary.max_chars,
-                       "courses": rules.limits.department_courses,
-                       "performances": rules.limits.department_performances,
-                       "reflection": rules.limits.reflection_max_chars,
-                       "reflection_images": rules.limits.reflection_max_images,
+                       "courses": rules.limits.department_courses if track.kind_limits
+                       else None,
+                       "performances": rules.limits.department_performances
+                       if track.kind_limits else None,
+                       "reflection": rules.limits.reflection_max_chars
+                       if track.reflection_limits else None,
+                       "reflection_images": rules.limits.reflection_max_images
+                       if track.reflection_limits else None,
                        "document_mb": rules.files.document_max_mb,
                        "media_mb": rules.files.media_max_mb,
                        "upload_mb": self.max_upload / 1_000_000},
@@ -248,6 +277,7 @@ class Editor:
                                     _kind_rank(self.rules, e["category"]), e["date"], e["id"]))
         general = [self._finding(f, "general") for f in found if f.item is None]
         return {"slug": student.slug, "name": student.name, "student_id": student.key,
+                "schema": self.schema(self.rules_for(student)),
                 "items": entries, "findings": general,
                 "departments": [{"code": d.code, "name": d.name} for d in student.departments],
                 **_counts(found)}
@@ -259,9 +289,9 @@ class Editor:
 
     def _fields(self, student: Student | None, item_type: str, category: str | None,
                 raw: dict[str, Any], result: CheckedContent | None,
-                new: bool = False) -> list[forms.Field]:
+                new: bool = False, rules: Rules | None = None) -> list[forms.Field]:
         subjects = sorted({c.subject for c in student.courses}) if student else []
-        return forms.item_fields(self.rules, item_type, category, raw,
+        return forms.item_fields(rules or self.rules_for(student), item_type, category, raw,
                                  self._years(student, result), self.lang, subjects, new)
 
     def _kind_of(self, loaded: Loaded, item: Item | None) -> tuple[str | None, str | None]:
@@ -304,6 +334,7 @@ class Editor:
             "findings": self._placed(found, fields, item),
             "summary": summary_state(item, self.rules.summary.max_chars),
             "departments": _selections(student).get(str(item_id), []),
+            "schema": self.schema(self.rules_for(student)),
         }
 
     def new_item(self, slug: Any, kind: Any) -> dict[str, Any]:
@@ -321,6 +352,7 @@ class Editor:
             "files": {"document": "", "media": "", "images": []}, "folder": [],
             "uploads": [], "findings": [],
             "summary": {"chars": 0, "limit": self.rules.summary.max_chars}, "departments": [],
+            "schema": self.schema(self.rules_for(student)),
         }
 
     def _new_kind(self, kind: Any) -> tuple[str, str | None]:
@@ -393,9 +425,11 @@ class Editor:
         body = data.get("body") if isinstance(data.get("body"), str) else None
         files = _mapping(data.get("files"))
         folder = self.root / slug / "items" / item_id
+        rules = self.rules_for(student) if student is not None else self.rules_of(slug)
         if current is None or current.raw is None:
             new_type, new_category = self._new_kind(data.get("kind"))
-            fields = self._fields(student, new_type, new_category, {}, None, new=True)
+            fields = self._fields(student, new_type, new_category, {}, None, new=True,
+                                  rules=rules)
             clean = self._files(folder, files, {})
             front = forms.new_front(new_type, new_category,
                                     forms.front_values(fields, values), clean)
@@ -404,7 +438,7 @@ class Editor:
         item_type, category = self._kind_of(current, None)
         if item_type is None:
             raise Refused(409, "edit-not-editable")
-        fields = self._fields(student, item_type, category, raw, None)
+        fields = self._fields(student, item_type, category, raw, None, rules=rules)
         changes = forms.item_changes(fields, forms.front_values(fields, values), raw,
                                      self._files(folder, files, raw))
         doc = FrontMatterText.parse(current.text)
@@ -617,12 +651,16 @@ class Editor:
                                           _as_list(entry.get("performances"))],
                          "wants": [_text(x).upper() for x in _as_list(entry.get("wants"))],
                          "parts": parts, "statement": whole if parts is None else "",
-                         "reflection": _text(entry.get("reflection"))})
+                         "reflection": _text(entry.get("reflection")),
+                         "other": _text(entry.get("other")),
+                         # not edited on the page, but counted in its live tally
+                         "limits": _mapping(entry.get("limits")),
+                         "uploads": _mapping(entry.get("uploads"))})
         states, shown = self._dep_states(student, deps)
         return {"student": student.slug, "student_name": student.name, "hash": loaded.hash,
                 "editable": loaded.problem is None,
                 "problem": self._finding(loaded.problem, "general") if loaded.problem
-                else None,
+                else None, "schema": self.schema(self.rules_for(student)),
                 "items": items, "departments": deps, "states": states,
                 # What the department cards do not show already (a code that cannot be
                 # a folder name, a picture on the web, personal data…), at the top.
@@ -638,7 +676,12 @@ class Editor:
                 "courses": _strings(entry.get("courses")),
                 "performances": _strings(entry.get("performances")),
                 "wants": _strings(entry.get("wants")), "statement": statement,
-                "reflection": entry.get("reflection") or None}
+                "reflection": entry.get("reflection") or None,
+                "other": entry.get("other") or None,
+                "limits": {str(k): v for k, v in _mapping(entry.get("limits")).items()
+                           if isinstance(v, int) and not isinstance(v, bool)},
+                "uploads": {str(k): str(v) for k, v in _mapping(entry.get("uploads")).items()
+                            if isinstance(v, str)}}
         try:
             return Department.model_validate(data)
         except ValidationError:
@@ -651,7 +694,7 @@ class Editor:
         shown: set[Finding] = set()
         for entry in deps:
             dep = self._dep_model(entry)
-            state = department_state(student, dep, self.rules.for_track(student.track))
+            state = department_state(student, dep, self.rules_for(student))
             shown.update(state.findings)
             spent = bridge.review_time(student, dep)
             out.append({"courses": state.courses, "performances": state.performances,
@@ -715,6 +758,8 @@ class Editor:
             "wants": FlowList(_strings(entry.get("wants"))) or None,
             "reflection": _block(entry.get("reflection")),
         }
+        if "other" in entry:   # a page that does not send it leaves it as it is
+            out["other"] = _block(entry.get("other"))
         parts = entry.get("parts")
         if isinstance(parts, dict):
             clean = {k: (_block(parts.get(k)) or "") for k in forms.STATEMENT_KEYS}
@@ -732,8 +777,8 @@ class Editor:
         for key, value in new.items():
             before = old.get(key)
             if isinstance(value, dict) or isinstance(before, dict):
-                if value != before:
-                    changes[key] = DELETE if value is None else value
+                if not _same_parts(before, value):
+                    changes[key] = DELETE if value is None else _as_written(before, value)
                 continue
             if key == "statement" and isinstance(before, str) and isinstance(value, str) \
                     and before.strip("\n") == value.strip("\n"):
@@ -880,6 +925,24 @@ def _block(value: Any) -> str | None:
     said = "\n".join(line.rstrip() for line in value.replace("\r\n", "\n").split("\n"))
     said = said.strip("\n")
     return said + "\n" if "\n" in said else said
+
+
+def _same_parts(before: Any, value: Any) -> bool:
+    """Whether 自述 parts as the form sends them say what the file says: a block text
+    read back ends with a newline the form does not keep, and an empty part is none."""
+    if not (isinstance(before, dict) and isinstance(value, dict)):
+        return before == value
+    old = {str(k): v for k, v in before.items() if forms.typed("textarea", v) is not None}
+    return set(old) == set(value) and all(forms.same(old[k], value[k]) for k in value)
+
+
+def _as_written(before: Any, value: Any) -> Any:
+    """Changed parts keep the block style (`|`) the file gave each part."""
+    if not (isinstance(before, dict) and isinstance(value, dict)):
+        return value
+    return {k: v + "\n" if isinstance(v, str) and not v.endswith("\n")
+            and isinstance(before.get(k), str) and before[k].endswith("\n") else v
+            for k, v in value.items()}
 
 
 def _plain(value: Any) -> Any:

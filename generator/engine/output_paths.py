@@ -202,6 +202,13 @@ def kit_file(slug: str, code: str, kind: str) -> str:
     return checked(f"{kit_dir(slug, code)}/{KIT_FILES[kind]}")
 
 
+def kit_upload(slug: str, code: str, upload_code: str, label: str) -> str:
+    """The copy in a department's kit of the PDF it takes for `upload_code` in place of
+    items (a department's `uploads`), named as the platform's slot: "B-1 專題實作….pdf"."""
+    taken = frozenset(name.casefold() for name in KIT_FILES.values())
+    return checked(f"{kit_dir(slug, code)}/{segment(f'{upload_code} {label}.pdf', taken)}")
+
+
 def uploads_page(slug: str) -> str:
     return f"{student_dir(slug)}/upload/{INDEX}"
 

@@ -40,6 +40,7 @@ from generator.engine.build_context import BuildContext
 from generator.findings import Finding
 from generator.i18n import text
 from generator.model import Department, Item, Student
+from generator.render.kit.kit_documents import uploaded_pdfs
 from generator.render.upload.upload_copies import made_copies
 from generator.rules import Rules
 from generator.support.atomic import owned, remove, write_bytes
@@ -167,7 +168,7 @@ def _upload_files(output: Path, student: Student, item_id: str) -> dict[str, str
 
 def _render_index(ctx: BuildContext, student: Student, dep: Department,
                   uploads: dict[tuple[str, str], str], kit: list[tuple[str, str]],
-                  pdf: str | None) -> str:
+                  pdf: str | None, taken: list[tuple[str, str]]) -> str:
     from generator.render.site.department_page import Where, department_view
     from generator.render.site.site_pages import PageTask, base_context
     from generator.render.site.site_step import environment
@@ -178,7 +179,8 @@ def _render_index(ctx: BuildContext, student: Student, dep: Department,
 
     where = Where(INDEX, lambda item_id: f"items/{quote(paths.segment(item_id))}/", "",
                   upload, quote(pdf) if pdf else None,
-                  [(kind, quote(name)) for kind, name in kit], reviewer_only=True)
+                  [(kind, quote(name)) for kind, name in kit], reviewer_only=True,
+                  uploads=[(code, quote(name)) for code, name in taken])
     task = PageTask("department", INDEX, "department.html", student.slug, dep.code)
     context = {
         **base_context(ctx, task, dep.name, []),
@@ -231,15 +233,22 @@ def bundle_members(ctx: BuildContext, student: Student, dep: Department,
             uploads[(item_id, slot)] = name
             names.append(name)
         items.append(_item_entry(item, rules, lang, names))
-    # The kit.
+    # The kit, and the PDFs the department takes in place of items (its `uploads`).
     kit: list[tuple[str, str]] = []
     for kind, file_name in paths.KIT_FILES.items():
         made = _made(output, paths.kit_file(slug, dep.code, kind))
         if made is not None:
             members[f"{KIT}/{file_name}"] = made
             kit.append((kind, f"{KIT}/{file_name}"))
+    taken: list[tuple[str, str]] = []
+    for pdf_upload in uploaded_pdfs(student, dep, rules):
+        made = _made(output, pdf_upload.rel)
+        if made is not None:
+            name = f"{KIT}/{pdf_upload.rel.rsplit('/', 1)[-1]}"
+            members[name] = made
+            taken.append((pdf_upload.code, name))
     # The page, and what it shows.
-    html = _render_index(ctx, student, dep, uploads, kit, pdf)
+    html = _render_index(ctx, student, dep, uploads, kit, pdf, taken)
     members[INDEX] = html.encode("utf-8")
     for ref in local_refs(html):
         if ref in members:
@@ -261,6 +270,7 @@ def bundle_members(ctx: BuildContext, student: Student, dep: Department,
                    "media_minutes": round(review.media_minutes, 2),
                    "minutes": review.minutes},
         "kit": [name for _kind, name in kit],
+        "kit_uploads": {code: name for code, name in taken},
     }
     return members, about
 

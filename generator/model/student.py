@@ -131,6 +131,12 @@ class Department(BaseModel):
     Its texts are what the student uploads to it on the 甄選會 platform: `statement`
     (學習歷程自述: one Markdown text, or its parts O/P/Q), `reflection` (N 多元表現綜整心得)
     and `other` (R 其他有利審查資料); pictures they name are relative to the student's folder.
+
+    `limits` are the department's own caps per code where its 簡章 sets fewer than the
+    track (`B-1: 2`); `uploads` the codes it takes as one uploaded PDF each instead of
+    central-database items (技專: `B-1: uploads/專題實作.pdf`), the file relative to the
+    student's folder. Which codes either may name, and how high a cap may go, is the
+    track's (generator/content/student_files.py).
     """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -143,6 +149,8 @@ class Department(BaseModel):
     statement: str | dict[str, str] | None = None
     reflection: str | None = None
     other: str | None = None
+    limits: dict[str, int] = Field(default_factory=dict)
+    uploads: dict[str, str] = Field(default_factory=dict)
 
     _code_text = field_validator("code", mode="before")(lambda cls, v: _number_as_text(v))
 
@@ -167,6 +175,22 @@ class Department(BaseModel):
         # Which codes exist depends on the student's track: the content loader refuses
         # the others (generator/content/student_files.py), naming the track's codes.
         return [normal_code(c) for c in v]
+
+    @field_validator("limits", "uploads", mode="before")
+    @classmethod
+    def _by_code(cls, v: Any) -> Any:
+        # Keys are codes as people write them ("b1", "Ｂ－１"): in the tables' spelling.
+        if not isinstance(v, dict):
+            return v
+        return {normal_code(k): n for k, n in v.items()}
+
+    @field_validator("limits")
+    @classmethod
+    def _counts(cls, v: dict[str, int]) -> dict[str, int]:
+        for code, most in v.items():
+            if most < 0:
+                raise PydanticCustomError("department_cap", "not a count", {"code": code})
+        return v
 
     @field_validator("statement", mode="before")
     @classmethod

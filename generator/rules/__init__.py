@@ -217,6 +217,19 @@ class Track(Named):
     headings: dict[str, str] = Field(default_factory=dict)
     # 多元表現 grouped in the order of their codes (else of the categories' table)
     performances_by_code: bool = False
+    # The codes a department may take as one uploaded PDF each instead of ticked
+    # central-database items (a department's `uploads`), and each such PDF's size cap.
+    upload_codes: tuple[str, ...] = ()
+    upload_max_mb: float | None = Field(default=None, gt=0)
+
+    def department_cap(self, code: str, dep_limits: dict[str, int]) -> int | None:
+        """The cap of `code` for a department: its own (`limits`), which can only lower
+        the track's, else the track's (None: not capped)."""
+        track = self.department_limits.get(code)
+        own = dep_limits.get(code)
+        if own is None:
+            return track
+        return own if track is None else min(own, track)
 
     @field_validator("order")
     @classmethod
@@ -274,7 +287,7 @@ class TrackTable(_Strict):
         t = self.track
         named = {t.course_records, t.reflection, *([t.other] if t.other else []),
                  *t.headings.values(),
-                 *t.item_codes, *t.statement_codes, *t.department_limits,
+                 *t.item_codes, *t.statement_codes, *t.department_limits, *t.upload_codes,
                  *(r.code for r in [*self.forms.values(), *self.categories.values()])}
         unknown = sorted(named - set(self.codes))
         if unknown:

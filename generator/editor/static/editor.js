@@ -275,7 +275,7 @@ async function studentView(slug) {
   const s = got.data;
   const menu = el("div", { class: "kinds", id: "kinds", hidden: true },
     el("p", { class: "hint" }, t("new-choose")),
-    boot.schema.kinds.map((k) => el("button", { type: "button", class: "kind", dataset: { kind: k.kind },
+    (s.schema || boot.schema).kinds.map((k) => el("button", { type: "button", class: "kind", dataset: { kind: k.kind },
       onclick: () => go("s", slug, "new", k.kind) }, k.label)));
   const add = el("button", { type: "button", class: "primary", id: "new-item",
     "aria-expanded": "false", "aria-controls": "kinds", onclick: () => {
@@ -332,7 +332,7 @@ function inputFor(f, onChange) {
     input = el("select", { id, name: f.key, "aria-describedby": described });
     const options = f.kind === "year"
       ? [["", t("not-ticked")], ...f.years.map((y) => [String(y), t("year-label", { year: y })])]
-      : [["", t("choose")], ...f.choices];
+      : [...(f.noblank ? [] : [["", f.blank || t("choose")]]), ...f.choices];
     if (f.value && !options.some(([v]) => v === f.value)) options.push([f.value, f.value]);
     for (const [value, label] of options) input.append(el("option", { value }, label));
     input.value = f.value || "";
@@ -727,7 +727,9 @@ async function departmentsView(slug) {
 
 function renderDepartments(slug, data) {
   const state = { data, timer: null };
-  const limits = boot.schema.limits;
+  // The student's own track: its codes, the parts of its 自述, its limits (none: not capped).
+  const schema = data.schema || boot.schema;
+  const limits = schema.limits;
   const head = [el("h1", {}, t("departments-title")), studentNav(slug, data.student_name, "departments"),
     el("div", { class: "findings", dataset: { place: "general" } })];
   if (!data.editable) {
@@ -770,10 +772,11 @@ function renderDepartments(slug, data) {
           el("span", { class: "muted" }, item.kind, item.code ? ` ${item.code}` : ""),
           item.selectable ? null : el("span", { class: "badge warning" }, t("not-selectable"))));
       }));
-      return el("div", { class: "field" }, el("h3", {}, t(`dep-${key}`, { limit })), count, listBox);
+      const heading = limit === null ? t(`dep-${key}-plain`) : t(`dep-${key}`, { limit });
+      return el("div", { class: "field" }, el("h3", {}, heading), count, listBox);
     };
     box.append(picker("courses", "course", limits.courses), picker("performances", "performance", limits.performances));
-    const wants = el("ul", { class: "wants" }, boot.schema.codes.map((c) => {
+    const wants = el("ul", { class: "wants" }, schema.codes.map((c) => {
       const id = `d${n}-want-${c.code}`;
       const check = el("input", { type: "checkbox", id, checked: dep.wants.includes(c.code), dataset: { code: c.code } });
       check.addEventListener("change", () => {
@@ -785,7 +788,7 @@ function renderDepartments(slug, data) {
     box.append(el("div", { class: "field" }, el("h3", {}, t("dep-wants")), el("p", { class: "hint" }, t("hint-dep-wants")), wants),
       el("p", { class: "coverage", dataset: { coverage: "" } }),
       el("p", { class: "estimate", dataset: { estimate: "" } }));
-    const area = (key, label, value, onInput, counterLimit) => {
+    const area = (key, label, value, onInput, counterLimit, hint) => {
       const id = `d${n}-${key}`;
       const input = el("textarea", { id, rows: 6, value });
       const counter = counterLimit ? el("p", { class: "counter", dataset: { counter: key } }) : null;
@@ -798,17 +801,21 @@ function renderDepartments(slug, data) {
       };
       input.addEventListener("input", () => { onInput(input.value); count(); changed(); });
       count();
-      return el("div", { class: "field" }, el("label", { for: id }, label), input, counter);
+      return el("div", { class: "field" }, el("label", { for: id }, label), input, counter,
+        hint ? el("p", { class: "hint" }, hint) : null);
     };
     if (dep.parts) {
-      const names = Object.fromEntries(boot.schema.codes.map((c) => [c.code, c.name]));
-      for (const [key, code] of [["reflection", "O"], ["motivation", "P"], ["plan", "Q"]]) {
-        box.append(area(`part-${key}`, `${code} ${names[code]}`, dep.parts[key] || "", (v) => { dep.parts[key] = v; }));
+      for (const part of schema.parts) {
+        box.append(area(`part-${part.key}`, `${part.code} ${part.name}`, dep.parts[part.key] || "", (v) => { dep.parts[part.key] = v; }));
       }
     } else {
       box.append(area("statement", t("dep-statement"), dep.statement || "", (v) => { dep.statement = v; }));
     }
-    box.append(area("reflection", t("dep-reflection"), dep.reflection || "", (v) => { dep.reflection = v; }, limits.reflection),
+    box.append(area("reflection", `${schema.reflection_code} ${t("dep-reflection")}`, dep.reflection || "", (v) => { dep.reflection = v; }, limits.reflection));
+    if (schema.other_code) {
+      box.append(area("other", `${schema.other_code} ${t("dep-other")}`, dep.other || "", (v) => { dep.other = v; }, null, t("hint-dep-other")));
+    }
+    box.append(
       el("div", { class: "findings", dataset: { place: `dep-${n}` } }),
       el("button", { type: "button", class: "link", onclick: () => {
         deps.splice(deps.indexOf(dep), 1);
@@ -830,8 +837,9 @@ function renderDepartments(slug, data) {
       if (!box) return;
       for (const [key, limit] of [["courses", limits.courses], ["performances", limits.performances]]) {
         const count = box.querySelector(`[data-count="${key}"]`);
-        count.textContent = t("selected", { n: dep[key].length, limit });
-        count.classList.toggle("over", dep[key].length > limit);
+        count.textContent = limit === null ? t("selected-plain", { n: dep[key].length })
+          : t("selected", { n: dep[key].length, limit });
+        count.classList.toggle("over", limit !== null && dep[key].length > limit);
         count.dataset.n = String(dep[key].length);
       }
     });
@@ -876,7 +884,7 @@ function renderDepartments(slug, data) {
 
   const add = el("button", { type: "button", class: "secondary", id: "add-department", onclick: () => {
     deps.push({ index: null, code: "", name: "", courses: [], performances: [], wants: [],
-      parts: { reflection: "", motivation: "", plan: "" }, statement: "", reflection: "" });
+      parts: { reflection: "", motivation: "", plan: "" }, statement: "", reflection: "", other: "" });
     draw();
     changed();
   } }, t("department-add"));

@@ -6,7 +6,9 @@
 - 其他.pdf: the `other` text (R), then the pages of every PDF it links to inside the
   student's folder (a 作品集, say);
 - 勾選清單.html / .pdf: the central-database items to tick for the department, with
-  their 審查資料 codes, terms and titles, in the order the platform lists them.
+  their 審查資料 codes, terms and titles, in the order the platform lists them;
+- "B-1 專題實作….pdf" …: a copy of each PDF the department takes in place of items for a
+  code (its `uploads`), as the student gave it.
 
 A text PDF steps its pictures (and an attached PDF's) down until it fits the kit limit
 (`[files] kit_max_mb`); what still does not fit is kept at its smallest, and the kit
@@ -24,7 +26,8 @@ from pypdf import PdfReader, PdfWriter
 
 from generator.content.image_refs import is_local_path, markdown_images, markdown_links
 from generator.content.item_paths import resolve_inside
-from generator.engine.output_paths import KIT_FILES
+from generator.content.sniff import sniff
+from generator.engine.output_paths import KIT_FILES, kit_upload
 from generator.i18n import text
 from generator.model import Department, Item, Student
 from generator.render.markdown import render_markdown
@@ -46,6 +49,34 @@ class Attached:
     name: str
     path: Path
     pages: int
+
+
+@dataclass(frozen=True)
+class UploadedPdf:
+    """A PDF a department takes in place of items for one code (its `uploads`)."""
+
+    code: str
+    path: Path       # the student's file
+    rel: str         # its copy in the kit (an output path)
+
+
+def uploaded_pdfs(student: Student, dep: Department, rules: Rules) -> list[UploadedPdf]:
+    """The department's uploads that are PDFs inside the student's folder, in the order
+    of the track's codes (a missing file, one that is no PDF or one over the track's
+    `upload_max_mb` is check's finding, and not copied: the kit holds only what the
+    platform would take, and a file of gigabytes is never read)."""
+    order = {code: n for n, code in enumerate(rules.codes)}
+    cap = rules.track.upload_max_mb
+    most = int(cap * rules.files.megabyte) if cap is not None else rules.files.kit_max_bytes
+    out = []
+    for code, name in sorted(dep.uploads.items(), key=lambda kv: order.get(kv[0], 99)):
+        real, _why = resolve_inside(student.path, name)
+        named = rules.codes.get(code)
+        if real is None or named is None or sniff(real) != "pdf" \
+                or real.stat().st_size > most:
+            continue
+        out.append(UploadedPdf(code, real, kit_upload(student.slug, dep.code, code, named.zh)))
+    return out
 
 
 def kit_kinds(dep: Department, rules: Rules) -> list[str]:
@@ -185,6 +216,7 @@ def render_ticks(student: Student, dep: Department, rules: Rules,
     the same file opens in the output, in a bundle and as the PDF."""
     courses, perfs = tick_rows(student, dep, rules, settings.lang)
     uploads = [KIT_FILES[k] for k in TEXT_KINDS if dep.wants_text(k, rules.track)]
+    uploads += [u.rel.rsplit("/", 1)[-1] for u in uploaded_pdfs(student, dep, rules)]
     return settings.theme.render(
         "ticklist.html", settings.lang, student=student.name, department=dep,
         courses=courses, performances=perfs, limits=rules.limits, uploads=uploads,

@@ -5,6 +5,7 @@ Outputs, per student and department (generator/engine/output_paths.py KIT_FILES)
     <student>/departments/<code>/kit/多元表現綜整心得.pdf
     <student>/departments/<code>/kit/其他.pdf
     <student>/departments/<code>/kit/勾選清單.html, 勾選清單.pdf
+    <student>/departments/<code>/kit/B-1 專題實作….pdf   a copy of each uploaded PDF
 
 A department's kit is one job (its files are made together) fingerprinted by the
 student's model, the files its texts name, the rules, the print theme and this
@@ -19,6 +20,7 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 
+from generator.content.file_inspection import file_sha256
 from generator.engine import output_paths as paths
 from generator.engine.build_context import BuildContext
 from generator.engine.steps import Output
@@ -32,6 +34,7 @@ from generator.render.kit.kit_documents import (
     render_ticks,
     text_inputs,
     ticks_pdf,
+    uploaded_pdfs,
 )
 from generator.render.pdf.pdf_assembly import timestamp
 from generator.render.pdf.pdf_step import settings_for
@@ -59,6 +62,7 @@ class KitJob:
     code: str
     kinds: tuple[str, ...]
     fingerprint: str
+    uploads: tuple[tuple[str, str], ...] = ()   # (the student's file, its copy in the kit)
 
     def __str__(self) -> str:  # how a failed job is named to the user
         return paths.kit_dir(self.slug, self.code)
@@ -83,6 +87,9 @@ def run_job(ctx: BuildContext, job: KitJob) -> bool:
         else:
             data = ticks_pdf(render_ticks(student, dep, rules, settings))
         write_bytes(ctx.path(rel), data)
+    for source, rel in job.uploads:
+        # As the student gave it: what the department gets is their file, byte for byte.
+        write_bytes(ctx.path(rel), Path(source).read_bytes())
     return True
 
 
@@ -120,11 +127,16 @@ class KitStep:
         for student in ctx.students():
             whole = student.model_dump(mode="json")
             for dep in student.departments:
-                kinds = tuple(kit_kinds(dep, ctx.portfolio.rules_for(student)))
-                fp = ctx.fingerprint(*base, whole, dep.code, text_inputs(student, dep))
-                job = KitJob(student.slug, dep.code, kinds, fp)
+                rules = ctx.portfolio.rules_for(student)
+                kinds = tuple(kit_kinds(dep, rules))
+                uploads = uploaded_pdfs(student, dep, rules)
+                fp = ctx.fingerprint(*base, whole, dep.code, text_inputs(student, dep),
+                                     [(u.rel, file_sha256(u.path)) for u in uploads])
+                job = KitJob(student.slug, dep.code, kinds, fp,
+                             tuple((str(u.path), u.rel) for u in uploads))
                 out += [Output(paths.kit_file(student.slug, dep.code, k), fp, job)
                         for k in kinds]
+                out += [Output(u.rel, fp, job) for u in uploads]
         return out
 
     def run(self, ctx: BuildContext) -> None:
@@ -137,6 +149,8 @@ class KitStep:
                 continue  # ctx.run reported it as a Failure
             for kind in job.kinds:
                 ctx.record(paths.kit_file(job.slug, job.code, kind), job.fingerprint, NAME)
+            for _source, rel in job.uploads:
+                ctx.record(rel, job.fingerprint, NAME)
         seen = set()
         for out in mine:
             job = out.task

@@ -28,6 +28,7 @@ from generator.engine.build_context import BuildContext
 from generator.i18n import text
 from generator.model import Department, Item, Student
 from generator.model.upload_record import photos, upload_record
+from generator.render.kit.kit_documents import uploaded_pdfs
 from generator.render.markdown import ImageHook, render_markdown
 from generator.render.site import item_views as views
 from generator.render.site import page_links as urls
@@ -65,6 +66,8 @@ class Where:
     kit: list[tuple[str, str]] = field(default_factory=list)   # (kind, url)
     item_page: Callable[[str], str | None] = lambda item_id: None
     reviewer_only: bool = False                     # a bundle: nothing but the view
+    # (code, url) of each PDF the department takes in place of items (its `uploads`)
+    uploads: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -195,6 +198,7 @@ def department_view(ctx: BuildContext, student: Student, dep: Department,
         "performance_count": len(performances),
         "cadres": student.cadres,
         "kit": where.kit, "pdf": where.pdf, "reviewer_only": where.reviewer_only,
+        "kit_uploads": [(rules.code_name(code, lang), url) for code, url in where.uploads],
         "order": rules.track.order,
         "headings": {part: rules.code_name(code, lang)
                      for part, code in rules.track.headings.items()},
@@ -216,7 +220,9 @@ def site_where(ctx: BuildContext, student: Student, dep: Department) -> Where:
     kit = [(kind, linker.to(paths.kit_file(student.slug, dep.code, kind)))
            for kind in paths.KIT_FILES
            if ctx.plan.has(paths.kit_file(student.slug, dep.code, kind))]
+    uploads = [(u.code, linker.to(u.rel)) for u in uploaded_pdfs(
+        student, dep, ctx.portfolio.rules_for(student)) if ctx.plan.has(u.rel)]
     pdf = paths.department_pdf(student.slug, dep.code)
     return Where(rel, lambda item_id: linker.item_prefix(student.slug, item_id), "", upload,
                  linker.to(pdf) if ctx.plan.has(pdf) else None, kit,
-                 lambda item_id: linker.item(student.slug, item_id))
+                 lambda item_id: linker.item(student.slug, item_id), uploads=uploads)

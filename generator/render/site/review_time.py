@@ -15,6 +15,10 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+from pypdf import PdfReader
+
+from generator.content.item_paths import resolve_inside
+from generator.content.sniff import sniff
 from generator.model import Department, Item, Student
 from generator.model.upload_record import photos, upload_record
 from generator.render.markdown import plain_text
@@ -82,6 +86,25 @@ def item_media_seconds(item: Item) -> float:
     return seconds
 
 
+# An uploaded PDF larger than this is not opened to count its pages (check says it is
+# over the track's size cap): it counts as one page.
+_UPLOAD_READ_MAX = 50_000_000
+
+
+def _upload_pages(student: Student, name: str) -> int:
+    """The pages of a PDF a department takes in place of items (its `uploads`); nothing
+    for a file that is not there or is no PDF (check's findings say why)."""
+    real, _why = resolve_inside(student.path, name)
+    if real is None or sniff(real) != "pdf":
+        return 0
+    if real.stat().st_size > _UPLOAD_READ_MAX:
+        return 1
+    try:
+        return max(1, len(PdfReader(real).pages))
+    except Exception:  # pypdf on a PDF it cannot take apart: one page, as a guess
+        return 1
+
+
 def department_texts(dep: Department, rules: Rules | None = None) -> list[str]:
     """The texts a department takes: the parts of 學習歷程自述 it asks for, N and R (in the
     codes of the student's track, `rules`, where given)."""
@@ -111,5 +134,6 @@ def estimate(student: Student, dep: Department, today: date | None = None,
     if student.cadres:
         pages += 1
     pages += sum(item_pages(i) for i in items)
+    pages += sum(_upload_pages(student, name) for name in dep.uploads.values())
     seconds = sum(item_media_seconds(i) for i in items)
     return ReviewTime(pages, seconds, len(items))
