@@ -19,19 +19,21 @@ from tests.mediafactory import MediaFactory
 # A crash in the tool must fail the test with its traceback, not turn into exit 2.
 os.environ["PORTFOLIO_DEBUG"] = "1"
 
-# Tests whose one run takes the longest (a minute and more at a high load): each is
-# started first, on a worker of its own, so that no worker is left alone with one of
-# them at the end while the other has nothing to do. Node-id prefixes, longest first.
+# The tests that take the longest (a minute and more at a high load), longest first:
+# each is started first, on a worker of its own, so that no worker is left alone with
+# one of them at the end while the other has nothing to do. Node-id prefixes; a file
+# whose tests share a module-scoped fixture is named whole and moved whole, so that
+# its fixture is still made once.
 LONGEST = (
     "tests/engine/test_cluster.py",
-    "tests/site/test_language.py::test_every_command_speaks_one_language",
+    "tests/site/test_language.py",
     "tests/structure/test_imports.py::test_every_module_imports_alone",
     "tests/pdf/test_waste.py",
-    "tests/kit/test_kit.py::test_a_kit_file_over",
     "tests/export/test_rules.py",
+    "tests/kit/test_kit.py::test_a_kit_file_over",
     "tests/hostile/test_output.py::test_the_content_tree_is_unchanged_by_every_command",
+    "tests/counselor/test_counselor_files.py",
     "tests/hostile/test_untrusted.py::test_active_content_never_reaches_an_output_pdf",
-    "tests/counselor/test_counselor_files.py::test_export_never_holds_them",
 )
 
 
@@ -57,24 +59,30 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     n-th of the collection, runs it from the front, and moves tests from the back of
     the busiest share to a worker that ran out. So the longest tests go to the front of
     the shares, in turn: each worker starts on one of them, and what is moved at the end
-    is short. The order is the same in every worker (xdist requires it): a stable sort
-    on a fixed list.
+    is short. The order is the same in every worker (xdist requires it): it depends only
+    on the collection, the fixed list and the number of workers. With -n 0 it is simply
+    the longest first.
     """
     workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
-    longest = sorted((i for i in items if _longest_rank(i) < len(LONGEST)), key=_longest_rank)
-    if not longest:
+    groups: list[list[pytest.Item]] = [[] for _ in LONGEST]
+    rest = []
+    for item in items:
+        rank = _longest_rank(item)
+        (groups[rank] if rank < len(LONGEST) else rest).append(item)
+    if not any(groups):
         return
-    rest = [i for i in items if _longest_rank(i) == len(LONGEST)]
     shares: list[list[pytest.Item]] = [[] for _ in range(workers)]
-    for n, item in enumerate(longest):
-        shares[n % workers].append(item)
-    # Fill the shares with the rest, in collection order, so each holds len(items)/n.
-    size, extra = divmod(len(items), workers)
-    at = 0
+    for n, group in enumerate(g for g in groups if g):
+        shares[n % workers].extend(group)
+    # Fill the shares with the rest, in collection order, to the sizes worksteal cuts:
+    # each worker in turn gets what is left divided by the workers still to serve.
+    left, at = len(items), 0
     for n, share in enumerate(shares):
-        want = size + (1 if n < extra else 0) - len(share)
-        share.extend(rest[at:at + max(want, 0)])
-        at += max(want, 0)
+        size = left // (workers - n)
+        want = max(size - len(share), 0)
+        share.extend(rest[at:at + want])
+        at += want
+        left -= len(share)
     shares[-1].extend(rest[at:])
     items[:] = [i for share in shares for i in share]
 
