@@ -14,13 +14,39 @@ ROOT = Path(generator.__file__).parent
 
 # One interpreter forks a clean child per module: the child has imported nothing of
 # the project, so the module is imported alone, at the cost of a fork, not a start.
-# Third-party libraries are imported once, before the forks: they cannot hide a cycle of
-# ours, and WeasyPrint alone would otherwise cost each PDF module a second and a half.
+# Every third-party module the project uses is imported once, before the forks: they
+# cannot hide a cycle of ours, and each child would otherwise import them again
+# (WeasyPrint alone costs each PDF module a second and a half; pydantic's lazily
+# loaded parts, Rich, the HTTP stack a few tenths each). Which ones they are, a first
+# child finds out by importing every module of the project and sending back, in the
+# order they came, the names of the others it ended up with.
 _DRIVER = r"""
 import importlib, os, sys, traceback
-for lib in ("weasyprint", "pypdf", "pypdfium2", "PIL.Image", "pydantic", "httpx", "jinja2",
-            "markdown_it", "nh3", "rich.console", "click", "yaml", "regex", "watchfiles"):
-    importlib.import_module(lib)
+read, write = os.pipe()
+if os.fork() == 0:
+    os.close(read)
+    before = set(sys.modules)
+    for name in sys.argv[1:]:
+        try:
+            importlib.import_module(name)
+        except BaseException:
+            pass   # said below, by the module's own child
+    theirs = [m for m in sys.modules if m not in before
+              and m != "generator" and not m.startswith("generator.")]
+    with os.fdopen(write, "w") as fh:
+        fh.write("\n".join(theirs))
+    os._exit(0)
+os.close(write)
+with os.fdopen(read) as fh:
+    theirs = fh.read().split()
+os.wait()
+for lib in theirs:
+    try:
+        importlib.import_module(lib)
+    except BaseException:
+        pass   # a module that imports only inside its package's own import: it comes again
+assert not any(m == "generator" or m.startswith("generator.") for m in sys.modules), \
+    "a third-party module imported the project"
 failed = []
 for name in sys.argv[1:]:
     pid = os.fork()
