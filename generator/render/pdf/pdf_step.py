@@ -20,10 +20,8 @@ again just to say so again.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import asdict, dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +31,7 @@ from generator.engine.steps import Output
 from generator.engine.workers import TaskFailed
 from generator.findings import Finding, make
 from generator.model import Department, Item, Student
+from generator.render.pdf.fragments import code_digest
 from generator.render.pdf.pdf_assembly import timestamp
 from generator.render.pdf.pdf_documents import PdfSettings, render_portfolio
 from generator.render.pdf.print_fonts import fonts_digest, glyph_findings
@@ -78,15 +77,6 @@ class TaskResult:
 def settings_for(ctx: BuildContext) -> PdfSettings:
     return PdfSettings(lang=ctx.lang, today=ctx.today, cache_dir=(ctx.cache_dir / NAME).resolve(),
                        theme=PrintTheme(ctx.theme))
-
-
-@cache
-def code_digest() -> str:
-    """This package's code and words: a fix to the renderer re-renders every PDF."""
-    h = hashlib.sha256()
-    for path in sorted([*_PACKAGE.glob("*.py"), _CATALOG, _PDFSAFE]):
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
 
 
 def errors_of(found: list[Finding], student: Student,
