@@ -39,8 +39,10 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
@@ -268,7 +270,8 @@ def assemble(html: str, mark: str, folders: list[Path], attachments: list[Attach
                           for a in refs if a in anchors)
         numbers += f'.cover .pages::after {{ content: "{total}"; }}\n'
         front_doc = _with_css(base, numbers) + front_html + parts.suffix
-        front = store.get(front_doc, folders, front_atts, tagged, "front")
+        with _elsewhere_anchors():
+            front = store.get(front_doc, folders, front_atts, tagged, "front")
         found = _front_counts(front, [parts.pieces[n].anchor for n in fronts])
         found_local = {a: front.anchors[a][0] for a in refs if a in front.anchors}
         if found == counts and found_local == local:
@@ -280,6 +283,23 @@ def assemble(html: str, mark: str, folders: list[Path], attachments: list[Attach
     chrome = _chrome(parts, fronts, counts, front, fragments, folders, store)
     unattached = [*front.unattached, *(i for f in fragments.values() for i in f.unattached)]
     return _merge(parts, fronts, counts, front, fragments, chrome, starts), unattached
+
+
+class _AnchorsElsewhere(logging.Filter):
+    """The lists link to items laid out in fragments: not missing, linked at assembly."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("No anchor #")
+
+
+@contextmanager
+def _elsewhere_anchors() -> Iterator[None]:
+    logger, quiet = logging.getLogger("weasyprint"), _AnchorsElsewhere()
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
 
 
 def _css(value: str) -> str:
@@ -367,7 +387,7 @@ def _merge(parts: Cut, fronts: list[int], counts: list[int], front: Laid,
         writer.add_page(reader.pages[local])
 
     root = writer._root_object
-    src_root = front_reader.trailer["/Root"]
+    src_root: Any = front_reader.trailer["/Root"]
     for key in ("/Lang", "/MarkInfo", "/ViewerPreferences"):
         if key in src_root:
             root[NameObject(key)] = src_root[key].clone(writer)
@@ -389,6 +409,7 @@ def _merge(parts: Cut, fronts: list[int], counts: list[int], front: Laid,
         bookmarks += [(page, level, label, x, y, state)
                       for p, level, label, x, y, state in laid.bookmarks if p == local]
     _names(writer, where)
+    _links(writer, order, front, where)
     _outline(writer, bookmarks)
     if "/StructTreeRoot" in src_root:
         _structure(writer, order, front_reader, readers)
@@ -416,6 +437,32 @@ def _names(writer: PdfWriter, where: dict[str, tuple[int, float, float]]) -> Non
         {NameObject("/Dests"): writer._add_object(dests)})
 
 
+def _links(writer: PdfWriter, order: list[tuple[int, int]], front: Laid,
+           where: dict[str, tuple[int, float, float]]) -> None:
+    """The front's links to items (the lists' titles and page numbers): WeasyPrint
+    dropped them, their anchors being in fragments; they go to the named destinations."""
+    done: set[tuple[int, str, tuple[float, ...]]] = set()
+    for page, (source, local) in enumerate(order):
+        if source != -1:
+            continue
+        for n, target, rect in front.links:
+            if n != local or target in front.anchors or target not in where \
+                    or (page, target, tuple(rect)) in done:
+                continue
+            done.add((page, target, tuple(rect)))
+            link = DictionaryObject({
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/Link"),
+                NameObject("/Rect"): ArrayObject([FloatObject(v) for v in rect]),
+                NameObject("/BS"): DictionaryObject({NameObject("/W"): NumberObject(0)}),
+                NameObject("/Dest"): TextStringObject(target)})
+            target_page = writer.pages[page]
+            if "/Annots" not in target_page:
+                target_page[NameObject("/Annots")] = ArrayObject()
+            annots: Any = target_page["/Annots"].get_object()
+            annots.append(writer._add_object(link))
+
+
 def _outline(writer: PdfWriter, bookmarks: list[tuple[int, int, str, float, float, str]]) -> None:
     """The outline WeasyPrint would write for the whole (its own tree-making code)."""
     tree: list[Any] = []
@@ -431,8 +478,8 @@ def _outline(writer: PdfWriter, bookmarks: list[tuple[int, int, str, float, floa
 
     def add(entries: list[Any], parent: Any) -> None:
         for label, (page, x, y), children, state in entries:
-            node = writer.add_outline_item(label, page, parent=parent, fit=Fit.xyz(x, y, 0),
-                                           is_open=state != "closed")
+            node = writer.add_outline_item(title=label, page_number=page, parent=parent,
+                                           fit=Fit.xyz(x, y, 0), is_open=state != "closed")
             add(children, node)
 
     add(tree, None)
@@ -448,7 +495,7 @@ def _structure(writer: PdfWriter, order: list[tuple[int, int]], front: PdfReader
     nums = ArrayObject()
     next_key = 0
     for source in sources:
-        root = reader_of[source].trailer["/Root"].get("/StructTreeRoot")
+        root: Any = _catalog(reader_of[source]).get("/StructTreeRoot")
         if root is None:
             continue
         offset[source] = next_key
@@ -480,7 +527,7 @@ def _structure(writer: PdfWriter, order: list[tuple[int, int]], front: PdfReader
     for kid in kids:
         kid.get_object()[NameObject("/P")] = doc_ref
     document[NameObject("/K")] = kids
-    old = front.trailer["/Root"]["/StructTreeRoot"].get_object()
+    old: Any = _catalog(front)["/StructTreeRoot"].get_object()
     if "/Namespaces" in old:
         tree_root[NameObject("/Namespaces")] = old["/Namespaces"].clone(writer)
         namespaces = old["/Namespaces"].get_object()
@@ -491,7 +538,7 @@ def _structure(writer: PdfWriter, order: list[tuple[int, int]], front: PdfReader
         DictionaryObject({NameObject("/Nums"): nums}))
     tree_root[NameObject("/ParentTreeNextKey")] = NumberObject(next_key)
     for page, (source, local) in zip(writer.pages, order, strict=True):
-        original = reader_of[source].pages[local]
+        original: Any = reader_of[source].pages[local]
         if "/StructParents" in original and source in offset:
             page[NameObject("/StructParents")] = NumberObject(
                 int(original["/StructParents"]) + offset[source])
@@ -503,9 +550,13 @@ def _structure(writer: PdfWriter, order: list[tuple[int, int]], front: PdfReader
     writer._root_object[NameObject("/StructTreeRoot")] = root_ref
 
 
+def _catalog(reader: PdfReader) -> Any:
+    return reader.trailer["/Root"].get_object()
+
+
 def _kids(reader: PdfReader) -> list[tuple[int, Any]]:
     """The Document element's children of a part, each with the page it starts on."""
-    root = reader.trailer["/Root"].get("/StructTreeRoot")
+    root: Any = _catalog(reader).get("/StructTreeRoot")
     if root is None:
         return []
     top = root.get_object().get("/K")
@@ -564,11 +615,9 @@ def _stamp(writer: PdfWriter, chrome: Laid) -> None:
                      NameObject("/Resources"): source["/Resources"].clone(writer)})
         form_ref = writer._add_object(form.flate_encode())
         name = NameObject(f"/PortfolioChrome{n}")
-        resources = page.get("/Resources")
-        if resources is None:
-            resources = DictionaryObject()
-            page[NameObject("/Resources")] = resources
-        resources = resources.get_object()
+        if page.get("/Resources") is None:
+            page[NameObject("/Resources")] = DictionaryObject()
+        resources: Any = page["/Resources"].get_object()
         xobjects = resources.get("/XObject")
         if xobjects is None:
             xobjects = DictionaryObject()

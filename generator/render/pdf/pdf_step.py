@@ -21,7 +21,7 @@ again just to say so again.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +72,7 @@ class TaskResult:
     written: bool
     findings: list[Finding]
     pages: int | None = None
+    laid: list[str] = field(default_factory=list)   # item fragments laid out (their keys)
 
 
 def settings_for(ctx: BuildContext) -> PdfSettings:
@@ -137,14 +138,15 @@ def run_task(ctx: BuildContext, task: PdfTask) -> TaskResult:
         department = _department(student, task.department)
         uploads = upload_files(ctx.output, student, department) if department else None
         draft = draft_of(errors_of(ctx.findings, student, department))
-        data, view = render_portfolio(student, rules, settings, department, uploads, draft)
+        laid: list[str] = []
+        data, view = render_portfolio(student, rules, settings, department, uploads, draft, laid)
         write_bytes(paths.output_path(ctx.output, task.rel), data)
         found = [make("pdf-document-not-attached", student.key, a.item, a.name, name=a.name,
                       output=task.rel) for a in view.unattached]
         if department is None:  # every item is in the whole portfolio: told once, there
             found += glyph_findings(student.key, student.items, settings.theme.css())
         _save_verdict(settings.cache_dir, task.fingerprint, True, found)
-        return TaskResult(True, found)
+        return TaskResult(True, found, laid=laid)
     item = student.item(task.item or "")
     assert item is not None
     result = make_upload_pdf(item, student, rules, settings,
@@ -166,6 +168,7 @@ class PdfStep:
 
     def run(self, ctx: BuildContext) -> None:
         settings = settings_for(ctx)
+        laid: dict[str, list[str]] = {}
         todo: list[PdfTask] = []
         for task in (out.task for out in ctx.plan.of(self.name)):
             verdict = _load_verdict(settings.cache_dir, task.fingerprint)
@@ -179,7 +182,7 @@ class PdfStep:
             else:
                 todo.append(task)
         if not todo:
-            self._settle(ctx)
+            self._settle(ctx, laid)
             return
         # The upload 文件 first: a department's copy lays them in, and their findings
         # (a 文件 that cannot be made to fit) are errors the portfolios are marked with.
@@ -195,14 +198,27 @@ class PdfStep:
                 if isinstance(result, TaskFailed):
                     continue  # ctx.run reported it as a Failure
                 ctx.check.findings.extend(result.findings)
+                if result.laid:
+                    laid[task.rel] = result.laid
                 if result.written:
                     ctx.record(task.rel, task.fingerprint, self.name)
-        self._settle(ctx)
+        self._settle(ctx, laid)
 
     @staticmethod
-    def _settle(ctx: BuildContext) -> None:
+    def _settle(ctx: BuildContext, laid: dict[str, list[str]]) -> None:
+        # Which item fragments this build laid out (not found in the cache), by output:
+        # what a test reads to know one changed item cost one layout.
+        record = {"fragments": sorted({k for keys in laid.values() for k in keys}),
+                  "outputs": laid}
+        write_bytes(laid_record(ctx.cache_dir),
+                    json.dumps(record, ensure_ascii=False, sort_keys=True).encode())
         # A PDF 文件 over the limit now has its shrunk copy: said as `check` says it.
         ctx.check.findings = fitted_findings(ctx.portfolio, ctx.check.findings, ctx.output)
+
+
+def laid_record(cache_dir: Path) -> Path:
+    """The JSON saying which item fragments the last build laid out."""
+    return cache_dir / NAME / "fragments-laid.json"
 
 
 def note_fitted(ctx: BuildContext, item: Item | None, rel: str) -> None:
