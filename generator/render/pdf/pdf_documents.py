@@ -35,6 +35,7 @@ class PdfSettings:
     theme: PrintTheme = field(default_factory=PrintTheme)
     quality: Quality = field(default_factory=Quality)
     tagged: bool = True                   # structure for screen readers (pdf_tags)
+    fragments: bool = True                # False: one layout of the whole (the reference)
 
     @property
     def images(self) -> ImageCache:
@@ -63,7 +64,8 @@ def render_portfolio(student: Student, rules: Rules, settings: PdfSettings,
     folders = [settings.images.folder]
     store = Store(settings.cache_dir / "fragments",
                   f"{code_digest()}\0{fonts_digest(settings.theme.css())}", laid)
-    made = assemble(html, mark, folders, attachments, store, settings.tagged)
+    made = assemble(html, mark, folders, attachments, store, settings.tagged) \
+        if settings.fragments else None
     if made is None:   # a template without item marks: laid out whole
         data = render_pdf(html, folders, attachments, view.unattached, tagged=settings.tagged)
         return data, view
