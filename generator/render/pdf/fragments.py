@@ -523,7 +523,9 @@ def _structure(writer: PdfWriter, order: list[tuple[int, int]], front: PdfReader
                     kids.append(kid.clone(writer))
         elif source not in seen:
             seen.add(source)
-            kids += [kid.clone(writer) for _, kid in _kids(readers[source])]
+            # Not the hidden span that only carries the part's title for the header.
+            kids += [kid.clone(writer) for n, (_, kid) in enumerate(_kids(readers[source]))
+                     if n or kid.get_object().get("/S") != "/Span"]
     for kid in kids:
         kid.get_object()[NameObject("/P")] = doc_ref
     document[NameObject("/K")] = kids
