@@ -183,10 +183,12 @@ def _head(prefix: str, css: str) -> str:
 class Store:
     """Laid-out parts by the hash of everything that went into them."""
 
-    def __init__(self, folder: Path, salt: str, laid: list[str] | None = None):
+    def __init__(self, folder: Path, salt: str, laid: list[str] | None = None,
+                 used: list[str] | None = None):
         self.folder = folder
         self.salt = salt
         self.laid = laid          # item fragments laid out (not found kept): their keys
+        self.used = used          # every file of the store this PDF was made from
 
     def key(self, html: str, attachments: Iterable[AttachmentView], tagged: bool) -> str:
         h = hashlib.sha256()
@@ -204,6 +206,8 @@ class Store:
             tagged: bool, kind: str) -> Laid:
         key = self.key(html, attachments, tagged)
         pdf, facts = self.folder / f"{key[:40]}.pdf", self.folder / f"{key[:40]}.json"
+        if self.used is not None:
+            self.used.append(key[:40])
         try:
             data = json.loads(facts.read_text("utf-8"))
             laid = Laid(pdf.read_bytes(), **{k: v for k, v in data.items()})
@@ -249,6 +253,8 @@ def assemble(html: str, mark: str, folders: list[Path], attachments: list[Attach
     base = _with_css(parts.prefix, _NO_CHROME)
     counts_key = hashlib.sha256((store.salt + base + front_html).encode()).hexdigest()[:40]
     counts_file = store.folder / f"front-{counts_key}.json"
+    if store.used is not None:
+        store.used.append(counts_file.stem)
     # The front's part lengths and where its own anchors fall, as last laid out (a guess
     # checked below: laid out again only when it was wrong).
     try:

@@ -46,13 +46,15 @@ def render_portfolio(student: Student, rules: Rules, settings: PdfSettings,
                      department: Department | None = None,
                      uploads: dict[str, Path | None] | None = None,
                      draft: DraftMark | None = None,
-                     laid: list[str] | None = None) -> tuple[bytes, PrintView]:
+                     laid: list[str] | None = None,
+                     used: list[str] | None = None) -> tuple[bytes, PrintView]:
     """The student's own copy (every part in DOMAIN.md's order, documents laid in), or
     with `department` the reviewer's copy for it, each item's upload 文件 (`uploads`)
     laid in. `draft`: the errors still in it, marked on the cover and their items.
 
     Assembled from the items' fragments (fragments.py), kept in the cache: `laid` gets
-    the key of each fragment this call had to lay out."""
+    the key of each fragment this call had to lay out, `used` of every cached part it
+    was made from."""
     views = PrintedItems(rules, settings.lang, settings.images, settings.quality)
     view = build_view(student, rules, views, settings.today, department, uploads, draft)
     title = text("pdf-cover-title", settings.lang)
@@ -63,7 +65,7 @@ def render_portfolio(student: Student, rules: Rules, settings: PdfSettings,
     attachments = [v.attachment for v in view.items if v.attachment]
     folders = [settings.images.folder]
     store = Store(settings.cache_dir / "fragments",
-                  f"{code_digest()}\0{fonts_digest(settings.theme.css())}", laid)
+                  f"{code_digest()}\0{fonts_digest(settings.theme.css())}", laid, used)
     made = assemble(html, mark, folders, attachments, store, settings.tagged) \
         if settings.fragments else None
     if made is None:   # a template without item marks: laid out whole

@@ -44,7 +44,7 @@ from generator.render.upload.upload_copies import (
     fitted_findings,
     made_copies,
 )
-from generator.support.atomic import write_bytes
+from generator.support.atomic import remove, write_bytes
 
 PDF_VERSION = 1
 NAME = "pdf"
@@ -139,13 +139,15 @@ def run_task(ctx: BuildContext, task: PdfTask) -> TaskResult:
         uploads = upload_files(ctx.output, student, department) if department else None
         draft = draft_of(errors_of(ctx.findings, student, department))
         laid: list[str] = []
-        data, view = render_portfolio(student, rules, settings, department, uploads, draft, laid)
+        used: list[str] = []
+        data, view = render_portfolio(student, rules, settings, department, uploads, draft,
+                                      laid, used)
         write_bytes(paths.output_path(ctx.output, task.rel), data)
         found = [make("pdf-document-not-attached", student.key, a.item, a.name, name=a.name,
                       output=task.rel) for a in view.unattached]
         if department is None:  # every item is in the whole portfolio: told once, there
             found += glyph_findings(student.key, student.items, settings.theme.css())
-        _save_verdict(settings.cache_dir, task.fingerprint, True, found)
+        _save_verdict(settings.cache_dir, task.fingerprint, True, found, used)
         return TaskResult(True, found, laid=laid)
     item = student.item(task.item or "")
     assert item is not None
@@ -212,8 +214,30 @@ class PdfStep:
                   "outputs": laid}
         write_bytes(laid_record(ctx.cache_dir),
                     json.dumps(record, ensure_ascii=False, sort_keys=True).encode())
+        prune_fragments(settings_for(ctx).cache_dir, [o.task for o in ctx.plan.of(NAME)])
         # A PDF 文件 over the limit now has its shrunk copy: said as `check` says it.
         ctx.check.findings = fitted_findings(ctx.portfolio, ctx.check.findings, ctx.output)
+
+
+def prune_fragments(cache_dir: Path, tasks: list[PdfTask]) -> None:
+    """Drop the cached parts no PDF of this build is made from (an edited item's old
+    fragment), so the cache does not grow with every edit. Each portfolio's verdict
+    names its parts; one that does not (made before they were named) keeps them all."""
+    keep: set[str] = set()
+    for task in tasks:
+        if task.kind != "portfolio":
+            continue
+        try:
+            data = json.loads(_verdict_path(cache_dir, task.fingerprint).read_text("utf-8"))
+            keep.update(str(k) for k in data["uses"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return
+    folder = cache_dir / "fragments"
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path.stem not in keep:
+            remove(path)
 
 
 def laid_record(cache_dir: Path) -> Path:
@@ -251,11 +275,13 @@ def _verdict_path(cache_dir: Path, fingerprint: str) -> Path:
 
 
 def _save_verdict(cache_dir: Path, fingerprint: str, written: bool,
-                  findings: list[Finding]) -> None:
-    data = {"written": written,
+                  findings: list[Finding], uses: list[str] | None = None) -> None:
+    data: dict[str, Any] = {"written": written,
             "findings": [{"code": f.code, "severity": f.severity, "student": f.student,
                           "item": f.item, "file": f.file, "params": f.params}
                          for f in findings]}
+    if uses is not None:
+        data["uses"] = sorted(set(uses))
     write_bytes(_verdict_path(cache_dir, fingerprint),
                 json.dumps(data, ensure_ascii=False, default=str).encode())
 
