@@ -147,6 +147,7 @@ def test_one_changed_item_lays_out_one_fragment(made: Made, tmp_path: Path) -> N
 
     assert not run_build(root, out).failures                   # nothing changed
     assert _laid(out, root)["fragments"] == []
+    kept = _cached(out, root)
 
     index = root / SLUG / "items" / "trip" / "index.md"        # in no department
     index.write_text(index.read_text("utf-8").replace("這次的心得。", "這次的心得，再補一句。"),
@@ -158,3 +159,13 @@ def test_one_changed_item_lays_out_one_fragment(made: Made, tmp_path: Path) -> N
     after = PdfReader(out / SLUG / "portfolio.pdf")
     assert "再補一句" in "".join(p.extract_text() for p in after.pages)
     assert len(after.pages) == len(PdfReader(io.BytesIO(before)).pages)
+    # The edited item's old fragment left the cache; the new one is all that came.
+    now = _cached(out, root)
+    assert len(kept - now) == 1
+    assert now - kept == set(again["fragments"])
+
+
+def _cached(out: Path, root: Path) -> set[str]:
+    check = check_content(root, offline=True, output=out)
+    folder = make_context(check, out).cache_dir / "pdf" / "fragments"
+    return {p.stem for p in folder.glob("*.pdf")}

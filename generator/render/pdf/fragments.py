@@ -266,6 +266,7 @@ def assemble(html: str, mark: str, folders: list[Path], attachments: list[Attach
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         counts, local = [1] * len(fronts), {}
     front_atts = attached(front_html)
+    before = len(store.used) if store.used is not None else 0
     for _ in range(4):
         starts = _starts(_lengths(parts, fronts, counts, fragments))
         anchors = _anchor_pages(fragments, starts)
@@ -276,6 +277,8 @@ def assemble(html: str, mark: str, folders: list[Path], attachments: list[Attach
                           for a in refs if a in anchors)
         numbers += f'.cover .pages::after {{ content: "{total}"; }}\n'
         front_doc = _with_css(base, numbers) + front_html + parts.suffix
+        if store.used is not None:
+            del store.used[before:]   # a front laid out on a wrong guess is not used
         with _elsewhere_anchors():
             front = store.get(front_doc, folders, front_atts, tagged, "front")
         found = _front_counts(front, [parts.pieces[n].anchor for n in fronts])
