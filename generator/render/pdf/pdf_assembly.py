@@ -8,6 +8,10 @@ header and the page number, onto its reserved page. Nothing is inserted or moved
 so the outline WeasyPrint wrote stays right. Each document loses its active content
 (generator/support/pdf_cleaning.py) before its pages are laid in.
 
+`lay_out` also describes the pages it made (`Laid`: page heights and @page names,
+anchors, bookmarks, internal links), which fragments.py needs to assemble a portfolio
+from separately laid-out parts.
+
 The PDFs are tagged (WeasyPrint's `pdf_tags`): a screen reader gets the headings,
 lists, tables and reading order, in the language of the template's `<html lang>`.
 Colour emoji keep a text every reader can find (generator/render/pdf/emoji_text.py).

@@ -9,6 +9,11 @@ The upload 文件 are made first: a department's copy lays them in (what reviewe
 is what was uploaded). The student's own PDFs carry a draft mark while errors remain:
 the errors found so far are in their fingerprint, so one found or fixed re-renders them.
 
+The whole portfolio and each department's copy are assembled from item fragments
+laid out once and kept in the cache (fragments.py): which ones this build had to lay
+out is written to `<cache>/pdf/fragments-laid.json`, and cached parts no PDF of the
+build was made from are dropped at the end (`prune_fragments`).
+
 Each output is keyed by a fingerprint of everything that goes into it (the student's
 model with every file's hash, the rules, the print theme, this package's code, the
 language, the date stamped into the PDF, the fonts the print theme resolves to here):
