@@ -5,7 +5,8 @@
     data, view = render_portfolio(student, rules, settings, department)  # one department
     make_upload_pdf(item, student, rules, settings, target)             # upload/<item>/<name>.pdf
 
-In a build, `PdfStep` (pdf_step.py) does all of it incrementally.
+In a build, `PdfStep` (pdf_step.py) does all of it incrementally; portfolio and department
+PDFs are assembled from item fragments laid out once and cached (fragments.py).
 """
 
 from generator.render.pdf.pdf_assembly import RenderError

@@ -8,6 +8,10 @@ header and the page number, onto its reserved page. Nothing is inserted or moved
 so the outline WeasyPrint wrote stays right. Each document loses its active content
 (generator/support/pdf_cleaning.py) before its pages are laid in.
 
+`lay_out` also describes the pages it made (`Laid`: page heights and @page names,
+anchors, bookmarks, internal links), which fragments.py needs to assemble a portfolio
+from separately laid-out parts.
+
 The PDFs are tagged (WeasyPrint's `pdf_tags`): a screen reader gets the headings,
 lists, tables and reading order, in the language of the template's `<html lang>`.
 Colour emoji keep a text every reader can find (generator/render/pdf/emoji_text.py).
@@ -17,7 +21,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -80,25 +84,57 @@ class _PrintFetcher(URLFetcher):
 _MIME = {".jpg": "image/jpeg", ".png": "image/png"}
 
 
+@dataclass
+class Laid:
+    """One WeasyPrint layout, finished: the PDF, and what assembly needs to know of its
+    pages (generator/render/pdf/fragments.py). Points are PDF points from the bottom left."""
+
+    pdf: bytes
+    height: list[float] = field(default_factory=list)          # each page's, in points
+    named: list[str] = field(default_factory=list)             # each page's @page name
+    anchors: dict[str, tuple[int, float, float]] = field(default_factory=dict)
+    bookmarks: list[tuple[int, int, str, float, float, str]] = field(default_factory=list)
+    links: list[tuple[int, str, tuple[float, float, float, float]]] = field(default_factory=list)
+    unattached: list[str] = field(default_factory=list)        # item ids not laid in
+
+    @property
+    def pages(self) -> int:
+        return len(self.height)
+
+
 def render_pdf(html: str, image_folders: Iterable[Path],
                attachments: Iterable[AttachmentView] = (),
                unattached: list[AttachmentView] | None = None, tagged: bool = True) -> bytes:
-    """The finished PDF: WeasyPrint's layout with every attached document laid in.
+    """The finished PDF: WeasyPrint's layout with every attached document laid in."""
+    return lay_out(html, image_folders, attachments, unattached, tagged).pdf
+
+
+def lay_out(html: str, image_folders: Iterable[Path],
+            attachments: Iterable[AttachmentView] = (),
+            unattached: list[AttachmentView] | None = None, tagged: bool = True,
+            object_streams: bool = True) -> Laid:
+    """WeasyPrint's layout with every attached document laid in, and its pages described.
 
     A document that cannot be laid in leaves its reserved pages with only the header
     and page number, and is added to `unattached`: one broken file must not cost the
     student the whole portfolio.
+
+    `object_streams` False: every object on its own (streams still compressed), for a
+    part that pypdf assembles: pypdf reads an object stream again for each object in it.
     """
     try:
         document = HTML(string=html, url_fetcher=_PrintFetcher(image_folders)).render()
         page_of = {anchor: n for n, page in enumerate(document.pages) for anchor in page.anchors}
-        raw = document.write_pdf(pdf_tags=tagged)
+        raw = document.write_pdf(pdf_tags=tagged,
+                                 finisher=None if object_streams else _no_object_streams)
     except Exception as exc:  # WeasyPrint raises many kinds; all mean "no PDF"
         raise RenderError(f"{type(exc).__name__}: {exc}") from exc
+    laid = _describe(document)
     attachments = [a for a in attachments if a.anchors]
     emoji = emoji_font_names(document.fonts.values())
     if (not attachments and not emoji) or raw is None:
-        return raw or b""
+        laid.pdf = raw or b""
+        return laid
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(raw)))
     make_readable(writer, emoji)
     for att in attachments:
@@ -111,11 +147,42 @@ def render_pdf(html: str, image_folders: Iterable[Path],
                 if anchor in page_of and n < len(source.pages):
                     place(writer.pages[page_of[anchor]], source.pages[n])
         except Exception:  # pypdf on a PDF it cannot take apart: say so, go on
+            laid.unattached.append(att.item)
             if unattached is not None:
                 unattached.append(att)
     out = io.BytesIO()
     writer.write(out)
-    return out.getvalue()
+    laid.pdf = out.getvalue()
+    return laid
+
+
+def _no_object_streams(_document: Any, pdf: Any) -> None:
+    # pydyf's `compress` at write time only decides object streams: WeasyPrint has
+    # already compressed each stream when it made it.
+    write = pdf.write
+    pdf.write = lambda output, version, identifier, _compress: write(output, version,
+                                                                      identifier, False)
+
+
+PX = 0.75  # CSS pixels to PDF points (WeasyPrint's scale at zoom 1)
+
+
+def _describe(document: Any) -> Laid:
+    """Where WeasyPrint put the anchors, bookmarks and internal links, in PDF points."""
+    laid = Laid(b"")
+    for n, page in enumerate(document.pages):
+        height = page.height * PX
+        laid.height.append(height)
+        laid.named.append(str(getattr(page._page_box.page_type, "name", "") or ""))
+        for name, (x, y, *_rest) in page.anchors.items():
+            laid.anchors.setdefault(name, (n, x * PX, height - y * PX))
+        for level, label, (x, y), state in page.bookmarks:
+            laid.bookmarks.append((n, level, label, x * PX, height - y * PX, state))
+        for kind, target, (x1, y1, x2, y2), _box in page.links:
+            if kind == "internal":
+                laid.links.append((n, target, (x1 * PX, height - y2 * PX,
+                                               x2 * PX, height - y1 * PX)))
+    return laid
 
 
 def place(target: PageObject, page: PageObject) -> None:

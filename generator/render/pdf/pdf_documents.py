@@ -7,14 +7,19 @@ to write lives in `pdf_step.py`.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from markupsafe import Markup
+
 from generator.i18n import text
 from generator.model import Department, Item, Student
 from generator.model.upload_record import upload_record
+from generator.render.pdf.fragments import Store, assemble, code_digest
 from generator.render.pdf.pdf_assembly import render_pdf, timestamp
+from generator.render.pdf.print_fonts import fonts_digest
 from generator.render.pdf.print_images import ImageCache
 from generator.render.pdf.print_item import PrintedItems, Quality
 from generator.render.pdf.print_theme import PrintTheme
@@ -30,6 +35,7 @@ class PdfSettings:
     theme: PrintTheme = field(default_factory=PrintTheme)
     quality: Quality = field(default_factory=Quality)
     tagged: bool = True                   # structure for screen readers (pdf_tags)
+    fragments: bool = True                # False: one layout of the whole (the reference)
 
     @property
     def images(self) -> ImageCache:
@@ -39,19 +45,34 @@ class PdfSettings:
 def render_portfolio(student: Student, rules: Rules, settings: PdfSettings,
                      department: Department | None = None,
                      uploads: dict[str, Path | None] | None = None,
-                     draft: DraftMark | None = None) -> tuple[bytes, PrintView]:
+                     draft: DraftMark | None = None,
+                     laid: list[str] | None = None,
+                     used: list[str] | None = None) -> tuple[bytes, PrintView]:
     """The student's own copy (every part in DOMAIN.md's order, documents laid in), or
     with `department` the reviewer's copy for it, each item's upload 文件 (`uploads`)
-    laid in. `draft`: the errors still in it, marked on the cover and their items."""
+    laid in. `draft`: the errors still in it, marked on the cover and their items.
+
+    Assembled from the items' fragments (fragments.py), kept in the cache: `laid` gets
+    the key of each fragment this call had to lay out, `used` of every cached part it
+    was made from."""
     views = PrintedItems(rules, settings.lang, settings.images, settings.quality)
     view = build_view(student, rules, views, settings.today, department, uploads, draft)
     title = text("pdf-cover-title", settings.lang)
     title = f"{student.name} {title}" + (f" · {department.name}" if department else "")
+    mark = f"<!--portfolio-item-{secrets.token_hex(8)}-->"  # never in a student's text
     html = settings.theme.render("portfolio.html", settings.lang, v=view, title=title,
-                        created=timestamp(settings.today))
+                                 created=timestamp(settings.today), cut=Markup(mark))
     attachments = [v.attachment for v in view.items if v.attachment]
-    data = render_pdf(html, [settings.images.folder], attachments, view.unattached,
-                      tagged=settings.tagged)
+    folders = [settings.images.folder]
+    store = Store(settings.cache_dir / "fragments",
+                  f"{code_digest()}\0{fonts_digest(settings.theme.css())}", laid, used)
+    made = assemble(html, mark, folders, attachments, store, settings.tagged) \
+        if settings.fragments else None
+    if made is None:   # a template without item marks: laid out whole
+        data = render_pdf(html, folders, attachments, view.unattached, tagged=settings.tagged)
+        return data, view
+    data, unattached = made
+    view.unattached += [a for a in attachments if a.item in unattached]
     return data, view
 
 

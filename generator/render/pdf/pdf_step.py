@@ -9,6 +9,11 @@ The upload 文件 are made first: a department's copy lays them in (what reviewe
 is what was uploaded). The student's own PDFs carry a draft mark while errors remain:
 the errors found so far are in their fingerprint, so one found or fixed re-renders them.
 
+The whole portfolio and each department's copy are assembled from item fragments
+laid out once and kept in the cache (fragments.py): which ones this build had to lay
+out is written to `<cache>/pdf/fragments-laid.json`, and cached parts no PDF of the
+build was made from are dropped at the end (`prune_fragments`).
+
 Each output is keyed by a fingerprint of everything that goes into it (the student's
 model with every file's hash, the rules, the print theme, this package's code, the
 language, the date stamped into the PDF, the fonts the print theme resolves to here):
@@ -20,10 +25,8 @@ again just to say so again.
 
 from __future__ import annotations
 
-import hashlib
 import json
-from dataclasses import asdict, dataclass
-from functools import cache
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +36,7 @@ from generator.engine.steps import Output
 from generator.engine.workers import TaskFailed
 from generator.findings import Finding, make
 from generator.model import Department, Item, Student
+from generator.render.pdf.fragments import code_digest
 from generator.render.pdf.pdf_assembly import timestamp
 from generator.render.pdf.pdf_documents import PdfSettings, render_portfolio
 from generator.render.pdf.print_fonts import fonts_digest, glyph_findings
@@ -45,7 +49,7 @@ from generator.render.upload.upload_copies import (
     fitted_findings,
     made_copies,
 )
-from generator.support.atomic import write_bytes
+from generator.support.atomic import remove, write_bytes
 
 PDF_VERSION = 1
 NAME = "pdf"
@@ -73,20 +77,12 @@ class TaskResult:
     written: bool
     findings: list[Finding]
     pages: int | None = None
+    laid: list[str] = field(default_factory=list)   # item fragments laid out (their keys)
 
 
 def settings_for(ctx: BuildContext) -> PdfSettings:
     return PdfSettings(lang=ctx.lang, today=ctx.today, cache_dir=(ctx.cache_dir / NAME).resolve(),
                        theme=PrintTheme(ctx.theme))
-
-
-@cache
-def code_digest() -> str:
-    """This package's code and words: a fix to the renderer re-renders every PDF."""
-    h = hashlib.sha256()
-    for path in sorted([*_PACKAGE.glob("*.py"), _CATALOG, _PDFSAFE]):
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
 
 
 def errors_of(found: list[Finding], student: Student,
@@ -147,14 +143,17 @@ def run_task(ctx: BuildContext, task: PdfTask) -> TaskResult:
         department = _department(student, task.department)
         uploads = upload_files(ctx.output, student, department) if department else None
         draft = draft_of(errors_of(ctx.findings, student, department))
-        data, view = render_portfolio(student, rules, settings, department, uploads, draft)
+        laid: list[str] = []
+        used: list[str] = []
+        data, view = render_portfolio(student, rules, settings, department, uploads, draft,
+                                      laid, used)
         write_bytes(paths.output_path(ctx.output, task.rel), data)
         found = [make("pdf-document-not-attached", student.key, a.item, a.name, name=a.name,
                       output=task.rel) for a in view.unattached]
         if department is None:  # every item is in the whole portfolio: told once, there
             found += glyph_findings(student.key, student.items, settings.theme.css())
-        _save_verdict(settings.cache_dir, task.fingerprint, True, found)
-        return TaskResult(True, found)
+        _save_verdict(settings.cache_dir, task.fingerprint, True, found, used)
+        return TaskResult(True, found, laid=laid)
     item = student.item(task.item or "")
     assert item is not None
     result = make_upload_pdf(item, student, rules, settings,
@@ -176,6 +175,7 @@ class PdfStep:
 
     def run(self, ctx: BuildContext) -> None:
         settings = settings_for(ctx)
+        laid: dict[str, list[str]] = {}
         todo: list[PdfTask] = []
         for task in (out.task for out in ctx.plan.of(self.name)):
             verdict = _load_verdict(settings.cache_dir, task.fingerprint)
@@ -189,7 +189,7 @@ class PdfStep:
             else:
                 todo.append(task)
         if not todo:
-            self._settle(ctx)
+            self._settle(ctx, laid)
             return
         # The upload 文件 first: a department's copy lays them in, and their findings
         # (a 文件 that cannot be made to fit) are errors the portfolios are marked with.
@@ -205,14 +205,49 @@ class PdfStep:
                 if isinstance(result, TaskFailed):
                     continue  # ctx.run reported it as a Failure
                 ctx.check.findings.extend(result.findings)
+                if result.laid:
+                    laid[task.rel] = result.laid
                 if result.written:
                     ctx.record(task.rel, task.fingerprint, self.name)
-        self._settle(ctx)
+        self._settle(ctx, laid)
 
     @staticmethod
-    def _settle(ctx: BuildContext) -> None:
+    def _settle(ctx: BuildContext, laid: dict[str, list[str]]) -> None:
+        # Which item fragments this build laid out (not found in the cache), by output:
+        # what a test reads to know one changed item cost one layout.
+        record = {"fragments": sorted({k for keys in laid.values() for k in keys}),
+                  "outputs": laid}
+        write_bytes(laid_record(ctx.cache_dir),
+                    json.dumps(record, ensure_ascii=False, sort_keys=True).encode())
+        prune_fragments(settings_for(ctx).cache_dir, [o.task for o in ctx.plan.of(NAME)])
         # A PDF 文件 over the limit now has its shrunk copy: said as `check` says it.
         ctx.check.findings = fitted_findings(ctx.portfolio, ctx.check.findings, ctx.output)
+
+
+def prune_fragments(cache_dir: Path, tasks: list[PdfTask]) -> None:
+    """Drop the cached parts no PDF of this build is made from (an edited item's old
+    fragment), so the cache does not grow with every edit. Each portfolio's verdict
+    names its parts; one that does not (made before they were named) keeps them all."""
+    keep: set[str] = set()
+    for task in tasks:
+        if task.kind != "portfolio":
+            continue
+        try:
+            data = json.loads(_verdict_path(cache_dir, task.fingerprint).read_text("utf-8"))
+            keep.update(str(k) for k in data["uses"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return
+    folder = cache_dir / "fragments"
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path.stem not in keep:
+            remove(path)
+
+
+def laid_record(cache_dir: Path) -> Path:
+    """The JSON saying which item fragments the last build laid out."""
+    return cache_dir / NAME / "fragments-laid.json"
 
 
 def note_fitted(ctx: BuildContext, item: Item | None, rel: str) -> None:
@@ -245,11 +280,13 @@ def _verdict_path(cache_dir: Path, fingerprint: str) -> Path:
 
 
 def _save_verdict(cache_dir: Path, fingerprint: str, written: bool,
-                  findings: list[Finding]) -> None:
-    data = {"written": written,
+                  findings: list[Finding], uses: list[str] | None = None) -> None:
+    data: dict[str, Any] = {"written": written,
             "findings": [{"code": f.code, "severity": f.severity, "student": f.student,
                           "item": f.item, "file": f.file, "params": f.params}
                          for f in findings]}
+    if uses is not None:
+        data["uses"] = sorted(set(uses))
     write_bytes(_verdict_path(cache_dir, fingerprint),
                 json.dumps(data, ensure_ascii=False, default=str).encode())
 

@@ -1,0 +1,171 @@
+"""PDFs assembled from item fragments (generator/render/pdf/fragments.py): the same pages,
+outline and structure as one layout of the whole, and one changed item lays out one
+fragment."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from generator.checks.content_check import check_content
+from generator.pipeline.building import make_context
+from generator.render.pdf.pdf_documents import render_portfolio
+from generator.render.pdf.pdf_step import (
+    draft_of,
+    errors_of,
+    laid_record,
+    settings_for,
+    upload_files,
+)
+from tests.pdf.conftest import SLUG, Made, outline_titles, run_build
+
+DEPARTMENT = "001012"
+
+
+def _words(reader: PdfReader) -> list[list[str]]:
+    """Each page's words, in order of reading by pypdf, sorted: the chrome is stamped
+    last, so the page number and running name come last in the content."""
+    return [sorted(page.extract_text().split()) for page in reader.pages]
+
+
+@pytest.fixture(scope="module")
+def reference(built: Path, made: Made) -> dict[str, bytes]:
+    """The shared build's two portfolio PDFs laid out again as ONE layout each, fresh."""
+    check = check_content(made.root, offline=True, output=built)
+    ctx = make_context(check, built)
+    settings = replace(settings_for(ctx), fragments=False)
+    student = check.portfolio.students[0]
+    rules = check.portfolio.rules_for(student)
+    out = {}
+    for dep in [None, *student.departments]:
+        uploads = upload_files(built, student, dep) if dep else None
+        draft = draft_of(errors_of(ctx.findings, student, dep))
+        data, _ = render_portfolio(student, rules, settings, dep, uploads, draft)
+        out[dep.code if dep else "whole"] = data
+    return out
+
+
+@pytest.mark.parametrize("which", ["whole", DEPARTMENT])
+def test_assembled_pages_equal_one_fresh_layout(built: Path, reference: dict[str, bytes],
+                                                which: str) -> None:
+    rel = "portfolio.pdf" if which == "whole" else f"departments/{which}/portfolio.pdf"
+    assembled = PdfReader(built / SLUG / rel)
+    whole = PdfReader(io.BytesIO(reference[which]))
+    assert len(assembled.pages) == len(whole.pages)
+    assert _words(assembled) == _words(whole)
+    # The outline: same titles, same order, same depth, same target pages.
+    assert outline_titles(assembled) == outline_titles(whole)
+    total = len(assembled.pages)
+    assert f"{total}/{total}" in "".join(assembled.pages[-1].extract_text().split())
+
+
+def _struct_pages(reader: PdfReader) -> set[int]:
+    """The pages (their object numbers) the structure tree's elements are on."""
+    found: set[int] = set()
+
+    def walk(node: Any, depth: int) -> None:
+        obj = node.get_object()
+        if depth > 60 or not hasattr(obj, "get"):
+            if isinstance(obj, list):
+                for kid in obj:
+                    walk(kid, depth + 1)
+            return
+        if "/Pg" in obj:
+            found.add(obj.raw_get("/Pg").idnum)
+        kids = obj.get("/K")
+        if kids is not None:
+            walk(kids, depth + 1)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"]["/K"], 0)
+    return found
+
+
+@pytest.mark.parametrize("rel", ["portfolio.pdf", f"departments/{DEPARTMENT}/portfolio.pdf"])
+def test_one_structure_tree_for_the_assembled_pdf(built: Path, rel: str) -> None:
+    path = built / SLUG / rel
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True,
+                          text=True).stdout
+    assert "Tagged:          yes" in info
+    reader = PdfReader(path)
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "zh-Hant-TW"
+    tree = root["/StructTreeRoot"]
+    (document,) = tree["/K"]
+    assert document["/S"] == "/Document"
+    # Every page's marked content has its own entry of the one ParentTree.
+    nums = tree["/ParentTree"]["/Nums"]
+    keys = [int(nums[k]) for k in range(0, len(nums), 2)]
+    assert len(keys) == len(set(keys))
+    parents = [int(page["/StructParents"]) for page in reader.pages if "/StructParents" in page]
+    assert len(parents) == len(reader.pages) and set(parents) <= set(keys)
+    # Each item's page is in the tree, in reading order under the one Document.
+    on = _struct_pages(reader)
+    for _depth, _title, page in outline_titles(reader):
+        assert reader.pages[page].indirect_reference.idnum in on
+    kids = [kid.get_object() for kid in document["/K"]]
+    assert kids and all(kid.raw_get("/P").idnum == document.indirect_reference.idnum
+                        for kid in kids)
+
+
+def test_the_lists_link_to_the_items(built: Path) -> None:
+    reader = PdfReader(built / SLUG / "portfolio.pdf")
+    outline = {title: page for _, title, page in outline_titles(reader)}
+    dests = reader.named_destinations
+    linked = {a.get_object()["/Dest"] for page in reader.pages
+              for a in page.get("/Annots") or [] if "/Dest" in a.get_object()}
+    assert {"item-refraction", "item-trip"} <= linked
+    assert reader.get_destination_page_number(dests["item-trip"]) \
+        == outline["內湖科技園區踏查相簿"]
+
+
+def _laid(out: Path, root: Path) -> dict[str, Any]:
+    check = check_content(root, offline=True, output=out)
+    data: dict[str, Any] = json.loads(laid_record(make_context(check, out).cache_dir)
+                                      .read_text("utf-8"))
+    return data
+
+
+def test_one_changed_item_lays_out_one_fragment(made: Made, tmp_path: Path) -> None:
+    root = shutil.copytree(made.root, tmp_path / "content",
+                           ignore=shutil.ignore_patterns(".portfolio"))
+    out = tmp_path / "out"
+    assert not run_build(root, out).failures
+    first = _laid(out, root)
+    # Every item of the whole portfolio, and the department's copies of its selection
+    # (its records with their upload 文件: other fragments than the student's own).
+    assert len(first["outputs"][f"{SLUG}/portfolio.pdf"]) == len(made.titles)
+    assert len(first["fragments"]) == len(made.titles) + len(made.department)
+    before = (out / SLUG / "portfolio.pdf").read_bytes()
+
+    assert not run_build(root, out).failures                   # nothing changed
+    assert _laid(out, root)["fragments"] == []
+    kept = _cached(out, root)
+
+    index = root / SLUG / "items" / "trip" / "index.md"        # in no department
+    index.write_text(index.read_text("utf-8").replace("這次的心得。", "這次的心得，再補一句。"),
+                     "utf-8")
+    assert not run_build(root, out).failures
+    again = _laid(out, root)
+    assert list(again["outputs"]) == [f"{SLUG}/portfolio.pdf"]
+    assert len(again["fragments"]) == 1
+    after = PdfReader(out / SLUG / "portfolio.pdf")
+    assert "再補一句" in "".join(p.extract_text() for p in after.pages)
+    assert len(after.pages) == len(PdfReader(io.BytesIO(before)).pages)
+    # The edited item's old fragment left the cache; the new one is all that came.
+    now = _cached(out, root)
+    assert len(kept - now) == 1
+    assert now - kept == set(again["fragments"])
+
+
+def _cached(out: Path, root: Path) -> set[str]:
+    check = check_content(root, offline=True, output=out)
+    folder = make_context(check, out).cache_dir / "pdf" / "fragments"
+    return {p.stem for p in folder.glob("*.pdf")}
