@@ -63,12 +63,15 @@ def _student_inputs(student: Student) -> dict[str, Any]:
     return student.model_dump(mode="json", exclude={"items", "path"})
 
 
-def _common(ctx: BuildContext) -> list[Any]:
-    return [ctx.theme.digest("templates"), ctx.portfolio.settings.school,
-            ctx.portfolio.rules.model_dump(mode="json", by_alias=True), RECIPE_VERSION,
-            ctx.today.isoformat(),
-            # every track's code table: a student page speaks in its own track's terms
-            [track_table(key).model_dump(mode="json", by_alias=True) for key in TRACKS]]
+def _common(ctx: BuildContext) -> str:
+    """What every page is made from, hashed once: the rules tables alone are tens of
+    kilobytes of JSON, too much to serialise again for each page's fingerprint."""
+    return ctx.fingerprint(
+        ctx.theme.digest("templates"), ctx.portfolio.settings.school,
+        ctx.portfolio.rules.model_dump(mode="json", by_alias=True), RECIPE_VERSION,
+        ctx.today.isoformat(),
+        # every track's code table: a student page speaks in its own track's terms
+        [track_table(key).model_dump(mode="json", by_alias=True) for key in TRACKS])
 
 
 def selected_in(student: Student, item: Item) -> list[Department]:

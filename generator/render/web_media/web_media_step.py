@@ -178,8 +178,21 @@ def _copies(src: _Source, derived: Derived) -> list[tuple[str, str]]:
     return [(paths.media_file(folder, src.name, g), f"{src.job.key}/{g}") for g in generics]
 
 
+# `_shown` per (owner, name, entry), per process: an item's files are shown by its own
+# page, its card on the student's page and each department page that selects it.
+_SHOWN: dict[tuple[Owner, str, str], ItemFile] = {}
+
+
 def _shown(src: _Source, derived: Derived) -> ItemFile:
     """`src` as pages show it: URLs relative to the page beside its files folder."""
+    key = (src.owner, src.name, src.job.key)
+    found = _SHOWN.get(key)
+    if found is None or found.info != src.info:
+        found = _SHOWN[key] = _shown_now(src, derived)
+    return found
+
+
+def _shown_now(src: _Source, derived: Derived) -> ItemFile:
     folder = src.owner[2]
     page = f"{posixpath.dirname(folder)}/{paths.INDEX}"
 
