@@ -202,7 +202,8 @@ def main() -> None:
         # output folder's .portfolio/cache) and the web copies of the photos in place.
         # A new output folder would derive every photo again: that is the full build.
         for page in (base / "out").rglob("*.html"):
-            page.unlink()
+            if ".portfolio" not in page.relative_to(base / "out").parts:   # not the caches
+                page.unlink()
         only_pages, pages_log = portfolio(content, base / "out", args.jobs, skip)
 
         figures: dict[str, object] = {

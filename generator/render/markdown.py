@@ -185,7 +185,7 @@ def render_markdown(text: str | None, image: ImageHook | None = None, *,
     answers = [image(src, "") if image else None for src in markdown_images(text)]
     key = hashlib.sha256(json.dumps([_code_digest(), text, heading_offset, schemes, answers],
                                     ensure_ascii=False, sort_keys=True).encode()).hexdigest()
-    path = cache / key[:2] / f"{key}.html"
+    path = cache / key[:2] / f"{key}.frag"   # not .html: no page of the site
     with contextlib.suppress(OSError, UnicodeDecodeError):
         return path.read_text("utf-8")
     out = _render(text, image, heading_offset, schemes)
