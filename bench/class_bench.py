@@ -104,11 +104,20 @@ def make_class(root: Path, students: int) -> None:
 
 
 def _children(pid: int) -> list[int]:
+    """Every child of `pid`, whichever of its threads started it: a Dask LocalCluster's
+    worker processes are started from its event loop's thread, and are listed only
+    under that thread's task (reading the main thread's alone left them out)."""
+    found: list[int] = []
     try:
-        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
     except OSError:
         return []
-    return [int(c) for c in found]
+    for task in tasks:
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return sorted(set(found))
 
 
 def _pss_kib(pid: int) -> int:

@@ -149,6 +149,8 @@ def text(key: str, lang: str, **params: Any) -> str:
     if entry is None:
         return key
     template = entry.get(lang) or entry.get(DEFAULT_LANG) or key
+    if not params and "{" not in template and "}" not in template:
+        return str(template)   # a page asks thousands of these: nothing to fill
     return fill(template, params)
 
 

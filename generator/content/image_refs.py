@@ -57,6 +57,13 @@ def markdown_images(text: str) -> list[str]:
     nothing inside code), then what its raw HTML would fetch: every `<img src>`, and any
     other address off the item's folder (srcset, poster, CSS url(), <iframe>…), so that
     each is checked like an image."""
+    return list(_markdown_images(text))
+
+
+# A text is read for its images by the loader, the check, each page that shows it and
+# the PDF: parsed once per process (forked workers inherit what the loader parsed).
+@lru_cache(maxsize=8192)
+def _markdown_images(text: str) -> tuple[str, ...]:
     found: list[str] = []
     if "![" in text:
         stack = list(reversed(_image_parser().parse(text)))
@@ -67,7 +74,7 @@ def markdown_images(text: str) -> list[str]:
                 if src:
                     found.append(src)
             stack.extend(reversed(token.children or []))
-    return found + [u for u in html_image_refs(text) if u not in found]
+    return (*found, *(u for u in html_image_refs(text) if u not in found))
 
 
 @cache

@@ -350,17 +350,26 @@ def href(from_rel: str, to_rel: str, fragment: str | None = None) -> str:
     percent-encoded, so `#`, `?`, `%` and spaces in a name are part of the path, not a
     fragment or a query.
     """
-    start = posixpath.dirname(checked(from_rel)) or "."
-    rel = posixpath.relpath(checked(to_rel), start)
+    rel = _relative(checked(to_rel), posixpath.dirname(checked(from_rel)))
     return quote(rel, safe="/") + (anchor(fragment) if fragment else "")
 
 
 def folder_prefix(from_rel: str, folder: str) -> str:
     """What to put before `name` URLs of files in `folder`, seen from `from_rel`
     ("" when the page is in that folder, else a percent-encoded path ending in /)."""
-    start = posixpath.dirname(checked(from_rel)) or "."
-    rel = posixpath.relpath(checked(folder), start)
+    rel = _relative(checked(folder), posixpath.dirname(checked(from_rel)))
     return "" if rel == "." else quote(rel, safe="/") + "/"
+
+
+def _relative(target: str, start: str) -> str:
+    """posixpath.relpath for two `checked` paths (no empty, `.` or `..` part), without
+    its two calls to os.getcwd: a page of a student asks it for every link it shows."""
+    to = target.split("/")
+    at = start.split("/") if start else []
+    n = 0
+    while n < len(at) and n < len(to) and at[n] == to[n]:
+        n += 1
+    return "/".join([".."] * (len(at) - n) + to[n:]) or "."
 
 
 def anchor(fragment: str) -> str:

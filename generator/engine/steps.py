@@ -17,6 +17,7 @@ this layer never imports a step.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -58,9 +59,11 @@ class BuildPlan:
         self._owner: dict[str, str] = {}
         self._by_step: dict[str, list[Output]] = {}
         self._kept: set[str] = set()
+        self._sorted: list[str] | None = None   # every rel, sorted, for `under`
 
     def add(self, step: str, outputs: Iterable[Output]) -> None:
         mine = self._by_step.setdefault(step, [])
+        self._sorted = None
         for output in outputs:
             mine.append(output)
             self._owner.setdefault(output.rel, step)
@@ -68,6 +71,7 @@ class BuildPlan:
     def keep(self, rels: Iterable[str]) -> None:
         """Outputs an earlier build made that stay, their step not running now."""
         self._kept.update(rels)
+        self._sorted = None
 
     def has(self, rel: str) -> bool:
         """Whether `rel` is there once this build is done (to link to it)."""
@@ -76,7 +80,16 @@ class BuildPlan:
     def under(self, folder: str) -> list[str]:
         """Every output planned (or kept) inside `folder`, sorted."""
         prefix = folder.rstrip("/") + "/"
-        return sorted(r for r in {*self._owner, *self._kept} if r.startswith(prefix))
+        # A page asks this of every item it lists: a search in the sorted outputs, not a
+        # scan of every output of the class.
+        if self._sorted is None:
+            self._sorted = sorted({*self._owner, *self._kept})
+        rels, out = self._sorted, []
+        for n in range(bisect_left(rels, prefix), len(rels)):
+            if not rels[n].startswith(prefix):
+                break
+            out.append(rels[n])
+        return out
 
     def owner(self, rel: str) -> str | None:
         return self._owner.get(rel)

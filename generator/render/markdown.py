@@ -17,10 +17,15 @@ finds the same addresses in the text, so `check` can say which were dropped.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import html
+import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
+from importlib.metadata import version
+from pathlib import Path
 
 import nh3
 from markdown_it import MarkdownIt
@@ -31,7 +36,8 @@ from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-from generator.content.image_refs import is_local_path
+from generator.content.image_refs import is_local_path, markdown_images
+from generator.support.atomic import write_text
 
 # An image hook gets the `src` as written and its alt text, and returns the attributes
 # of the `<img>` to emit (src, srcset, sizes, width, height…; the extra key "webp" is a
@@ -157,7 +163,7 @@ _CREDENTIALS = re.compile(r"\b([A-Za-z][A-Za-z0-9+.\-]*:[/\\]{2})[^\s/?#@<>()\[\
 
 def render_markdown(text: str | None, image: ImageHook | None = None, *,
                     heading_offset: int = 0,
-                    schemes: Iterable[str] = SAFE_SCHEMES) -> str:
+                    schemes: Iterable[str] = SAFE_SCHEMES, cache: Path | None = None) -> str:
     """Sanitised HTML for the Markdown `text`.
 
     `image` maps each image's src to the attributes to emit (default: a relative
@@ -165,9 +171,40 @@ def render_markdown(text: str | None, image: ImageHook | None = None, *,
     `heading_offset=1` where the page already has an <h1> and the text's `#` should
     become <h2>. `schemes` are the URL schemes allowed in links and images; add
     "file" for a PDF renderer that resolves images to file:// URLs.
+
+    `cache`, a folder: the HTML is kept there by a hash of everything it is made from
+    (the text, the options, what `image` answers for each of the text's images, this
+    module and its libraries), so a page made again renders no text it rendered
+    before. Only for an `image` hook without side effects.
     """
     if not text:
         return ""
+    if cache is None:
+        return _render(text, image, heading_offset, schemes)
+    schemes = sorted(schemes)
+    answers = [image(src, "") if image else None for src in markdown_images(text)]
+    key = hashlib.sha256(json.dumps([_code_digest(), text, heading_offset, schemes, answers],
+                                    ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+    path = cache / key[:2] / f"{key}.frag"   # not .html: no page of the site
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        return path.read_text("utf-8")
+    out = _render(text, image, heading_offset, schemes)
+    with contextlib.suppress(OSError):  # no cache, only a slower next build
+        write_text(path, out)
+    return out
+
+
+@cache
+def _code_digest() -> str:
+    """This module and the libraries it renders with: a change renders every text anew."""
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    for lib in ("markdown-it-py", "mdit-py-plugins", "nh3"):
+        h.update(f"{lib}={version(lib)}".encode())
+    return h.hexdigest()
+
+
+def _render(text: str, image: ImageHook | None, heading_offset: int,
+            schemes: Iterable[str]) -> str:
     # A password pasted into an address (`https://me:pw@host`, in a link or as plain
     # text) is never shown: the user name and password go before anything is parsed.
     text = _CREDENTIALS.sub(r"\1", text)

@@ -15,8 +15,10 @@ def test_fit_and_build_leave_originals_alone(content, media, hevc_clip, tmp_path
     content.course("report", document="report.pdf", images=["gps.jpg"])
     content.file("report", "report.pdf", media.pdf)
     content.file("report", "gps.jpg", media.gps_jpg)
+    # Its scan uploaded as given (not after the item's page, which the PDF step makes):
+    # `fit` makes its copy.
     content.performance("show", category="work", date=dt.date(2025, 3, 1), media="show.mp4",
-                        document="scan.png")
+                        document="scan.png", upload_reflection=False)
     content.file("show", "show.mp4", hevc_clip)
     content.file("show", "scan.png", media.png)
     content.performance("song", category="other", media="tone.mp3")

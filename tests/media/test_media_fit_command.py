@@ -38,7 +38,9 @@ def content(tmp_path: Path, long_clip: Path, hevc_clip: Path, big_png: Path,
     (root / "stu" / "student.yaml").write_text(STUDENT, "utf-8")
     item(root, "talk", 'media: talk.mp4\nmedia_trim: "00:10-00:55"\n', {"talk.mp4": long_clip})
     item(root, "phone", "media: phone.mp4\n", {"phone.mp4": hevc_clip})
-    item(root, "poster", "document: poster.png\n", {"poster.png": big_png})
+    # Uploaded as given (not after the item's page): `fit` makes its copy.
+    item(root, "poster", "document: poster.png\nupload_reflection: false\n",
+         {"poster.png": big_png})
     # A real PDF: one the inspection finds damaged gets no upload copy (test_upload_list).
     item(root, "report", "document: report.pdf\n", {"report.pdf": media.pdf.read_bytes()})
     return root
@@ -74,6 +76,24 @@ def test_fit_writes_the_upload_layout_and_leaves_originals(content: Path,
     assert code == 0 and "0 made, 4 reused" in text
     assert {p: p.stat().st_mtime_ns for p in upload.rglob("*") if p.is_file()} == stamps
     assert originals(content) == before
+
+
+def test_fit_makes_no_copy_of_a_picture_that_follows_the_items_page(
+        tmp_path: Path, media: MediaFactory) -> None:
+    """A picture 文件 after the item's page (upload record page+document) is placed on a
+    page by the PDF renderer: a fitted copy of it alone would be used by nothing."""
+    root = tmp_path / "content"
+    (root / "stu").mkdir(parents=True)
+    (root / "stu" / "student.yaml").write_text(STUDENT, "utf-8")
+    item(root, "lab", "document: lab.png\n", {"lab.png": media.png})   # 心得 too
+    item(root, "alone", "document: scan.png\nupload_reflection: false\n", {"scan.png": media.png})
+    out = tmp_path / "output"
+    code, text = fit_cli(str(root), "-o", str(out), "--lang", "en")
+    assert code == 0, text
+    upload = out / "stu" / "upload"
+    made = sorted(str(p.relative_to(upload)) for p in upload.rglob("*") if p.is_file())
+    assert made == ["alone/1132-作品成果-作品.png"]
+    assert not (upload / "lab").exists()
 
 
 def test_too_long_is_an_error_and_dry_run_writes_nothing(content: Path, tmp_path: Path,

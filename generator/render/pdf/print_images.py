@@ -15,10 +15,12 @@ from pathlib import Path
 from PIL import Image, ImageOps
 
 from generator.content.file_inspection import file_sha256
+from generator.render.web_media.print_sizes import photo_chain, print_parent
 from generator.support.atomic import write_bytes
 
 MM_PER_INCH = 25.4
-CACHE_VERSION = 1
+# 2: a photo's copy comes from the media step's decode and reductions (print_sizes.py).
+CACHE_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -65,8 +67,10 @@ class ImageCache:
         self.folder = folder.resolve()  # pictures are handed to WeasyPrint as file:// URLs
 
     def prepare(self, source: Path, box: PrintBox, dpi: int, quality: int,
-                digest: str | None = None) -> PrintImage | None:
-        """The print copy of `source`, made if needed; None when it is not a picture."""
+                digest: str | None = None,
+                chain: list[Image.Image] | None = None) -> PrintImage | None:
+        """The print copy of `source`, made if needed (from `chain`, the photo's
+        reductions, when the media step has them); None when it is not a picture."""
         digest = digest or file_sha256(source)
         max_w, max_h = box.pixels(dpi)
         key = f"{digest[:32]}-{max_w}x{max_h}-q{quality}-v{CACHE_VERSION}"
@@ -76,7 +80,7 @@ class ImageCache:
                 with Image.open(done) as img:
                     return PrintImage(done, img.width, img.height)
         try:
-            data, ext, size = downscale(source, max_w, max_h, quality)
+            data, ext, size = downscale(source, max_w, max_h, quality, chain)
         except (OSError, ValueError, Image.DecompressionBombError):
             return None
         target = self.folder / f"{key}{ext}"
@@ -84,9 +88,12 @@ class ImageCache:
         return PrintImage(target, *size)
 
 
-def downscale(source: Path, max_w: int, max_h: int,
-              quality: int) -> tuple[bytes, str, tuple[int, int]]:
+def downscale(source: Path, max_w: int, max_h: int, quality: int,
+              chain: list[Image.Image] | None = None) -> tuple[bytes, str, tuple[int, int]]:
     """Encoded bytes, extension and pixel size of `source` fitted inside max_w × max_h."""
+    chain = chain or photo_chain(source)
+    if chain is not None:  # a photo: from the site's decode (web_media/print_sizes.py)
+        return _encode(print_parent(chain, max_w, max_h).copy(), max_w, max_h, quality)
     with Image.open(source) as opened:
         if opened.format == "JPEG":
             # Decode at 1/2, 1/4 or 1/8 scale straight from the DCT, never below the box:
@@ -97,6 +104,11 @@ def downscale(source: Path, max_w: int, max_h: int,
             opened.draft("RGB", (max_h, max_w) if turned else (max_w, max_h))
         img = ImageOps.exif_transpose(opened)
         img.load()
+    return _encode(img, max_w, max_h, quality)
+
+
+def _encode(img: Image.Image, max_w: int, max_h: int,
+            quality: int) -> tuple[bytes, str, tuple[int, int]]:
     if img.width > max_w or img.height > max_h:
         img.thumbnail((max_w, max_h), Image.Resampling.LANCZOS, reducing_gap=3.0)
     if _is_graphic(img):

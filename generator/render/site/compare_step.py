@@ -23,7 +23,7 @@ from generator.i18n import HTML_LANG, text
 from generator.model import Student
 from generator.render.site import item_views as views
 from generator.render.site import page_links as urls
-from generator.render.site.site_step import environment
+from generator.render.site.site_step import site_environment
 from generator.support.atomic import write_bytes
 
 NAME = "compare"
@@ -52,7 +52,7 @@ def _base(ctx: BuildContext, rel: str, title: str, student: Student) -> dict[str
 
 
 def _render(ctx: BuildContext, template: str, context: dict[str, Any]) -> str:
-    env = environment(ctx.theme.search_path("templates"))
+    env = site_environment(ctx)
     return env.get_template(template).render(context)
 
 

@@ -107,7 +107,8 @@ def _section(ctx: BuildContext, student: Student, item: Item, where: Where) -> S
                   media_upload=where.upload(item.id, "media"))
     if record.reflection:
         inline = views.image_hook(files)
-        sec.reflection = contained(render_markdown(item.body, inline, heading_offset=3))
+        sec.reflection = contained(render_markdown(item.body, inline, heading_offset=3,
+                                                   cache=views.texts_cache(ctx.cache_dir)))
         shown = {s[2:] if s.startswith("./") else s for s in markdown_images(item.body)}
         for name in photos(item):
             if name not in shown:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -202,9 +203,16 @@ def image_hook(files: dict[str, ItemFile]) -> ImageHook:
     return hook
 
 
-def item_view(item: Item, files: dict[str, ItemFile], rules: Rules, lang: str) -> ItemPage:
+def texts_cache(cache_dir: Path) -> Path:
+    """Where pages keep the HTML of the texts they render (render_markdown's `cache`)."""
+    return cache_dir / "markdown"
+
+
+def item_view(item: Item, files: dict[str, ItemFile], rules: Rules, lang: str,
+              cache: Path | None = None) -> ItemPage:
+    """The item page's view; `cache`: where rendered texts are kept (render_markdown)."""
     inline = {(s[2:] if s.startswith("./") else s) for s in markdown_images(item.body)}
-    body = render_markdown(item.body, image_hook(files), heading_offset=1)
+    body = render_markdown(item.body, image_hook(files), heading_offset=1, cache=cache)
     view = ItemPage(item, fields(item, rules, lang), count_chars(item.summary or ""), body)
     for name in item.images:
         if name in inline or name == item.document:

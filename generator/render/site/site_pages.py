@@ -63,12 +63,15 @@ def _student_inputs(student: Student) -> dict[str, Any]:
     return student.model_dump(mode="json", exclude={"items", "path"})
 
 
-def _common(ctx: BuildContext) -> list[Any]:
-    return [ctx.theme.digest("templates"), ctx.portfolio.settings.school,
-            ctx.portfolio.rules.model_dump(mode="json", by_alias=True), RECIPE_VERSION,
-            ctx.today.isoformat(),
-            # every track's code table: a student page speaks in its own track's terms
-            [track_table(key).model_dump(mode="json", by_alias=True) for key in TRACKS]]
+def _common(ctx: BuildContext) -> str:
+    """What every page is made from, hashed once: the rules tables alone are tens of
+    kilobytes of JSON, too much to serialise again for each page's fingerprint."""
+    return ctx.fingerprint(
+        ctx.theme.digest("templates"), ctx.portfolio.settings.school,
+        ctx.portfolio.rules.model_dump(mode="json", by_alias=True), RECIPE_VERSION,
+        ctx.today.isoformat(),
+        # every track's code table: a student page speaks in its own track's terms
+        [track_table(key).model_dump(mode="json", by_alias=True) for key in TRACKS])
 
 
 def selected_in(student: Student, item: Item) -> list[Department]:
@@ -211,7 +214,8 @@ def _student_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
         **_base(ctx, task, student.name, [(text("site-class-title", lang),
                                            urls.Linker(task.rel).index())]),
         "student": student, "profile": render_markdown(
-            student.info.profile if student.info else "", heading_offset=2),
+            student.info.profile if student.info else "", heading_offset=2,
+            cache=views.texts_cache(ctx.cache_dir)),
         "years": records.year_counts(student, rules, lang),
         "course_tables": records.course_tables(student, lang),
         "courses": [(label, [cards[i.id] for i in group])
@@ -276,7 +280,7 @@ def _item_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
     linker = urls.Linker(task.rel)
     found = [f for f in ctx.findings if f.student == student.key and f.item == item.id]
     view = views.item_view(item, files_of(ctx, student.slug, item.id),
-                           ctx.portfolio.rules_for(student), lang)
+                           ctx.portfolio.rules_for(student), lang, views.texts_cache(ctx.cache_dir))
     deps = [(d, linker.department(student.slug, d.code)) for d in selected_in(student, item)]
     from generator.model.upload_record import upload_record
     from generator.render.site.department_page import _upload_label

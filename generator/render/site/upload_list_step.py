@@ -33,7 +33,7 @@ from generator.i18n import text
 from generator.model import Item, Student
 from generator.render.site import page_links as urls
 from generator.render.site.site_pages import PageTask, base_context
-from generator.render.site.site_step import environment
+from generator.render.site.site_step import site_environment
 from generator.render.upload.fitting import SizeLimits, Slot
 from generator.render.upload.upload_copies import made_copies
 from generator.rules import Rules
@@ -187,7 +187,7 @@ class UploadListStep:
         # Each page is a listing of a few files, a millisecond's work: not worth a fork.
         common = [ctx.theme.digest("templates"), ctx.portfolio.settings.school]
         limits = SizeLimits.from_rules(ctx.portfolio.rules.files)
-        env = environment(ctx.theme.search_path("templates"))
+        env = site_environment(ctx)
         for student in ctx.students():
             rel = uploads_page(student.slug)
             rows = upload_rows(ctx, student, limits)

@@ -167,8 +167,7 @@ def plan_item(item: UploadItem, limits: SizeLimits | None = None,
         source, _why = resolve_inside(item.path, name)
         if source is None:
             continue  # `check` reports a missing file (attachment-missing); nothing to fit
-        if slot == "document" and not pdf and (
-                is_pdf(source) or (isinstance(item, Item) and upload_record(item).page)):
+        if slot == "document" and _rendered(item, source, pdf):
             continue
         known = getattr(item, "files", {}).get(name)
         if known is not None and known.problem:
@@ -180,6 +179,16 @@ def plan_item(item: UploadItem, limits: SizeLimits | None = None,
         plans.append(plan(source, slot, limits, trim, student=student_key or item.student,
                           item=item.id, name=name, exact=exact, stem=stem))
     return plans
+
+
+def _rendered(item: UploadItem, source: Path, pdf: bool) -> bool:
+    """Whether the 文件 made of this document is the PDF renderer's, not a fitted copy:
+    a PDF when the PDF renderer runs (`pdf=False`: the build's), and a picture that
+    follows the item's page (an upload record page+document: the renderer places it on
+    a page after the item's), for `fit` too, where a copy of it alone would go unused."""
+    if is_pdf(source):
+        return not pdf
+    return isinstance(item, Item) and upload_record(item).page
 
 
 def fit_item(item: UploadItem, out_dir: Path, cache_dir: Path,

@@ -5,6 +5,11 @@ SHA-256 (plus the recipe version): the same photo in two items, two students or 
 builds is processed once. A cache entry is a folder with generic names (`480.webp`,
 `copy.mp4`) and a `meta.json`, written to a temporary folder and renamed into place,
 so an interrupted build never leaves half an entry.
+
+A picture is decoded once: its web copies and, for a photo the PDFs print, its print
+copies (`Job.print_boxes`, into the PDF step's picture cache) come from the same decode
+and reductions (print_sizes.py). The print copies are not part of the entry: the PDF
+step makes any that are missing the same way.
 """
 
 from __future__ import annotations
@@ -16,11 +21,18 @@ from pathlib import Path
 from typing import Any
 
 from generator.render.web_media import still_frames as frames
-from generator.render.web_media.responsive_images import Variant, open_upright, write_variants
+from generator.render.web_media.print_sizes import photo_chain
+from generator.render.web_media.responsive_images import (
+    Variant,
+    open_upright,
+    reductions,
+    write_variants,
+)
 from generator.support.atomic import replacing_dir
 
-# Bump when what is derived changes: every entry is made again.
-RECIPE_VERSION = 2
+# Bump when what is derived changes: every entry is made again. 3: a large JPEG is
+# decoded at 1/2 scale when that leaves 90 % of the largest width (responsive_images).
+RECIPE_VERSION = 3
 # Bump one kind's recipe alone: the PDF copy is now cleaned (support/pdf_cleaning.py), which
 # is no reason to re-encode every video.
 KIND_RECIPE = {"pdf": 2}
@@ -36,6 +48,13 @@ class Job:
     ext: str             # the copy's extension for pdf, video and audio
     duration: float | None
     max_pixels: int
+    # The PDF's print copies of this picture (mm boxes at `print_dpi`), made from the same
+    # decode into `print_dir` (render/pdf/print_images.py's cache); not part of the key.
+    sha256: str = ""
+    print_dir: str = ""
+    print_boxes: tuple[tuple[float, float], ...] = ()
+    print_dpi: int = 150
+    print_quality: int = 80
 
     def __str__(self) -> str:
         return self.source
@@ -106,10 +125,17 @@ def derive(cache: Path, job: Job) -> Derived:
 def _make(job: Job, source: Path, work: Path) -> Derived:
     if job.kind == "image":
         try:
-            img = open_upright(source, job.max_pixels)
+            # One decode, then every size from the largest to the smallest.
+            chain = photo_chain(source, job.max_pixels)
+            photo = chain is not None
+            if chain is None:
+                chain = reductions(open_upright(source, job.max_pixels))
         except Exception:
             return Derived("image", problem="unreadable")
-        return Derived("image", write_variants(img, work, "w"))
+        pictures = write_variants(chain, work, "w")
+        if photo and job.print_boxes:
+            _print_copies(job, source, chain)
+        return Derived("image", pictures)
     if job.kind == "pdf":
         from generator.support.pdf_cleaning import clean_pdf
 
@@ -134,3 +160,13 @@ def _make(job: Job, source: Path, work: Path) -> Derived:
             finally:
                 still.unlink(missing_ok=True)
     return Derived(job.kind, variants, copy)
+
+
+def _print_copies(job: Job, source: Path, chain: list[Any]) -> None:
+    """The PDF's print copies of a photo, from the reductions its web copies came from."""
+    from generator.render.pdf.print_images import ImageCache, PrintBox
+
+    images = ImageCache(Path(job.print_dir))
+    for width_mm, height_mm in job.print_boxes:
+        images.prepare(source, PrintBox(width_mm, height_mm), job.print_dpi, job.print_quality,
+                       digest=job.sha256, chain=chain)

@@ -4,6 +4,8 @@ Runs before the pages, so they know each picture's sizes. For every image, PDF,
 video and audio file of every item, the cache entry is made once (in parallel,
 across cores) and then linked into `<student>/items/<item>/files/`. The pages find
 what was made through `item_files(ctx, slug, item_id)`, which reads the same cache.
+When the PDF step runs too, a photo's print copies are made from the same decode
+(`_with_print_boxes`), so the PDF step decodes no photo again.
 """
 
 from __future__ import annotations
@@ -141,7 +143,8 @@ def _with_jobs(ctx: BuildContext, found: list[tuple[Owner, str, FileInfo, Path]]
         job = _job(ctx, info)
         if job is not None:
             out.append(_Source(owner, name, info, Job(job.key, str(path), job.kind, job.ext,
-                                                      job.duration, job.max_pixels)))
+                                                      job.duration, job.max_pixels,
+                                                      sha256=info.sha256 or "")))
     return out
 
 
@@ -175,8 +178,21 @@ def _copies(src: _Source, derived: Derived) -> list[tuple[str, str]]:
     return [(paths.media_file(folder, src.name, g), f"{src.job.key}/{g}") for g in generics]
 
 
+# `_shown` per (owner, name, entry), per process: an item's files are shown by its own
+# page, its card on the student's page and each department page that selects it.
+_SHOWN: dict[tuple[Owner, str, str], ItemFile] = {}
+
+
 def _shown(src: _Source, derived: Derived) -> ItemFile:
     """`src` as pages show it: URLs relative to the page beside its files folder."""
+    key = (src.owner, src.name, src.job.key)
+    found = _SHOWN.get(key)
+    if found is None or found.info != src.info:
+        found = _SHOWN[key] = _shown_now(src, derived)
+    return found
+
+
+def _shown_now(src: _Source, derived: Derived) -> ItemFile:
     folder = src.owner[2]
     page = f"{posixpath.dirname(folder)}/{paths.INDEX}"
 
@@ -207,6 +223,8 @@ class MediaStep:
         sources = _sources(ctx)
         todo = {s.job.key: s.job for s in sources
                 if _entry_or_none(ctx.cache_dir, s.job.key) is None}
+        if todo and "pdf" in ctx.running:
+            todo = _with_print_boxes(ctx, todo, sources)
         if todo:
             ctx.run(text("progress-media", ctx.lang), _derive_task, list(todo.values()),
                     renderer=self.name)
@@ -223,6 +241,49 @@ class MediaStep:
                 if not ctx.fresh(rel, fingerprint):
                     _link(entry / generic, ctx.path(rel))
                     ctx.record(rel, fingerprint, self.name)
+
+
+def _print_boxes(ctx: BuildContext, src: _Source) -> set[tuple[float, float]]:
+    """The boxes the PDFs print `src` in (render/pdf/print_item.py's choice): inline in
+    a text, in an item's gallery, and a picture 文件 on a page of its own."""
+    from generator.content.image_refs import markdown_images
+    from generator.model.upload_record import upload_record
+    from generator.render.pdf.print_images import GALLERY, INLINE, PAGE
+
+    slug, key, _folder = src.owner
+    if key.startswith("department:"):
+        return {(INLINE.width_mm, INLINE.height_mm)}
+    item = ctx.student(slug).item(key)
+    if item is None:
+        return set()
+    inline = {n[2:] if n.startswith("./") else n for n in markdown_images(item.body)}
+    boxes = set()
+    if src.name in inline:
+        boxes.add(INLINE)
+    elif src.name in item.images or src.name == item.document:
+        boxes.add(GALLERY)
+    if src.name == item.document and upload_record(item).mode == "page+document":
+        boxes.add(PAGE)
+    return {(b.width_mm, b.height_mm) for b in boxes}
+
+
+def _with_print_boxes(ctx: BuildContext, todo: dict[str, Job],
+                      sources: list[_Source]) -> dict[str, Job]:
+    """`todo`'s picture jobs with the print copies the PDF step will ask for, at its
+    default quality, into its picture cache."""
+    from dataclasses import replace
+
+    from generator.render.pdf.pdf_step import settings_for
+
+    settings = settings_for(ctx)
+    boxes: dict[str, set[tuple[float, float]]] = {}
+    for src in sources:
+        if src.job.key in todo and src.job.kind == "image":
+            boxes.setdefault(src.job.key, set()).update(_print_boxes(ctx, src))
+    return {key: replace(job, print_dir=str(settings.images.folder),
+                         print_boxes=tuple(sorted(boxes[key])), print_dpi=settings.quality.dpi,
+                         print_quality=settings.quality.jpeg) if boxes.get(key) else job
+            for key, job in todo.items()}
 
 
 def item_files(ctx: BuildContext, slug: str, item_id: str) -> dict[str, ItemFile]:
