@@ -150,7 +150,10 @@ def _uploads(student: Student, dep: Department, rules: Rules,
     for code, name in dep.uploads.items():
         named = {"code": code, "code_name": _code_name(rules, code), "upload": name,
                  "department": dep.code, "name": dep.name}
-        real, _why = resolve_inside(student.path, name)
+        real, why = resolve_inside(student.path, name)
+        if real is None and why == "outside":  # a link or .. out of the student's folder
+            yield make("path-outside", student.key, None, name, department=dep.code)
+            continue
         if real is None:
             yield make("department-upload-missing", student.key, None, "departments.yaml",
                        **named)

@@ -220,3 +220,31 @@ def test_a_link_to_a_file_outside_the_output_stays_out_of_the_bundle(arena: Aren
         assert all(not n.startswith("/") and ".." not in n.split("/") for n in names), names
         assert not any(bundle.read(n) == secret.read_bytes() for n in names)
     arena.assert_untouched()
+
+
+def test_a_departments_uploaded_pdf_outside_the_folder_is_never_read(arena: Arena) -> None:
+    """A 技專 department's `uploads` naming a file out of the student's folder, by `..` or
+    by a symbolic link: `path-outside`, and no byte of it in the kit, the page or the
+    bundle."""
+    secret = arena.victim / "secret.pdf"
+    secret.write_bytes(arena.content.media.pdf.read_bytes())
+    folder = arena.content.student(track="tech")
+    arena.content.course("c1", submitted=113, code="B-1")
+    (folder / "uploads").mkdir()
+    (folder / "uploads" / "linked.pdf").symlink_to(secret)
+    arena.content.departments([{"code": GOOD, "name": "好的校系", "courses": ["c1"],
+                                "uploads": {"C-1": "uploads/linked.pdf",
+                                            "C-2": "../../victim/secret.pdf"}}])
+    arena.freeze()
+
+    outcome = arena.run("export", "content", "-o", "output", "--all", "--offline",
+                        "--force")  # the bundle is made even so: nothing of it leaks
+    assert outcome.exit_code == 0, outcome.output[-2000:]   # forced
+    found = _check(arena)
+    outside = {f["file"] for f in found if f["code"] == "path-outside"}
+    assert outside == {"uploads/linked.pdf", "../../victim/secret.pdf"}, found
+    written = [p for p in arena.output.rglob("*") if p.is_file() and not p.is_symlink()]
+    assert not any(p.read_bytes() == secret.read_bytes() for p in written)
+    with zipfile.ZipFile(arena.output / "ming" / "departments" / f"{GOOD}.zip") as bundle:
+        assert not any(bundle.read(n) == secret.read_bytes() for n in bundle.namelist())
+    arena.assert_untouched()
