@@ -334,13 +334,14 @@ def _pages(reader: PdfReader, start: int, end: int, owners: list[int],
     if root is not None:
         chosen = [kid for (_, kid), owner in zip(_kids(reader, located=True), owners,
                                                  strict=True) if owner == fragment]
-        _tree(writer, root.get_object(), chosen, reader.pages[start:end])
+        _tree(writer, reader, root.get_object(), chosen, reader.pages[start:end])
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
-def _tree(writer: PdfWriter, root: Any, chosen: list[Any], originals: Sequence[Any]) -> None:
+def _tree(writer: PdfWriter, reader: PdfReader, root: Any, chosen: list[Any],
+          originals: Sequence[Any]) -> None:
     """A fragment's own structure tree from its share of the batch's (see `_pages`)."""
     document = DictionaryObject({NameObject("/Type"): NameObject("/StructElem"),
                                  NameObject("/S"): NameObject("/Document")})
@@ -350,30 +351,32 @@ def _tree(writer: PdfWriter, root: Any, chosen: list[Any], originals: Sequence[A
     document[NameObject("/P")] = root_ref
     pairs = root["/ParentTree"].get_object().get("/Nums", [])
     values = {int(pairs[k]): pairs[k + 1] for k in range(0, len(pairs) - 1, 2)}
-    # The children are cut from the batch's Document while copied: a copy following
-    # /P would take the whole batch's tree (and its pages) along.
-    parents = [(kid.get_object(), kid.get_object().raw_get("/P")) for kid in chosen
-               if "/P" in kid.get_object()]
-    for obj, _ in parents:
-        del obj["/P"]
+    # The batch's Document and tree root ARE this fragment's: an element's /P reaching
+    # them (a page's margin boxes are the Document's without being among its /K) must
+    # not copy the whole batch's tree, and its pages, along.
+    translated = writer._id_translated.setdefault(id(reader), {"PreventGC": reader})
+    top = root.raw_get("/K")
+    top = top.get_object() if isinstance(top, IndirectObject) and \
+        isinstance(top.get_object(), ArrayObject) else top
+    top = top[0] if isinstance(top, ArrayObject) and len(top) else top
+    if isinstance(top, IndirectObject):
+        translated[top.idnum] = doc_ref.idnum
+    if root.indirect_reference is not None:
+        translated[root.indirect_reference.idnum] = root_ref.idnum
     nums = ArrayObject()
-    try:
-        kids = ArrayObject([kid.clone(writer) for kid in chosen])
-        # (pypdf leaves a page's /StructParents behind when it copies the page.)
-        for page, original in zip(writer.pages, originals, strict=True):
-            marks = [(page, original.get("/StructParents"), "/StructParents"),
-                     *((a.get_object(), a.get_object().get("/StructParent"), "/StructParent")
-                       for a in page.get("/Annots") or [])]
-            for holder, old_value, field_name in marks:
-                if old_value is None:
-                    continue
-                old = int(old_value)
-                holder[NameObject(field_name)] = NumberObject(len(nums) // 2)
-                nums += [NumberObject(len(nums) // 2),
-                         values[old].clone(writer) if old in values else ArrayObject()]
-    finally:
-        for obj, parent in parents:
-            obj[NameObject("/P")] = parent
+    kids = ArrayObject([kid.clone(writer) for kid in chosen])
+    # (pypdf leaves a page's /StructParents behind when it copies the page.)
+    for page, original in zip(writer.pages, originals, strict=True):
+        marks = [(page, original.get("/StructParents"), "/StructParents"),
+                 *((a.get_object(), a.get_object().get("/StructParent"), "/StructParent")
+                   for a in page.get("/Annots") or [])]
+        for holder, old_value, field_name in marks:
+            if old_value is None:
+                continue
+            old = int(old_value)
+            holder[NameObject(field_name)] = NumberObject(len(nums) // 2)
+            nums += [NumberObject(len(nums) // 2),
+                     values[old].clone(writer) if old in values else ArrayObject()]
     for kid in kids:
         kid.get_object()[NameObject("/P")] = doc_ref
     document[NameObject("/K")] = kids
