@@ -6,7 +6,7 @@ the print theme's portfolio.html marks where each item starts and ends (`cut`), 
 the HTML is cut there into:
 
 - **fragments**: one item's pages (its print page(s) and its laid-in document pages),
-  laid out alone and kept in the cache (`<cache>/pdf/fragments/<fp>.pdf` + `.json`,
+  laid out as if alone (see below) and kept in the cache (`<cache>/pdf/fragments/<fp>.pdf` + `.json`,
   the page facts assembly needs: page count, named pages, anchors, bookmarks), keyed
   by the fragment's own HTML (the item as printed, its language, the theme's CSS, its
   draft mark, the part it is in: whatever differs between the student's and the
@@ -35,10 +35,13 @@ before. Fragments laid out in a run are listed in `Store.laid` (the PDF step rec
 them in `<cache>/pdf/fragments-laid.json`); every cached part a PDF was made from in
 `Store.used` (its verdict keeps them; the step drops the parts no PDF uses any more).
 
-What it costs: each fragment is a WeasyPrint document of its own (its stylesheet
-parsed, its fonts subset), so laying out everything from an empty cache costs more
-than one layout of the whole; and each fragment embeds its own font subsets, so an
-assembled PDF is larger (about 2.3× for the test student) than one layout's.
+What it costs: the fragments a PDF needs that are not in the cache are laid out
+together, as ONE WeasyPrint document (one stylesheet parse, one font subset; each item
+starts a page and sets its part title again, so its pages are those it has alone),
+then cut by pages into fragments, each with its share of the structure tree, its
+anchors, bookmarks and links (`Store.fragments`). So an empty cache costs about one
+layout of the items, and the fragments of one batch carry the same font subsets,
+which assembly writes once (pypdf's `compress_identical_objects`).
 """
 
 from __future__ import annotations
