@@ -6,8 +6,9 @@ the print theme's portfolio.html marks where each item starts and ends (`cut`), 
 the HTML is cut there into:
 
 - **fragments**: one item's pages (its print page(s) and its laid-in document pages),
-  laid out as if alone (see below) and kept in the cache (`<cache>/pdf/fragments/<fp>.pdf` + `.json`,
-  the page facts assembly needs: page count, named pages, anchors, bookmarks), keyed
+  laid out as if alone (see below) and kept in the cache
+  (`<cache>/pdf/fragments/<fp>.pdf` + `.json`, the page facts assembly needs: page
+  count, named pages, anchors, bookmarks), keyed
   by the fragment's own HTML (the item as printed, its language, the theme's CSS, its
   draft mark, the part it is in: whatever differs between the student's and the
   reviewer's copy is in that HTML), the bytes of its laid-in document, the code of
@@ -332,7 +333,7 @@ def _pages(reader: PdfReader, start: int, end: int, owners: list[int],
     entries of those pages and their annotations, numbered from 0."""
     writer = PdfWriter()
     for k in range(start, end):
-        writer.add_page(reader.pages[k])
+        writer.add_page(_own_resources(reader.pages[k]))
     root: Any = _catalog(reader).get("/StructTreeRoot")
     if root is not None:
         chosen = [kid for (_, kid), owner in zip(_kids(reader, located=True), owners,
@@ -341,6 +342,26 @@ def _pages(reader: PdfReader, start: int, end: int, owners: list[int],
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+_NAME = re.compile(rb"/([^\s/<>\[\]()%{}]+)")
+
+
+def _own_resources(page: Any) -> Any:
+    """The page with only the pictures its content names: WeasyPrint gives every page
+    of a document one /Resources, so a fragment cut from a batch would carry every
+    picture of the batch. (Its fonts stay: one subset, written once at assembly.)"""
+    resources = page.get("/Resources")
+    xobjects = resources.get_object().get("/XObject") if resources is not None else None
+    contents = page.get_contents()
+    if xobjects is None or contents is None:
+        return page
+    named = set(_NAME.findall(contents.get_data()))
+    own = DictionaryObject(resources.get_object())
+    own[NameObject("/XObject")] = DictionaryObject(
+        {k: v for k, v in xobjects.get_object().items() if k[1:].encode() in named})
+    page[NameObject("/Resources")] = own      # the batch's reader is dropped after the cut
+    return page
 
 
 def _tree(writer: PdfWriter, reader: PdfReader, root: Any, chosen: list[Any],
