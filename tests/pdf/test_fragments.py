@@ -4,6 +4,7 @@ fragment."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import shutil
@@ -169,3 +170,49 @@ def _cached(out: Path, root: Path) -> set[str]:
     check = check_content(root, offline=True, output=out)
     folder = make_context(check, out).cache_dir / "pdf" / "fragments"
     return {p.stem for p in folder.glob("*.pdf")}
+
+
+def _font_files(reader: PdfReader) -> dict[int, str]:
+    """Every embedded font program a PDF draws with (pages and their Form XObjects):
+    object number → hash of its data."""
+    found: dict[int, str] = {}
+
+    def walk(resources: Any, depth: int) -> None:
+        resources = resources.get_object() if resources is not None else None
+        if not resources or depth > 5:
+            return
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            for part in [font, *(d.get_object() for d in font.get("/DescendantFonts") or [])]:
+                descriptor = part.get("/FontDescriptor")
+                for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+                    ref = descriptor.get_object().raw_get(key) \
+                        if descriptor is not None and key in descriptor.get_object() else None
+                    if ref is not None:
+                        found[ref.idnum] = hashlib.sha256(ref.get_object().get_data()).hexdigest()
+        for xobject in (resources.get("/XObject") or {}).values():
+            if xobject.get_object().get("/Subtype") == "/Form":
+                walk(xobject.get_object().get("/Resources"), depth + 1)
+
+    for page in reader.pages:
+        walk(page.get("/Resources"), 0)
+    return found
+
+
+def test_missing_fragments_are_laid_out_together(built: Path, made: Made) -> None:
+    """The shared build started from an empty cache: the whole portfolio's fragments
+    were laid out as one document (one font subset, cut by pages), not one by one."""
+    check = check_content(made.root, offline=True, output=built)
+    cache = make_context(check, built).cache_dir
+    record = json.loads(laid_record(cache).read_text("utf-8"))
+    keys = record["outputs"][f"{SLUG}/portfolio.pdf"]
+    assert len(keys) == len(made.titles)
+    subsets = {frozenset(_font_files(PdfReader(cache / "pdf" / "fragments" / f"{k}.pdf"))
+                         .values()) for k in keys}
+    assert len(subsets) == 1 and next(iter(subsets))
+
+
+@pytest.mark.parametrize("rel", ["portfolio.pdf", f"departments/{DEPARTMENT}/portfolio.pdf"])
+def test_each_font_program_is_written_once(built: Path, rel: str) -> None:
+    files = _font_files(PdfReader(built / SLUG / rel))
+    assert files and len(set(files.values())) == len(files)

@@ -6,8 +6,9 @@ the print theme's portfolio.html marks where each item starts and ends (`cut`), 
 the HTML is cut there into:
 
 - **fragments**: one item's pages (its print page(s) and its laid-in document pages),
-  laid out alone and kept in the cache (`<cache>/pdf/fragments/<fp>.pdf` + `.json`,
-  the page facts assembly needs: page count, named pages, anchors, bookmarks), keyed
+  laid out as if alone (see below) and kept in the cache
+  (`<cache>/pdf/fragments/<fp>.pdf` + `.json`, the page facts assembly needs: page
+  count, named pages, anchors, bookmarks), keyed
   by the fragment's own HTML (the item as printed, its language, the theme's CSS, its
   draft mark, the part it is in: whatever differs between the student's and the
   reviewer's copy is in that HTML), the bytes of its laid-in document, the code of
@@ -35,10 +36,13 @@ before. Fragments laid out in a run are listed in `Store.laid` (the PDF step rec
 them in `<cache>/pdf/fragments-laid.json`); every cached part a PDF was made from in
 `Store.used` (its verdict keeps them; the step drops the parts no PDF uses any more).
 
-What it costs: each fragment is a WeasyPrint document of its own (its stylesheet
-parsed, its fonts subset), so laying out everything from an empty cache costs more
-than one layout of the whole; and each fragment embeds its own font subsets, so an
-assembled PDF is larger (about 2.3× for the test student) than one layout's.
+What it costs: the fragments a PDF needs that are not in the cache are laid out
+together, as ONE WeasyPrint document (one stylesheet parse, one font subset; each item
+starts a page and sets its part title again, so its pages are those it has alone),
+then cut by pages into fragments, each with its share of the structure tree, its
+anchors, bookmarks and links (`Store.fragments`). So an empty cache costs about one
+layout of the items, and the fragments of one batch carry the same font subsets,
+which assembly writes once (pypdf's `compress_identical_objects`).
 """
 
 from __future__ import annotations
@@ -48,10 +52,11 @@ import io
 import json
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -104,6 +109,10 @@ _FRAGMENT = _NO_CHROME + """
 .fragment-part { string-set: part content(); display: block; height: 0; overflow: hidden;
                  visibility: hidden; }
 .fragment-part + *, .fragment-part + article.item { break-before: auto; }
+"""
+# Fragments laid out together: each starts a page of its own, as it would alone.
+_BATCH = """
+.fragment-part { break-before: page; }
 """
 # The chrome: only the running name and the page number, on empty pages.
 _CHROME = """
@@ -209,10 +218,11 @@ class Store:
                 h.update(b"missing")
         return h.hexdigest()
 
-    def get(self, html: str, folders: list[Path], attachments: list[AttachmentView],
-            tagged: bool, kind: str) -> Laid:
-        key = self.key(html, attachments, tagged)
-        pdf, facts = self.folder / f"{key[:40]}.pdf", self.folder / f"{key[:40]}.json"
+    def _paths(self, key: str) -> tuple[Path, Path]:
+        return self.folder / f"{key[:40]}.pdf", self.folder / f"{key[:40]}.json"
+
+    def _load(self, key: str) -> Laid | None:
+        pdf, facts = self._paths(key)
         if self.used is not None:
             self.used.append(key[:40])
         try:
@@ -223,14 +233,182 @@ class Store:
             laid.links = [(n, t, tuple(r)) for n, t, r in laid.links]  # type: ignore[misc]
             return laid
         except (OSError, ValueError, TypeError):
-            pass
-        laid = lay_out(html, folders, attachments, None, tagged, object_streams=False)
+            return None
+
+    def _keep(self, key: str, laid: Laid, kind: str) -> None:
+        pdf, facts = self._paths(key)
         if kind == "fragment" and self.laid is not None:
             self.laid.append(key[:40])
         write_bytes(pdf, laid.pdf)
         facts_data = {k: v for k, v in asdict(laid).items() if k != "pdf"}
         write_bytes(facts, json.dumps(facts_data, ensure_ascii=False).encode())
+
+    def get(self, html: str, folders: list[Path], attachments: list[AttachmentView],
+            tagged: bool, kind: str) -> Laid:
+        key = self.key(html, attachments, tagged)
+        laid = self._load(key)
+        if laid is None:
+            laid = lay_out(html, folders, attachments, None, tagged, object_streams=False)
+            self._keep(key, laid, kind)
         return laid
+
+    def fragments(self, wanted: list[Wanted], batch_head: str, suffix: str,
+                  folders: list[Path], tagged: bool) -> list[Laid]:
+        """Each wanted fragment, from the cache or laid out: those missing together, as
+        ONE WeasyPrint document (one stylesheet parse, one font subset) cut by pages
+        into fragments, each as it would be laid out alone (each starts a page, its
+        part title set again at its start, the draft mark reset by its article)."""
+        keys = [self.key(w.html, w.attachments, tagged) for w in wanted]
+        found: list[Laid | None] = [self._load(k) for k in keys]
+        missing = [n for n, laid in enumerate(found) if laid is None]
+        if len(missing) == 1:
+            n = missing[0]
+            found[n] = lay_out(wanted[n].html, folders, wanted[n].attachments, None, tagged,
+                               object_streams=False)
+            self._keep(keys[n], found[n], "fragment")  # type: ignore[arg-type]
+        elif missing:
+            batch = _batch([wanted[n] for n in missing], batch_head, suffix, folders, tagged)
+            for n, laid in zip(missing, batch, strict=True):
+                self._keep(keys[n], laid, "fragment")
+                found[n] = laid
+        return [laid for laid in found if laid is not None]
+
+
+@dataclass
+class Wanted:
+    """One item fragment: its document alone (what its key is made of) and its body."""
+
+    html: str
+    body: str                 # the part-title span and the item's HTML
+    anchor: str               # its first id: the page it starts on in a batch
+    attachments: list[AttachmentView]
+
+
+def _batch(wanted: list[Wanted], head: str, suffix: str, folders: list[Path],
+           tagged: bool) -> list[Laid]:
+    """Several fragments laid out as one document, then cut at each one's first page;
+    laid out one by one when the cut cannot be found (an anchor not where expected)."""
+    attachments = [a for w in wanted for a in w.attachments]
+    doc = head + "".join(w.body for w in wanted) + suffix
+    whole = lay_out(doc, folders, attachments, None, tagged, object_streams=False)
+    starts = [whole.anchors[w.anchor][0] if w.anchor in whole.anchors else -1 for w in wanted]
+    if starts[0] != 0 or any(b <= a for a, b in pairwise(starts)):
+        return [lay_out(w.html, folders, w.attachments, None, tagged, object_streams=False)
+                for w in wanted]
+    ends = [*starts[1:], whole.pages]
+    reader = PdfReader(io.BytesIO(whole.pdf))
+    owners = _owners(reader, starts)
+    out = []
+    for k, (w, start, end) in enumerate(zip(wanted, starts, ends, strict=True)):
+        laid = Laid(_pages(reader, start, end, owners, k), whole.height[start:end],
+                    whole.named[start:end])
+        laid.anchors = {name: (p - start, x, y) for name, (p, x, y) in whole.anchors.items()
+                        if start <= p < end}
+        laid.bookmarks = [(p - start, *rest) for p, *rest in whole.bookmarks  # type: ignore[misc]
+                          if start <= p < end]
+        laid.links = [(p - start, target, rect) for p, target, rect in whole.links
+                      if start <= p < end]
+        mine = {a.item for a in w.attachments}
+        laid.unattached = [i for i in whole.unattached if i in mine]
+        out.append(laid)
+    return out
+
+
+def _owners(reader: PdfReader, starts: list[int]) -> list[int]:
+    """Which fragment each of the Document element's children belongs to: the one its
+    first page is in; a child on no page (the hidden part title) goes with the next."""
+    kids = _kids(reader, located=True)
+    pages = [page for page, _ in kids]
+    owner: list[int] = []
+    for n in range(len(kids)):
+        page = next((p for p in pages[n:] if p >= 0), len(reader.pages) - 1)
+        owner.append(max(k for k, s in enumerate(starts) if s <= page))
+    return owner
+
+
+def _pages(reader: PdfReader, start: int, end: int, owners: list[int],
+           fragment: int) -> bytes:
+    """Pages start..end of a batch as a PDF of their own, with their share of its
+    structure tree: its Document's children that start there, and the ParentTree
+    entries of those pages and their annotations, numbered from 0."""
+    writer = PdfWriter()
+    for k in range(start, end):
+        writer.add_page(_own_resources(reader.pages[k]))
+    root: Any = _catalog(reader).get("/StructTreeRoot")
+    if root is not None:
+        chosen = [kid for (_, kid), owner in zip(_kids(reader, located=True), owners,
+                                                 strict=True) if owner == fragment]
+        _tree(writer, reader, root.get_object(), chosen, reader.pages[start:end])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+_NAME = re.compile(rb"/([^\s/<>\[\]()%{}]+)")
+
+
+def _own_resources(page: Any) -> Any:
+    """The page with only the pictures its content names: WeasyPrint gives every page
+    of a document one /Resources, so a fragment cut from a batch would carry every
+    picture of the batch. (Its fonts stay: one subset, written once at assembly.)"""
+    resources = page.get("/Resources")
+    xobjects = resources.get_object().get("/XObject") if resources is not None else None
+    contents = page.get_contents()
+    if xobjects is None or contents is None:
+        return page
+    named = set(_NAME.findall(contents.get_data()))
+    own = DictionaryObject(resources.get_object())
+    own[NameObject("/XObject")] = DictionaryObject(
+        {k: v for k, v in xobjects.get_object().items() if k[1:].encode() in named})
+    page[NameObject("/Resources")] = own      # the batch's reader is dropped after the cut
+    return page
+
+
+def _tree(writer: PdfWriter, reader: PdfReader, root: Any, chosen: list[Any],
+          originals: Sequence[Any]) -> None:
+    """A fragment's own structure tree from its share of the batch's (see `_pages`)."""
+    document = DictionaryObject({NameObject("/Type"): NameObject("/StructElem"),
+                                 NameObject("/S"): NameObject("/Document")})
+    doc_ref = writer._add_object(document)
+    tree_root = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
+    root_ref = writer._add_object(tree_root)
+    document[NameObject("/P")] = root_ref
+    pairs = root["/ParentTree"].get_object().get("/Nums", [])
+    values = {int(pairs[k]): pairs[k + 1] for k in range(0, len(pairs) - 1, 2)}
+    # The batch's Document and tree root ARE this fragment's: an element's /P reaching
+    # them (a page's margin boxes are the Document's without being among its /K) must
+    # not copy the whole batch's tree, and its pages, along.
+    translated = writer._id_translated.setdefault(id(reader), {"PreventGC": reader})
+    top = root.raw_get("/K")
+    top = top.get_object() if isinstance(top, IndirectObject) and \
+        isinstance(top.get_object(), ArrayObject) else top
+    top = top[0] if isinstance(top, ArrayObject) and len(top) else top
+    if isinstance(top, IndirectObject):
+        translated[top.idnum] = doc_ref.idnum
+    if root.indirect_reference is not None:
+        translated[root.indirect_reference.idnum] = root_ref.idnum
+    nums = ArrayObject()
+    kids = ArrayObject([kid.clone(writer) for kid in chosen])
+    # (pypdf leaves a page's /StructParents behind when it copies the page.)
+    for page, original in zip(writer.pages, originals, strict=True):
+        marks = [(page, original.get("/StructParents"), "/StructParents"),
+                 *((a.get_object(), a.get_object().get("/StructParent"), "/StructParent")
+                   for a in page.get("/Annots") or [])]
+        for holder, old_value, field_name in marks:
+            if old_value is None:
+                continue
+            old = int(old_value)
+            holder[NameObject(field_name)] = NumberObject(len(nums) // 2)
+            nums += [NumberObject(len(nums) // 2),
+                     values[old].clone(writer) if old in values else ArrayObject()]
+    for kid in kids:
+        kid.get_object()[NameObject("/P")] = doc_ref
+    document[NameObject("/K")] = kids
+    tree_root[NameObject("/K")] = ArrayObject([doc_ref])
+    tree_root[NameObject("/ParentTree")] = writer._add_object(
+        DictionaryObject({NameObject("/Nums"): nums}))
+    tree_root[NameObject("/ParentTreeNextKey")] = NumberObject(len(nums) // 2)
+    writer._root_object[NameObject("/StructTreeRoot")] = root_ref
 
 
 def assemble(html: str, mark: str, folders: list[Path], attachments: list[AttachmentView],
@@ -247,13 +425,16 @@ def assemble(html: str, mark: str, folders: list[Path], attachments: list[Attach
                                                      for x in a.anchors[:1])]
 
     # The fragments first: their page counts number the lists.
-    fragments: dict[int, Laid] = {}
-    for n, piece in enumerate(parts.pieces):
-        if piece.item:
-            doc = (_head(parts.prefix, _FRAGMENT)
-                   + f'<span class="fragment-part">{piece.part}</span>'
-                   + piece.html + parts.suffix)
-            fragments[n] = store.get(doc, folders, attached(piece.html), tagged, "fragment")
+    items = [n for n, piece in enumerate(parts.pieces) if piece.item]
+    head = _head(parts.prefix, _FRAGMENT)
+    wanted = []
+    for n in items:
+        piece = parts.pieces[n]
+        body = f'<span class="fragment-part">{piece.part}</span>' + piece.html
+        wanted.append(Wanted(head + body + parts.suffix, body, piece.anchor,
+                             attached(piece.html)))
+    fragments = dict(zip(items, store.fragments(wanted, _head(parts.prefix, _FRAGMENT + _BATCH),
+                                                parts.suffix, folders, tagged), strict=True))
     fronts = [n for n, p in enumerate(parts.pieces) if not p.item]
     front_html = "".join(parts.pieces[n].html for n in fronts)
     refs = sorted(set(_REF.findall(front_html)))
@@ -436,6 +617,10 @@ def _merge(parts: Cut, fronts: list[int], counts: list[int], front: Laid,
     digest.update(chrome.pdf)
     ident = ByteStringObject(digest.digest()[:16])
     writer._ID = ArrayObject([ident, ident])
+    # Fragments laid out together carry the same font subsets: written once. Twice,
+    # since a font dictionary is the same only once its font file is one object.
+    for _ in range(2):
+        writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -572,8 +757,9 @@ def _catalog(reader: PdfReader) -> Any:
     return reader.trailer["/Root"].get_object()
 
 
-def _kids(reader: PdfReader) -> list[tuple[int, Any]]:
-    """The Document element's children of a part, each with the page it starts on."""
+def _kids(reader: PdfReader, located: bool = False) -> list[tuple[int, Any]]:
+    """The Document element's children of a part, each with the page it starts on
+    (on none: page 0, or -1 when `located`)."""
     root: Any = _catalog(reader).get("/StructTreeRoot")
     if root is None:
         return []
@@ -593,7 +779,8 @@ def _kids(reader: PdfReader) -> list[tuple[int, Any]]:
     for kid in kids:
         obj = kid.get_object()
         pg = _first_page(obj)
-        out.append((page_no.get(pg, 0) if pg is not None else 0, kid))
+        nowhere = -1 if located else 0
+        out.append((page_no.get(pg, nowhere) if pg is not None else nowhere, kid))
     return out
 
 
