@@ -32,15 +32,15 @@ element holding each part's elements in reading order, /StructParents renumbered
 ParentTree. The output is deterministic: the /ID is a hash of what went in.
 
 A template without `cut` marks (a school's own portfolio.html) is laid out whole, as
-before. Fragments laid out in a run are listed in `Store.laid` (the PDF step records
+before. Fragments laid out in a run are listed in `FragmentStore.laid` (the PDF step records
 them in `<cache>/pdf/fragments-laid.json`); every cached part a PDF was made from in
-`Store.used` (its verdict keeps them; the step drops the parts no PDF uses any more).
+`FragmentStore.used` (its verdict keeps them; the step drops the parts no PDF uses any more).
 
 What it costs: the fragments a PDF needs that are not in the cache are laid out
 together, as ONE WeasyPrint document (one stylesheet parse, one font subset; each item
 starts a page and sets its part title again, so its pages are those it has alone),
 then cut by pages into fragments, each with its share of the structure tree, its
-anchors, bookmarks and links (`Store.fragments`). So an empty cache costs about one
+anchors, bookmarks and links (`FragmentStore.fragments`). So an empty cache costs about one
 layout of the items, and the fragments of one batch carry the same font subsets,
 which assembly writes once (pypdf's `compress_identical_objects`).
 """
@@ -135,7 +135,7 @@ _REF = re.compile(r'<a class="ref" href="#([^"]+)"')
 
 
 @dataclass
-class Piece:
+class HtmlPiece:
     html: str
     anchor: str            # its first id: where it starts
     item: bool             # an item laid out alone (a fragment)
@@ -146,7 +146,7 @@ class Piece:
 class Cut:
     prefix: str            # <!DOCTYPE …> … <body>
     suffix: str            # </body></html>
-    pieces: list[Piece]
+    pieces: list[HtmlPiece]
 
 
 def cut(html: str, mark: str) -> Cut | None:
@@ -158,7 +158,7 @@ def cut(html: str, mark: str) -> Cut | None:
     chunks = html[body.end():end].split(mark)
     if len(chunks) % 2 == 0:
         return None            # an item mark without its pair: lay it out whole
-    pieces: list[Piece] = []
+    pieces: list[HtmlPiece] = []
     front = chunks[0]
     for k in range(1, len(chunks), 2):
         item, after = chunks[k], chunks[k + 1]
@@ -178,9 +178,9 @@ def cut(html: str, mark: str) -> Cut | None:
     return Cut(html[:body.end()], html[end:], pieces)
 
 
-def _piece(html: str, item: bool, part: str = "") -> Piece:
+def _piece(html: str, item: bool, part: str = "") -> HtmlPiece:
     found = _FIRST_ID.search(html)
-    return Piece(html, found.group(1) if found else "", item, part)
+    return HtmlPiece(html, found.group(1) if found else "", item, part)
 
 
 def _with_css(prefix: str, css: str) -> str:
@@ -196,7 +196,7 @@ def _head(prefix: str, css: str) -> str:
             f"{styles}<style>{css}</style></head><body>")
 
 
-class Store:
+class FragmentStore:
     """Laid-out parts by the hash of everything that went into them."""
 
     def __init__(self, folder: Path, salt: str, laid: list[str] | None = None,
@@ -412,7 +412,7 @@ def _tree(writer: PdfWriter, reader: PdfReader, root: Any, chosen: list[Any],
 
 
 def assemble(html: str, mark: str, folders: list[Path], attachments: list[AttachmentView],
-             store: Store, tagged: bool) -> tuple[bytes, list[str]] | None:
+             store: FragmentStore, tagged: bool) -> tuple[bytes, list[str]] | None:
     """The finished PDF and the items whose document could not be laid in; None when
     the template gives no item marks (the caller lays it out whole)."""
     parts = cut(html, mark)
@@ -546,7 +546,7 @@ def _anchor_pages(fragments: dict[int, Laid], starts: list[int]) -> dict[str, in
 
 
 def _chrome(parts: Cut, fronts: list[int], counts: list[int], front: Laid,
-            fragments: dict[int, Laid], folders: list[Path], store: Store) -> Laid:
+            fragments: dict[int, Laid], folders: list[Path], store: FragmentStore) -> Laid:
     named: list[str] = []
     front_at = 0
     front_len = dict(zip(fronts, counts, strict=True))

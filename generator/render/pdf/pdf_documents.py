@@ -17,7 +17,7 @@ from markupsafe import Markup
 from generator.i18n import text
 from generator.model import Department, Item, Student
 from generator.model.upload_record import upload_record
-from generator.render.pdf.fragments import Store, assemble, code_digest
+from generator.render.pdf.fragments import FragmentStore, assemble, code_digest
 from generator.render.pdf.pdf_assembly import render_pdf, timestamp
 from generator.render.pdf.print_fonts import fonts_digest
 from generator.render.pdf.print_images import ImageCache
@@ -64,7 +64,7 @@ def render_portfolio(student: Student, rules: Rules, settings: PdfSettings,
                                  created=timestamp(settings.today), cut=Markup(mark))
     attachments = [v.attachment for v in view.items if v.attachment]
     folders = [settings.images.folder]
-    store = Store(settings.cache_dir / "fragments",
+    store = FragmentStore(settings.cache_dir / "fragments",
                   f"{code_digest()}\0{fonts_digest(settings.theme.css())}", laid, used)
     made = assemble(html, mark, folders, attachments, store, settings.tagged) \
         if settings.fragments else None
