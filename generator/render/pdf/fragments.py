@@ -617,10 +617,11 @@ def _merge(parts: Cut, fronts: list[int], counts: list[int], front: Laid,
     digest.update(chrome.pdf)
     ident = ByteStringObject(digest.digest()[:16])
     writer._ID = ArrayObject([ident, ident])
-    # Fragments laid out together carry the same font subsets: written once. Twice,
-    # since a font dictionary is the same only once its font file is one object.
-    for _ in range(2):
-        writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
+    # Fragments laid out together carry the same font subsets: written once (a realistic
+    # department copy: 60 MB without, 9 MB with). One pass: a second one would also join
+    # the font dictionaries, which are the same only once their font files are one object,
+    # for under 1 % of the size and about as much time again as the first.
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
