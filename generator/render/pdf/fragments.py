@@ -364,15 +364,22 @@ def _own_resources(page: Any) -> Any:
     return page
 
 
-def _tree(writer: PdfWriter, reader: PdfReader, root: Any, chosen: list[Any],
-          originals: Sequence[Any]) -> None:
-    """A fragment's own structure tree from its share of the batch's (see `_pages`)."""
+def _new_tree(writer: PdfWriter) -> tuple[DictionaryObject, Any, DictionaryObject, Any]:
+    """An empty structure tree in `writer`: its root and the one Document element under
+    it (with their references), for a fragment's share or an assembled whole."""
     document = DictionaryObject({NameObject("/Type"): NameObject("/StructElem"),
                                  NameObject("/S"): NameObject("/Document")})
     doc_ref = writer._add_object(document)
     tree_root = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
     root_ref = writer._add_object(tree_root)
     document[NameObject("/P")] = root_ref
+    return document, doc_ref, tree_root, root_ref
+
+
+def _tree(writer: PdfWriter, reader: PdfReader, root: Any, chosen: list[Any],
+          originals: Sequence[Any]) -> None:
+    """A fragment's own structure tree from its share of the batch's (see `_pages`)."""
+    document, doc_ref, tree_root, root_ref = _new_tree(writer)
     pairs = root["/ParentTree"].get_object().get("/Nums", [])
     values = {int(pairs[k]): pairs[k + 1] for k in range(0, len(pairs) - 1, 2)}
     # The batch's Document and tree root ARE this fragment's: an element's /P reaching
@@ -708,12 +715,7 @@ def _structure(writer: PdfWriter, order: list[tuple[int, int]], front: PdfReader
             nums += [NumberObject(key + next_key), pairs[k + 1].clone(writer)]
             top = max(top, key)
         next_key += top + 1
-    document = DictionaryObject({NameObject("/Type"): NameObject("/StructElem"),
-                                 NameObject("/S"): NameObject("/Document")})
-    doc_ref = writer._add_object(document)
-    tree_root = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
-    root_ref = writer._add_object(tree_root)
-    document[NameObject("/P")] = root_ref
+    document, doc_ref, tree_root, root_ref = _new_tree(writer)
     # The kids in page order: the front's elements by the page they start on.
     front_kids = _kids(front)
     kids = ArrayObject()
