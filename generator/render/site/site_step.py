@@ -30,7 +30,11 @@ _ENVS: dict[tuple[tuple[str, ...], Path | None], Environment] = {}
 class _CompiledTemplates(BytecodeCache):
     """Compiled templates kept in the build's cache: compiling the theme's templates is
     about a second of every build's CPU, however few pages it renders. Jinja checks
-    each against its template's source, so an edited template compiles again."""
+    each against its template's source, so an edited template compiles again.
+
+    Not Jinja's FileSystemBytecodeCache: its temporary files are its own, so a killed
+    build would leave them where the next build's cleanup does not look, and it wants
+    its folder made first; `write_bytes` is the one atomic writer of the output."""
 
     def __init__(self, folder: Path):
         self.folder = folder
