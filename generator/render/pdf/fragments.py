@@ -25,11 +25,11 @@ the HTML is cut there into:
   fonts), then stamped over each page as an artifact Form XObject: no content stream
   is parsed or rewritten.
 
-pypdf concatenates the pages, rebuilds the outline from the parts' bookmarks as
-WeasyPrint would (same titles, levels, targets), names every anchor (the lists' links
-reach the fragments), and merges the parts' structure trees into one: a Document
-element holding each part's elements in reading order, /StructParents renumbered, one
-ParentTree. The output is deterministic: the /ID is a hash of what went in.
+pdf_joining.py joins the pages (qpdf, through pikepdf), rebuilds the outline from the
+parts' bookmarks as WeasyPrint would (same titles, levels, targets), names every anchor
+(the lists' links reach the fragments), and merges the parts' structure trees into one:
+a Document element holding each part's elements in reading order, /StructParents
+renumbered, one ParentTree. The output is deterministic: same parts, same bytes.
 
 A template without `cut` marks (a school's own portfolio.html) is laid out whole, as
 before. Fragments laid out in a run are listed in `FragmentStore.laid` (the PDF step records
@@ -42,41 +42,23 @@ starts a page and sets its part title again, so its pages are those it has alone
 then cut by pages into fragments, each with its share of the structure tree, its
 anchors, bookmarks and links (`FragmentStore.fragments`). So an empty cache costs about one
 layout of the items, and the fragments of one batch carry the same font subsets,
-which assembly writes once (pypdf's `compress_identical_objects`).
+which assembly writes once.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import logging
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    ByteStringObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    Fit,
-    FloatObject,
-    IndirectObject,
-    NameObject,
-    NumberObject,
-    TextStringObject,
-)
-from weasyprint.anchors import make_page_bookmark_tree
-from weasyprint.matrix import Matrix
-
+from generator.render.pdf import pdf_joining
 from generator.render.pdf.pdf_assembly import Laid, lay_out
 from generator.render.pdf.print_item import AttachmentView
 from generator.support.atomic import write_bytes
@@ -296,12 +278,11 @@ def _batch(wanted: list[Wanted], head: str, suffix: str, folders: list[Path],
         return [lay_out(w.html, folders, w.attachments, None, tagged, object_streams=False)
                 for w in wanted]
     ends = [*starts[1:], whole.pages]
-    reader = PdfReader(io.BytesIO(whole.pdf))
-    owners = _owners(reader, starts)
+    cuts = pdf_joining.cut(whole.pdf, list(zip(starts, ends, strict=True)),
+                           pdf_joining.owners_of(whole.pdf, starts))
     out = []
-    for k, (w, start, end) in enumerate(zip(wanted, starts, ends, strict=True)):
-        laid = Laid(_pages(reader, start, end, owners, k), whole.height[start:end],
-                    whole.named[start:end])
+    for w, start, end, data in zip(wanted, starts, ends, cuts, strict=True):
+        laid = Laid(data, whole.height[start:end], whole.named[start:end])
         laid.anchors = {name: (p - start, x, y) for name, (p, x, y) in whole.anchors.items()
                         if start <= p < end}
         laid.bookmarks = [(p - start, *rest) for p, *rest in whole.bookmarks  # type: ignore[misc]
@@ -312,110 +293,6 @@ def _batch(wanted: list[Wanted], head: str, suffix: str, folders: list[Path],
         laid.unattached = [i for i in whole.unattached if i in mine]
         out.append(laid)
     return out
-
-
-def _owners(reader: PdfReader, starts: list[int]) -> list[int]:
-    """Which fragment each of the Document element's children belongs to: the one its
-    first page is in; a child on no page (the hidden part title) goes with the next."""
-    kids = _kids(reader, located=True)
-    pages = [page for page, _ in kids]
-    owner: list[int] = []
-    for n in range(len(kids)):
-        page = next((p for p in pages[n:] if p >= 0), len(reader.pages) - 1)
-        owner.append(max(k for k, s in enumerate(starts) if s <= page))
-    return owner
-
-
-def _pages(reader: PdfReader, start: int, end: int, owners: list[int],
-           fragment: int) -> bytes:
-    """Pages start..end of a batch as a PDF of their own, with their share of its
-    structure tree: its Document's children that start there, and the ParentTree
-    entries of those pages and their annotations, numbered from 0."""
-    writer = PdfWriter()
-    for k in range(start, end):
-        writer.add_page(_own_resources(reader.pages[k]))
-    root: Any = _catalog(reader).get("/StructTreeRoot")
-    if root is not None:
-        chosen = [kid for (_, kid), owner in zip(_kids(reader, located=True), owners,
-                                                 strict=True) if owner == fragment]
-        _tree(writer, reader, root.get_object(), chosen, reader.pages[start:end])
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-_NAME = re.compile(rb"/([^\s/<>\[\]()%{}]+)")
-
-
-def _own_resources(page: Any) -> Any:
-    """The page with only the pictures its content names: WeasyPrint gives every page
-    of a document one /Resources, so a fragment cut from a batch would carry every
-    picture of the batch. (Its fonts stay: one subset, written once at assembly.)"""
-    resources = page.get("/Resources")
-    xobjects = resources.get_object().get("/XObject") if resources is not None else None
-    contents = page.get_contents()
-    if xobjects is None or contents is None:
-        return page
-    named = set(_NAME.findall(contents.get_data()))
-    own = DictionaryObject(resources.get_object())
-    own[NameObject("/XObject")] = DictionaryObject(
-        {k: v for k, v in xobjects.get_object().items() if k[1:].encode() in named})
-    page[NameObject("/Resources")] = own      # the batch's reader is dropped after the cut
-    return page
-
-
-def _new_tree(writer: PdfWriter) -> tuple[DictionaryObject, Any, DictionaryObject, Any]:
-    """An empty structure tree in `writer`: its root and the one Document element under
-    it (with their references), for a fragment's share or an assembled whole."""
-    document = DictionaryObject({NameObject("/Type"): NameObject("/StructElem"),
-                                 NameObject("/S"): NameObject("/Document")})
-    doc_ref = writer._add_object(document)
-    tree_root = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
-    root_ref = writer._add_object(tree_root)
-    document[NameObject("/P")] = root_ref
-    return document, doc_ref, tree_root, root_ref
-
-
-def _tree(writer: PdfWriter, reader: PdfReader, root: Any, chosen: list[Any],
-          originals: Sequence[Any]) -> None:
-    """A fragment's own structure tree from its share of the batch's (see `_pages`)."""
-    document, doc_ref, tree_root, root_ref = _new_tree(writer)
-    pairs = root["/ParentTree"].get_object().get("/Nums", [])
-    values = {int(pairs[k]): pairs[k + 1] for k in range(0, len(pairs) - 1, 2)}
-    # The batch's Document and tree root ARE this fragment's: an element's /P reaching
-    # them (a page's margin boxes are the Document's without being among its /K) must
-    # not copy the whole batch's tree, and its pages, along.
-    translated = writer._id_translated.setdefault(id(reader), {"PreventGC": reader})
-    top = root.raw_get("/K")
-    top = top.get_object() if isinstance(top, IndirectObject) and \
-        isinstance(top.get_object(), ArrayObject) else top
-    top = top[0] if isinstance(top, ArrayObject) and len(top) else top
-    if isinstance(top, IndirectObject):
-        translated[top.idnum] = doc_ref.idnum
-    if root.indirect_reference is not None:
-        translated[root.indirect_reference.idnum] = root_ref.idnum
-    nums = ArrayObject()
-    kids = ArrayObject([kid.clone(writer) for kid in chosen])
-    # (pypdf leaves a page's /StructParents behind when it copies the page.)
-    for page, original in zip(writer.pages, originals, strict=True):
-        marks = [(page, original.get("/StructParents"), "/StructParents"),
-                 *((a.get_object(), a.get_object().get("/StructParent"), "/StructParent")
-                   for a in page.get("/Annots") or [])]
-        for holder, old_value, field_name in marks:
-            if old_value is None:
-                continue
-            old = int(old_value)
-            holder[NameObject(field_name)] = NumberObject(len(nums) // 2)
-            nums += [NumberObject(len(nums) // 2),
-                     values[old].clone(writer) if old in values else ArrayObject()]
-    for kid in kids:
-        kid.get_object()[NameObject("/P")] = doc_ref
-    document[NameObject("/K")] = kids
-    tree_root[NameObject("/K")] = ArrayObject([doc_ref])
-    tree_root[NameObject("/ParentTree")] = writer._add_object(
-        DictionaryObject({NameObject("/Nums"): nums}))
-    tree_root[NameObject("/ParentTreeNextKey")] = NumberObject(len(nums) // 2)
-    writer._root_object[NameObject("/StructTreeRoot")] = root_ref
 
 
 def assemble(html: str, mark: str, folders: list[Path], attachments: list[AttachmentView],
@@ -482,11 +359,9 @@ def assemble(html: str, mark: str, folders: list[Path], attachments: list[Attach
             break
         counts, local = found, found_local
     write_bytes(counts_file, json.dumps({"counts": counts, "local": local}).encode())
-    length = _lengths(parts, fronts, counts, fragments)
-    starts = _starts(length)
     chrome = _chrome(parts, fronts, counts, front, fragments, folders, store)
     unattached = [*front.unattached, *(i for f in fragments.values() for i in f.unattached)]
-    return _merge(parts, fronts, counts, front, fragments, chrome, starts), unattached
+    return _merge(parts, fronts, counts, front, fragments, chrome), unattached
 
 
 class _AnchorsElsewhere(logging.Filter):
@@ -572,12 +447,9 @@ def _chrome(parts: Cut, fronts: list[int], counts: list[int], front: Laid,
 
 
 def _merge(parts: Cut, fronts: list[int], counts: list[int], front: Laid,
-           fragments: dict[int, Laid], chrome: Laid, starts: list[int]) -> bytes:
-    writer = PdfWriter()
-    front_reader = PdfReader(io.BytesIO(front.pdf))
-    readers: dict[int, PdfReader] = {n: PdfReader(io.BytesIO(f.pdf)) for n, f in fragments.items()}
-    # (reader, local page) of each page of the whole, in order.
-    order: list[tuple[int, int]] = []     # -1: the front
+           fragments: dict[int, Laid], chrome: Laid) -> bytes:
+    # (part, local page) of each page of the whole, in order; -1: the front.
+    order: list[tuple[int, int]] = []
     front_at = 0
     front_len = dict(zip(fronts, counts, strict=True))
     for n in range(len(parts.pieces)):
@@ -586,256 +458,4 @@ def _merge(parts: Cut, fronts: list[int], counts: list[int], front: Laid,
         else:
             order += [(-1, front_at + k) for k in range(front_len[n])]
             front_at += front_len[n]
-    for source, local in order:
-        reader = front_reader if source == -1 else readers[source]
-        writer.add_page(reader.pages[local])
-
-    root = writer._root_object
-    src_root: Any = front_reader.trailer["/Root"]
-    for key in ("/Lang", "/MarkInfo", "/ViewerPreferences"):
-        if key in src_root:
-            root[NameObject(key)] = src_root[key].clone(writer)
-    if front_reader.metadata is not None:
-        writer.add_metadata({k: v for k, v in front_reader.metadata.items()
-                             if isinstance(v, str)})
-    if "/Metadata" in src_root:
-        root[NameObject("/Metadata")] = src_root["/Metadata"].clone(writer)
-
-    # Where each anchor is in the whole: named destinations (the lists' links to the
-    # fragments) and the outline.
-    where: dict[str, tuple[int, float, float]] = {}
-    bookmarks: list[tuple[int, int, str, float, float, str]] = []
-    for page, (source, local) in enumerate(order):
-        laid = front if source == -1 else fragments[source]
-        for name, (p, x, y) in laid.anchors.items():
-            if p == local:
-                where.setdefault(name, (page, x, y))
-        bookmarks += [(page, level, label, x, y, state)
-                      for p, level, label, x, y, state in laid.bookmarks if p == local]
-    _names(writer, where)
-    _links(writer, order, front, where)
-    _outline(writer, bookmarks)
-    if "/StructTreeRoot" in src_root:
-        _structure(writer, order, front_reader, readers)
-    _stamp(writer, chrome)
-    digest = hashlib.sha256(front.pdf)
-    for n in sorted(fragments):
-        digest.update(fragments[n].pdf)
-    digest.update(chrome.pdf)
-    ident = ByteStringObject(digest.digest()[:16])
-    writer._ID = ArrayObject([ident, ident])
-    # Fragments laid out together carry the same font subsets: written once (a realistic
-    # department copy: 60 MB without, 9 MB with). One pass: a second one would also join
-    # the font dictionaries, which are the same only once their font files are one object,
-    # for under 1 % of the size and about as much time again as the first.
-    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def _names(writer: PdfWriter, where: dict[str, tuple[int, float, float]]) -> None:
-    names = ArrayObject()
-    for name in sorted(where, key=lambda n: n.encode("utf-8")):
-        page, x, y = where[name]
-        names += [TextStringObject(name),
-                  ArrayObject([writer.pages[page].indirect_reference, NameObject("/XYZ"),
-                               FloatObject(x), FloatObject(y), NumberObject(0)])]
-    dests = DictionaryObject({NameObject("/Names"): names})
-    writer._root_object[NameObject("/Names")] = DictionaryObject(
-        {NameObject("/Dests"): writer._add_object(dests)})
-
-
-def _links(writer: PdfWriter, order: list[tuple[int, int]], front: Laid,
-           where: dict[str, tuple[int, float, float]]) -> None:
-    """The front's links to items (the lists' titles and page numbers): WeasyPrint
-    dropped them, their anchors being in fragments; they go to the named destinations."""
-    done: set[tuple[int, str, tuple[float, ...]]] = set()
-    for page, (source, local) in enumerate(order):
-        if source != -1:
-            continue
-        for n, target, rect in front.links:
-            if n != local or target in front.anchors or target not in where \
-                    or (page, target, tuple(rect)) in done:
-                continue
-            done.add((page, target, tuple(rect)))
-            link = DictionaryObject({
-                NameObject("/Type"): NameObject("/Annot"),
-                NameObject("/Subtype"): NameObject("/Link"),
-                NameObject("/Rect"): ArrayObject([FloatObject(v) for v in rect]),
-                NameObject("/BS"): DictionaryObject({NameObject("/W"): NumberObject(0)}),
-                NameObject("/Dest"): TextStringObject(target)})
-            target_page = writer.pages[page]
-            if "/Annots" not in target_page:
-                target_page[NameObject("/Annots")] = ArrayObject()
-            annots: Any = target_page["/Annots"].get_object()
-            annots.append(writer._add_object(link))
-
-
-def _outline(writer: PdfWriter, bookmarks: list[tuple[int, int, str, float, float, str]]) -> None:
-    """The outline WeasyPrint would write for the whole (its own tree-making code)."""
-    tree: list[Any] = []
-    skipped: list[int] = []
-    last_by_depth: list[Any] = [tree]
-    previous = 0
-    by_page: dict[int, list[tuple[int, str, tuple[float, float], str]]] = {}
-    for page, level, label, x, y, state in bookmarks:
-        by_page.setdefault(page, []).append((level, label, (x, y), state))
-    for page in sorted(by_page):
-        previous = make_page_bookmark_tree(SimpleNamespace(bookmarks=by_page[page]), skipped,
-                                           last_by_depth, previous, page, Matrix())
-
-    def add(entries: list[Any], parent: Any) -> None:
-        for label, (page, x, y), children, state in entries:
-            node = writer.add_outline_item(title=label, page_number=page, parent=parent,
-                                           fit=Fit.xyz(x, y, 0), is_open=state != "closed")
-            add(children, node)
-
-    add(tree, None)
-
-
-def _structure(writer: PdfWriter, order: list[tuple[int, int]], front: PdfReader,
-               readers: dict[int, PdfReader]) -> None:
-    """One structure tree for the whole: each part's elements in reading order under
-    one Document element, StructParents renumbered into one ParentTree."""
-    sources = [-1, *sorted(set(s for s, _ in order if s != -1), key=lambda s: s)]
-    reader_of = {-1: front, **readers}
-    offset: dict[int, int] = {}
-    nums = ArrayObject()
-    next_key = 0
-    for source in sources:
-        root: Any = _catalog(reader_of[source]).get("/StructTreeRoot")
-        if root is None:
-            continue
-        offset[source] = next_key
-        pairs = root.get_object()["/ParentTree"].get_object().get("/Nums", [])
-        top = -1
-        for k in range(0, len(pairs) - 1, 2):
-            key = int(pairs[k])
-            nums += [NumberObject(key + next_key), pairs[k + 1].clone(writer)]
-            top = max(top, key)
-        next_key += top + 1
-    document, doc_ref, tree_root, root_ref = _new_tree(writer)
-    # The kids in page order: the front's elements by the page they start on.
-    front_kids = _kids(front)
-    kids = ArrayObject()
-    seen: set[int] = set()
-    for source, local in order:
-        if source == -1:
-            for start, kid in front_kids:
-                if start == local:
-                    kids.append(kid.clone(writer))
-        elif source not in seen:
-            seen.add(source)
-            # Not the hidden span that only carries the part's title for the header.
-            kids += [kid.clone(writer) for n, (_, kid) in enumerate(_kids(readers[source]))
-                     if n or kid.get_object().get("/S") != "/Span"]
-    for kid in kids:
-        kid.get_object()[NameObject("/P")] = doc_ref
-    document[NameObject("/K")] = kids
-    old: Any = _catalog(front)["/StructTreeRoot"].get_object()
-    if "/Namespaces" in old:
-        tree_root[NameObject("/Namespaces")] = old["/Namespaces"].clone(writer)
-        namespaces = old["/Namespaces"].get_object()
-        if len(namespaces):
-            document[NameObject("/NS")] = namespaces[0].clone(writer)
-    tree_root[NameObject("/K")] = ArrayObject([doc_ref])
-    tree_root[NameObject("/ParentTree")] = writer._add_object(
-        DictionaryObject({NameObject("/Nums"): nums}))
-    tree_root[NameObject("/ParentTreeNextKey")] = NumberObject(next_key)
-    for page, (source, local) in zip(writer.pages, order, strict=True):
-        original: Any = reader_of[source].pages[local]
-        if "/StructParents" in original and source in offset:
-            page[NameObject("/StructParents")] = NumberObject(
-                int(original["/StructParents"]) + offset[source])
-        for annot in page.get("/Annots") or []:
-            annot = annot.get_object()
-            if "/StructParent" in annot and source in offset:
-                annot[NameObject("/StructParent")] = NumberObject(
-                    int(annot["/StructParent"]) + offset[source])
-    writer._root_object[NameObject("/StructTreeRoot")] = root_ref
-
-
-def _catalog(reader: PdfReader) -> Any:
-    return reader.trailer["/Root"].get_object()
-
-
-def _kids(reader: PdfReader, located: bool = False) -> list[tuple[int, Any]]:
-    """The Document element's children of a part, each with the page it starts on
-    (on none: page 0, or -1 when `located`)."""
-    root: Any = _catalog(reader).get("/StructTreeRoot")
-    if root is None:
-        return []
-    top = root.get_object().get("/K")
-    top = top.get_object() if top is not None else None
-    if isinstance(top, ArrayObject):
-        top = top[0].get_object() if len(top) else None
-    kids = top.get("/K") if isinstance(top, DictionaryObject) else None
-    if kids is None:
-        return []
-    kids = kids.get_object()
-    if not isinstance(kids, ArrayObject):
-        kids = ArrayObject([kids])
-    page_no = {p.indirect_reference.idnum: n for n, p in enumerate(reader.pages)
-               if p.indirect_reference is not None}
-    out = []
-    for kid in kids:
-        obj = kid.get_object()
-        pg = _first_page(obj)
-        nowhere = -1 if located else 0
-        out.append((page_no.get(pg, nowhere) if pg is not None else nowhere, kid))
-    return out
-
-
-def _first_page(elem: Any, depth: int = 0) -> int | None:
-    if not isinstance(elem, DictionaryObject) or depth > 50:
-        return None
-    pg = elem.get("/Pg")
-    if isinstance(pg, IndirectObject):
-        return pg.idnum
-    kids = elem.get("/K")
-    kids = kids.get_object() if kids is not None else None
-    for kid in (kids if isinstance(kids, ArrayObject) else [kids]):
-        found = _first_page(kid.get_object() if kid is not None else None, depth + 1)
-        if found is not None:
-            return found
-    return None
-
-
-def _stamp(writer: PdfWriter, chrome: Laid) -> None:
-    """Each chrome page over its page, as an artifact Form XObject."""
-    reader = PdfReader(io.BytesIO(chrome.pdf))
-    opening = DecodedStreamObject()
-    opening.set_data(b"q\n")
-    opening_ref = writer._add_object(opening)
-    for n, page in enumerate(writer.pages):
-        if n >= len(reader.pages):
-            break
-        source = reader.pages[n]
-        data = source.get_contents()
-        if data is None:
-            continue
-        form = DecodedStreamObject()
-        form.set_data(data.get_data())
-        form.update({NameObject("/Type"): NameObject("/XObject"),
-                     NameObject("/Subtype"): NameObject("/Form"),
-                     NameObject("/BBox"): ArrayObject([FloatObject(v) for v in source.mediabox]),
-                     NameObject("/Resources"): source["/Resources"].clone(writer)})
-        form_ref = writer._add_object(form.flate_encode())
-        name = NameObject(f"/PortfolioChrome{n}")
-        if page.get("/Resources") is None:
-            page[NameObject("/Resources")] = DictionaryObject()
-        resources: Any = page["/Resources"].get_object()
-        xobjects = resources.get("/XObject")
-        if xobjects is None:
-            xobjects = DictionaryObject()
-            resources[NameObject("/XObject")] = xobjects
-        xobjects.get_object()[name] = form_ref
-        closing = DecodedStreamObject()
-        closing.set_data(f"Q\n/Artifact BMC q {name} Do Q EMC\n".encode())
-        contents = page.get("/Contents")
-        current = contents.get_object() if contents is not None else None
-        refs = list(current) if isinstance(current, ArrayObject) else \
-            ([contents] if contents is not None else [])
-        page[NameObject("/Contents")] = ArrayObject([opening_ref, *refs,
-                                                     writer._add_object(closing)])
+    return pdf_joining.join(front, fragments, order, chrome)

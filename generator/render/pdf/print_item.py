@@ -363,10 +363,11 @@ def spell_out_links(html: str) -> str:
 
 def _pdf_pages(path: Path) -> int:
     try:
-        from pypdf import PdfReader
+        import pikepdf   # qpdf reads the page tree only; pypdf parsed every object of it
 
-        return len(PdfReader(path).pages)
-    except Exception:  # pypdf on a file it cannot take apart: shown as not made
+        with pikepdf.open(path) as pdf:
+            return len(pdf.pages)
+    except Exception:  # a file qpdf cannot take apart: shown as not made
         return 0
 
 
