@@ -84,3 +84,31 @@ def test_a_file_other_names_must_be_inside_the_student_folder(tmp_path: Path) ->
     run = content.check()
     assert {f["code"] for f in run.doc["findings"]} == {"path-outside", "attachment-missing"}
     assert all(f["severity"] == "error" for f in run.doc["findings"])
+
+
+def test_an_edited_reflection_leaves_the_kit_and_the_checklists_alone(tmp_path: Path) -> None:
+    """No kit file and no 收訖明細 prints an item's reflection: editing one makes the
+    comparison page again (its review time counts the reflection), not them."""
+    from generator.render.pdf.pdf_step import PdfStep
+    from generator.render.site.compare_step import CompareStep
+
+    content = ContentBuilder(tmp_path / "content", None)
+    content.student()
+    content.course("lab", subject="物理", submitted=113, body="原本的心得。")
+    content.departments([{"code": CODE, "name": "國立臺灣大學 電機工程學系",
+                          "courses": ["lab"], "wants": ["N"], "reflection": "綜整心得。"}])
+    out = tmp_path / "out"
+    steps = [KitStep(), CompareStep(), PdfStep()]   # checklist PDFs come with the PDF step
+    first = build(content.root, out, offline=True, renderers=steps, jobs=1)  # type: ignore[list-item]
+    assert any("/kit/" in rel for rel in first.rendered)
+    assert any("/checklist/" in rel and rel.endswith(".pdf") for rel in first.rendered)
+    content.course("lab", subject="物理", submitted=113, body="改寫過的心得，長了許多。" * 40)
+    again = build(content.root, out, offline=True, renderers=steps, jobs=1)  # type: ignore[list-item]
+    assert "ming/compare.html" in again.rendered
+    assert [rel for rel in again.rendered if "/kit/" in rel or "/checklist/" in rel] == []
+    # A title the tick list and the checklist print does make them again.
+    content.course("lab", subject="物理", submitted=113, title="新的標題",
+                   body="改寫過的心得，長了許多。" * 40)
+    third = build(content.root, out, offline=True, renderers=steps, jobs=1)  # type: ignore[list-item]
+    assert any("/kit/" in rel for rel in third.rendered)
+    assert any("/checklist/" in rel for rel in third.rendered)

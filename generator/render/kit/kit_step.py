@@ -125,7 +125,9 @@ class KitStep:
                 ctx.portfolio.rules.model_dump(mode="json", by_alias=True)]
         out: list[Output] = []
         for student in ctx.students():
-            whole = student.model_dump(mode="json")
+            # Not the items' reflections: no kit file prints them (a reflection edited
+            # left every kit PDF to be made again).
+            whole = student.model_dump(mode="json", exclude={"items": {"__all__": {"body"}}})
             for dep in student.departments:
                 rules = ctx.portfolio.rules_for(student)
                 kinds = tuple(kit_kinds(dep, rules))

@@ -363,7 +363,7 @@ def spell_out_links(html: str) -> str:
 
 def _pdf_pages(path: Path) -> int:
     try:
-        import pikepdf   # qpdf reads the page tree only; pypdf parsed every object of it
+        import pikepdf  # qpdf reads the page tree only; pypdf parsed every object of it
 
         with pikepdf.open(path) as pdf:
             return len(pdf.pages)

@@ -152,14 +152,18 @@ class CompareStep:
         with_pdf = "pdf" in ctx.running
         out: list[Output] = []
         for student in ctx.students():
-            whole = [student.model_dump(mode="json", exclude={"path"}),
-                     ctx.portfolio.rules_for(student).model_dump(mode="json", by_alias=True)]
+            mine = ctx.portfolio.rules_for(student).model_dump(mode="json", by_alias=True)
+            whole = [student.model_dump(mode="json", exclude={"path"}), mine]
             rel = compare_page(student.slug)
             fp = ctx.fingerprint(*common, "compare", whole)
             out.append(Output(rel, fp, ComparePageJob(student.slug, rel, fp)))
+            # A checklist never prints the items' reflections (the comparison's review
+            # time counts them): one edited does not make every checklist PDF again.
+            listed = [student.model_dump(mode="json", exclude={"path": True, "items": {
+                "__all__": {"body"}}}), mine]
             for term in checklist_terms(ctx, student):
                 page, pdf = checklist_page(student.slug, term), checklist_pdf(student.slug, term)
-                fp = ctx.fingerprint(*common, "checklist", term, whole, with_pdf)
+                fp = ctx.fingerprint(*common, "checklist", term, listed, with_pdf)
                 job = ComparePageJob(student.slug, page, fp, term, pdf if with_pdf else None)
                 out += [Output(page, fp, job)] + ([Output(pdf, fp, job)] if with_pdf else [])
         return out
