@@ -140,7 +140,8 @@ def main() -> None:
         noop = build(content, output, args.jobs)
         print("no-op", json.dumps(noop, ensure_ascii=False), flush=True)
         index = content / "s0000" / "items" / "perf-03" / "index.md"
-        index.write_text(index.read_text("utf-8").replace("。\n", "，再補一句。\n", 1), "utf-8")
+        head, body = index.read_text("utf-8").rsplit("---\n", 1)   # the reflection, not 簡述
+        index.write_text(head + "---\n" + body.replace("。", "，再補一句。", 1), "utf-8")
         changed = build(content, output, args.jobs)
         print("one item", json.dumps(changed, ensure_ascii=False), flush=True)
         pdfs = pdf_timings(content, output, args.repeat)

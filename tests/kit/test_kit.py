@@ -88,7 +88,8 @@ def test_a_file_other_names_must_be_inside_the_student_folder(tmp_path: Path) ->
 
 def test_an_edited_reflection_leaves_the_kit_and_the_checklists_alone(tmp_path: Path) -> None:
     """No kit file and no 收訖明細 prints an item's reflection: editing one makes the
-    comparison page again (its review time counts the reflection), not them."""
+    comparison page again (its review time counts the reflection), not them; nor does
+    the kit print its 簡述."""
     from generator.render.pdf.pdf_step import PdfStep
     from generator.render.site.compare_step import CompareStep
 
@@ -106,8 +107,12 @@ def test_an_edited_reflection_leaves_the_kit_and_the_checklists_alone(tmp_path: 
     again = build(content.root, out, offline=True, renderers=steps, jobs=1)  # type: ignore[list-item]
     assert "ming/compare.html" in again.rendered
     assert [rel for rel in again.rendered if "/kit/" in rel or "/checklist/" in rel] == []
+    content.course("lab", subject="物理", submitted=113, summary="新的簡述。",
+                   body="改寫過的心得，長了許多。" * 40)
+    summary = build(content.root, out, offline=True, renderers=steps, jobs=1)  # type: ignore[list-item]
+    assert [rel for rel in summary.rendered if "/kit/" in rel] == []
     # A title the tick list and the checklist print does make them again.
-    content.course("lab", subject="物理", submitted=113, title="新的標題",
+    content.course("lab", subject="物理", submitted=113, title="新的標題", summary="新的簡述。",
                    body="改寫過的心得，長了許多。" * 40)
     third = build(content.root, out, offline=True, renderers=steps, jobs=1)  # type: ignore[list-item]
     assert any("/kit/" in rel for rel in third.rendered)

@@ -7,10 +7,11 @@ Outputs, per student and department (generator/engine/output_paths.py KIT_FILES)
     <student>/departments/<code>/kit/勾選清單.html, 勾選清單.pdf
     <student>/departments/<code>/kit/B-1 專題實作….pdf   a copy of each uploaded PDF
 
-A department's kit is one job (its files are made together) fingerprinted by the
-student's model, the files its texts name, the rules, the print theme and this
-package's code. Every kit PDF over `[files] kit_max_mb` gets `kit-file-too-large`,
-whether made now or kept from an earlier build (the file on disk says).
+A department's kit is one job (its files are made together) fingerprinted by what it
+prints (the department's texts and the files they name, the rows of its tick list), the
+rules, the print theme and this package's code. Every kit PDF over `[files] kit_max_mb`
+gets `kit-file-too-large`, whether made now or kept from an earlier build (the file on
+disk says).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from generator.render.kit.kit_documents import (
     render_text,
     render_ticks,
     text_inputs,
+    tick_rows,
     ticks_pdf,
     uploaded_pdfs,
 )
@@ -125,14 +127,19 @@ class KitStep:
                 ctx.portfolio.rules.model_dump(mode="json", by_alias=True)]
         out: list[Output] = []
         for student in ctx.students():
-            # Not the items' reflections: no kit file prints them (a reflection edited
-            # left every kit PDF to be made again).
-            whole = student.model_dump(mode="json", exclude={"items": {"__all__": {"body"}}})
+            rules = ctx.portfolio.rules_for(student)
             for dep in student.departments:
-                rules = ctx.portfolio.rules_for(student)
                 kinds = tuple(kit_kinds(dep, rules))
                 uploads = uploaded_pdfs(student, dep, rules)
-                fp = ctx.fingerprint(*base, whole, dep.code, text_inputs(student, dep),
+                # What the kit prints, not the whole student: its texts are the
+                # department's, its tick list the rows below (an item's 簡述 or
+                # reflection edited left every kit PDF to be made again).
+                rows = [[asdict(r) for r in part]
+                        for part in tick_rows(student, dep, rules, ctx.lang)]
+                fp = ctx.fingerprint(*base, rules.model_dump(mode="json", by_alias=True),
+                                     student.name, str(student.path),
+                                     dep.model_dump(mode="json"), rows,
+                                     text_inputs(student, dep),
                                      [(u.rel, file_sha256(u.path)) for u in uploads])
                 job = KitJob(student.slug, dep.code, kinds, fp,
                              tuple((str(u.path), u.rel) for u in uploads))
