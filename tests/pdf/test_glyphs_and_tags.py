@@ -76,6 +76,26 @@ def test_the_theme_stack_has_an_emoji_font_after_the_cjk_one() -> None:
     assert not has_glyph(stack, ord(NO_FONT))
 
 
+def test_what_the_fonts_cover_is_kept_and_read_back_alike(tmp_path: Path) -> None:
+    """A build keeps each font's coverage in its cache (reading a CJK cmap costs every
+    build that prints a portfolio); read back, it answers as the font itself does."""
+    from generator.render.pdf.print_fonts import _cmap, resolved
+
+    stack = families(PrintTheme().css())
+    (file, index), *_ = resolved(stack)
+    fresh = _cmap(file, index, tmp_path)
+    (kept,) = (tmp_path / "cmaps").iterdir()
+    _cmap.cache_clear()
+    again = _cmap(file, index, tmp_path)
+    assert again is not fresh and again.ranges == fresh.ranges
+    from fontTools.ttLib import TTFont
+    with TTFont(file, fontNumber=index, lazy=True) as font:
+        cmap = font.getBestCmap()
+    for cp in [*list(cmap)[::997], 0x5BB6, 0x20, 0xE000, 0x10FFFF, 0]:
+        assert (cp in again) == (cp in cmap), hex(cp)
+    assert kept.stat().st_size < 100_000
+
+
 @pytest.mark.parametrize("reader", [_pypdf, _pdfium, _poppler],
                          ids=["pypdf", "pypdfium2", "pdftotext"])
 @pytest.mark.parametrize("pdf", [f"{SLUG}/portfolio.pdf",

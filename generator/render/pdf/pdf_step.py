@@ -151,7 +151,8 @@ def run_task(ctx: BuildContext, task: PdfTask) -> TaskResult:
         found = [make("pdf-document-not-attached", student.key, a.item, a.name, name=a.name,
                       output=task.rel) for a in view.unattached]
         if department is None:  # every item is in the whole portfolio: told once, there
-            found += glyph_findings(student.key, student.items, settings.theme.css())
+            found += glyph_findings(student.key, student.items, settings.theme.css(),
+                                    settings.cache_dir)
         _save_verdict(settings.cache_dir, task.fingerprint, True, found, used)
         return TaskResult(True, found, laid=laid)
     item = student.item(task.item or "")

@@ -16,10 +16,12 @@ fonts are resolved once per process; each character is looked up once.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 import subprocess
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
@@ -29,6 +31,7 @@ from fontTools.ttLib import TTFont, TTLibError
 
 from generator.findings import Finding, make
 from generator.model import Item
+from generator.support.atomic import write_bytes
 
 _FAMILY = re.compile(r"font-family\s*:\s*([^;}]+)")
 _FACE = re.compile(r"@font-face\s*{([^}]*)}")
@@ -94,18 +97,52 @@ def fonts_digest(css: str) -> str:
     return h.hexdigest()
 
 
+class _Covered:
+    """The code points a font has, as sorted ranges (a CJK font's cmap is some 44,000
+    entries in a few thousand runs)."""
+
+    def __init__(self, ranges: list[tuple[int, int]]):
+        self.starts = [a for a, _ in ranges]
+        self.ranges = ranges
+
+    def __contains__(self, codepoint: int) -> bool:
+        at = bisect_right(self.starts, codepoint) - 1
+        return at >= 0 and codepoint <= self.ranges[at][1]
+
+
 @cache
-def _cmap(file: str, index: int) -> frozenset[int]:
+def _cmap(file: str, index: int, cache_dir: Path | None = None) -> _Covered:
+    """What `file` covers; with `cache_dir`, kept there (fontTools reads a CJK font's
+    cmap in about 0.15 s, which every build that printed a portfolio paid again)."""
+    kept = None
+    if cache_dir is not None:
+        try:
+            stat = Path(file).stat()
+            key = hashlib.sha256(f"{file}\0{index}\0{stat.st_size}\0{stat.st_mtime_ns}"
+                                 .encode()).hexdigest()[:40]
+            kept = cache_dir / "cmaps" / f"{key}.json"
+            return _Covered([(int(a), int(b)) for a, b in json.loads(kept.read_text("utf-8"))])
+        except (OSError, ValueError, TypeError):
+            pass
     try:
         with TTFont(file, fontNumber=index, lazy=True) as font:
-            return frozenset(font.getBestCmap() or {})
+            points = sorted(font.getBestCmap() or {})
     except (OSError, TTLibError, KeyError, ValueError, AssertionError):
-        return frozenset()   # a bitmap or Type 1 font fontTools cannot read: no help
+        points = []   # a bitmap or Type 1 font fontTools cannot read: no help
+    ranges: list[tuple[int, int]] = []
+    for cp in points:
+        if ranges and cp == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], cp)
+        else:
+            ranges.append((cp, cp))
+    if kept is not None:
+        write_bytes(kept, json.dumps(ranges, separators=(",", ":")).encode())
+    return _Covered(ranges)
 
 
 @cache
-def has_glyph(stack: tuple[str, ...], codepoint: int) -> bool:
-    return any(codepoint in _cmap(file, index) for file, index in resolved(stack))
+def has_glyph(stack: tuple[str, ...], codepoint: int, cache_dir: Path | None = None) -> bool:
+    return any(codepoint in _cmap(file, index, cache_dir) for file, index in resolved(stack))
 
 
 def _visible(char: str) -> bool:
@@ -115,11 +152,11 @@ def _visible(char: str) -> bool:
     return not (0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF)  # variation selectors
 
 
-def missing(stack: tuple[str, ...], text: str) -> list[str]:
+def missing(stack: tuple[str, ...], text: str, cache_dir: Path | None = None) -> list[str]:
     """The characters of `text` (each once, in order) that no font of `stack` has."""
     seen: dict[str, None] = {}
     for char in text:
-        if char not in seen and _visible(char) and not has_glyph(stack, ord(char)):
+        if char not in seen and _visible(char) and not has_glyph(stack, ord(char), cache_dir):
             seen[char] = None
     return list(seen)
 
@@ -151,8 +188,10 @@ def item_texts(item: Item) -> Iterator[tuple[str, str]]:
             yield name, value
 
 
-def glyph_findings(student: str, items: Iterable[Item], css: str) -> list[Finding]:
-    """`glyph-missing` for each character of each item that would print as a box."""
+def glyph_findings(student: str, items: Iterable[Item], css: str,
+                   cache_dir: Path | None = None) -> list[Finding]:
+    """`glyph-missing` for each character of each item that would print as a box (what
+    the fonts cover kept in `cache_dir`)."""
     stack = families(css)
     if not resolved(stack):
         return []   # no fontconfig here: nothing to tell (WeasyPrint would not run either)
@@ -160,7 +199,7 @@ def glyph_findings(student: str, items: Iterable[Item], css: str) -> list[Findin
     for item in items:
         told: dict[str, None] = {}
         for field, text in item_texts(item):
-            for char in missing(stack, text):
+            for char in missing(stack, text, cache_dir):
                 if char in told or len(told) >= MAX_PER_ITEM:
                     continue
                 told[char] = None
