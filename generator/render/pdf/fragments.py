@@ -59,7 +59,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from generator.render.pdf import pdf_joining
-from generator.render.pdf.pdf_assembly import Laid, lay_out
+from generator.render.pdf.pdf_assembly import Laid, lay_out, measure
 from generator.render.pdf.print_item import AttachmentView
 from generator.support.atomic import write_bytes
 
@@ -337,6 +337,12 @@ def assemble(html: str, mark: str, folders: list[Path], attachments: list[Attach
             raise ValueError("stale")
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         counts, local = [1] * len(fronts), {}
+        # Never laid out: its part lengths measured first (no PDF written), so the one
+        # layout below has the right page numbers.
+        with _elsewhere_anchors():
+            sized = measure(_with_css(base, "") + front_html + parts.suffix, folders)
+        counts = _front_counts(sized, [parts.pieces[n].anchor for n in fronts])
+        local = {a: sized.anchors[a][0] for a in refs if a in sized.anchors}
     front_atts = attached(front_html)
     before = len(store.used) if store.used is not None else 0
     for _ in range(4):

@@ -197,6 +197,19 @@ def _stylesheets(html: str, fetcher: URLFetcher) -> tuple[str, list[CSS]]:
     return _STYLE.sub("", html), sheets
 
 
+def measure(html: str, image_folders: Iterable[Path]) -> Laid:
+    """Where the pages of `html` would fall (page heights, names, anchors, bookmarks,
+    links), without writing the PDF: about two thirds of what `lay_out` costs."""
+    try:
+        fetcher = _PrintFetcher(image_folders)
+        body, sheets = _stylesheets(html, fetcher)
+        document = HTML(string=body, url_fetcher=fetcher).render(
+            stylesheets=sheets, font_config=_fonts())
+    except Exception as exc:  # WeasyPrint raises many kinds; all mean "no PDF"
+        raise RenderError(f"{type(exc).__name__}: {exc}") from exc
+    return _describe(document)
+
+
 def _no_object_streams(_document: Any, pdf: Any) -> None:
     # pydyf's `compress` at write time only decides object streams: WeasyPrint has
     # already compressed each stream when it made it.
