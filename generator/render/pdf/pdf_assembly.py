@@ -130,7 +130,7 @@ def lay_out(html: str, image_folders: Iterable[Path],
         fetcher = _PrintFetcher(image_folders)
         body, sheets = _stylesheets(html, fetcher)
         document = HTML(string=body, url_fetcher=fetcher).render(
-            stylesheets=sheets, font_config=_fonts())
+            stylesheets=sheets, font_config=shared_fonts())
         page_of = {anchor: n for n, page in enumerate(document.pages) for anchor in page.anchors}
         raw = document.write_pdf(pdf_tags=tagged,
                                  finisher=None if object_streams else _no_object_streams)
@@ -172,7 +172,8 @@ _SHEETS: dict[str, CSS] = {}
 _STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
 
 
-def _fonts() -> FontConfiguration:
+def shared_fonts() -> FontConfiguration:
+    """This process's fonts, found and loaded once (see above)."""
     pid = os.getpid()
     if pid not in _FONTS:
         _FONTS.clear()
@@ -185,7 +186,7 @@ def _stylesheets(html: str, fetcher: URLFetcher) -> tuple[str, list[CSS]]:
     """The document without its <style> elements, and those, parsed, in their order (so
     the cascade is the same): each text parsed once per process. The templates' styles
     name pictures only through the print fetcher, which every layout uses alike."""
-    fonts = _fonts()
+    fonts = shared_fonts()
     sheets = []
     for text in _STYLE.findall(html):
         key = hashlib.sha256(text.encode()).hexdigest()
@@ -204,7 +205,7 @@ def measure(html: str, image_folders: Iterable[Path]) -> Laid:
         fetcher = _PrintFetcher(image_folders)
         body, sheets = _stylesheets(html, fetcher)
         document = HTML(string=body, url_fetcher=fetcher).render(
-            stylesheets=sheets, font_config=_fonts())
+            stylesheets=sheets, font_config=shared_fonts())
     except Exception as exc:  # WeasyPrint raises many kinds; all mean "no PDF"
         raise RenderError(f"{type(exc).__name__}: {exc}") from exc
     return _describe(document)
