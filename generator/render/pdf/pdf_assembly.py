@@ -3,10 +3,11 @@
 WeasyPrint cannot place another PDF's pages, so the print theme reserves one empty
 `attachment` page per document page. Because those pages are real pages of the
 layout, the page numbers, the "page" column of the lists and the outline already
-count them; here pypdf lays the document page, scaled to fit between the running
-header and the page number, onto its reserved page. Nothing is inserted or moved,
-so the outline WeasyPrint wrote stays right. Each document loses its active content
-(generator/support/pdf_cleaning.py) before its pages are laid in.
+count them; here qpdf (pikepdf) lays the document page, scaled to fit between the
+running header and the page number, under its reserved page's content. Nothing is
+inserted or moved, so the outline WeasyPrint wrote stays right. Only a page's content
+is laid in (as a Form XObject), so none of the document's active content comes along
+(scripts, actions, attachments, form fields); its web and mail links are made again.
 
 `lay_out` also describes the pages it made (`Laid`: page heights and @page names,
 anchors, bookmarks, internal links), which fragments.py needs to assemble a portfolio
@@ -24,12 +25,14 @@ import io
 import os
 import re
 from collections.abc import Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+import pikepdf
+from pypdf import PdfReader, PdfWriter
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -39,7 +42,7 @@ from generator.render.pdf.print_images import SCHEME
 from generator.render.pdf.print_item import AttachmentView
 from generator.support import pillow_settings as imaging
 from generator.support.clock import fixed_moment
-from generator.support.pdf_cleaning import strip_active
+from generator.support.pdf_cleaning import SAFE_URI_SCHEMES
 
 imaging.settle()  # importing WeasyPrint let Pillow pass truncated pictures
 
@@ -142,25 +145,38 @@ def lay_out(html: str, image_folders: Iterable[Path],
     if (not attachments and not emoji) or raw is None:
         laid.pdf = raw or b""
         return laid
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(raw)))
-    make_readable(writer, emoji)
-    for att in attachments:
-        try:
-            # A writer's own pages, since turning a rotated page upright edits its contents;
-            # and no script, launch action or attachment rides along with them.
-            source = PdfWriter(clone_from=PdfReader(att.path))
-            strip_active(source)
-            for n, anchor in enumerate(att.anchors):
-                if anchor in page_of and n < len(source.pages):
-                    place(writer.pages[page_of[anchor]], source.pages[n])
-        except Exception:  # pypdf on a PDF it cannot take apart: say so, go on
-            laid.unattached.append(att.item)
-            if unattached is not None:
-                unattached.append(att)
-    out = io.BytesIO()
-    writer.write(out)
-    laid.pdf = out.getvalue()
+    if attachments:
+        raw = _lay_in(raw, attachments, page_of, laid, unattached)
+    if emoji:
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(raw)))
+        make_readable(writer, emoji)
+        out = io.BytesIO()
+        writer.write(out)
+        raw = out.getvalue()
+    laid.pdf = raw
     return laid
+
+
+def _lay_in(raw: bytes, attachments: list[AttachmentView], page_of: dict[str, int],
+            laid: Laid, unattached: list[AttachmentView] | None) -> bytes:
+    """Each attached document's pages onto the pages reserved for them (qpdf: each page
+    becomes a Form XObject of its content alone, so no script, action, attachment or
+    form field of the document comes along; its web links are made again, see `place`)."""
+    with ExitStack() as keep, pikepdf.open(io.BytesIO(raw)) as pdf:
+        for att in attachments:
+            try:
+                # Open until saved: qpdf reads a copied page's streams at the save.
+                source = keep.enter_context(pikepdf.open(att.path))
+                for n, anchor in enumerate(att.anchors):
+                    if anchor in page_of and n < len(source.pages):
+                        place(pdf, pdf.pages[page_of[anchor]], source.pages[n])
+            except Exception:  # qpdf on a PDF it cannot take apart: say so, go on
+                laid.unattached.append(att.item)
+                if unattached is not None:
+                    unattached.append(att)
+        out = io.BytesIO()
+        pdf.save(out, static_id=True, fix_metadata_version=False)
+        return out.getvalue()
 
 
 # A build lays out dozens of documents per student in each worker: the fonts found and
@@ -240,20 +256,55 @@ def _describe(document: Any) -> Laid:
     return laid
 
 
-def place(target: PageObject, page: PageObject) -> None:
-    """Lay `page` onto `target`, scaled down (never up) to fit inside the margins."""
-    if page.rotation:
-        page.transfer_rotation_to_content()
+def place(pdf: pikepdf.Pdf, target: pikepdf.Page, page: pikepdf.Page) -> None:
+    """Lay `page` (of another PDF) under `target`'s content, scaled down (never up) and
+    centred inside the margins, turned upright if it was rotated; its https and mailto
+    links made again where they now are on `target`."""
     box = page.cropbox
-    width, height = float(box.width), float(box.height)
-    if width <= 0 or height <= 0:
+    if float(box[2]) - float(box[0]) <= 0 or float(box[3]) - float(box[1]) <= 0:
         return
+    form = pdf.copy_foreign(page.as_form_xobject(handle_transformations=True))
     top, right, bottom, left = (m * PT_PER_MM for m in ATTACHMENT_MARGINS_MM)
-    page_w, page_h = float(target.mediabox.width), float(target.mediabox.height)
-    area_w, area_h = page_w - left - right, page_h - top - bottom
-    scale = min(area_w / width, area_h / height, 1.0)
-    x = left + (area_w - width * scale) / 2
-    y = bottom + (area_h - height * scale) / 2
-    ctm = (Transformation().translate(-float(box.left), -float(box.bottom))
-           .scale(scale, scale).translate(x, y))
-    target.merge_transformed_page(page, ctm, over=False)
+    media = target.mediabox
+    area = pikepdf.Rectangle(float(media[0]) + left, float(media[1]) + bottom,
+                             float(media[2]) - right, float(media[3]) - top)
+    # Named here: pikepdf's own names for new resources are random (two builds, two files).
+    resources: Any = target.obj.get("/Resources")
+    taken = list(resources.get("/XObject", {}).keys()) if resources is not None else []
+    name = pikepdf.Name(f"/LaidIn{sum(1 for k in taken if str(k).startswith('/LaidIn'))}")
+    target.add_resource(form, pikepdf.Name.XObject, name)
+    drawn = target.calc_form_xobject_placement(form, name, area, allow_shrink=True,
+                                               allow_expand=False)
+    target.contents_add(b"q\n" + drawn + b"\nQ\n", prepend=True)
+    matrix = target.get_matrix_for_form_xobject_placement(form, area, allow_shrink=True,
+                                                          allow_expand=False)
+    for annot in page.obj.get("/Annots") or []:
+        link = _web_link(annot)
+        if link is None:
+            continue
+        x1, y1, x2, y2 = (float(v) for v in annot.Rect)
+        corners = [matrix.transform((x, y)) for x in (x1, x2) for y in (y1, y2)]
+        xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+        made = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
+            Rect=pikepdf.Array([min(xs), min(ys), max(xs), max(ys)]),
+            Border=pikepdf.Array([0, 0, 0]),
+            A=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String(link))))
+        if "/Annots" not in target.obj:
+            target.obj.Annots = pikepdf.Array()
+        target.obj.Annots.append(made)
+
+
+def _web_link(annot: Any) -> str | None:
+    """The address of a link annotation to the web (or mail): nothing else is kept."""
+    if not isinstance(annot, pikepdf.Dictionary) or annot.get("/Subtype") != pikepdf.Name.Link:
+        return None
+    action = annot.get("/A")
+    if not isinstance(action, pikepdf.Dictionary) or action.get("/S") != pikepdf.Name.URI:
+        return None
+    try:
+        uri = bytes(action.URI).decode("utf-8", "replace").strip()
+    except (AttributeError, TypeError, ValueError):
+        return None
+    scheme = uri.split(":", 1)[0].lower() if ":" in uri else ""
+    return uri if scheme in SAFE_URI_SCHEMES and "/Rect" in annot else None
