@@ -127,7 +127,8 @@ def lay_out(html: str, image_folders: Iterable[Path],
     student the whole portfolio.
 
     `object_streams` False: every object on its own (streams still compressed), for a
-    part that pypdf assembles: pypdf reads an object stream again for each object in it.
+    part assembled later: pydyf packs object streams in Python, and the assembly writes
+    its own.
     """
     try:
         fetcher = _PrintFetcher(image_folders)
