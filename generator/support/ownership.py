@@ -182,14 +182,15 @@ class OutputFolder:
         self.state = data
         self.owned = set(data.get("owned") or [])
         self.dirs = set(data.get("dirs") or [])
-        self._read_journal()  # a killed command's: what it wrote is the tool's
+        left = self._read_journal()  # a killed command's: what it wrote is the tool's
         self.refused.clear()  # what a killed command skipped is for this one to find again
         self._forget_missing()
         # A new output is marked as ours at once (a command killed before its first save
-        # must not leave a folder the next one refuses), and so is the adoption of an old
-        # one and a killed command's journal; a record that is as it was waits for the
-        # command's save.
-        if not recorded or self._dirty:
+        # must not leave a folder the next one refuses), and so are the adoption of an old
+        # one and a killed command's journal. Otherwise the command's save writes the
+        # record: files gone since (pages deleted by hand) are forgotten again by the next
+        # claim should this command be killed before it.
+        if not recorded or left:
             self._write_state()
             self._drop_journals()
 
