@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, MutableMapping, Sequence
 from importlib.metadata import version
 from typing import Any
 
@@ -78,18 +79,59 @@ def main(ctx: click.Context) -> None:
         raise SaidUsage("usage-missing-command")
 
 
-def _register() -> None:
-    from generator.commands.build import build
-    from generator.commands.check import check
-    from generator.commands.edit import edit
-    from generator.commands.export import export
-    from generator.commands.fit import fit_command
-    from generator.commands.links import links
-    from generator.commands.new import new
-    from generator.commands.serve import serve
+# Each command's module, imported only when that command is run or listed: a module
+# brings in what its command needs (`links` pypdf and the archive, `edit` the editor's
+# server), and every `portfolio` process would otherwise pay for all of them at start.
+_COMMANDS = {
+    "new": ("generator.commands.new", "new"),
+    "check": ("generator.commands.check", "check"),
+    "build": ("generator.commands.build", "build"),
+    "serve": ("generator.commands.serve", "serve"),
+    "export": ("generator.commands.export", "export"),
+    "fit": ("generator.commands.fit", "fit_command"),
+    "links": ("generator.commands.links", "links"),
+    "edit": ("generator.commands.edit", "edit"),
+}
 
-    for command in (new, check, build, serve, export, fit_command, links, edit):
-        main.add_command(command)
+
+class _LazyCommands(MutableMapping[str, click.Command]):
+    """The group's commands by name, each imported on first use. click's Group keeps its
+    commands in a mutable mapping and finds them through it (`list_commands`,
+    `get_command`), so `main.commands` stays the whole set, with nothing imported until
+    a command is asked for."""
+
+    def __init__(self, where: dict[str, tuple[str, str]]):
+        self._where = dict(where)
+        self._loaded: dict[str, click.Command] = {}
+
+    def __getitem__(self, name: str) -> click.Command:
+        command = self._loaded.get(name)
+        if command is None:
+            module, attr = self._where[name]  # KeyError: no such command
+            command = getattr(importlib.import_module(module), attr)
+            if not isinstance(command, click.Command) or command.name != name:
+                raise TypeError(f"{module}.{attr} is not the command {name!r}")
+            self._loaded[name] = command
+        return command
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self._where.pop(name, None)
+        self._loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        if name not in self:
+            raise KeyError(name)
+        self._where.pop(name, None)
+        self._loaded.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys([*self._where, *self._loaded]))
+
+    def __len__(self) -> int:
+        return len(self._where.keys() | self._loaded.keys())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._where or name in self._loaded
 
 
-_register()
+main.commands = _LazyCommands(_COMMANDS)

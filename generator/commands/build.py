@@ -21,7 +21,6 @@ from generator.commands.options import (
 )
 from generator.commands.printing import fail_unreadable, print_findings, print_traces
 from generator.commands.said_help import SaidCommand
-from generator.counselor.counselor_step import CounselorStep
 from generator.engine.progress import Reporter
 from generator.engine.steps import Step
 from generator.i18n import listed, text
@@ -35,6 +34,14 @@ def chosen_renderers(skip: tuple[str, ...]) -> list[Step]:
     if unknown:
         raise SaidBadParameter("usage-skip", names=listed(unknown), steps=listed(names))
     return default_renderers(frozenset(skip))
+
+
+def _counselor(reviews: Path | None, no_reviews: bool) -> Step:
+    # Imported here, when the step is not skipped: a build of the site alone need not
+    # load the dashboard's modules.
+    from generator.counselor.counselor_step import CounselorStep
+
+    return CounselorStep(reviews_dir=reviews, with_reviews=not no_reviews)
 
 
 @click.command(cls=SaidCommand)
@@ -60,8 +67,8 @@ def build(content: Path, output: Path, lang: str | None, today: dt.date | None, 
     whether it is ready (0), has errors (1), or could not be read at all (2).
     """
     err = Console(stderr=True, highlight=False)
-    renderers = [CounselorStep(reviews_dir=reviews, with_reviews=not no_reviews)
-                 if r.name == "counselor" else r for r in chosen_renderers(skip)]
+    renderers = [_counselor(reviews, no_reviews) if r.name == "counselor" else r
+                 for r in chosen_renderers(skip)]
     try:
         result = run_build(content, output, lang=lang, today=today, offline=offline, jobs=jobs,
                            renderers=renderers, scheduler=scheduler,

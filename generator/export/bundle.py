@@ -40,7 +40,7 @@ from generator.engine.build_context import BuildContext
 from generator.findings import Finding
 from generator.i18n import text
 from generator.model import Department, Item, Student
-from generator.render.kit.kit_documents import uploaded_pdfs
+from generator.render.kit.kit_uploads import uploaded_pdfs
 from generator.render.upload.upload_copies import made_copies
 from generator.rules import Rules
 from generator.support.atomic import owned, remove, write_bytes

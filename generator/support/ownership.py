@@ -143,6 +143,9 @@ class OutputFolder:
         self.swept = 0
         self._lock_fd: int | None = None
         self._read_to: dict[str, int] = {}
+        # Whether the record in memory differs from state.json: a build writes it once,
+        # at its end, unless the claim itself had something to keep at once.
+        self._dirty = False
         self._previous_guard: atomic.Guard | None = None
 
     # ------------------------------------------------------------------ claiming
@@ -169,6 +172,7 @@ class OutputFolder:
 
     def _load(self) -> None:
         data = read_state(Path(self.root))
+        recorded = data is not None and "owned" in data
         if data is None:
             data = {"tool": TOOL, "version": STATE_VERSION, "outputs": {}}
             data["owned"], data["dirs"] = [], []
@@ -178,10 +182,17 @@ class OutputFolder:
         self.state = data
         self.owned = set(data.get("owned") or [])
         self.dirs = set(data.get("dirs") or [])
-        self._read_journal()
+        left = self._read_journal()  # a killed command's: what it wrote is the tool's
         self.refused.clear()  # what a killed command skipped is for this one to find again
-        self._write_state()
-        self._drop_journals()
+        self._forget_missing()
+        # A new output is marked as ours at once (a command killed before its first save
+        # must not leave a folder the next one refuses), and so are the adoption of an old
+        # one and a killed command's journal. Otherwise the command's save writes the
+        # record: files gone since (pages deleted by hand) are forgotten again by the next
+        # claim should this command be killed before it.
+        if not recorded or left:
+            self._write_state()
+            self._drop_journals()
 
     def _everything(self) -> tuple[list[str], list[str]]:
         files, dirs = [], []
@@ -216,13 +227,16 @@ class OutputFolder:
             outputs, dict) else {}
 
     def save(self, outputs: dict[str, dict[str, str]] | None = None) -> None:
-        """Write the record: what is there now of everything the tool made."""
+        """Write the record: what is there now of everything the tool made (unless
+        state.json says that already: nothing was written or removed since it was)."""
         self._read_journal()
         if outputs is not None:
             self.state["outputs"] = outputs
             self.state["version"] = STATE_VERSION
-        self._write_state()
-        self._drop_journals()
+            self._dirty = True
+        if self._dirty:
+            self._write_state()
+        self._drop_journals()   # every line of them is in state.json now
 
     def _journals(self) -> list[Path]:
         """This process's journal and every worker's (`journal.<host>.<pid>`)."""
@@ -239,15 +253,26 @@ class OutputFolder:
                 path.unlink()
         self._read_to = {}
 
+    def _forget_missing(self) -> None:
+        """Files and folders of the record that are no longer there are not the tool's:
+        whatever is put in their place later is someone else's."""
+        base = self.root + os.sep
+        owned = {r for r in self.owned if os.path.isfile(base + r)}
+        dirs = {d for d in self.dirs if os.path.isdir(base + d)}
+        if owned != self.owned or dirs != self.dirs:
+            self.owned, self.dirs = owned, dirs
+            self._dirty = True
+
     def _write_state(self) -> None:
-        base = Path(self.root)
-        self.owned = {r for r in self.owned if (base / r).is_file()}
-        self.dirs = {d for d in self.dirs if (base / d).is_dir()}
+        self._forget_missing()
         self.state.update(tool=TOOL, owned=sorted(self.owned), dirs=sorted(self.dirs))
         self.state.setdefault("version", STATE_VERSION)
         self.state.setdefault("outputs", {})
+        # Compact: read by programs (read_state, output_record), thousands of lines long.
         atomic.write_text(self.state_dir / STATE_FILE,
-                          json.dumps(self.state, ensure_ascii=False, indent=1, sort_keys=True))
+                          json.dumps(self.state, ensure_ascii=False, separators=(",", ":"),
+                                     sort_keys=True))
+        self._dirty = False
 
     def refusals(self) -> list[str]:
         """Paths (relative to the output) left alone because something not ours was
@@ -302,6 +327,8 @@ class OutputFolder:
                 self.dirs.add(rel)
             elif kind == "x":
                 self.refused.setdefault(rel)
+        if end > 0:
+            self._dirty = True
         return end > 0
 
     # ------------------------------------------------------------------ the guard
@@ -323,6 +350,7 @@ class OutputFolder:
             return True
         if not os.path.lexists(path):
             self.owned.add(rel)
+            self._dirty = True
             self._note("f", rel)
             return True
         if self.owns(path):
@@ -348,13 +376,15 @@ class OutputFolder:
 
     def removed(self, path: Path) -> None:
         rel = self._rel(path)
-        if rel is not None:
+        if rel is not None and rel in self.owned:
             self.owned.discard(rel)
+            self._dirty = True
 
     def made_dir(self, path: Path) -> None:
         rel = self._rel(path)
         if rel is not None and rel not in self.dirs:
             self.dirs.add(rel)
+            self._dirty = True
             self._note("d", rel)
 
     def prune(self, folder: Path) -> None:
@@ -369,6 +399,7 @@ class OutputFolder:
             except OSError:
                 return
             self.dirs.discard(rel)
+            self._dirty = True
             folder = folder.parent
 
 

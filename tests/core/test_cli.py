@@ -133,3 +133,33 @@ def test_real_process_no_traceback_and_source_date_epoch(tmp_path):
     doc = json.loads(proc.stdout)
     assert doc["today"] == "2026-01-01"
     assert {f["code"] for f in doc["findings"]} == {"syntax-error", "encoding-invalid"}
+
+
+def test_a_command_s_module_is_loaded_only_when_it_is_asked_for():
+    # Every `portfolio` process starts with the group: it names every command, and
+    # loads only the one run (a build does not pay for the editor, links, fit…).
+    probe = ("import sys\nfrom generator.cli import main\n"
+             "assert sorted(main.commands) == ['build', 'check', 'edit', 'export', 'fit',"
+             " 'links', 'new', 'serve'], sorted(main.commands)\n"
+             "assert not [m for m in sys.modules if m.startswith('generator.commands.')"
+             " and m.rsplit('.', 1)[1] not in ('options', 'said_help')], sys.modules\n"
+             "assert main.commands['fit'].name == 'fit'\n"
+             "assert 'generator.commands.fit' in sys.modules\n"
+             "assert 'generator.commands.links' not in sys.modules\n")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_site_step_loads_no_pdf_library():
+    # A build of the site alone (`--skip pdf …`, and `serve`'s rebuilds) need not load
+    # WeasyPrint or pypdf: about a second of every such process.
+    probe = ("import sys\nimport generator.commands.build\n"
+             "import generator.render.site.site_step, generator.render.site.department_page\n"
+             "import generator.render.web_media.web_media_step\n"
+             "print(sorted(m for m in ('weasyprint', 'pypdf', 'generator.counselor.counselor_step')"
+             " if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -117,3 +117,26 @@ def test_one_claim_at_a_time(tmp_path: Path) -> None:
             claim(out)
         assert refused.value.key == "output-busy"
     claim(out).release()
+
+
+def test_the_record_is_written_once_compact_and_only_when_it_changed(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    state = out / ".portfolio" / "state.json"
+    with holding(out):
+        assert state.is_file()  # a new output is marked as ours at once
+        assert atomic.write_text(out / "a" / "page.html", "ours")
+    assert "\n" not in state.read_text("utf-8")  # compact, read by programs only
+    written = state.stat().st_ino  # each write replaces the file: a new inode
+    with holding(out):
+        pass
+    assert state.stat().st_ino == written  # nothing changed: the record is left alone
+    with holding(out) as folder:
+        folder.save({"a/page.html": {"fp": "1", "by": "site"}})
+        saved = state.stat().st_ino
+        assert saved != written
+    assert state.stat().st_ino == saved  # the claim's end had nothing more to say
+    with holding(out) as folder:
+        assert atomic.remove(out / "a" / "page.html")
+        folder.prune(out / "a")
+    data = json.loads(state.read_text("utf-8"))
+    assert data["owned"] == [] and data["dirs"] == [] and "a/page.html" in data["outputs"]

@@ -26,10 +26,10 @@ from pypdf import PdfReader, PdfWriter
 
 from generator.content.image_refs import is_local_path, markdown_images, markdown_links
 from generator.content.item_paths import resolve_inside
-from generator.content.sniff import sniff
-from generator.engine.output_paths import KIT_FILES, kit_upload
+from generator.engine.output_paths import KIT_FILES
 from generator.i18n import text
 from generator.model import Department, Item, Student
+from generator.render.kit.kit_uploads import uploaded_pdfs
 from generator.render.markdown import render_markdown
 from generator.render.pdf.pdf_assembly import render_pdf, timestamp
 from generator.render.pdf.pdf_documents import PdfSettings
@@ -49,34 +49,6 @@ class Attached:
     name: str
     path: Path
     pages: int
-
-
-@dataclass(frozen=True)
-class UploadedPdf:
-    """A PDF a department takes in place of items for one code (its `uploads`)."""
-
-    code: str
-    path: Path       # the student's file
-    rel: str         # its copy in the kit (an output path)
-
-
-def uploaded_pdfs(student: Student, dep: Department, rules: Rules) -> list[UploadedPdf]:
-    """The department's uploads that are PDFs inside the student's folder, in the order
-    of the track's codes (a missing file, one that is no PDF or one over the track's
-    `upload_max_mb` is check's finding, and not copied: the kit holds only what the
-    platform would take, and a file of gigabytes is never read)."""
-    order = {code: n for n, code in enumerate(rules.codes)}
-    cap = rules.track.upload_max_mb
-    most = int(cap * rules.files.megabyte) if cap is not None else rules.files.kit_max_bytes
-    out = []
-    for code, name in sorted(dep.uploads.items(), key=lambda kv: order.get(kv[0], 99)):
-        real, _why = resolve_inside(student.path, name)
-        named = rules.codes.get(code)
-        if real is None or named is None or sniff(real) != "pdf" \
-                or real.stat().st_size > most:
-            continue
-        out.append(UploadedPdf(code, real, kit_upload(student.slug, dep.code, code, named.zh)))
-    return out
 
 
 def kit_kinds(dep: Department, rules: Rules) -> list[str]:

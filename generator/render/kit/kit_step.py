@@ -36,8 +36,8 @@ from generator.render.kit.kit_documents import (
     text_inputs,
     tick_rows,
     ticks_pdf,
-    uploaded_pdfs,
 )
+from generator.render.kit.kit_uploads import uploaded_pdfs
 from generator.render.pdf.pdf_assembly import timestamp
 from generator.render.pdf.pdf_step import settings_for
 from generator.support.atomic import owned, write_bytes

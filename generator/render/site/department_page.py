@@ -28,7 +28,7 @@ from generator.engine.build_context import BuildContext
 from generator.i18n import text
 from generator.model import Department, Item, Student
 from generator.model.upload_record import photos, upload_record
-from generator.render.kit.kit_documents import uploaded_pdfs
+from generator.render.kit.kit_uploads import uploaded_pdfs
 from generator.render.markdown import ImageHook, render_markdown
 from generator.render.site import item_views as views
 from generator.render.site import page_links as urls

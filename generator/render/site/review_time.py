@@ -15,8 +15,6 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from pypdf import PdfReader
-
 from generator.content.item_paths import resolve_inside
 from generator.content.sniff import sniff
 from generator.model import Department, Item, Student
@@ -99,6 +97,8 @@ def _upload_pages(student: Student, name: str) -> int:
         return 0
     if real.stat().st_size > _UPLOAD_READ_MAX:
         return 1
+    from pypdf import PdfReader  # here: most classes have no such upload, and pypdf is slow to load
+
     try:
         return max(1, len(PdfReader(real).pages))
     except Exception:  # pypdf on a PDF it cannot take apart: one page, as a guess
