@@ -77,7 +77,7 @@ def pdf_timings(content: Path, output: Path, repeat: int) -> dict:
     from generator.checks.content_check import check_content
     from generator.i18n import text
     from generator.pipeline.building import make_context
-    from generator.render.pdf.pdf_assembly import _PrintFetcher, timestamp
+    from generator.render.pdf.pdf_assembly import print_fetcher, timestamp
     from generator.render.pdf.pdf_documents import render_portfolio
     from generator.render.pdf.pdf_step import draft_of, errors_of, settings_for, upload_files
     from generator.render.pdf.print_item import PrintedItems
@@ -115,7 +115,7 @@ def pdf_timings(content: Path, output: Path, repeat: int) -> dict:
     title = f"{student.name} {text('pdf-cover-title', settings.lang)}"
     html = settings.theme.render("portfolio.html", settings.lang, v=view, title=title,
                                  created=timestamp(settings.today))
-    fetcher = _PrintFetcher([settings.images.folder])
+    fetcher = print_fetcher([settings.images.folder])
     bare, bare_load = best(lambda: HTML(string=html, url_fetcher=fetcher).write_pdf())
     tagged, _ = best(lambda: HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_tags=True))
     return {"department_pdf_s": department, "department_load": dep_load,

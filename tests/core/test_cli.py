@@ -163,3 +163,23 @@ def test_the_site_step_loads_no_pdf_library():
                           text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_a_build_that_lays_out_nothing_loads_no_weasyprint(tmp_path):
+    # Every step is planned (the PDF and kit steps included), but WeasyPrint is imported
+    # only when a PDF is laid out: a no-op rebuild does not pay its second of start-up.
+    from tests.builder import ContentBuilder
+
+    content = ContentBuilder(tmp_path / "content", None)
+    content.student()
+    content.course("lab", subject="物理", submitted=113)
+    out = tmp_path / "out"
+    probe = ("import sys\nfrom pathlib import Path\n"
+             "from generator.pipeline.building import build\n"
+             f"build(Path({str(content.root)!r}), Path({str(out)!r}), offline=True, jobs=1)\n"
+             "print('weasyprint' in sys.modules)\n")
+    runs = [subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
+                           text=True, env={**os.environ, "SOURCE_DATE_EPOCH": "1790000000"})
+            for _ in range(2)]
+    assert [r.returncode for r in runs] == [0, 0], runs[-1].stderr[-2000:]
+    assert [r.stdout.strip().splitlines()[-1] for r in runs] == ["True", "False"]

@@ -28,14 +28,12 @@ from collections.abc import Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pikepdf
 from pypdf import PdfReader, PdfWriter
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from generator.render.pdf.emoji_text import emoji_font_names, make_readable
 from generator.render.pdf.print_images import SCHEME
@@ -43,8 +41,6 @@ from generator.render.pdf.print_item import AttachmentView
 from generator.support import pillow_settings as imaging
 from generator.support.clock import fixed_moment
 from generator.support.pdf_cleaning import SAFE_URI_SCHEMES
-
-imaging.settle()  # importing WeasyPrint let Pillow pass truncated pictures
 
 PT_PER_MM = 72 / 25.4
 # top, right, bottom, left: the margins of `@page attachment` in print.css.
@@ -67,25 +63,47 @@ def timestamp(today: date) -> str:
     return fixed_moment(today).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class _PrintFetcher(URLFetcher):
-    """Pictures from the print cache (`print-image:<name>`) and inline data, nothing else:
-    no network (a build must not depend on it, nor leak a visit) and no local file
-    (the student's raw HTML could name one)."""
+def _weasyprint() -> Any:
+    """WeasyPrint, imported when a PDF is first laid out: a build that makes none (a
+    no-op rebuild, `check`, the site alone) does not pay its second of start-up."""
+    import weasyprint
 
-    def __init__(self, folders: Iterable[Path]):
-        super().__init__(allowed_protocols={"data"})
-        self.folders = [p.resolve() for p in folders]
+    imaging.settle()  # importing WeasyPrint let Pillow pass truncated pictures
+    return weasyprint
 
-    def fetch(self, url: str, headers: Any = None) -> Any:
-        if url.startswith(f"{SCHEME}:"):
-            name = url.removeprefix(f"{SCHEME}:")
-            for folder in self.folders:
-                path = folder / name
-                if "/" not in name and "\\" not in name and path.is_file():
-                    return URLFetcherResponse(url, path.read_bytes(),
-                                              {"Content-Type": _MIME.get(path.suffix, "")})
-            raise ValueError(f"no such print image: {name}")
-        return super().fetch(url, headers)
+
+@cache
+def _fetcher_class() -> type:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    _weasyprint()
+
+    class PrintFetcher(URLFetcher):
+        """Pictures from the print cache (`print-image:<name>`) and inline data, nothing
+        else: no network (a build must not depend on it, nor leak a visit) and no local
+        file (the student's raw HTML could name one)."""
+
+        def __init__(self, folders: Iterable[Path]):
+            super().__init__(allowed_protocols={"data"})
+            self.folders = [p.resolve() for p in folders]
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith(f"{SCHEME}:"):
+                name = url.removeprefix(f"{SCHEME}:")
+                for folder in self.folders:
+                    path = folder / name
+                    if "/" not in name and "\\" not in name and path.is_file():
+                        return URLFetcherResponse(url, path.read_bytes(),
+                                                  {"Content-Type": _MIME.get(path.suffix, "")})
+                raise ValueError(f"no such print image: {name}")
+            return super().fetch(url, headers)
+
+    return PrintFetcher
+
+
+def print_fetcher(folders: Iterable[Path]) -> Any:
+    """WeasyPrint's URL fetcher for the print theme (see `_fetcher_class`)."""
+    return _fetcher_class()(folders)
 
 
 _MIME = {".jpg": "image/jpeg", ".png": "image/png"}
@@ -131,9 +149,9 @@ def lay_out(html: str, image_folders: Iterable[Path],
     its own.
     """
     try:
-        fetcher = _PrintFetcher(image_folders)
+        fetcher = print_fetcher(image_folders)
         body, sheets = _stylesheets(html, fetcher)
-        document = HTML(string=body, url_fetcher=fetcher).render(
+        document = _weasyprint().HTML(string=body, url_fetcher=fetcher).render(
             stylesheets=sheets, font_config=shared_fonts())
         page_of = {anchor: n for n, page in enumerate(document.pages) for anchor in page.anchors}
         raw = document.write_pdf(pdf_tags=tagged,
@@ -184,22 +202,25 @@ def _lay_in(raw: bytes, attachments: list[AttachmentView], page_of: dict[str, in
 # loaded (Pango's font map, its HarfBuzz faces) and the print theme's stylesheet parsed
 # are kept for the next one instead of being made again for each (about 0.08 s of a
 # 0.34 s item page). Per process: a worker forked from the build has its own.
-_FONTS: dict[int, FontConfiguration] = {}
-_SHEETS: dict[str, CSS] = {}
+_FONTS: dict[int, Any] = {}      # WeasyPrint's FontConfiguration, by process
+_SHEETS: dict[str, Any] = {}     # its parsed CSS, by the hash of the text
 _STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
 
 
-def shared_fonts() -> FontConfiguration:
+def shared_fonts() -> Any:
     """This process's fonts, found and loaded once (see above)."""
     pid = os.getpid()
     if pid not in _FONTS:
         _FONTS.clear()
         _SHEETS.clear()   # parsed against the other process's fonts
+        from weasyprint.text.fonts import FontConfiguration
+
+        _weasyprint()
         _FONTS[pid] = FontConfiguration()
     return _FONTS[pid]
 
 
-def _stylesheets(html: str, fetcher: URLFetcher) -> tuple[str, list[CSS]]:
+def _stylesheets(html: str, fetcher: Any) -> tuple[str, list[Any]]:
     """The document without its <style> elements, and those, parsed, in their order (so
     the cascade is the same): each text parsed once per process. The templates' styles
     name pictures only through the print fetcher, which every layout uses alike."""
@@ -210,7 +231,8 @@ def _stylesheets(html: str, fetcher: URLFetcher) -> tuple[str, list[CSS]]:
         if key not in _SHEETS:
             if len(_SHEETS) > 64:   # the page-number and batch rules vary: bounded
                 _SHEETS.clear()
-            _SHEETS[key] = CSS(string=text, url_fetcher=fetcher, font_config=fonts)
+            _SHEETS[key] = _weasyprint().CSS(string=text, url_fetcher=fetcher,
+                                             font_config=fonts)
         sheets.append(_SHEETS[key])
     return _STYLE.sub("", html), sheets
 
@@ -219,9 +241,9 @@ def measure(html: str, image_folders: Iterable[Path]) -> Laid:
     """Where the pages of `html` would fall (page heights, names, anchors, bookmarks,
     links), without writing the PDF: about two thirds of what `lay_out` costs."""
     try:
-        fetcher = _PrintFetcher(image_folders)
+        fetcher = print_fetcher(image_folders)
         body, sheets = _stylesheets(html, fetcher)
-        document = HTML(string=body, url_fetcher=fetcher).render(
+        document = _weasyprint().HTML(string=body, url_fetcher=fetcher).render(
             stylesheets=sheets, font_config=shared_fonts())
     except Exception as exc:  # WeasyPrint raises many kinds; all mean "no PDF"
         raise RenderError(f"{type(exc).__name__}: {exc}") from exc

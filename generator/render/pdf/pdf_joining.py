@@ -34,8 +34,6 @@ from typing import Any
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf, String
-from weasyprint.anchors import make_page_bookmark_tree
-from weasyprint.matrix import Matrix
 
 from generator.render.pdf.pdf_assembly import Laid
 
@@ -315,6 +313,9 @@ def _links(pdf: Pdf, order: Order, front: Laid,
 
 def _outline(pdf: Pdf, bookmarks: list[tuple[int, int, str, float, float, str]]) -> None:
     """The outline WeasyPrint would write for the whole (its own tree-making code)."""
+    from weasyprint.anchors import make_page_bookmark_tree  # (imported when first used)
+    from weasyprint.matrix import Matrix
+
     tree: list[Any] = []
     skipped: list[int] = []
     last_by_depth: list[Any] = [tree]
