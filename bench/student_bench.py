@@ -15,7 +15,10 @@ In one run, on one machine, with its load average beside each figure:
   itself costs), and their ratio; and the whole again with the fragments kept.
 
 Builds run as child processes (`python -m generator build`) with SOURCE_DATE_EPOCH
-set; the PDF timings run here, after the build, each the best of `--repeat` runs.
+set and their Python bytecode cached (PYTHONPYCACHEPREFIX, in the bench's temporary
+folder), as an installed package has it: where PYTHONDONTWRITEBYTECODE is set, each
+process would compile the whole package again (`--compile-each-time` times it so).
+The PDF timings run here, after the build, each the best of `--repeat` runs.
 Figures go to stdout and bench/results/student_bench.json.
 """
 
@@ -42,6 +45,9 @@ def load() -> float:
     return round(os.getloadavg()[0], 2)
 
 
+PYCACHE: Path | None = None   # where the timed processes keep their bytecode
+
+
 def build(content: Path, output: Path, jobs: int, scheduler: str | None = None) -> dict:
     cmd = [sys.executable, "-m", "generator", "build", str(content), "-o", str(output),
            "--offline", "-q", "-j", str(jobs), "--today", TODAY]
@@ -49,8 +55,11 @@ def build(content: Path, output: Path, jobs: int, scheduler: str | None = None) 
         cmd += ["--scheduler", scheduler]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started, at = time.perf_counter(), load()
-    done = subprocess.run(cmd, capture_output=True, text=True,
-                          env={**os.environ, "SOURCE_DATE_EPOCH": "1790000000"})
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1790000000"}
+    if PYCACHE is not None:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env)
     wall = time.perf_counter() - started
     if done.returncode not in (0, 1):
         sys.exit(f"build failed ({done.returncode}):\n{done.stderr[-3000:]}")
@@ -131,8 +140,12 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--compile-each-time", action="store_true",
+                    help="no bytecode cache for the timed builds")
     args = ap.parse_args()
+    global PYCACHE
     with tempfile.TemporaryDirectory(prefix="student-bench-") as tmp:
+        PYCACHE = None if args.compile_each_time else Path(tmp) / "pycache"
         content, output = Path(tmp) / "content", Path(tmp) / "output"
         make_class(content, 1, seed=args.seed)
         full = build(content, output, args.jobs)
@@ -146,7 +159,8 @@ def main() -> None:
         print("one item", json.dumps(changed, ensure_ascii=False), flush=True)
         pdfs = pdf_timings(content, output, args.repeat)
         print("pdf", json.dumps(pdfs), flush=True)
-    figures = {"seed": args.seed, "jobs": args.jobs, "full": full, "noop": noop,
+    figures = {"seed": args.seed, "jobs": args.jobs, "bytecode_cached": PYCACHE is not None,
+               "full": full, "noop": noop,
                "noop_share": round(noop["wall_s"] / full["wall_s"], 3),
                "one_item": changed, "one_item_pdf_step_s": changed["steps_s"].get("pdf"),
                **pdfs}
