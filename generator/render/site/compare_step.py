@@ -173,6 +173,10 @@ class CompareStep:
         # A checklist and its PDF are one job: made together when either is not fresh.
         jobs = list(dict.fromkeys(out.task for out in ctx.plan.of(self.name)
                                   if not ctx.fresh(out.rel, out.fingerprint)))
+        if any(job.pdf is not None for job in jobs):
+            from generator.render.pdf.pdf_assembly import preload
+
+            preload()   # once here, not in every worker
         results = ctx.run(text("progress-compare", ctx.lang), _run_job, jobs, NAME)
         for job, done in zip(jobs, results, strict=True):
             if done is True:
