@@ -96,6 +96,10 @@ def _serve(content: Path, output: Path, port: int, rebuild: Callable[[], BuildRe
     print_findings(result.check)
     _summary(result, err)
 
+    # Imported before the address is shown: Ctrl+C then finds the watcher, not an import
+    # of its native module half done (the suite's Ctrl+C test hung there under load).
+    import watchfiles
+
     reloads = Reloads()
     server = _listen(output, port, reloads, result.check.lang)
     threading.Thread(target=server.serve_forever, name="http", daemon=True).start()
@@ -107,8 +111,6 @@ def _serve(content: Path, output: Path, port: int, rebuild: Callable[[], BuildRe
         # log its own English line, click its "Aborted!").
         click.echo(text("serve-listening", lang, url=url), err=False)
         sys.stdout.flush()
-        import watchfiles
-
         for _changes in watchfiles.watch(*watch_paths(content, [BUILTIN]),
                                          watch_filter=ignore_filter(output), stop_event=stop,
                                          debounce=200, raise_interrupt=True):

@@ -194,7 +194,13 @@ def _serve(world: dict[str, Path], output: Path, lang: str) -> Said:
             if re.search(r"http://127\.0\.0\.1:\d+", line):
                 break
         proc.send_signal(signal.SIGINT)
-        rest, _ = proc.communicate(timeout=60)
+        try:
+            rest, _ = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:   # say what it had said, not only that it hung
+            proc.kill()
+            rest, _ = proc.communicate()
+            raise AssertionError("serve did not stop on Ctrl+C:\n" + "".join(lines)
+                                 + (rest or "")) from None
         lines.append(rest)
     finally:
         if proc.poll() is None:
