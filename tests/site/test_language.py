@@ -178,6 +178,13 @@ def _commands(world: dict[str, Path], built: dict[str, tuple[Path, str]],
     return said
 
 
+def _interruptible() -> None:
+    # As in a terminal, Ctrl+C interrupts: an ignored SIGINT stays ignored in a child, and
+    # the suite's worker process may have been left ignoring it (then serve, rightly, never
+    # hears the Ctrl+C this test sends).
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _serve(world: dict[str, Path], output: Path, lang: str) -> Said:
     """`serve`'s first lines, and its last on Ctrl+C."""
     env = {**os.environ, **WIDE, "PYTHONUNBUFFERED": "1"}
@@ -185,7 +192,8 @@ def _serve(world: dict[str, Path], output: Path, lang: str) -> Said:
     proc = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", str(world["content"]), "-o", str(output),
          "--port", "0", "--lang", lang, "--skip", "pdf", "--skip", "media"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+        preexec_fn=_interruptible)
     lines: list[str] = []
     try:
         assert proc.stdout is not None
