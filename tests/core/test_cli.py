@@ -135,6 +135,12 @@ def test_real_process_no_traceback_and_source_date_epoch(tmp_path):
     assert {f["code"] for f in doc["findings"]} == {"syntax-error", "encoding-invalid"}
 
 
+def _probe(code: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`code` run by a new Python in the repository: what a fresh `portfolio` loads."""
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, env=env)
+
+
 def test_a_command_s_module_is_loaded_only_when_it_is_asked_for():
     # Every `portfolio` process starts with the group: it names every command, and
     # loads only the one run (a build does not pay for the editor, links, fit…).
@@ -146,8 +152,7 @@ def test_a_command_s_module_is_loaded_only_when_it_is_asked_for():
              "assert main.commands['fit'].name == 'fit'\n"
              "assert 'generator.commands.fit' in sys.modules\n"
              "assert 'generator.commands.links' not in sys.modules\n")
-    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
-                          text=True)
+    done = _probe(probe)
     assert done.returncode == 0, done.stderr
 
 
@@ -159,8 +164,7 @@ def test_the_site_step_loads_no_pdf_library():
              "import generator.render.web_media.web_media_step\n"
              "print(sorted(m for m in ('weasyprint', 'pypdf', 'generator.counselor.counselor_step')"
              " if m in sys.modules))\n")
-    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
-                          text=True)
+    done = _probe(probe)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
 
@@ -178,8 +182,6 @@ def test_a_build_that_lays_out_nothing_loads_no_weasyprint(tmp_path):
              "from generator.pipeline.building import build\n"
              f"build(Path({str(content.root)!r}), Path({str(out)!r}), offline=True, jobs=1)\n"
              "print('weasyprint' in sys.modules)\n")
-    runs = [subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
-                           text=True, env={**os.environ, "SOURCE_DATE_EPOCH": "1790000000"})
-            for _ in range(2)]
+    runs = [_probe(probe, {**os.environ, "SOURCE_DATE_EPOCH": "1790000000"}) for _ in range(2)]
     assert [r.returncode for r in runs] == [0, 0], runs[-1].stderr[-2000:]
     assert [r.stdout.strip().splitlines()[-1] for r in runs] == ["True", "False"]
