@@ -278,8 +278,7 @@ def _batch(wanted: list[Wanted], head: str, suffix: str, folders: list[Path],
         return [lay_out(w.html, folders, w.attachments, None, tagged, object_streams=False)
                 for w in wanted]
     ends = [*starts[1:], whole.pages]
-    cuts = pdf_joining.cut(whole.pdf, list(zip(starts, ends, strict=True)),
-                           pdf_joining.owners_of(whole.pdf, starts))
+    cuts = pdf_joining.cut(whole.pdf, list(zip(starts, ends, strict=True)))
     out = []
     for w, start, end, data in zip(wanted, starts, ends, cuts, strict=True):
         laid = Laid(data, whole.height[start:end], whole.named[start:end])

@@ -155,10 +155,7 @@ def lay_out(html: str, image_folders: Iterable[Path],
     its own.
     """
     try:
-        fetcher = print_fetcher(image_folders)
-        body, sheets = _stylesheets(html, fetcher)
-        document = _weasyprint().HTML(string=body, url_fetcher=fetcher).render(
-            stylesheets=sheets, font_config=shared_fonts())
+        document = _render(html, image_folders)
         page_of = {anchor: n for n, page in enumerate(document.pages) for anchor in page.anchors}
         raw = document.write_pdf(pdf_tags=tagged,
                                  finisher=None if object_streams else _no_object_streams)
@@ -247,13 +244,19 @@ def measure(html: str, image_folders: Iterable[Path]) -> Laid:
     """Where the pages of `html` would fall (page heights, names, anchors, bookmarks,
     links), without writing the PDF: about two thirds of what `lay_out` costs."""
     try:
-        fetcher = print_fetcher(image_folders)
-        body, sheets = _stylesheets(html, fetcher)
-        document = _weasyprint().HTML(string=body, url_fetcher=fetcher).render(
-            stylesheets=sheets, font_config=shared_fonts())
+        document = _render(html, image_folders)
     except Exception as exc:  # WeasyPrint raises many kinds; all mean "no PDF"
         raise RenderError(f"{type(exc).__name__}: {exc}") from exc
     return _describe(document)
+
+
+def _render(html: str, image_folders: Iterable[Path]) -> Any:
+    """WeasyPrint's layout of `html` (its Document), with this process's fonts and
+    parsed stylesheets and the print theme's fetcher."""
+    fetcher = print_fetcher(image_folders)
+    body, sheets = _stylesheets(html, fetcher)
+    return _weasyprint().HTML(string=body, url_fetcher=fetcher).render(
+        stylesheets=sheets, font_config=shared_fonts())
 
 
 def _no_object_streams(_document: Any, pdf: Any) -> None:

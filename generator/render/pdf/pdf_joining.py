@@ -41,39 +41,40 @@ _REFERENCE = re.compile(rb"\d+ \d+ R")
 Order = list[tuple[int, int]]   # (part, page of that part) for each page of the whole; -1: front
 
 
-def cut(pdf: bytes, ranges: Sequence[tuple[int, int]], owners: Sequence[int]) -> list[bytes]:
+def cut(pdf: bytes, ranges: Sequence[tuple[int, int]]) -> list[bytes]:
     """Pages start..end of a batch for each range, as PDFs of their own, each with its
-    share of the batch's structure tree: the Document's children `owners` gives it,
-    and the ParentTree entries of its pages and their annotations, numbered from 0."""
+    share of the batch's structure tree (the Document's children whose first page is in
+    it, see `_owners`) and the ParentTree entries of its pages and their annotations,
+    numbered from 0."""
     source = Pdf.open(io.BytesIO(pdf))
     for page in source.pages:
         # WeasyPrint gives every page of a document one /Resources: a part cut from a
         # batch would carry every picture of the batch.
         page.remove_unreferenced_resources()
+    located = document_kids(source, located=True)
+    owners = _owners(located, [start for start, _ in ranges], len(source.pages))
     tree = _Tree(source)
-    kids = [kid for _, kid in document_kids(source, located=True)]
     out = []
     for k, (start, end) in enumerate(ranges):
         part = Pdf.new()
         for n in range(start, end):
             part.pages.append(source.pages[n])
         if tree.doc is not None:
-            chosen = [kid for kid, owner in zip(kids, owners, strict=True) if owner == k]
+            chosen = [kid for (_, kid), owner in zip(located, owners, strict=True)
+                      if owner == k]
             _share(part, source, tree, chosen, range(start, end))
         out.append(_save(part, deterministic=False))
     return out
 
 
-def owners_of(pdf: bytes, starts: Sequence[int]) -> list[int]:
+def _owners(located: list[tuple[int, Any]], starts: Sequence[int], pages: int) -> list[int]:
     """Which part (by its first page, `starts`) each of the Document element's children
     belongs to: the one its first page is in; a child on no page (the hidden part title)
     goes with the next."""
-    source = Pdf.open(io.BytesIO(pdf))
-    kids = document_kids(source, located=True)
-    pages = [page for page, _ in kids]
+    firsts = [page for page, _ in located]
     owner: list[int] = []
-    for n in range(len(kids)):
-        page = next((p for p in pages[n:] if p >= 0), len(source.pages) - 1)
+    for n in range(len(located)):
+        page = next((p for p in firsts[n:] if p >= 0), pages - 1)
         owner.append(max(k for k, s in enumerate(starts) if s <= page))
     return owner
 
