@@ -105,3 +105,64 @@ def test_a_laid_in_page_fits_the_margins_upright_with_its_web_links_only() -> No
             assert (width > height) == (n == 1), (n, width, height)
     finally:
         reopened.close()
+
+
+def test_fonts_are_cut_in_one_pass_to_weasyprint_s_glyphs() -> None:
+    """font_subsetting.py: one HarfBuzz pass gives each font WeasyPrint's own subset (the
+    same bytes), or, where HarfBuzz keeps a little more (the variation forms of a
+    character drawn past the highest glyph drawn, which WeasyPrint's second pass cuts
+    off; a table it does not know), the same glyphs drawn, same outlines and advances."""
+    from fontTools.pens.recordingPen import RecordingPen
+    from fontTools.ttLib import TTFont
+    from weasyprint.pdf.fonts import Font
+
+    from generator.render.pdf import font_subsetting
+    from generator.render.pdf.pdf_assembly import load_weasyprint, shared_fonts
+
+    weasyprint = load_weasyprint()
+    assert Font._harfbuzz_subset is font_subsetting.subset_once
+    own = font_subsetting.weasyprints_own()
+    same: dict[str, bool] = {}
+
+    def drawn(data: bytes, gids: list[int]) -> list[tuple[object, int]]:
+        font = TTFont(io.BytesIO(data))
+        order, glyphs, metrics = font.getGlyphOrder(), font.getGlyphSet(), font["hmtx"]
+        out = []
+        for gid in gids:
+            pen = RecordingPen()
+            glyphs[order[gid]].draw(pen)
+            out.append((pen.value, metrics[order[gid]][0]))
+        return out
+
+    def both(font: Font, to_unicode: dict[int, object], hinting: bool) -> None:
+        whole = font.file_content
+        own(font, to_unicode, hinting)
+        theirs, font.file_content = font.file_content, whole
+        font_subsetting.subset_once(font, to_unicode, hinting)
+        mine = font.file_content
+        assert len(mine) < len(whole)
+        name = f"{font.family} {font.weight} {len(to_unicode)}"
+        same[name] = mine == theirs
+        if mine != theirs:
+            gids = sorted(to_unicode)
+            assert drawn(mine, gids) == drawn(theirs, gids), name
+            kept = TTFont(io.BytesIO(mine)).getGlyphOrder()
+            assert len(kept) >= len(TTFont(io.BytesIO(theirs)).getGlyphOrder()) > max(gids)
+
+    fonts = shared_fonts()
+    try:
+        Font._harfbuzz_subset = both
+        for body in ["<p>家庭中的化學 👨‍👩‍👧 <b>幹部經歷</b> 班長、社長 \ue000</p>"
+                     "<p class=latin>Résumé, page 12 / 83 — ok?</p>",
+                     "<p>學習歷程自述：高一到高三的修課紀錄與多元表現，共 30 項。</p>"]:
+            weasyprint.HTML(string=f"""<html lang="zh-Hant"><style>
+              body {{ font-family: "Noto Sans CJK TC", "Noto Color Emoji", "DejaVu Sans"; }}
+              .latin {{ font-family: "DejaVu Sans"; }}</style>{body}""").write_pdf(
+                font_config=fonts)
+    finally:
+        Font._harfbuzz_subset = font_subsetting.subset_once
+    names = " | ".join(sorted(same))
+    for family in ("Noto Sans CJK TC 400", "Noto Sans CJK TC 700", "DejaVu Sans",
+                   "Noto Color Emoji"):
+        assert family in names, names
+    assert same["Noto Sans CJK TC 700 4"], same   # the common case: the same bytes

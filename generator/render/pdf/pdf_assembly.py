@@ -63,11 +63,14 @@ def timestamp(today: date) -> str:
     return fixed_moment(today).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _weasyprint() -> Any:
+def load_weasyprint() -> Any:
     """WeasyPrint, imported when a PDF is first laid out: a build that makes none (a
     no-op rebuild, `check`, the site alone) does not pay its second of start-up."""
     import weasyprint
 
+    from generator.render.pdf import font_subsetting
+
+    font_subsetting.install()
     imaging.settle()  # importing WeasyPrint let Pillow pass truncated pictures
     return weasyprint
 
@@ -82,7 +85,7 @@ def preload() -> None:
 def _fetcher_class() -> type:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    _weasyprint()
+    load_weasyprint()
 
     class PrintFetcher(URLFetcher):
         """Pictures from the print cache (`print-image:<name>`) and inline data, nothing
@@ -218,7 +221,7 @@ def shared_fonts() -> Any:
         _SHEETS.clear()   # parsed against the other process's fonts
         from weasyprint.text.fonts import FontConfiguration
 
-        _weasyprint()
+        load_weasyprint()
         _FONTS[pid] = FontConfiguration()
     return _FONTS[pid]
 
@@ -234,7 +237,7 @@ def _stylesheets(html: str, fetcher: Any) -> tuple[str, list[Any]]:
         if key not in _SHEETS:
             if len(_SHEETS) > 64:   # the page-number and batch rules vary: bounded
                 _SHEETS.clear()
-            _SHEETS[key] = _weasyprint().CSS(string=text, url_fetcher=fetcher,
+            _SHEETS[key] = load_weasyprint().CSS(string=text, url_fetcher=fetcher,
                                              font_config=fonts)
         sheets.append(_SHEETS[key])
     return _STYLE.sub("", html), sheets
@@ -255,7 +258,7 @@ def _render(html: str, image_folders: Iterable[Path]) -> Any:
     parsed stylesheets and the print theme's fetcher."""
     fetcher = print_fetcher(image_folders)
     body, sheets = _stylesheets(html, fetcher)
-    return _weasyprint().HTML(string=body, url_fetcher=fetcher).render(
+    return load_weasyprint().HTML(string=body, url_fetcher=fetcher).render(
         stylesheets=sheets, font_config=shared_fonts())
 
 

@@ -91,13 +91,10 @@ def render_checklist(ctx: BuildContext, student: Student, term: int, pdf: bool =
 
 
 def html_to_pdf(html: str, base_url: str, created: str) -> bytes:
-    from weasyprint import HTML
+    from generator.render.pdf.pdf_assembly import load_weasyprint, shared_fonts
 
-    from generator.render.pdf.pdf_assembly import shared_fonts
-    from generator.support import pillow_settings as imaging
-
-    imaging.settle()  # importing WeasyPrint let Pillow pass truncated pictures
-    doc = HTML(string=html, base_url=base_url).render(font_config=shared_fonts())
+    doc = load_weasyprint().HTML(string=html, base_url=base_url).render(
+        font_config=shared_fonts())
     doc.metadata.created = created
     doc.metadata.modified = created
     return doc.write_pdf()
