@@ -1,4 +1,4 @@
-"""Small pieces of the PDF renderer, without rendering."""
+"""Small pieces of the PDF renderer, each on its own."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pikepdf
 import pypdfium2
+import pytest
 from PIL import Image
 
 from generator.render.markdown import render_markdown
@@ -166,3 +167,21 @@ def test_fonts_are_cut_in_one_pass_to_weasyprint_s_glyphs() -> None:
                    "Noto Color Emoji"):
         assert family in names, names
     assert same["Noto Sans CJK TC 700 4"], same   # the common case: the same bytes
+
+
+def test_laying_out_leaves_no_temporary_folder(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """WeasyPrint makes a temporary folder for each @font-face of a stylesheet, which a
+    build worker never removes: the print theme's own alias made one a worker a step."""
+    import tempfile
+
+    from generator.render.pdf.pdf_assembly import lay_out
+    from generator.render.pdf.print_theme import PrintTheme
+
+    css = PrintTheme().css()
+    assert "@font-face" in css   # what made the folders
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    laid = lay_out(f'<html lang="zh-Hant"><style>{css}</style><style>@font-face {{ '
+                   f'font-family: "Mine"; src: url("data:font/ttf;base64,AAAA"); }}</style>'
+                   f'<p>家庭中的化學 👨‍👩‍👧</p>', [], tagged=False)
+    assert laid.pages == 1 and list(tmp_path.iterdir()) == []

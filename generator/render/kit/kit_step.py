@@ -153,7 +153,7 @@ class KitStep:
         jobs = list(dict.fromkeys(out.task for out in mine
                                   if not ctx.fresh(out.rel, out.fingerprint)))
         if jobs:
-            preload()   # once here, not in every worker
+            preload(settings_for(ctx).theme.css())   # once here, not in every worker
         results = ctx.run(NAME, run_job, jobs, NAME) if jobs else []
         for job, done in zip(jobs, results, strict=True):
             if isinstance(done, TaskFailed):

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
 from collections.abc import Iterable
 from contextlib import ExitStack
@@ -75,10 +74,21 @@ def load_weasyprint() -> Any:
     return weasyprint
 
 
-def preload() -> None:
+def preload(css: str | None = None) -> None:
     """Import WeasyPrint now, before a step forks its workers: each would otherwise
-    import it again (about 0.7 s of CPU a worker, on the critical path of a rebuild)."""
+    import it again (about 0.7 s of CPU a worker, on the critical path of a rebuild).
+    With the print theme's `css`, also load its fonts and parse it by laying out a line
+    in it: the workers inherit both (about 0.3 s a worker, each fork of each step)."""
     _fetcher_class()
+    shared_fonts()
+    if css is not None and css not in _WARMED:
+        _WARMED.add(css)
+        document = _render(f'<html lang="zh-Hant"><style>{css}</style><p>學習歷程 2026 '
+                           f'<b>學習歷程</b></p>', [])
+        document.write_pdf()
+
+
+_WARMED: set[str] = set()
 
 
 @cache
@@ -204,26 +214,41 @@ def _lay_in(raw: bytes, attachments: list[AttachmentView], page_of: dict[str, in
         return out.getvalue()
 
 
-# A build lays out dozens of documents per student in each worker: the fonts found and
-# loaded (Pango's font map, its HarfBuzz faces) and the print theme's stylesheet parsed
-# are kept for the next one instead of being made again for each (about 0.08 s of a
-# 0.34 s item page). Per process: a worker forked from the build has its own.
-_FONTS: dict[int, Any] = {}      # WeasyPrint's FontConfiguration, by process
+# A build lays out dozens of documents per student: the fonts found and loaded (Pango's
+# font map, its HarfBuzz faces) and the print theme's stylesheets parsed are kept for
+# the next one instead of being made again for each (about 0.08 s of a 0.34 s item
+# page). Made in the build's process before its workers fork (`preload`), they are
+# inherited by every worker of every step, each with its own copy of the memory.
+_FONTS: list[Any] = []           # WeasyPrint's FontConfiguration, once
 _SHEETS: dict[str, Any] = {}     # its parsed CSS, by the hash of the text
 _STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
 
 
 def shared_fonts() -> Any:
-    """This process's fonts, found and loaded once (see above)."""
-    pid = os.getpid()
-    if pid not in _FONTS:
-        _FONTS.clear()
-        _SHEETS.clear()   # parsed against the other process's fonts
-        from weasyprint.text.fonts import FontConfiguration
+    """The fonts, found and loaded once (see above)."""
+    if not _FONTS:
+        _FONTS.append(_fonts_class()())
+    return _FONTS[0]
 
-        load_weasyprint()
-        _FONTS[pid] = FontConfiguration()
-    return _FONTS[pid]
+
+@cache
+def _fonts_class() -> type:
+    from weasyprint.text.fonts import FontConfiguration
+
+    load_weasyprint()
+
+    class InstalledFonts(FontConfiguration):
+        """The print theme draws with the fonts installed here, found by their names:
+        what the glyph check (print_fonts.py) reads and the fingerprints name. An
+        `@font-face` is not loaded: WeasyPrint would fetch the font file (which the
+        print fetcher refuses: no local file) into a temporary folder of its own, made
+        for every such rule and never removed from a worker, which ends without
+        finalising (thousands of empty `/tmp/weasyprint-*` folders after a test run)."""
+
+        def add_font_face(self, rule_descriptors: Any, url_fetcher: Any) -> None:
+            return None
+
+    return InstalledFonts
 
 
 def _stylesheets(html: str, fetcher: Any) -> tuple[str, list[Any]]:

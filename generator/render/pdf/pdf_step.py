@@ -195,7 +195,7 @@ class PdfStep:
         # The upload 文件 first: a department's copy lays them in, and their findings
         # (a 文件 that cannot be made to fit) are errors the portfolios are marked with.
         # Then the whole portfolios, the longest tasks, so both cores stay busy to the end.
-        preload()
+        preload(settings.theme.css())
         uploads = [t for t in todo if t.kind == "upload"]
         portfolios = sorted((t for t in todo if t.kind == "portfolio"),
                             key=lambda t: t.department is not None)
