@@ -219,3 +219,51 @@ def test_missing_fragments_are_laid_out_together(built: Path, made: Made) -> Non
 def test_each_font_program_is_written_once(built: Path, rel: str) -> None:
     files = _font_files(PdfReader(built / SLUG / rel))
     assert files and len(set(files.values())) == len(files)
+
+
+def test_the_chrome_from_templates_draws_what_n_pages_laid_out_draw(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """chrome_pages.py: a few template pages with their numbers' digits changed draw, on
+    every page, exactly what WeasyPrint draws laying out every page (compared as
+    pictures and as text), across 9 → 10 and 99 → 100 and both page kinds."""
+    import pypdfium2
+
+    from generator.render.pdf import chrome_pages
+    from generator.render.pdf.fragments import FragmentStore, chrome
+    from generator.render.pdf.print_theme import PrintTheme
+
+    css = PrintTheme().css()
+    assert chrome_pages.knows(css)
+    assert not chrome_pages.knows(css + "@page :left { margin-left: 30mm; }")
+    assert not chrome_pages.knows(css.replace('counter(page) " / "', 'counter(page) " of "'))
+    prefix = (f'<!DOCTYPE html>\n<html lang="zh-Hant-TW"><head><meta charset="utf-8">'
+              f"<style>{css}</style></head><body>")
+    named = ["", *(["", "attachment", "", "attachment", "attachment"] * 21)][:102]
+    running = '<span class="running-name">王小明 👨‍👩‍👧</span>'
+    from_templates: list[object] = []
+    make = chrome_pages.make
+
+    def counted(*args: Any) -> object:
+        from_templates.append(make(*args))
+        return from_templates[-1]
+
+    monkeypatch.setattr(chrome_pages, "make", counted)
+    made = {quick: chrome(prefix, "</body></html>", running, named, [],
+                          FragmentStore(tmp_path / str(quick), "salt"), quick)
+            for quick in (True, False)}
+    quick, slow = (pypdfium2.PdfDocument(made[q].pdf) for q in (True, False))
+    try:
+        assert len(quick) == len(slow) == 102
+        for n in range(102):
+            text = quick[n].get_textpage().get_text_range()
+            assert text == slow[n].get_textpage().get_text_range(), n
+            if n:
+                assert text.endswith(f"{n + 1} / 102"), text
+            picture = quick[n].render(scale=1.5).to_pil()
+            assert picture.tobytes() == slow[n].render(scale=1.5).to_pil().tobytes(), n
+    finally:
+        quick.close()
+        slow.close()
+    assert len(from_templates) == 1 and from_templates[0] is made[True]   # not laid out
+    assert made[True].named == made[False].named == named
+    assert made[True].height == pytest.approx(made[False].height)

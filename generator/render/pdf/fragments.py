@@ -51,14 +51,14 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
-from generator.render.pdf import pdf_joining
+from generator.render.pdf import chrome_pages, pdf_joining
 from generator.render.pdf.pdf_assembly import Laid, lay_out, measure
 from generator.render.pdf.print_item import AttachmentView
 from generator.support.atomic import write_bytes
@@ -226,11 +226,15 @@ class FragmentStore:
         write_bytes(facts, json.dumps(facts_data, ensure_ascii=False).encode())
 
     def get(self, html: str, folders: list[Path], attachments: list[AttachmentView],
-            tagged: bool, kind: str) -> Laid:
+            tagged: bool, kind: str, quick: Callable[[], Laid | None] | None = None) -> Laid:
+        """`html` laid out, from the cache or now; `quick`: a cheaper way to the same
+        pages, tried first (None when it cannot)."""
         key = self.key(html, attachments, tagged)
         laid = self._load(key)
         if laid is None:
-            laid = lay_out(html, folders, attachments, None, tagged, object_streams=False)
+            laid = quick() if quick is not None else None
+            if laid is None:
+                laid = lay_out(html, folders, attachments, None, tagged, object_streams=False)
             self._keep(key, laid, kind)
         return laid
 
@@ -444,11 +448,32 @@ def _chrome(parts: Cut, fronts: list[int], counts: list[int], front: Laid,
             named += front.named[front_at:front_at + front_len[n]]
             front_at += front_len[n]
     running = _RUNNING.search(parts.prefix + "".join(p.html for p in parts.pieces))
-    kinds = {"attachment": "chrome-page chrome-attachment"}
-    pages = "".join(f'<div class="{kinds.get(name, "chrome-page")}"></div>' for name in named)
-    doc = (_head(parts.prefix, _CHROME) + (running.group(0) if running else "") + pages
-           + parts.suffix)
-    return store.get(doc, folders, [], False, "chrome")
+    return chrome(parts.prefix, parts.suffix, running.group(0) if running else "", named,
+                  folders, store)
+
+
+def chrome(prefix: str, suffix: str, running: str, named: list[str], folders: list[Path],
+           store: FragmentStore, quick: bool = True) -> Laid:
+    """The running name and "n / N" of a whole whose pages have the @page names `named`:
+    N empty pages carrying the theme's margin boxes, kept in `store`. `quick`: made from
+    a few template pages where the theme allows (chrome_pages.py)."""
+    name_of = ["attachment" if name == "attachment" else "" for name in named]
+
+    def page(name: str, number: str = "") -> str:
+        spelled = f' data-number="{number}"' if number else ""
+        return f'<div class="chrome-page{" chrome-attachment" if name else ""}"{spelled}></div>'
+
+    def document(pages: str, css: str = _CHROME) -> str:
+        return _head(prefix, css) + running + pages + suffix
+
+    def from_templates() -> Laid | None:
+        return chrome_pages.make(
+            name_of, page, lambda pages: document(pages, _CHROME + chrome_pages.SPELLED),
+            lambda html: lay_out(html, folders, [], None, False, object_streams=False))
+
+    known = quick and chrome_pages.knows("".join(_STYLE.findall(prefix)))
+    return store.get(document("".join(page(name) for name in name_of)), folders, [], False,
+                     "chrome", from_templates if known else None)
 
 
 def _merge(parts: Cut, fronts: list[int], counts: list[int], front: Laid,
