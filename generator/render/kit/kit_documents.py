@@ -22,8 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pypdf import PdfReader, PdfWriter
-
 from generator.content.image_refs import is_local_path, markdown_images, markdown_links
 from generator.content.item_paths import resolve_inside
 from generator.engine.output_paths import KIT_FILES
@@ -36,7 +34,6 @@ from generator.render.pdf.pdf_documents import PdfSettings
 from generator.render.pdf.print_item import SCHEMES, PrintedItems, spell_out_links
 from generator.render.pdf.upload_document import PAGE_LADDER, PDF_LADDER, recompress_pdf
 from generator.rules import Rules
-from generator.support.pdf_cleaning import strip_active
 from generator.support.roc_calendar import Term, term_of
 
 TEXT_KINDS = ("statement", "reflection", "other")
@@ -67,6 +64,8 @@ def attached_pdfs(student: Student, dep: Department) -> list[Attached]:
         real, _ = resolve_inside(student.path, name)
         if real is None:
             continue  # path-outside / attachment-missing, from check, say why
+        from pypdf import PdfReader  # loaded to make the kit, not to plan it
+
         try:
             pages = len(PdfReader(real).pages)
         except Exception:  # pypdf on a file it cannot take apart: not attached
@@ -123,6 +122,10 @@ def render_text(kind: str, student: Student, dep: Department, rules: Rules,
 
 
 def _append(data: bytes, attached: list[Attached], shrink: tuple[int, int] | None) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    from generator.support.pdf_cleaning import strip_active
+
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
     for att in attached:
         try:

@@ -58,7 +58,6 @@ from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
-from generator.render.pdf import chrome_pages, pdf_joining
 from generator.render.pdf.pdf_assembly import Laid, lay_out, measure
 from generator.render.pdf.print_item import AttachmentView
 from generator.support.atomic import write_bytes
@@ -282,6 +281,8 @@ def _batch(wanted: list[Wanted], head: str, suffix: str, folders: list[Path],
         return [lay_out(w.html, folders, w.attachments, None, tagged, object_streams=False)
                 for w in wanted]
     ends = [*starts[1:], whole.pages]
+    from generator.render.pdf import pdf_joining  # qpdf: loaded when a PDF is made
+
     cuts = pdf_joining.cut(whole.pdf, list(zip(starts, ends, strict=True)))
     out = []
     for w, start, end, data in zip(wanted, starts, ends, cuts, strict=True):
@@ -457,6 +458,8 @@ def chrome(prefix: str, suffix: str, running: str, named: list[str], folders: li
     """The running name and "n / N" of a whole whose pages have the @page names `named`:
     N empty pages carrying the theme's margin boxes, kept in `store`. `quick`: made from
     a few template pages where the theme allows (chrome_pages.py)."""
+    from generator.render.pdf import chrome_pages
+
     name_of = ["attachment" if name == "attachment" else "" for name in named]
 
     def page(name: str, number: str = "") -> str:
@@ -488,4 +491,6 @@ def _merge(parts: Cut, fronts: list[int], counts: list[int], front: Laid,
         else:
             order += [(-1, front_at + k) for k in range(front_len[n])]
             front_at += front_len[n]
+    from generator.render.pdf import pdf_joining
+
     return pdf_joining.join(front, fragments, order, chrome)

@@ -29,17 +29,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pikepdf
-from pypdf import PdfReader, PdfWriter
-
-from generator.render.pdf.emoji_text import emoji_font_names, make_readable
 from generator.render.pdf.print_images import SCHEME
 from generator.render.pdf.print_item import AttachmentView
 from generator.support import pillow_settings as imaging
 from generator.support.clock import fixed_moment
-from generator.support.pdf_cleaning import SAFE_URI_SCHEMES
+
+if TYPE_CHECKING:   # qpdf and pypdf are loaded when a PDF is made, not to plan one
+    import pikepdf
 
 PT_PER_MM = 72 / 25.4
 # top, right, bottom, left: the margins of `@page attachment` in print.css.
@@ -174,6 +172,8 @@ def lay_out(html: str, image_folders: Iterable[Path],
                                  finisher=None if object_streams else _no_object_streams)
     except Exception as exc:  # WeasyPrint raises many kinds; all mean "no PDF"
         raise RenderError(f"{type(exc).__name__}: {exc}") from exc
+    from generator.render.pdf.emoji_text import emoji_font_names, make_readable
+
     laid = _describe(document)
     attachments = [a for a in attachments if a.anchors]
     emoji = emoji_font_names(document.fonts.values())
@@ -183,6 +183,8 @@ def lay_out(html: str, image_folders: Iterable[Path],
     if attachments:
         raw = _lay_in(raw, attachments, page_of, laid, unattached)
     if emoji:
+        from pypdf import PdfReader, PdfWriter
+
         writer = PdfWriter(clone_from=PdfReader(io.BytesIO(raw)))
         make_readable(writer, emoji)
         out = io.BytesIO()
@@ -197,6 +199,8 @@ def _lay_in(raw: bytes, attachments: list[AttachmentView], page_of: dict[str, in
     """Each attached document's pages onto the pages reserved for them (qpdf: each page
     becomes a Form XObject of its content alone, so no script, action, attachment or
     form field of the document comes along; its web links are made again, see `place`)."""
+    import pikepdf
+
     with ExitStack() as keep, pikepdf.open(io.BytesIO(raw)) as pdf:
         for att in attachments:
             try:
@@ -320,6 +324,8 @@ def place(pdf: pikepdf.Pdf, target: pikepdf.Page, page: pikepdf.Page) -> None:
     """Lay `page` (of another PDF) under `target`'s content, scaled down (never up) and
     centred inside the margins, turned upright if it was rotated; its https and mailto
     links made again where they now are on `target`."""
+    import pikepdf
+
     box = page.cropbox
     if float(box[2]) - float(box[0]) <= 0 or float(box[3]) - float(box[1]) <= 0:
         return
@@ -357,6 +363,10 @@ def place(pdf: pikepdf.Pdf, target: pikepdf.Page, page: pikepdf.Page) -> None:
 
 def _web_link(annot: Any) -> str | None:
     """The address of a link annotation to the web (or mail): nothing else is kept."""
+    import pikepdf
+
+    from generator.support.pdf_cleaning import SAFE_URI_SCHEMES
+
     if not isinstance(annot, pikepdf.Dictionary) or annot.get("/Subtype") != pikepdf.Name.Link:
         return None
     action = annot.get("/A")

@@ -27,8 +27,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from fontTools.ttLib import TTFont, TTLibError
-
 from generator.findings import Finding, make
 from generator.model import Item
 from generator.support.atomic import write_bytes
@@ -124,6 +122,8 @@ def _cmap(file: str, index: int, cache_dir: Path | None = None) -> _Covered:
             return _Covered([(int(a), int(b)) for a, b in json.loads(kept.read_text("utf-8"))])
         except (OSError, ValueError, TypeError):
             pass
+    from fontTools.ttLib import TTFont, TTLibError  # read once per font, then kept
+
     try:
         with TTFont(file, fontNumber=index, lazy=True) as font:
             points = sorted(font.getBestCmap() or {})

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image
-from pypdf import PdfReader, PdfWriter
 
 from generator.content.item_paths import resolve_inside
 from generator.engine.output_paths import upload_copy
@@ -36,7 +35,6 @@ from generator.render.pdf.pdf_documents import PdfSettings, render_item_page
 from generator.render.pdf.print_item import Quality
 from generator.rules import FileRules, Rules
 from generator.support.atomic import remove, write_bytes
-from generator.support.pdf_cleaning import clean_pdf, strip_active
 
 # The rendered page steps down until it fits: 150 dpi is what print needs, 72 dpi
 # is still a legible photo on a screen, which is where reviewers read.
@@ -77,6 +75,8 @@ def make_upload_pdf(item: Item, student: Student, rules: Rules, settings: PdfSet
             return UploadResult("failed")  # attachment-missing already says so
         size = real.stat().st_size
         if size <= limit:
+            from generator.support.pdf_cleaning import clean_pdf
+
             try:
                 data, _removed = clean_pdf(real)  # pdf-active-content, from check, says so
             except Exception as exc:  # pypdf on a PDF it cannot take apart, or too vast a one
@@ -161,6 +161,10 @@ def _appended_pdf(item: Item) -> Path | None:
 def append_pdf(page: bytes, document: Path, shrink: tuple[int, int] | None) -> bytes:
     """`page` (the rendered item page) followed by every page of `document`, without its
     active content; with `shrink` (long side, JPEG quality) its pictures recompressed."""
+    from pypdf import PdfReader, PdfWriter
+
+    from generator.support.pdf_cleaning import strip_active
+
     source = io.BytesIO(recompress_pdf(document, *shrink)) if shrink else document
     appendix = PdfWriter(clone_from=PdfReader(source))
     strip_active(appendix)
@@ -177,6 +181,10 @@ def append_pdf(page: bytes, document: Path, shrink: tuple[int, int] | None) -> b
 
 def recompress_pdf(source: Path, long_side: int, quality: int) -> bytes:
     """The PDF with every raster picture at most `long_side` pixels, as JPEG `quality`."""
+    from pypdf import PdfReader, PdfWriter
+
+    from generator.support.pdf_cleaning import strip_active
+
     writer = PdfWriter(clone_from=PdfReader(source))
     strip_active(writer)
     for page in writer.pages:
