@@ -52,6 +52,12 @@ def _files(out: Path) -> dict[str, bytes]:
 # two cores, three minutes and more at a load of 13, hence its own timeout.
 @pytest.mark.cluster
 @pytest.mark.timeout(900)
+def _worker_profiles() -> bool:
+    import dask
+
+    return bool(dask.config.get("distributed.worker.profile.enabled"))
+
+
 def test_a_class_on_a_local_cluster_is_the_local_build_byte_for_byte(
         tmp_path: Path, media: MediaFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
@@ -59,6 +65,9 @@ def test_a_class_on_a_local_cluster_is_the_local_build_byte_for_byte(
     here = build(root, tmp_path / "here", offline=True, jobs=2)
     with connect("local:2") as cluster:
         assert cluster is not None and cluster.local is not None and cluster.workers == 2
+        # Its workers run no sampling profiler (a tenth of the CPU, read by nobody).
+        profiling = cluster.client.run(_worker_profiles)
+        assert list(profiling.values()) == [False, False], profiling
         there = build(root, tmp_path / "there", offline=True, scheduler=cluster.address)
         assert not here.failures and not there.failures, (here.failures, there.failures)
         mine, theirs = _files(tmp_path / "here"), _files(tmp_path / "there")
