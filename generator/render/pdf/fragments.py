@@ -469,14 +469,15 @@ def chrome(prefix: str, suffix: str, running: str, named: list[str], folders: li
     def document(pages: str, css: str = _CHROME) -> str:
         return _head(prefix, css) + running + pages + suffix
 
-    def from_templates() -> Laid | None:
+    def from_templates() -> Laid | None:   # asked only when the chrome is not kept
+        if not chrome_pages.knows("".join(_STYLE.findall(prefix))):
+            return None
         return chrome_pages.make(
             name_of, page, lambda pages: document(pages, _CHROME + chrome_pages.SPELLED),
             lambda html: lay_out(html, folders, [], None, False, object_streams=False))
 
-    known = quick and chrome_pages.knows("".join(_STYLE.findall(prefix)))
     return store.get(document("".join(page(name) for name in name_of)), folders, [], False,
-                     "chrome", from_templates if known else None)
+                     "chrome", from_templates if quick else None)
 
 
 def _merge(parts: Cut, fronts: list[int], counts: list[int], front: Laid,

@@ -267,7 +267,7 @@ def _stylesheets(html: str, fetcher: Any) -> tuple[str, list[Any]]:
             if len(_SHEETS) > 64:   # the page-number and batch rules vary: bounded
                 _SHEETS.clear()
             _SHEETS[key] = load_weasyprint().CSS(string=text, url_fetcher=fetcher,
-                                             font_config=fonts)
+                                                 font_config=fonts)
         sheets.append(_SHEETS[key])
     return _STYLE.sub("", html), sheets
 
