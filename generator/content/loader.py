@@ -11,7 +11,7 @@ from typing import Any
 
 from generator.content.file_inspection import InspectCache
 from generator.content.image_refs import markdown_images, markdown_links
-from generator.content.item_paths import real_inside, resolve_inside
+from generator.content.item_paths import RealPaths, real_inside, resolve_inside
 from generator.content.item_reader import read_item
 from generator.content.receipts import read_receipts
 from generator.content.site_settings import read_site_settings
@@ -81,11 +81,11 @@ def load_student(folder: Path, rules: Rules, reader: TextReader,
     findings += found
     items_dir = folder / "items"
     if items_dir.is_dir():
-        if real_inside(reader.root, items_dir) is None:
+        if real_inside(reader.root, items_dir, reader.paths) is None:
             return student, [*findings, make("path-outside", key, None, "items")]
         for item_dir in sorted(p for p in items_dir.iterdir()
                                if p.is_dir() and not p.name.startswith((".", "_"))):
-            if real_inside(reader.root, item_dir) is None:
+            if real_inside(reader.root, item_dir, reader.paths) is None:
                 # The item's files would be read, shown and uploaded from wherever the
                 # link points: the item is left out.
                 findings.append(make("path-outside", key, item_dir.name,
@@ -162,7 +162,7 @@ def load_portfolio(root: Path, today: dt.date | None = None,
                           today=resolve_today(today, settings.today))
     reader = reader_for(root, rules)
     for folder in student_folders(root):
-        if real_inside(root, folder) is None:
+        if real_inside(root, folder, reader.paths) is None:
             # A student folder that is a link to elsewhere: nothing in it is read.
             findings.append(make("path-outside", None, None, folder.name))
             continue
@@ -171,19 +171,22 @@ def load_portfolio(root: Path, today: dt.date | None = None,
         findings += found
         findings += _text_images_outside(student, root)
         findings += _other_files(student, root)
-    findings += attach_files(portfolio, InspectCache(cache_dir))
+    findings += attach_files(portfolio, InspectCache(cache_dir), reader.paths)
     return portfolio, findings
 
 
-def attach_files(portfolio: Portfolio, cache: InspectCache) -> list[Finding]:
-    """Resolve every file an item names and inspect it (in parallel, through the cache)."""
+def attach_files(portfolio: Portfolio, cache: InspectCache,
+                 paths: RealPaths | None = None) -> list[Finding]:
+    """Resolve every file an item names and inspect it (in parallel, through the cache).
+    `paths`: the reading's (each folder looked up once), else a new one."""
+    paths = paths or RealPaths()
     findings: list[Finding] = []
     jobs: list[tuple[Path, str]] = []
     owners: list[Any] = []
     for student in portfolio.students:
         for item in student.items:
             for _slot, name in item.attachments:
-                real, problem = resolve_inside(item.path, name)
+                real, problem = resolve_inside(item.path, name, paths)
                 if real is None and problem == "outside" and not _in_root(portfolio.root,
                                                                           item.path, name):
                     findings.append(make("path-outside", student.key, item.id, name))

@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from generator.content import bounded_yaml as boundedyaml
-from generator.content.item_paths import real_inside
+from generator.content.item_paths import RealPaths, real_inside
 from generator.content.toml_text import error_line, quote_impossible_dates
 from generator.i18n import said
 from generator.rules import format_size
@@ -45,10 +45,12 @@ class TextReader:
     root: Path       # as given; compared by where it really is
     max_bytes: int
     megabyte: int    # the rules': sizes are said the way the rules count them
+    # Each folder looked up once while this reader reads (a reader is one reading).
+    paths: RealPaths = field(default_factory=RealPaths, compare=False, hash=False, repr=False)
 
     def real(self, path: Path) -> Path:
         """Where `path` really is, or `path-outside` when that is not under the root."""
-        real = real_inside(self.root, path)
+        real = real_inside(self.root, path, self.paths)
         if real is None:
             raise ReadError("path-outside", None, "")
         return real

@@ -248,3 +248,37 @@ def test_a_departments_uploaded_pdf_outside_the_folder_is_never_read(arena: Aren
     with zipfile.ZipFile(arena.output / "ming" / "departments" / f"{GOOD}.zip") as bundle:
         assert not any(bundle.read(n) == secret.read_bytes() for n in bundle.namelist())
     arena.assert_untouched()
+
+
+def test_real_paths_resolve_as_path_resolve_does(tmp_path: Path) -> None:
+    """The loader's folder lookups (content/item_paths.RealPaths, each folder looked up once
+    per reading) land where `Path.resolve` does, links, loops, `..` and missing names too."""
+    from generator.content.item_paths import RealPaths, real_inside
+
+    root = tmp_path / "content"
+    item = root / "s1" / "items" / "a"
+    item.mkdir(parents=True)
+    (item / "photo.jpg").write_bytes(b"x")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("no", "utf-8")
+    (root / "s1" / "items" / "b").symlink_to(item)                   # a link inside
+    (root / "s1" / "items" / "out").symlink_to(outside)              # a link out
+    (item / "loop").symlink_to(item / "loop2")
+    (item / "loop2").symlink_to(item / "loop")                       # a loop
+    (item / "up").symlink_to(root / "s1")                            # a link, then `..`
+    (tmp_path / "root-link").symlink_to(root)                        # the root itself a link
+    paths = RealPaths()
+    asked = [item, item / "photo.jpg", root / "s1" / "items" / "b" / "photo.jpg",
+             root / "s1" / "items" / "out" / "secret.txt", item / "missing" / "deeper.pdf",
+             item / "up" / ".." / "s1", item / ".." / "b", tmp_path / "root-link" / "s1",
+             Path(str(item) + "/./photo.jpg"), item / ("長" * 300)]
+    for path in asked * 2:   # the second time from what was learned the first
+        assert paths.resolve(path) == path.resolve(), path
+    with pytest.raises(RuntimeError):
+        Path(item / "loop").resolve()
+    with pytest.raises(RuntimeError):
+        paths.resolve(item / "loop" / "x")
+    assert real_inside(root, root / "s1" / "items" / "out" / "secret.txt", paths) is None
+    assert real_inside(tmp_path / "root-link", root / "s1" / "items" / "b", paths) == item
+    assert real_inside(root, item / "loop", paths) is None
