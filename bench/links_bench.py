@@ -22,7 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.links.checker import CheckerConfig, check_urls
+from generator.links.checker import check_urls
+from generator.links.link_check import CheckerConfig
 
 DELAY = 0.1
 TARGET_SECONDS = 5.0

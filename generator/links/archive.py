@@ -6,23 +6,24 @@ put in its place, and the local snapshot is the evidence of what the page said.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hashlib
 import re
-import urllib.request
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-import httpx
-
-from generator.links import guard
-from generator.links.checker import CheckerConfig, LinkCheck, env_proxy
 from generator.links.history import STATE_DIR
+from generator.links.link_check import CheckerConfig, LinkCheck, env_proxy
 from generator.model.site_settings import ARCHIVE_SAVE_ENDPOINT, LinkCheckSettings
 from generator.support.atomic import write_bytes, write_text
+
+if TYPE_CHECKING:
+    import httpx
+
+    from generator.links import guard
 
 WAYBACK = "https://web.archive.org/web/"
 SNAPSHOT_DIR = "snapshots"
@@ -56,6 +57,14 @@ async def save(urls: list[str], endpoint: str = SAVE_ENDPOINT,
     endless), all of them together `deadline` seconds (the config's run deadline
     if None); the URLs left when it passes are reported as not saved.
     """
+    # The HTTP stack is loaded only to ask the archive (the snapshots need none of it).
+    import asyncio
+    import urllib.request
+
+    import httpx
+
+    from generator.links import guard
+
     cfg = config or CheckerConfig()
     own = client is None
     proxy = env_proxy(endpoint, urllib.request.getproxies() if cfg.trust_env else {})
@@ -86,6 +95,10 @@ async def save(urls: list[str], endpoint: str = SAVE_ENDPOINT,
 
 
 def _endpoint_guard(endpoint: str, cfg: CheckerConfig) -> guard.GuardedBackend:
+    import httpx
+
+    from generator.links import guard
+
     backend = guard.GuardedBackend()
     if cfg.allow_private:
         with contextlib.suppress(httpx.InvalidURL, ValueError, UnicodeError):
@@ -94,6 +107,10 @@ def _endpoint_guard(endpoint: str, cfg: CheckerConfig) -> guard.GuardedBackend:
 
 
 async def _save_one(client: httpx.AsyncClient, endpoint: str, url: str) -> ArchiveResult:
+    import httpx
+
+    from generator.links import guard
+
     try:
         # only the headers matter; the body is never read (nor inflated)
         async with client.stream("GET", endpoint + url) as response:

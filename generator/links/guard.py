@@ -29,11 +29,9 @@ import httpx
 from httpcore import AsyncNetworkBackend, AsyncNetworkStream
 from httpcore._backends.auto import AutoBackend
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-SocketOption = typing.Any  # httpcore's SOCKET_OPTION, a private alias
+from generator.links.addresses import IPAddress, public
 
-# The IPv4 address inside NAT64 (RFC 6052), which a NAT64 gateway would connect to.
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+SocketOption = typing.Any  # httpcore's SOCKET_OPTION, a private alias
 
 
 class BlockedHost(Exception):
@@ -42,35 +40,6 @@ class BlockedHost(Exception):
     def __init__(self, host: str, address: str) -> None:
         super().__init__(host, address)
         self.host, self.address = host, address
-
-
-def public(ip: IPAddress) -> bool:
-    """Whether `ip` is an ordinary internet address, reachable by anyone.
-
-    IPv6 forms that carry an IPv4 address (mapped, NAT64, 6to4, Teredo) are judged
-    by that address too: ::ffff:127.0.0.1 is still this computer.
-    """
-    inner: list[IPAddress] = [ip]
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped:
-            return public(ip.ipv4_mapped)  # the IPv4 address is all there is to it
-        if ip in _NAT64:
-            inner.append(ipaddress.IPv4Address(int(ip) & 0xFFFF_FFFF))
-        if ip.sixtofour:
-            inner.append(ip.sixtofour)
-        if ip.teredo:
-            inner.extend(ip.teredo)
-    return all(a.is_global and not (a.is_private or a.is_loopback or a.is_link_local
-                                    or a.is_multicast or a.is_reserved or a.is_unspecified)
-               for a in inner)
-
-
-def address_of(host: str) -> IPAddress | None:
-    """The address `host` spells literally (brackets and zone allowed), else None."""
-    try:
-        return ipaddress.ip_address(host.strip("[]").split("%")[0])
-    except ValueError:
-        return None
 
 
 async def resolve(host: str, port: int) -> list[IPAddress]:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from generator.links.checker import LinkCheck
+from generator.links.link_check import LinkCheck
 from generator.support.atomic import write_text
 from generator.support.url_credentials import has_credentials, redact
 

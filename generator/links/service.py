@@ -6,8 +6,6 @@ the history when the last check is recent enough, and writes the history back.
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import contextlib
 import time
 from collections.abc import Coroutine, Sequence
@@ -19,14 +17,8 @@ from typing import Any, TypeVar
 from generator.content.site_settings import read_link_check
 from generator.findings import Finding, make
 from generator.links import archive as arch
-from generator.links.checker import (
-    NOT_ASKED,
-    CheckerConfig,
-    LinkCheck,
-    check_urls,
-    network_down,
-)
 from generator.links.history import History, LinkRecord
+from generator.links.link_check import NOT_ASKED, CheckerConfig, LinkCheck, network_down
 from generator.links.risk import assess
 from generator.links.verdict import result_findings, unchecked_findings
 from generator.model.site_settings import LinkCheckSettings
@@ -116,7 +108,7 @@ def run(refs: Sequence[LinkRef], root: Path | None, settings: LinkSettings | Non
     cached = {u: fresh for u in urls if (fresh := history.fresh(u, age, now))}
     # a password in a link is never sent: such a link is not checked at all
     to_check = [u for u in urls if u not in cached and not has_credentials(u)]
-    checked = _run_sync(check_urls(to_check, settings.checker)) if to_check else {}
+    checked = _run_sync(_check(to_check, settings.checker)) if to_check else {}
     report.from_cache = set(cached)
     report.network_down = network_down(checked.values())
     if report.network_down:
@@ -152,6 +144,14 @@ def run(refs: Sequence[LinkRef], root: Path | None, settings: LinkSettings | Non
     report.records = {u: r for u in urls if (r := history.get(u))}
     report.findings = _findings(refs, report)
     return report
+
+
+async def _check(urls: list[str], config: CheckerConfig) -> dict[str, LinkCheck]:
+    # The HTTP stack (httpx, httpcore, ssl: about a tenth of a second to import) is loaded
+    # only when a link is asked about: `check --offline` and a no-op build never do.
+    from generator.links.checker import check_urls
+
+    return await check_urls(urls, config)
 
 
 def _save_scrubbed(history: History) -> None:
@@ -191,6 +191,9 @@ def is_web(url: str) -> bool:
 
 def _run_sync(coro: Coroutine[Any, Any, T]) -> T:
     """Run `coro` to the end, also when called from code already inside an event loop."""
+    import asyncio  # with ssl, only when the network is asked
+    import concurrent.futures
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:

@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 
 from generator.findings import Finding, make
 from generator.i18n import LANGS, said, text
-from generator.links.checker import NOT_ASKED, LinkCheck
-from generator.links.guard import address_of
+from generator.links.addresses import address_of
 from generator.links.history import LinkRecord, day
+from generator.links.link_check import NOT_ASKED, LinkCheck
 from generator.links.risk import assess, risk
 from generator.support.url_credentials import redact
 

@@ -172,7 +172,9 @@ def test_the_site_step_loads_no_pdf_library():
 def test_a_build_that_lays_out_nothing_loads_no_weasyprint(tmp_path):
     # Every step is planned (the PDF and kit steps included), but WeasyPrint, qpdf, pypdf
     # and fontTools are imported only when a PDF is made: a no-op rebuild does not pay
-    # their start-up (about a second, a third of a realistic student's no-op).
+    # their start-up (about a second, a third of a realistic student's no-op). Nor does it
+    # load Jinja2 (no page rendered), segno (no QR code drawn) or, offline, the HTTP stack
+    # (httpx, httpcore, ssl): together about a fifth of a second more.
     from tests.builder import ContentBuilder
 
     content = ContentBuilder(tmp_path / "content", None)
@@ -182,8 +184,9 @@ def test_a_build_that_lays_out_nothing_loads_no_weasyprint(tmp_path):
     probe = ("import sys\nfrom pathlib import Path\n"
              "from generator.pipeline.building import build\n"
              f"build(Path({str(content.root)!r}), Path({str(out)!r}), offline=True, jobs=1)\n"
-             "print(sorted({'weasyprint', 'pikepdf', 'pypdf', 'fontTools'} & set(sys.modules)))\n")
+             "print(sorted({'weasyprint', 'pikepdf', 'pypdf', 'fontTools', 'jinja2', 'segno',"
+             " 'httpx', 'httpcore', 'ssl'} & set(sys.modules)))\n")
     runs = [_probe(probe, {**os.environ, "SOURCE_DATE_EPOCH": "1790000000"}) for _ in range(2)]
     assert [r.returncode for r in runs] == [0, 0], runs[-1].stderr[-2000:]
     assert [r.stdout.strip().splitlines()[-1] for r in runs] == [
-        "['fontTools', 'pikepdf', 'pypdf', 'weasyprint']", "[]"]
+        "['fontTools', 'jinja2', 'pikepdf', 'pypdf', 'ssl', 'weasyprint']", "[]"]

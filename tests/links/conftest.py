@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from generator.links.checker import CheckerConfig
+from generator.links.link_check import CheckerConfig
 from generator.links.service import LinkSettings
 
 from .server import LinkServer

@@ -8,13 +8,8 @@ import time
 import httpx
 import pytest
 
-from generator.links.checker import (
-    Checker,
-    CheckerConfig,
-    LinkCheck,
-    check_urls,
-    network_down,
-)
+from generator.links.checker import Checker, check_urls
+from generator.links.link_check import CheckerConfig, LinkCheck, network_down
 from generator.links.responses import retry_after
 
 from .conftest import FAST

@@ -11,8 +11,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from generator.links.checker import CheckerConfig, check_urls
-from generator.links.guard import GuardedBackend, GuardedTransport, public
+from generator.links.addresses import public
+from generator.links.checker import check_urls
+from generator.links.guard import GuardedBackend, GuardedTransport
+from generator.links.link_check import CheckerConfig
 from generator.links.service import LinkSettings
 from generator.support.url_credentials import has_credentials, redact
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import segno
-
 from generator.render.pdf.print_images import POSTER, ImageCache, PrintImage
 from generator.support.atomic import replacing
 from generator.support.ffmpeg import FFMPEG, run_tool
@@ -40,6 +38,8 @@ def poster_frame(video: Path, digest: str, duration: float | None, cache: ImageC
 
 def qr_svg(url: str) -> str:
     """An inline SVG QR code: vector, so it stays sharp at any size and weighs little."""
+    import segno  # 80 ms to import (its tables): only a build that prints a video pays
+
     qr = segno.make(url, error="m", micro=False)
     return qr.svg_inline(scale=1, border=2, omitsize=True, svgclass="qr", lineclass=None)
 

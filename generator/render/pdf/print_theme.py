@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from typing import TYPE_CHECKING, Any
 
 from generator.engine.themes import Theme
 from generator.i18n import HTML_LANG, text
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 SUBDIR = "print"
 
@@ -26,7 +27,12 @@ class PrintTheme:
         dirs = tuple(self.theme.search_path(SUBDIR))
         if not dirs:
             raise FileNotFoundError(f"no {SUBDIR}/ folder in theme {self.theme.name!r}")
-        self.env = _environment(dirs)
+        self._dirs = dirs
+
+    @property
+    def env(self) -> Environment:
+        """The templates, loaded when a page is first rendered (a plan renders none)."""
+        return _environment(self._dirs)
 
     def css(self) -> str:
         path = self.theme.find(f"{SUBDIR}/print.css")
@@ -46,5 +52,7 @@ class PrintTheme:
 
 @cache
 def _environment(dirs: tuple[str, ...]) -> Environment:
+    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+
     loader = ChoiceLoader([FileSystemLoader(d) for d in dirs])
     return Environment(loader=loader, autoescape=True, undefined=StrictUndefined)

@@ -18,10 +18,12 @@ from generator.engine.build_context import BuildContext
 from generator.findings import Finding, sort_key
 from generator.i18n import HTML_LANG, text
 from generator.model import Department, Item, Student
+from generator.model.upload_record import upload_record
 from generator.render.markdown import render_markdown
 from generator.render.site import item_views as views
 from generator.render.site import page_links as urls
 from generator.render.site import student_records as records
+from generator.render.site.department_page import _upload_label, department_view, site_where
 from generator.render.site.review_time import estimate
 from generator.render.web_media.derived_files import RECIPE_VERSION
 from generator.render.web_media.web_media_step import ItemFile, department_key, item_files
@@ -282,9 +284,6 @@ def _item_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
     view = views.item_view(item, files_of(ctx, student.slug, item.id),
                            ctx.portfolio.rules_for(student), lang, views.texts_cache(ctx.cache_dir))
     deps = [(d, linker.department(student.slug, d.code)) for d in selected_in(student, item)]
-    from generator.model.upload_record import upload_record
-    from generator.render.site.department_page import _upload_label
-
     record = upload_record(item)
     return {
         **_base(ctx, task, item.title, [(text("site-class-title", lang), linker.index()),
@@ -298,8 +297,6 @@ def _item_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
 
 
 def _department_page(ctx: BuildContext, task: PageTask) -> dict[str, Any]:
-    from generator.render.site.department_page import department_view, site_where
-
     student = ctx.portfolio.student(task.slug)
     dep = next(d for d in student.departments if d.code == task.key)
     linker = urls.Linker(task.rel)

@@ -187,7 +187,6 @@ class UploadListStep:
         # Each page is a listing of a few files, a millisecond's work: not worth a fork.
         common = [ctx.theme.digest("templates"), ctx.portfolio.settings.school]
         limits = SizeLimits.from_rules(ctx.portfolio.rules.files)
-        env = site_environment(ctx)
         for student in ctx.students():
             rel = uploads_page(student.slug)
             rows = upload_rows(ctx, student, limits)
@@ -203,5 +202,6 @@ class UploadListStep:
                     "sections": sections(rows, ctx.portfolio.rules, ctx.lang),
                     "with_errors": [r for r in rows if r.errors],
                     "limits": limits}
-            write_bytes(ctx.path(rel), env.get_template(TEMPLATE).render(data).encode("utf-8"))
+            page = site_environment(ctx).get_template(TEMPLATE).render(data)
+            write_bytes(ctx.path(rel), page.encode("utf-8"))
             ctx.record(rel, fp, NAME)
