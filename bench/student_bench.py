@@ -20,7 +20,8 @@ Builds run as child processes (`python -m generator build`) with SOURCE_DATE_EPO
 set and their Python bytecode cached (PYTHONPYCACHEPREFIX, in the bench's temporary
 folder), as an installed package has it: where PYTHONDONTWRITEBYTECODE is set, each
 process would compile the whole package again (`--compile-each-time` times it so).
-The PDF timings run here, after the build, each the best of `--repeat` runs.
+The PDF timings run here, after the build, each the best of `--repeat` runs; the whole
+and bare WeasyPrint take turns within each round.
 Figures go to stdout and bench/results/student_bench.json.
 """
 
@@ -119,8 +120,6 @@ def pdf_timings(content: Path, output: Path, repeat: int) -> dict:
                                                          uploads, dep_draft))
     whole_warm, _ = best(lambda: render_portfolio(student, rules, settings, None, None, draft))
     fragments = settings.cache_dir / "fragments"
-    whole, whole_load = best(lambda: render_portfolio(student, rules, settings, None, None, draft),
-                             lambda: shutil.rmtree(fragments, ignore_errors=True))
     views = PrintedItems(rules, settings.lang, settings.images, settings.quality)
     view = build_view(student, rules, views, settings.today, None, None, draft)
     title = f"{student.name} {text('pdf-cover-title', settings.lang)}"
@@ -133,14 +132,35 @@ def pdf_timings(content: Path, output: Path, repeat: int) -> dict:
 
     from generator.render.pdf import font_subsetting
 
-    Font._harfbuzz_subset = font_subsetting.weasyprints_own()
-    try:
-        bare, bare_load = best(lambda: HTML(string=html, url_fetcher=fetcher).write_pdf())
-        tagged, _ = best(lambda: HTML(string=html, url_fetcher=fetcher).write_pdf(
-            pdf_tags=True))
-    finally:
-        Font._harfbuzz_subset = font_subsetting.subset_once
-    one_pass, _ = best(lambda: HTML(string=html, url_fetcher=fetcher).write_pdf())
+    def shipped(tagged: bool) -> None:
+        Font._harfbuzz_subset = font_subsetting.weasyprints_own()
+        try:
+            HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_tags=tagged)
+        finally:
+            Font._harfbuzz_subset = font_subsetting.subset_once
+
+    def whole_cold() -> None:
+        shutil.rmtree(fragments, ignore_errors=True)
+        t0 = time.perf_counter()
+        render_portfolio(student, rules, settings, None, None, draft)
+        cold.append(time.perf_counter() - t0)
+
+    # The whole and bare WeasyPrint take turns, round after round, each its best: the
+    # machine's speed drifts by a fifth within minutes, so one after the other would
+    # compare the drift as much as the two.
+    cold: list[float] = []
+    rounds: dict[str, list[float]] = {"bare": [], "tagged": [], "one_pass": []}
+    runs = {"bare": lambda: shipped(False), "tagged": lambda: shipped(True),
+            "one_pass": lambda: HTML(string=html, url_fetcher=fetcher).write_pdf()}
+    whole_load = bare_load = load()
+    for _ in range(repeat):
+        whole_cold()
+        for name, fn in runs.items():
+            t0 = time.perf_counter()
+            fn()
+            rounds[name].append(time.perf_counter() - t0)
+    whole = round(min(cold), 3)
+    bare, tagged, one_pass = (round(min(rounds[n]), 3) for n in ("bare", "tagged", "one_pass"))
     return {"department_pdf_s": department, "department_load": dep_load,
             "portfolio_pdf_s": whole, "portfolio_load": whole_load,
             "portfolio_pdf_warm_s": whole_warm,

@@ -142,23 +142,33 @@ def replacing(target: Path, mode: int | None = None) -> Iterator[Path]:
     guard refuses `target` the work is thrown away instead (`owned(target)` afterwards
     tells). The temporary file is gone on any exception.
     """
-    target = Path(target)
+    with _replacing(Path(target), mode) as (_fd, tmp):
+        yield tmp
+
+
+@contextlib.contextmanager
+def _replacing(target: Path, mode: int | None) -> Iterator[tuple[int, Path]]:
+    """`replacing`, giving the block the temporary file's descriptor too, which stays
+    open until the block is done (the block must not close it): `write_bytes` writes
+    through it instead of opening the file a second time."""
     allowed = _prepare(target)
     try:
         fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=target.suffix, dir=target.parent)
     except OSError as exc:
         _reraise(exc, target)
-    os.close(fd)
     tmp = Path(name)
+    closed = False
     try:
         try:
-            yield tmp
+            yield fd, tmp
         except OSError as exc:
             # The block's own errors (reading a source…) are its business, unless they
             # can only mean that the disk takes nothing more.
             if exc.errno in FATAL_ERRNOS:
                 raise as_write_error(exc, target) from exc
             raise
+        closed = True
+        os.close(fd)
         if allowed:
             try:
                 # mkstemp makes the file private; output is as readable as any other file.
@@ -167,6 +177,11 @@ def replacing(target: Path, mode: int | None = None) -> Iterator[Path]:
             except OSError as exc:
                 _reraise(exc, target)
     finally:
+        if not closed:
+            os.close(fd)
+        # Also after a replace: renaming a hard link over another link to the same file
+        # (copy_file's, when the target already links the same cache entry) does nothing
+        # and leaves the temporary name in place.
         with contextlib.suppress(OSError):
             tmp.unlink()
 
@@ -211,8 +226,8 @@ def write_bytes(target: Path, data: bytes) -> bool:
     """Write `data` to `target` atomically; False when the guard refused `target`."""
     target = Path(target)
     try:
-        with replacing(target) as tmp:
-            tmp.write_bytes(data)
+        with _replacing(target, None) as (fd, _tmp), open(fd, "wb", closefd=False) as fh:
+            fh.write(data)
     except _Skipped:
         return False
     return _done(target)

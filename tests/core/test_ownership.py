@@ -140,3 +140,17 @@ def test_the_record_is_written_once_compact_and_only_when_it_changed(tmp_path: P
         folder.prune(out / "a")
     data = json.loads(state.read_text("utf-8"))
     assert data["owned"] == [] and data["dirs"] == [] and "a/page.html" in data["outputs"]
+
+
+def test_linking_the_same_file_again_leaves_no_temporary_file(tmp_path):
+    # rename(2) of a hard link over another link to the same file does nothing: the
+    # temporary name must still go (a media copy linked again on every rebuild).
+    source = tmp_path / "cache" / "entry.webp"
+    source.parent.mkdir()
+    source.write_bytes(b"RIFF")
+    target = tmp_path / "out" / "files" / "photo.webp"
+    for _ in range(2):
+        assert atomic.copy_file(source, target, link=True)
+    assert sorted(p.name for p in target.parent.iterdir()) == ["photo.webp"]
+    assert target.read_bytes() == b"RIFF"
+    assert atomic.write_bytes(target, b"new") and sorted(target.parent.iterdir()) == [target]
