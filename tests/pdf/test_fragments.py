@@ -157,6 +157,10 @@ def test_one_changed_item_lays_out_one_fragment(made: Made, tmp_path: Path) -> N
     again = _laid(out, root)
     assert list(again["outputs"]) == [f"{SLUG}/portfolio.pdf"]
     assert len(again["fragments"]) == 1
+    # The department's copy, which does not select the item, is not even joined again.
+    rendered = json.loads((out / ".portfolio" / "build.json").read_text("utf-8"))["rendered"]
+    assert f"{SLUG}/portfolio.pdf" in rendered
+    assert f"{SLUG}/departments/{DEPARTMENT}/portfolio.pdf" not in rendered
     after = PdfReader(out / SLUG / "portfolio.pdf")
     assert "再補一句" in "".join(p.extract_text() for p in after.pages)
     assert len(after.pages) == len(PdfReader(io.BytesIO(before)).pages)

@@ -119,11 +119,17 @@ def plan(ctx: BuildContext, settings: PdfSettings) -> list[PdfTask]:
         found = ctx.findings
         fp = ctx.fingerprint(*base, whole, _error_inputs(errors_of(found, student)))
         tasks.append(PdfTask("portfolio", student.slug, paths.student_pdf(student.slug), fp))
+        # A department's copy prints the student and the items it selects (print_view:
+        # `selected_items`, the texts, the records), never another item: editing an item
+        # no department selects makes only the student's own copy again.
+        person = student.model_dump(mode="json", exclude={"items"})
         for dep in student.departments:
             rel = paths.department_pdf(student.slug, dep.code)
             errors = _error_inputs(errors_of(found, student, dep))
+            chosen = [i.model_dump(mode="json") if (i := student.item(n)) else None
+                      for n in [*dep.courses, *dep.performances]]
             tasks.append(PdfTask("portfolio", student.slug, rel,
-                                 ctx.fingerprint(*base, whole, dep.code, errors),
+                                 ctx.fingerprint(*base, person, chosen, mine, dep.code, errors),
                                  department=dep.code))
         info = student.info.model_dump(mode="json") if student.info else None
         for item in student.items:
