@@ -170,6 +170,38 @@ def test_one_changed_item_lays_out_one_fragment(made: Made, tmp_path: Path) -> N
     assert now - kept == set(again["fragments"])
 
 
+def test_an_edited_front_is_numbered_as_one_fresh_layout(made: Made, tmp_path: Path) -> None:
+    # An edited title changes the front (the lists) but rarely its length: the last
+    # layout's lengths are the guess. A longer 自述 moves every later page: the guess is
+    # wrong, and the front is laid out again with the numbers it really has.
+    root = shutil.copytree(made.root, tmp_path / "content",
+                           ignore=shutil.ignore_patterns(".portfolio"))
+    out = tmp_path / "out"
+    assert not run_build(root, out).failures
+    pages = len(PdfReader(out / SLUG / "portfolio.pdf").pages)
+    # Each PDF's front lengths kept by its shape (head, parts, items), not only its HTML.
+    kept = make_context(check_content(root, offline=True, output=out), out).cache_dir
+    assert len(list((kept / "pdf" / "fragments").glob("shape-*.json"))) == 2   # whole, 001012
+    index = root / SLUG / "items" / "trip" / "index.md"
+    deps = root / SLUG / "departments.yaml"
+    edits = [(index, made.titles["trip"], made.titles["trip"] + "（修訂）"),
+             (deps, "我想學電機。", "我想學電機，因為我喜歡把想法做成能用的東西。" * 120)]
+    for path, old, new in edits:
+        path.write_text(path.read_text("utf-8").replace(old, new), "utf-8")
+        assert not run_build(root, out).failures
+        check = check_content(root, offline=True, output=out)
+        ctx = make_context(check, out)
+        student = check.portfolio.students[0]
+        fresh, _ = render_portfolio(student, check.portfolio.rules_for(student),
+                                    replace(settings_for(ctx), fragments=False), None, None,
+                                    draft_of(errors_of(ctx.findings, student)))
+        assembled, whole = PdfReader(out / SLUG / "portfolio.pdf"), PdfReader(io.BytesIO(fresh))
+        assert len(assembled.pages) == len(whole.pages)
+        assert _words(assembled) == _words(whole)
+        assert outline_titles(assembled) == outline_titles(whole)
+    assert len(assembled.pages) > pages + 1   # the 自述 really moved the items
+
+
 def _cached(out: Path, root: Path) -> set[str]:
     check = check_content(root, offline=True, output=out)
     folder = make_context(check, out).cache_dir / "pdf" / "fragments"

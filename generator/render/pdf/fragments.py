@@ -329,18 +329,19 @@ def assemble(html: str, mark: str, folders: list[Path], attachments: list[Attach
     base = _with_css(parts.prefix, _NO_CHROME)
     counts_key = hashlib.sha256((store.salt + base + front_html).encode()).hexdigest()[:40]
     counts_file = store.folder / f"front-{counts_key}.json"
+    # The same document before its last edit (same head, same parts and items in the same
+    # order): an edited title or 簡述 rarely moves a page, so its lengths are the guess.
+    shape = "\0".join(f"{p.item}:{p.anchor}" for p in parts.pieces)
+    shape_key = hashlib.sha256((store.salt + base + shape).encode()).hexdigest()[:40]
+    shape_file = store.folder / f"shape-{shape_key}.json"
     if store.used is not None:
-        store.used.append(counts_file.stem)
+        store.used += [counts_file.stem, shape_file.stem]
     # The front's part lengths and where its own anchors fall, as last laid out (a guess
     # checked below: laid out again only when it was wrong).
-    try:
-        guess = json.loads(counts_file.read_text("utf-8"))
-        counts = [int(c) for c in guess["counts"]]
-        local = {str(k): int(v) for k, v in guess["local"].items()}
-        if len(counts) != len(fronts):
-            raise ValueError("stale")
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        counts, local = [1] * len(fronts), {}
+    guess = _front_guess(counts_file, len(fronts)) or _front_guess(shape_file, len(fronts))
+    if guess is not None:
+        counts, local = guess
+    else:
         # Never laid out: its part lengths measured first (no PDF written), so the one
         # layout below has the right page numbers.
         with _elsewhere_anchors():
@@ -368,10 +369,23 @@ def assemble(html: str, mark: str, folders: list[Path], attachments: list[Attach
         if found == counts and found_local == local:
             break
         counts, local = found, found_local
-    write_bytes(counts_file, json.dumps({"counts": counts, "local": local}).encode())
+    found_lengths = json.dumps({"counts": counts, "local": local}).encode()
+    write_bytes(counts_file, found_lengths)
+    write_bytes(shape_file, found_lengths)
     chrome = _chrome(parts, fronts, counts, front, fragments, folders, store)
     unattached = [*front.unattached, *(i for f in fragments.values() for i in f.unattached)]
     return _merge(parts, fronts, counts, front, fragments, chrome), unattached
+
+
+def _front_guess(path: Path, parts: int) -> tuple[list[int], dict[str, int]] | None:
+    """The front's part lengths and its own anchors' pages kept in `path`, if any."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        counts = [int(c) for c in data["counts"]]
+        local = {str(k): int(v) for k, v in data["local"].items()}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+    return (counts, local) if len(counts) == parts else None
 
 
 class _AnchorsElsewhere(logging.Filter):
