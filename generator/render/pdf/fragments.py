@@ -327,18 +327,16 @@ def assemble(html: str, mark: str, folders: list[Path], attachments: list[Attach
     front_html = "".join(parts.pieces[n].html for n in fronts)
     refs = sorted(set(_REF.findall(front_html)))
     base = _with_css(parts.prefix, _NO_CHROME)
-    counts_key = hashlib.sha256((store.salt + base + front_html).encode()).hexdigest()[:40]
-    counts_file = store.folder / f"front-{counts_key}.json"
-    # The same document before its last edit (same head, same parts and items in the same
-    # order): an edited title or 簡述 rarely moves a page, so its lengths are the guess.
+    # The front's part lengths and where its own anchors fall, as this document last laid
+    # it out: kept by its shape (its head, its parts and items in order), so an edited
+    # title or 簡述, which rarely moves a page, is a right guess too. Checked below: laid
+    # out again only when it was wrong.
     shape = "\0".join(f"{p.item}:{p.anchor}" for p in parts.pieces)
     shape_key = hashlib.sha256((store.salt + base + shape).encode()).hexdigest()[:40]
-    shape_file = store.folder / f"shape-{shape_key}.json"
+    lengths_file = store.folder / f"shape-{shape_key}.json"
     if store.used is not None:
-        store.used += [counts_file.stem, shape_file.stem]
-    # The front's part lengths and where its own anchors fall, as last laid out (a guess
-    # checked below: laid out again only when it was wrong).
-    guess = _front_guess(counts_file, len(fronts)) or _front_guess(shape_file, len(fronts))
+        store.used.append(lengths_file.stem)
+    guess = _front_guess(lengths_file, len(fronts))
     if guess is not None:
         counts, local = guess
     else:
@@ -369,9 +367,7 @@ def assemble(html: str, mark: str, folders: list[Path], attachments: list[Attach
         if found == counts and found_local == local:
             break
         counts, local = found, found_local
-    found_lengths = json.dumps({"counts": counts, "local": local}).encode()
-    write_bytes(counts_file, found_lengths)
-    write_bytes(shape_file, found_lengths)
+    write_bytes(lengths_file, json.dumps({"counts": counts, "local": local}).encode())
     chrome = _chrome(parts, fronts, counts, front, fragments, folders, store)
     unattached = [*front.unattached, *(i for f in fragments.values() for i in f.unattached)]
     return _merge(parts, fronts, counts, front, fragments, chrome), unattached

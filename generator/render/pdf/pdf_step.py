@@ -115,19 +115,20 @@ def plan(ctx: BuildContext, settings: PdfSettings) -> list[PdfTask]:
     for student in ctx.students():
         # The student's own track: its codes, labels and order are printed.
         mine = ctx.portfolio.rules_for(student).model_dump(mode="json", by_alias=True)
-        whole = [student.model_dump(mode="json"), mine]
+        dumped = student.model_dump(mode="json")
+        whole = [dumped, mine]
         found = ctx.findings
         fp = ctx.fingerprint(*base, whole, _error_inputs(errors_of(found, student)))
         tasks.append(PdfTask("portfolio", student.slug, paths.student_pdf(student.slug), fp))
         # A department's copy prints the student and the items it selects (print_view:
         # `selected_items`, the texts, the records), never another item: editing an item
         # no department selects makes only the student's own copy again.
-        person = student.model_dump(mode="json", exclude={"items"})
+        person = {k: v for k, v in dumped.items() if k != "items"}
+        items = {i["id"]: i for i in dumped["items"]}
         for dep in student.departments:
             rel = paths.department_pdf(student.slug, dep.code)
             errors = _error_inputs(errors_of(found, student, dep))
-            chosen = [i.model_dump(mode="json") if (i := student.item(n)) else None
-                      for n in [*dep.courses, *dep.performances]]
+            chosen = [items.get(n) for n in [*dep.courses, *dep.performances]]
             tasks.append(PdfTask("portfolio", student.slug, rel,
                                  ctx.fingerprint(*base, person, chosen, mine, dep.code, errors),
                                  department=dep.code))
