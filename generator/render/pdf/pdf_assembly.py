@@ -63,7 +63,10 @@ def timestamp(today: date) -> str:
 def load_weasyprint() -> Any:
     """WeasyPrint, imported when a PDF is first laid out: a build that makes none (a
     no-op rebuild, `check`, the site alone) does not pay its second of start-up."""
-    import weasyprint
+    from generator.support.library_lookup import one_listing
+
+    with one_listing():  # its seven libraries found without fifty subprocesses
+        import weasyprint
 
     from generator.render.pdf import font_subsetting
 
