@@ -43,8 +43,8 @@ def find_library(name: str) -> str | None:
     """`ctypes.util.find_library`'s first way (the ldconfig cache), from the kept
     listing: the soname, or None."""
     machine = os.uname().machine + ("-32" if struct.calcsize("l") == 4 else "-64")
-    pattern = os.fsencode(r"\s+(lib%s\.[^\s]+)\s+\(%s" % (re.escape(name),
-                                                         _ABI.get(machine, "libc6")))
+    abi = _ABI.get(machine, "libc6")
+    pattern = os.fsencode(rf"\s+(lib{re.escape(name)}\.[^\s]+)\s+\({abi}")
     found = re.search(pattern, _listing())
     return os.fsdecode(found.group(1)) if found else None
 
