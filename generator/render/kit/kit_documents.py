@@ -27,6 +27,7 @@ from generator.content.item_paths import resolve_inside
 from generator.engine.output_paths import KIT_FILES
 from generator.i18n import text
 from generator.model import Department, Item, Student
+from generator.render import column_shares
 from generator.render.kit.kit_uploads import uploaded_pdfs
 from generator.render.markdown import render_markdown
 from generator.render.pdf.pdf_assembly import render_pdf, timestamp
@@ -195,7 +196,20 @@ def render_ticks(student: Student, dep: Department, rules: Rules,
     return settings.theme.render(
         "ticklist.html", settings.lang, student=student.name, department=dep,
         courses=courses, performances=perfs, limits=rules.limits, uploads=uploads,
-        created=timestamp(settings.today), today=settings.today.isoformat())
+        created=timestamp(settings.today), today=settings.today.isoformat(),
+        widths=tick_widths(courses + perfs, settings.lang))
+
+
+TICK_COLUMNS = ("tick", "code", "term", "kind", "title", "ticked")
+
+
+def tick_widths(rows: list[TickRow], lang: str) -> list[float]:
+    """Each column's printed share (render/column_shares.py), one set for both tables:
+    the list prints in 10.5 pt on an A4 page with 14 mm margins (ticklist.html)."""
+    header = [text(f"pdf-ticks-col-{k}", lang) for k in TICK_COLUMNS]
+    return column_shares.shares(header, [["☐", f"{r.code} {r.code_name}", r.term, r.kind,
+                                          r.title, r.ticked] for r in rows],
+                                width=49.0, whole_headings=False)
 
 
 def ticks_pdf(html: str) -> bytes:

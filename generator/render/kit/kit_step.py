@@ -53,6 +53,7 @@ def code_digest() -> str:
     h = hashlib.sha256()
     messages = _PACKAGE.parents[1] / "messages"
     for path in sorted([*_PACKAGE.glob("*.py"), *(_PACKAGE.parent / "pdf").glob("*.py"),
+                        _PACKAGE.parent / "column_shares.py",
                         messages / "kit.toml", messages / "pdf.toml"]):
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()

@@ -142,7 +142,7 @@ class CompareStep:
     def plan(self, ctx: BuildContext) -> list[Output]:
         from generator.render.pdf.pdf_assembly import timestamp
 
-        common = [NAME, 2, ctx.theme.digest("templates"), ctx.theme.digest("static"),
+        common = [NAME, 3, ctx.theme.digest("templates"), ctx.theme.digest("static"),
                   ctx.portfolio.rules.model_dump(mode="json", by_alias=True),
                   ctx.portfolio.settings.deadlines.model_dump(mode="json"),
                   ctx.portfolio.settings.school, ctx.today.isoformat(), timestamp(ctx.today)]

@@ -21,6 +21,7 @@ from generator.checks.receipts import (
 )
 from generator.i18n import text
 from generator.model import CourseRecord, Department, Item, Receipt, Student
+from generator.render import column_shares
 from generator.render.site import student_records as records
 from generator.render.site.item_views import code_label
 from generator.render.site.review_time import ReviewTime, estimate
@@ -114,6 +115,7 @@ class PartChecklist:
     columns: list[str]              # the receipt's field names, in its order
     groups: list[ReceiptRows]
     recorded: Receipt | None
+    widths: list[float] = field(default_factory=list)  # each column's printed share, %
     count: records.Count | None = None   # ticked that year against the limit
     uncertified: int = 0            # ticked but never certified: not on the receipt
 
@@ -215,6 +217,9 @@ def _part(student: Student, c: Confirmation, rules: Rules, lang: str) -> PartChe
                                            i.summary or "", _files(i)] for i in group])
                        for name, group in records.performances_by_category(ticked, rules,
                                                                            lang)]
+    # The verdict column last, as the page prints it; one set of widths for all the groups.
+    view.widths = column_shares.shares([*columns, text("checklist-col-verdict", lang)],
+                                       [[*row, "☐"] for g in view.groups for row in g.rows])
     return view
 
 
