@@ -75,7 +75,11 @@ class MediaFactory:
         is shared by the whole session: a fixed name would hand one test another's PDF)."""
         import hashlib
 
-        from weasyprint import HTML
+        # WeasyPrint as the build loads it (its fonts subset the build's way): the same
+        # bytes whether or not a build has run in this process already.
+        from generator.render.pdf.pdf_assembly import load_weasyprint
+
+        HTML = load_weasyprint().HTML
 
         if name is None:
             name = f"doc-{hashlib.sha256(f'{text}|{pages}'.encode()).hexdigest()[:12]}.pdf"
