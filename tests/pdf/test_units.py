@@ -266,3 +266,20 @@ def test_closed_up_cjk_subsets_draw_the_same_pages(tmp_path: Path) -> None:
     difference = ImageChops.difference(*drawn)
     assert max(difference.getextrema()) <= 64
     assert ImageChops.invert(drawn[0]).getbbox() is not None   # it drew something
+
+
+def test_a_font_file_is_read_once_a_process() -> None:
+    """font_subsetting._face_file: each document's fonts used to copy their whole file
+    (a CJK .ttc is 20 MB); the second document reads none, and writes the same bytes."""
+    from generator.render.pdf import font_subsetting
+    from generator.render.pdf.pdf_assembly import load_weasyprint, shared_fonts
+
+    weasyprint = load_weasyprint()
+    html = '<html lang="zh-Hant"><p style="font-family: Noto Sans CJK TC">學習歷程 <b>自述</b></p>'
+    first = weasyprint.HTML(string=html).write_pdf(font_config=shared_fonts())
+    kept = dict(font_subsetting._FACES)
+    assert any(len(data) > 1_000_000 for data in kept.values())  # whole files (CJK)
+    second = weasyprint.HTML(string=html).write_pdf(font_config=shared_fonts())
+    assert kept == font_subsetting._FACES and all(
+        font_subsetting._FACES[k] is kept[k] for k in kept)
+    assert first == second

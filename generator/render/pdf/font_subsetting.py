@@ -30,6 +30,7 @@ poppler would look the CIDs up as glyph ids; the bare CFF is read by its charset
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -110,7 +111,9 @@ def subset_once(font: Any, to_unicode: dict[int, Any], hinting: bool) -> None:
 
     plan = ffi.gc(hbs.hb_subset_input_create_or_fail(), hbs.hb_subset_input_destroy)
     glyphs = hbs.hb_subset_input_glyph_set(plan)
-    drawn = ffi.new(f"hb_codepoint_t[{len(to_unicode)}]", sorted(to_unicode))
+    # An open array: cffi parses each C type it is given once, and a length in the type
+    # made a new one for each font (pycparser: about 5 ms a subset).
+    drawn = ffi.new("hb_codepoint_t[]", sorted(to_unicode))
     harfbuzz.hb_set_add_sorted_array(glyphs, drawn, len(to_unicode))
     compact = _compact(font)
     flags = hbs.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED | hbs.HB_SUBSET_FLAGS_DESUBROUTINIZE
@@ -122,7 +125,7 @@ def subset_once(font: Any, to_unicode: dict[int, Any], hinting: bool) -> None:
         flags |= hbs.HB_SUBSET_FLAGS_NOTDEF_OUTLINE
     hbs.hb_subset_input_set_flags(plan, flags)
     dropped = hbs.hb_subset_input_set(plan, hbs.HB_SUBSET_SETS_DROP_TABLE_TAG)
-    tags = ffi.new(f"hb_codepoint_t[{len(_DROPPED)}]",
+    tags = ffi.new("hb_codepoint_t[]",
                    tuple(harfbuzz.hb_tag_from_string(tag, -1) for tag in _DROPPED))
     harfbuzz.hb_set_add_sorted_array(dropped, tags, len(_DROPPED))
     face = ffi.gc(hbs.hb_subset_or_fail(font.hb_face, plan), harfbuzz.hb_face_destroy)
@@ -163,7 +166,40 @@ def _font_type(font: Any) -> str:
     return "otf" if content[:4] == b"OTTO" or content[:1] == b"\x01" else "ttf"
 
 
-_WEASYPRINTS: list[Any] = []   # WeasyPrint's own subsetting and font dictionary
+_FACES: dict[int, bytes] = {}
+_READING = threading.local()
+
+
+def _font_init(font: Any, *args: Any, **kwargs: Any) -> None:
+    """WeasyPrint's `Font.__init__`, its face's file read once a process (`_face_file`)."""
+    _READING.face = True
+    try:
+        _WEASYPRINTS[3](font, *args, **kwargs)
+    finally:
+        _READING.face = False
+
+
+def _face_file(hb_object: Any, ot_color: Any = None, glyph: Any = None) -> Any:
+    """`get_hb_object_data`, a font's whole file kept once read for `Font.__init__`.
+
+    Every document made a Font for each face it drew and copied the face's whole file
+    (a CJK .ttc is 20 MB, 4 ms) to subset it. Pango's faces live as long as the process's
+    font configuration, and each one kept here is referenced, so its address is never
+    another face's. Only a face `Font.__init__` reads is kept: a subset face is fresh."""
+    own = _WEASYPRINTS[4]
+    if ot_color is not None or glyph is not None or not getattr(_READING, "face", False):
+        return own(hb_object, ot_color, glyph)
+    from weasyprint.text.ffi import ffi, harfbuzz
+
+    key = int(ffi.cast("uintptr_t", hb_object))
+    kept = _FACES.get(key)
+    if kept is None:
+        harfbuzz.hb_face_reference(hb_object)   # never released: the address stays its
+        kept = _FACES[key] = own(hb_object)
+    return kept
+
+
+_WEASYPRINTS: list[Any] = []   # WeasyPrint's own subsetting, font dictionary, type, …
 
 
 def install() -> None:
@@ -173,9 +209,11 @@ def install() -> None:
 
     if not _WEASYPRINTS:
         _WEASYPRINTS.extend((Font._harfbuzz_subset, weasyprint.pdf.build_fonts_dictionary,
-                             Font.type))
+                             Font.type, Font.__init__, weasyprint.pdf.fonts.get_hb_object_data))
         Font._harfbuzz_subset = subset_once
         Font.type = property(_font_type)
+        Font.__init__ = _font_init
+        weasyprint.pdf.fonts.get_hb_object_data = _face_file
         weasyprint.pdf.build_fonts_dictionary = fonts_dictionary
 
 
@@ -186,7 +224,7 @@ def weasyprints_way() -> Iterator[None]:
     from weasyprint.pdf.fonts import Font
 
     install()
-    Font._harfbuzz_subset, weasyprint.pdf.build_fonts_dictionary, Font.type = _WEASYPRINTS
+    Font._harfbuzz_subset, weasyprint.pdf.build_fonts_dictionary, Font.type = _WEASYPRINTS[:3]
     try:
         yield
     finally:
