@@ -14,8 +14,9 @@ In one run, on one machine, with its load average beside each figure:
   assembled; tagged, documents laid in) against bare WeasyPrint on the same HTML (the
   same picture fetcher, nothing laid in, untagged; and tagged, to tell what tagging
   itself costs), and their ratio; and the whole again with the fragments kept. Bare
-  WeasyPrint subsets its fonts as shipped (two HarfBuzz passes); the ratio to it with the
-  build's one pass (font_subsetting.py) is given too.
+  WeasyPrint handles its fonts as shipped (each document reads the whole font file,
+  subsets it in two HarfBuzz passes and keeps every glyph at its id); the ratio to it
+  with the build's font handling (font_subsetting.py, "one_pass") is given too.
 
 Builds run as child processes (`python -m generator build`) with SOURCE_DATE_EPOCH
 set and their Python bytecode cached (PYTHONPYCACHEPREFIX, in the bench's temporary
@@ -158,18 +159,14 @@ def pdf_timings(content: Path, output: Path, repeat: int) -> dict:
     html = settings.theme.render("portfolio.html", settings.lang, v=view, title=title,
                                  created=timestamp(settings.today))
     fetcher = print_fetcher([settings.images.folder])
-    # Bare WeasyPrint as shipped: its own two-pass font subsetting, not the build's one
-    # pass (generator/render/pdf/font_subsetting.py); and with the build's one pass.
-    from weasyprint.pdf.fonts import Font
-
+    # Bare WeasyPrint as shipped: its own fonts (read for each document, subset in two
+    # passes, each glyph at its id), not the build's (generator/render/pdf/
+    # font_subsetting.py); and with the build's ("one_pass").
     from generator.render.pdf import font_subsetting
 
     def shipped(tagged: bool) -> None:
-        Font._harfbuzz_subset = font_subsetting.weasyprints_own()
-        try:
+        with font_subsetting.weasyprints_way():
             HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_tags=tagged)
-        finally:
-            Font._harfbuzz_subset = font_subsetting.subset_once
 
     def whole_cold() -> None:
         shutil.rmtree(fragments, ignore_errors=True)

@@ -219,17 +219,20 @@ def install() -> None:
 
 @contextmanager
 def weasyprints_way() -> Iterator[None]:
-    """Within: fonts subset and embedded as WeasyPrint does (for comparison)."""
+    """Within: fonts read, subset and embedded as WeasyPrint does (for comparison)."""
     import weasyprint.pdf
     from weasyprint.pdf.fonts import Font
 
     install()
-    Font._harfbuzz_subset, weasyprint.pdf.build_fonts_dictionary, Font.type = _WEASYPRINTS[:3]
+    (Font._harfbuzz_subset, weasyprint.pdf.build_fonts_dictionary, Font.type, Font.__init__,
+     weasyprint.pdf.fonts.get_hb_object_data) = _WEASYPRINTS
     try:
         yield
     finally:
         Font._harfbuzz_subset = subset_once
         Font.type = property(_font_type)
+        Font.__init__ = _font_init
+        weasyprint.pdf.fonts.get_hb_object_data = _face_file
         weasyprint.pdf.build_fonts_dictionary = fonts_dictionary
 
 
