@@ -4,7 +4,9 @@
 
 In one run, on one machine, with its load average beside each figure:
 
-- a full build from scratch (wall, CPU of the build and its workers, each step);
+- a full build from scratch: an empty output folder and caches (wall, CPU of the build
+  and its workers, each step), after an untimed build elsewhere has filled the
+  bytecode cache;
 - a no-op rebuild (nothing changed);
 - one changed item (a reflection edited): the whole rebuild and its PDF step; and again
   in a process that has made PDFs already, as `portfolio serve` rebuilds on each save;
@@ -212,6 +214,12 @@ def main() -> None:
         PYCACHE = None if args.compile_each_time else Path(tmp) / "pycache"
         content, output = Path(tmp) / "content", Path(tmp) / "output"
         make_class(content, 1, seed=args.seed)
+        if PYCACHE is not None:
+            # Untimed, into another folder: fills the bytecode cache of every module a
+            # build imports, WeasyPrint's and its workers' included, as installing them
+            # does (pip compiles what it installs). Else the timed full build compiled
+            # them all, seconds of it.
+            build(content, Path(tmp) / "warm-up", args.jobs)
         full = build(content, output, args.jobs)
         print("full", json.dumps(full, ensure_ascii=False), flush=True)
         noop = build(content, output, args.jobs)
