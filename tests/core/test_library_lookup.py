@@ -40,8 +40,9 @@ def test_loading_weasyprint_starts_one_process_not_fifty() -> None:
         "    n[0] += 1\n"
         "    init(self, *a, **k)\n"
         "subprocess.Popen.__init__ = counted\n"
-        "from generator.render.pdf.pdf_assembly import load_weasyprint\n"
-        "wp = load_weasyprint()\n"
+        "from generator.render.pdf.pdf_assembly import preload\n"
+        "preload()\n"   # the build's way in: fetcher, fonts, then the theme
+        "from generator.render.pdf import pdf_joining\n"
         "from weasyprint.text.ffi import pango, harfbuzz, fontconfig\n"
         "assert pango.pango_version() > 0\n"
         "print(n[0])\n")

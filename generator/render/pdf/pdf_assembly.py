@@ -94,9 +94,8 @@ _WARMED: set[str] = set()
 
 @cache
 def _fetcher_class() -> type:
+    load_weasyprint()  # first: its import finds the libraries its own way (one listing)
     from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    load_weasyprint()
 
     class PrintFetcher(URLFetcher):
         """Pictures from the print cache (`print-image:<name>`) and inline data, nothing
@@ -240,9 +239,8 @@ def shared_fonts() -> Any:
 
 @cache
 def _fonts_class() -> type:
-    from weasyprint.text.fonts import FontConfiguration
-
     load_weasyprint()
+    from weasyprint.text.fonts import FontConfiguration
 
     class InstalledFonts(FontConfiguration):
         """The print theme draws with the fonts installed here, found by their names:

@@ -35,7 +35,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf, String
 
-from generator.render.pdf.pdf_assembly import Laid
+from generator.render.pdf.pdf_assembly import Laid, load_weasyprint
 
 _REFERENCE = re.compile(rb"\d+ \d+ R")
 Order = list[tuple[int, int]]   # (part, page of that part) for each page of the whole; -1: front
@@ -314,6 +314,7 @@ def _links(pdf: Pdf, order: Order, front: Laid,
 
 def _outline(pdf: Pdf, bookmarks: list[tuple[int, int, str, float, float, str]]) -> None:
     """The outline WeasyPrint would write for the whole (its own tree-making code)."""
+    load_weasyprint()  # as the build loads it, if this process has not yet
     from weasyprint.anchors import make_page_bookmark_tree  # (imported when first used)
     from weasyprint.matrix import Matrix
 
