@@ -283,3 +283,56 @@ def test_a_font_file_is_read_once_a_process() -> None:
     assert kept == font_subsetting._FACES and all(
         font_subsetting._FACES[k] is kept[k] for k in kept)
     assert first == second
+
+
+def test_only_a_cid_font_whose_cids_are_its_glyph_ids_closes_up(tmp_path: Path) -> None:
+    """font_subsetting.cid_keyed / cids_are_glyph_ids, read from the CFF tables
+    themselves: Noto Sans CJK (Adobe-Identity-0) may close up; a closed-up subset (a CID
+    font whose CIDs are no longer its glyph ids), a name-keyed CFF font and cut-off or
+    foreign bytes may not, and none raises."""
+    import glob
+
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.t2CharStringPen import T2CharStringPen
+    from fontTools.ttLib import TTFont
+
+    from generator.render.pdf import font_subsetting as fs
+
+    (cjk,) = [p for p in glob.glob("/usr/share/fonts/**/NotoSansCJK-Regular.ttc",
+                                   recursive=True)][:1]
+    noto = TTFont(cjk, fontNumber=0, lazy=True).reader["CFF "]
+    assert fs.cid_keyed(noto) and fs.cids_are_glyph_ids(noto)
+
+    closed = pikepdf.open(_closed_up_pdf(tmp_path))
+    (program,) = {o.read_bytes() for o in closed.objects
+                  if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/CIDFontType0C"}
+    assert fs.cid_keyed(program) and not fs.cids_are_glyph_ids(program)
+
+    builder = FontBuilder(1000, isTTF=False)
+    builder.setupGlyphOrder([".notdef", "A"])
+    builder.setupCharacterMap({65: "A"})
+    pen = T2CharStringPen(500, None)
+    pen.moveTo((0, 0)), pen.lineTo((500, 0)), pen.lineTo((250, 700)), pen.closePath()
+    builder.setupCFF("Plain", {"FullName": "Plain"}, {".notdef": pen.getCharString(),
+                                                     "A": pen.getCharString()}, {})
+    builder.setupHorizontalMetrics({".notdef": (500, 0), "A": (500, 0)})
+    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupNameTable({"familyName": "Plain", "styleName": "Regular"})
+    builder.setupOS2(), builder.setupPost()
+    builder.save(tmp_path / "plain.otf")
+    plain = TTFont(tmp_path / "plain.otf").reader["CFF "]
+    assert not fs.cid_keyed(plain) and not fs.cids_are_glyph_ids(plain)
+
+    for foreign in (b"", b"\x01\x00\x04", noto[:40], noto[:3000], b"\xff" * 64, b"OTTO" * 9):
+        assert fs.cid_keyed(foreign) in (True, False)
+        assert fs.cids_are_glyph_ids(foreign) is False
+
+
+def _closed_up_pdf(folder: Path) -> Path:
+    from generator.render.pdf.pdf_assembly import load_weasyprint, shared_fonts
+
+    path = folder / "closed.pdf"
+    path.write_bytes(load_weasyprint().HTML(
+        string='<p style="font-family: Noto Sans CJK TC" lang="zh-Hant">學習歷程</p>')
+        .write_pdf(font_config=shared_fonts()))
+    return path

@@ -1,4 +1,5 @@
-"""Each font a PDF embeds cut down to its glyphs in one HarfBuzz pass, not two.
+"""How the PDFs' fonts are read, cut down and embedded: in one HarfBuzz pass, not two;
+a CJK font closed up to its glyphs; each font file read once a process.
 
 WeasyPrint 70 subsets every embedded font twice: once keeping the glyphs drawn (at
 their own ids, with its layout tables dropped), then again keeping every id up to the
@@ -53,30 +54,85 @@ def _index_end(cff: bytes, at: int) -> int:
     return last + size - 1 + int.from_bytes(cff[last:last + size], "big")
 
 
+def _top_dict(cff: bytes) -> list[tuple[int, list[int]]]:
+    """The first font's Top DICT: its operators (12 x as 1200 + x) with their integer
+    operands (a real is given as 0), in order. IndexError on a cut-off table."""
+    at = _index_end(cff, cff[2])                      # past the header and the Name INDEX
+    count, size = int.from_bytes(cff[at:at + 2], "big"), cff[at + 2]
+    if count == 0:
+        return []
+    offsets = [int.from_bytes(cff[at + 3 + k * size:at + 3 + (k + 1) * size], "big")
+               for k in (0, 1)]
+    data = at + 3 + (count + 1) * size - 1           # the Top DICT INDEX's data
+    i, end = data + offsets[0], data + offsets[1]
+    out: list[tuple[int, list[int]]] = []
+    operands: list[int] = []
+    while i < end:
+        b = cff[i]
+        if b <= 21:
+            op = 1200 + cff[i + 1] if b == 12 else b
+            i += 2 if b == 12 else 1
+            out.append((op, operands))
+            operands = []
+        elif b == 28:
+            operands.append(int.from_bytes(cff[i + 1:i + 3], "big", signed=True))
+            i += 3
+        elif b == 29:
+            operands.append(int.from_bytes(cff[i + 1:i + 5], "big", signed=True))
+            i += 5
+        elif b == 30:                                 # a real: nibbles up to 0xf
+            i += 1
+            while cff[i] >> 4 != 0xF and cff[i] & 0xF != 0xF:
+                i += 1
+            i += 1
+            operands.append(0)
+        elif 32 <= b <= 246:
+            operands.append(b - 139)
+            i += 1
+        elif 247 <= b <= 254:
+            operands.append((b - 247) * 256 + cff[i + 1] + 108 if b <= 250
+                            else -(b - 251) * 256 - cff[i + 1] - 108)
+            i += 2
+        else:                                         # reserved
+            raise IndexError(b)
+    return out
+
+
 def cid_keyed(cff: bytes) -> bool:
     """Whether a CFF table is a CIDFont: the first operator of its Top DICT is ROS
     (12 30), which the CFF specification requires of one (§18)."""
     try:
-        at = _index_end(cff, cff[2])                  # past the header and the Name INDEX
-        count, size = int.from_bytes(cff[at:at + 2], "big"), cff[at + 2]
-        if count == 0:
-            return False
-        data = at + 3 + (count + 1) * size - 1       # the Top DICT INDEX's data
-        i = data + int.from_bytes(cff[at + 3:at + 3 + size], "big")
-        while True:                                   # its operands, to its first operator
-            b = cff[i]
-            if b == 12:
-                return cff[i + 1] == 30
-            if b <= 27 or b in (31, 255):             # another operator, or reserved
-                return False
-            if b == 30:                               # a real: nibbles up to 0xf
-                i += 1
-                while cff[i] >> 4 != 0xF and cff[i] & 0xF != 0xF:
-                    i += 1
-                i += 1
-            else:
-                i += {28: 3, 29: 5}.get(b, 1 if b <= 246 else 2)
+        top = _top_dict(cff)
     except IndexError:
+        return False
+    return bool(top) and top[0][0] == 1230
+
+
+def cids_are_glyph_ids(cff: bytes) -> bool:
+    """Whether a CIDFont's every glyph has its id as its CID (its charset, §13, says so),
+    as Noto Sans CJK's do. WeasyPrint draws glyph ids; a closed-up subset is read by CID,
+    so only such a font may close up."""
+    try:
+        ops = dict(_top_dict(cff))
+        glyphs = int.from_bytes(cff[ops[17][-1]:ops[17][-1] + 2], "big")  # CharStrings
+        at = ops[15][-1] if 15 in ops else 0
+        if at <= 2 or glyphs == 0:
+            return False                              # a predefined charset: not CIDs
+        fmt, at, gid = cff[at], at + 1, 1
+        while gid < glyphs:
+            first = int.from_bytes(cff[at:at + 2], "big")
+            if first != gid:
+                return False
+            if fmt == 0:
+                at, gid = at + 2, gid + 1
+                continue
+            width = 1 if fmt == 1 else 2 if fmt == 2 else 0
+            if not width:
+                return False
+            left = int.from_bytes(cff[at + 2:at + 2 + width], "big")
+            at, gid = at + 2 + width, gid + left + 1
+        return gid == glyphs
+    except (IndexError, KeyError):
         return False
 
 
@@ -93,9 +149,22 @@ def _table(face: Any, tag: bytes, limit: int | None = None) -> bytes:
         harfbuzz.hb_blob_destroy(blob)
 
 
+_CLOSING: dict[int, bool] = {}
+
+
 def _compact(font: Any) -> bool:
-    """Whether this font's subset closes up its glyph ids (a CID-keyed CFF, static)."""
-    return "fvar" not in font.tables and cid_keyed(_table(font.hb_face, _CFF, 1 << 16))
+    """Whether this font's subset closes up its glyph ids: a static CID-keyed CFF whose
+    CIDs are its glyph ids (read once a face and process; the face is held, as in
+    `_face_file`, so that its address is never another's)."""
+    from weasyprint.text.ffi import ffi, harfbuzz
+
+    key = int(ffi.cast("uintptr_t", font.hb_face))
+    if key not in _CLOSING:
+        harfbuzz.hb_face_reference(font.hb_face)
+        head = _table(font.hb_face, _CFF, 1 << 16)
+        _CLOSING[key] = "fvar" not in font.tables and cid_keyed(head) \
+            and cids_are_glyph_ids(_table(font.hb_face, _CFF))
+    return _CLOSING[key]
 
 
 def subset_once(font: Any, to_unicode: dict[int, Any], hinting: bool) -> None:
@@ -202,38 +271,36 @@ def _face_file(hb_object: Any, ot_color: Any = None, glyph: Any = None) -> Any:
 _WEASYPRINTS: list[Any] = []   # WeasyPrint's own subsetting, font dictionary, type, …
 
 
+def _use(subset: Any, dictionary: Any, font_type: Any, init: Any, face_file: Any) -> None:
+    import weasyprint.pdf
+    from weasyprint.pdf.fonts import Font
+
+    Font._harfbuzz_subset, Font.type, Font.__init__ = subset, font_type, init
+    weasyprint.pdf.build_fonts_dictionary = dictionary
+    weasyprint.pdf.fonts.get_hb_object_data = face_file
+
+
 def install() -> None:
-    """Make WeasyPrint's fonts subset in one pass (called when WeasyPrint is imported)."""
+    """Make WeasyPrint read, subset and embed its fonts this module's way (called when
+    WeasyPrint is imported)."""
     import weasyprint.pdf
     from weasyprint.pdf.fonts import Font
 
     if not _WEASYPRINTS:
         _WEASYPRINTS.extend((Font._harfbuzz_subset, weasyprint.pdf.build_fonts_dictionary,
                              Font.type, Font.__init__, weasyprint.pdf.fonts.get_hb_object_data))
-        Font._harfbuzz_subset = subset_once
-        Font.type = property(_font_type)
-        Font.__init__ = _font_init
-        weasyprint.pdf.fonts.get_hb_object_data = _face_file
-        weasyprint.pdf.build_fonts_dictionary = fonts_dictionary
+        _use(subset_once, fonts_dictionary, property(_font_type), _font_init, _face_file)
 
 
 @contextmanager
 def weasyprints_way() -> Iterator[None]:
     """Within: fonts read, subset and embedded as WeasyPrint does (for comparison)."""
-    import weasyprint.pdf
-    from weasyprint.pdf.fonts import Font
-
     install()
-    (Font._harfbuzz_subset, weasyprint.pdf.build_fonts_dictionary, Font.type, Font.__init__,
-     weasyprint.pdf.fonts.get_hb_object_data) = _WEASYPRINTS
+    _use(*_WEASYPRINTS)
     try:
         yield
     finally:
-        Font._harfbuzz_subset = subset_once
-        Font.type = property(_font_type)
-        Font.__init__ = _font_init
-        weasyprint.pdf.fonts.get_hb_object_data = _face_file
-        weasyprint.pdf.build_fonts_dictionary = fonts_dictionary
+        _use(subset_once, fonts_dictionary, property(_font_type), _font_init, _face_file)
 
 
 def weasyprints_own() -> Any:
