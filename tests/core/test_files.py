@@ -143,7 +143,9 @@ def test_empty_file_is_unreadable(content):
 
 def test_quota_exceeded_uses_the_rules_table(content, media):
     content.student()
-    content.settings("[files]\nquota_mb = 0.2\n")  # a school could lower it; 1500 by default
+    # A school could lower it (1500 by default): here to half the one file's size.
+    half = media.pdf.stat().st_size / 2 / 1_000_000
+    content.settings(f"[files]\nquota_mb = {half:.4f}\n")
     content.course("report", document="report.pdf")
     content.file("report", "report.pdf", media.pdf)
     run = content.check()
