@@ -197,10 +197,10 @@ def render_ticks(student: Student, dep: Department, rules: Rules,
         "ticklist.html", settings.lang, student=student.name, department=dep,
         courses=courses, performances=perfs, limits=rules.limits, uploads=uploads,
         created=timestamp(settings.today), today=settings.today.isoformat(),
-        widths=tick_widths(courses + perfs, settings.lang))
+        columns=TICK_COLUMNS, widths=tick_widths(courses + perfs, settings.lang))
 
 
-TICK_COLUMNS = ("tick", "code", "term", "kind", "title", "ticked")
+TICK_COLUMNS = ("tick", "code", "term", "kind", "title", "ticked")  # the headings' keys
 
 
 def tick_widths(rows: list[TickRow], lang: str) -> list[float]:

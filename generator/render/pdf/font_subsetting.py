@@ -149,21 +149,32 @@ def _table(face: Any, tag: bytes, limit: int | None = None) -> bytes:
         harfbuzz.hb_blob_destroy(blob)
 
 
+_HELD: set[int] = set()
+
+
+def _held(face: Any) -> int:
+    """A key for one of Pango's faces, kept for the process: the face is referenced
+    once and never released, so its address is never another face's."""
+    from weasyprint.text.ffi import ffi, harfbuzz
+
+    key = int(ffi.cast("uintptr_t", face))
+    if key not in _HELD:
+        harfbuzz.hb_face_reference(face)
+        _HELD.add(key)
+    return key
+
+
 _CLOSING: dict[int, bool] = {}
 
 
 def _compact(font: Any) -> bool:
     """Whether this font's subset closes up its glyph ids: a static CID-keyed CFF whose
-    CIDs are its glyph ids (read once a face and process; the face is held, as in
-    `_face_file`, so that its address is never another's)."""
-    from weasyprint.text.ffi import ffi, harfbuzz
-
-    key = int(ffi.cast("uintptr_t", font.hb_face))
+    CIDs are its glyph ids (read once a face and process)."""
+    key = _held(font.hb_face)
     if key not in _CLOSING:
-        harfbuzz.hb_face_reference(font.hb_face)
-        head = _table(font.hb_face, _CFF, 1 << 16)
-        _CLOSING[key] = "fvar" not in font.tables and cid_keyed(head) \
-            and cids_are_glyph_ids(_table(font.hb_face, _CFF))
+        table = _table(font.hb_face, _CFF)
+        _CLOSING[key] = "fvar" not in font.tables and cid_keyed(table) \
+            and cids_are_glyph_ids(table)
     return _CLOSING[key]
 
 
@@ -253,17 +264,14 @@ def _face_file(hb_object: Any, ot_color: Any = None, glyph: Any = None) -> Any:
 
     Every document made a Font for each face it drew and copied the face's whole file
     (a CJK .ttc is 20 MB, 4 ms) to subset it. Pango's faces live as long as the process's
-    font configuration, and each one kept here is referenced, so its address is never
-    another face's. Only a face `Font.__init__` reads is kept: a subset face is fresh."""
+    font configuration, and each one kept here is held (`_held`). Only a face
+    `Font.__init__` reads is kept: a subset face is fresh."""
     own = _WEASYPRINTS[4]
     if ot_color is not None or glyph is not None or not getattr(_READING, "face", False):
         return own(hb_object, ot_color, glyph)
-    from weasyprint.text.ffi import ffi, harfbuzz
-
-    key = int(ffi.cast("uintptr_t", hb_object))
+    key = _held(hb_object)
     kept = _FACES.get(key)
     if kept is None:
-        harfbuzz.hb_face_reference(hb_object)   # never released: the address stays its
         kept = _FACES[key] = own(hb_object)
     return kept
 
