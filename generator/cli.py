@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Iterator, MutableMapping, Sequence
-from importlib.metadata import version
 from typing import Any
 
 import click
@@ -52,6 +51,8 @@ class _Portfolio(SaidGroup):
 def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     # click's version_option says "portfolio, version 1.0" in English only.
     if value and not ctx.resilient_parsing:
+        from importlib.metadata import version  # 50 ms, for --version alone
+
         click.echo(text("help-version", help_language(ctx), version=version("portfolio")))
         ctx.exit()
 

@@ -20,7 +20,6 @@ import click
 from click.exceptions import NoSuchCommand
 
 from generator.commands.said_help import GIVEN_META, language_on_line
-from generator.content.loader import settings_language
 from generator.i18n import DEFAULT_LANG, LANGS, listed, text
 
 
@@ -106,6 +105,10 @@ def requested_language(args: Sequence[str], ctx: click.Context | None = None) ->
         return on_line
     content = ctx.params.get("content") if ctx is not None else None
     if isinstance(content, Path):
+        # Here, not at the top: every command imports this module, and a build with
+        # nothing to do never loads the content's modules (engine/build_stamp.py).
+        from generator.content.loader import settings_language
+
         return settings_language(content) or DEFAULT_LANG
     return DEFAULT_LANG
 

@@ -9,53 +9,31 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 from rich.console import Console
-from rich.text import Text
 
 from generator.checks.content_check import CheckedContent, load_students
+from generator.commands.findings_shown import show, shown
 from generator.commands.options import debugging
 from generator.content.loader import settings_language
 from generator.engine.build_context import Failure
-from generator.findings import counts, grouped
 from generator.i18n import DEFAULT_LANG, SaidError, text
 from generator.model import Portfolio
 from generator.support.atomic import OutputWriteError
 from generator.support.ownership import OutputRefused
 
-_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-_MARK = {"error": "✖", "warning": "▲", "info": "ℹ"}
-
 
 def print_findings(result: CheckedContent, console: Console | None = None) -> None:
-    console = console or Console(highlight=False, soft_wrap=True)
-    lang = result.lang
-    names = {s.key: s.name for s in result.portfolio.students}
-    found = [f.localized(lang) for f in result.findings]
-    for student, groups in grouped(found):
-        label = f"{names.get(student, '')} {student}".strip() if student else text(
-            "whole-root", lang)
-        console.print(Text(label, style="bold underline"))
-        for item, in_item in groups:
-            heading = item or text("student-files", lang)
-            console.print(Text(f"  {heading}", style="bold"))
-            for f in in_item:
-                line = Text("    ")
-                mark = f"{_MARK[f.severity]} {text(f.severity, lang)}"
-                line.append(mark, style=_STYLE[f.severity])
-                line.append(f" [{f.code}]", style="dim")
-                if f.file:
-                    line.append(f" {f.file}", style="magenta")
-                line.append(f"  {f.message}")
-                console.print(line)
-    c = counts(found)
-    students = len(result.portfolio.students)
-    items = sum(len(s.items) for s in result.portfolio.students)
-    style = "bold red" if c["error"] else ("yellow" if c["warning"] else "bold green")
-    console.print(Text(text("summary-line", lang, students=students, items=items, **c),
-                       style=style))
+    show(said_of(result), console)
+
+
+def said_of(result: CheckedContent) -> dict[str, Any]:
+    """What `print_findings` prints of `result`, as data (commands/findings_shown.py)."""
+    students = result.portfolio.students
+    return shown(result.lang, {s.key: s.name for s in students}, result.findings,
+                 len(students), sum(len(s.items) for s in students))
 
 
 def print_traces(failures: Sequence[Failure], err: Console) -> None:

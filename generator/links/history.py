@@ -130,7 +130,7 @@ class History:
         if record is None or not record.last or not record.last_checked:
             return None
         now = now or datetime.now(UTC)
-        if now - _parse(record.last_checked) > max_age:
+        if now - parse_time(record.last_checked) > max_age:
             return None
         return record.result()
 
@@ -189,7 +189,7 @@ def _without_url(record: LinkRecord) -> dict[str, Any]:
     return data
 
 
-def _parse(stamp: str) -> datetime:
+def parse_time(stamp: str) -> datetime:
     when = datetime.fromisoformat(stamp)
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 

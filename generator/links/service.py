@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from generator.content.site_settings import read_link_check
 from generator.findings import Finding, make
 from generator.links import archive as arch
-from generator.links.history import History, LinkRecord
+from generator.links.history import History, LinkRecord, parse_time
 from generator.links.link_check import NOT_ASKED, CheckerConfig, LinkCheck, network_down
 from generator.links.risk import assess
 from generator.links.verdict import result_findings, unchecked_findings
@@ -225,6 +225,24 @@ def settings_for(portfolio: Any) -> LinkSettings:
     options = getattr(getattr(portfolio, "settings", None), "link_check", None)
     return LinkSettings.from_options(options if isinstance(options, LinkCheckSettings)
                                      else LinkCheckSettings())
+
+
+def answered_until(portfolio: Any, output: Path) -> datetime | None:
+    """Until when a build of `portfolio` into `output` would ask the network nothing: the
+    oldest last check of its web links plus the cache age. None when one of them has no
+    answer kept (no network, no time left): the next build asks again."""
+    history = History.load(output)
+    age = settings_for(portfolio).max_age
+    oldest: datetime | None = None
+    for _student, _item, url in portfolio_links(portfolio):
+        if not is_web(url) or has_credentials(url):
+            continue   # never asked (run() leaves them out too)
+        record = history.get(url)
+        if record is None or not record.last or not record.last_checked:
+            return None
+        checked = parse_time(record.last_checked)
+        oldest = checked if oldest is None or checked < oldest else oldest
+    return datetime.max.replace(tzinfo=UTC) if oldest is None else oldest + age
 
 
 def network_findings(portfolio: Any, *, archive: bool = False) -> list[Finding]:

@@ -399,6 +399,57 @@ def test_a_lock_held_elsewhere_stops_the_build_before_it_writes(arena: Arena) ->
     assert "another portfolio command is writing to output" in _err(outcome)
 
 
+def test_a_lock_held_elsewhere_stops_a_build_with_nothing_to_do(arena: Arena) -> None:
+    """A build with nothing to do (its record: engine/build_stamp.py) claims the output all
+    the same: another command may be halfway through changing it."""
+    _student(arena)
+    assert arena.run(*BUILD, "-o", "output").exit_code == 0
+    assert arena.run(*BUILD, "-o", "output").exit_code == 0
+    log = json.loads((arena.output / ".portfolio" / "build.json").read_text("utf-8"))
+    assert log["unchanged"] is True
+    fd = os.open(arena.output / ".portfolio" / "lock", os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        outcome = arena.run(*BUILD, "-o", "output")
+    finally:
+        os.close(fd)
+    assert outcome.exit_code == 2
+    assert "another portfolio command is writing to output" in _err(outcome)
+
+
+def _damaged(record: dict) -> list[str]:
+    """The record of a build with nothing to do, damaged in ways a disk or a hand can: each
+    must be no record at all, never a traceback."""
+    said = record["said"]
+    return ["", "{", "[]", "null", json.dumps({**record, "version": 99}),
+            json.dumps({**record, "said": None}),
+            json.dumps({**record, "said": {**said, "lang": "fr"}}),
+            json.dumps({**record, "said": {**said, "findings": "x"}}),
+            json.dumps({**record, "said": {**said, "findings": {**said["findings"],
+                                                                "findings": [{"code": 1}]}}}),
+            json.dumps({**record, "said": {**said, "notes": [None]}}),
+            json.dumps({**record, "until": "later"}),
+            "\x00" * 100_000]
+
+
+def test_a_damaged_record_of_the_last_build_is_no_record(arena: Arena) -> None:
+    _student(arena)
+    assert arena.run(*BUILD, "-o", "output").exit_code == 0
+    stamp = arena.output / ".portfolio" / "stamp.json"
+    record = json.loads(stamp.read_text("utf-8"))
+    arena.freeze()
+    for text_ in _damaged(record):
+        stamp.write_text(text_, "utf-8")
+        outcome = arena.run(*BUILD, "-o", "output")
+        assert outcome.exit_code == 0, (text_[:200], outcome.output)
+        assert "Traceback" not in outcome.output
+        log = json.loads((arena.output / ".portfolio" / "build.json").read_text("utf-8"))
+        assert "unchanged" not in log, text_[:200]
+        # The real build records again, and the next one has nothing to do.
+        assert json.loads(stamp.read_text("utf-8"))["inputs"] == record["inputs"]
+    arena.assert_untouched()
+
+
 # ----------------------------------------------------------------------------- the disk
 
 def test_a_full_disk_says_so(arena: Arena) -> None:

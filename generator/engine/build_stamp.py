@@ -1,0 +1,226 @@
+"""A build's inputs in one digest: when none has changed since a build that made
+everything it had to, `portfolio build` has nothing to do, and knows it without
+loading the content or the renderers.
+
+Loading a realistic student's content and asking every step whether its outputs are
+fresh takes about a second, most of it importing the model, the rules and the steps.
+The record here is read in a few milliseconds, as make or ninja read their own: the
+state of every input file, and what the last build said.
+
+What a build's output depends on, and how it is seen here:
+
+- the content root (its themes and `reviews/` included) and a `--reviews` folder: each
+  file's and folder's size, modification and change times and inode. A file edited and
+  put back, or copied over with its old time (`cp -p`, `touch -d`), still has a new
+  change time, which no one can set back (git's index tells changes the same way);
+- the command: the content and output folders, `--lang`, `--today` (or the day, when
+  the build would take the clock's), `--offline`, `--skip`, the reviews options;
+- the environment: SOURCE_DATE_EPOCH, PATH (which ffmpeg), the proxy variables;
+- the tool: its package (code, words, rules tables, themes), Python, the installed
+  libraries' folder (a package added, removed or upgraded changes it), fontconfig's
+  caches (fonts added or removed);
+- the output: the record of what it holds (`state.json`'s outputs, the files the tool
+  owns; a page deleted by hand is forgotten when the output is claimed, so it shows
+  here) and the link history (`links.json`, which `portfolio links` also writes);
+- the network: online, a build asks again about a link whose last check is older
+  than `cache_hours`, so the record holds only until the oldest check ages out; a
+  link left unchecked (no network, no time left) means no record at all.
+
+The digest of the inputs is taken before the build reads anything, so a file edited
+while the build runs makes the next build a real one. A build that failed to make
+something leaves no record: the next one tries again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import sysconfig
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from generator.findings import SEVERITY_ORDER
+from generator.i18n import LANGS
+from generator.support import atomic
+from generator.support.ownership import STATE_DIR, OutputFolder
+
+STAMP_FILE = "stamp.json"
+VERSION = 1
+PACKAGE = Path(__file__).resolve().parents[1]
+# What the build reads from the environment (engine/cluster.py passes the first on to
+# workers; the others choose ffmpeg and how links are fetched).
+ENVIRONMENT = ("SOURCE_DATE_EPOCH", "PATH", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY",
+               "http_proxy", "https_proxy", "no_proxy")
+# fontconfig rewrites a cache here whenever the fonts it knows change.
+FONT_CACHES = ("/var/cache/fontconfig", "~/.cache/fontconfig")
+LINK_HISTORY = "links.json"
+
+
+def _stat_line(rel: str, st: os.stat_result) -> bytes:
+    return f"{rel}\0{st.st_mode}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0" \
+           f"{st.st_ino}\n".encode()
+
+
+def _tree(h: Any, root: Path, skip_dirs: frozenset[str] = frozenset()) -> None:
+    """Every entry under `root`, in a fixed order, by its stat (a symlink by its own and
+    its target's: what the loader would read through it)."""
+    try:
+        h.update(_stat_line(".", os.stat(root)))
+    except OSError:
+        h.update(b"absent\n")
+        return
+    stack = [(root, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            with os.scandir(folder) as found:
+                entries = sorted(found, key=lambda e: e.name)
+        except OSError as exc:
+            h.update(f"{prefix}\0unreadable {exc.errno}\n".encode())
+            continue
+        for entry in entries:
+            rel = prefix + entry.name
+            try:
+                st = entry.stat(follow_symlinks=False)
+                h.update(_stat_line(rel, st))
+                if entry.is_symlink():
+                    h.update(_stat_line(rel + "\0->", os.stat(entry.path)))
+            except OSError:
+                h.update(f"{rel}\0gone\n".encode())
+                continue
+            if entry.is_dir(follow_symlinks=False) and entry.name not in skip_dirs:
+                stack.append((Path(entry.path), rel + "/"))
+
+
+def _tool(h: Any) -> None:
+    h.update(f"{VERSION}\0{sys.version}\0{sys.executable}\n".encode())
+    _tree(h, PACKAGE, frozenset({"__pycache__"}))
+    for name in sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}):
+        try:
+            h.update(_stat_line(name, os.stat(name)))
+        except OSError:
+            h.update(f"{name}\0absent\n".encode())
+    for cache in FONT_CACHES:
+        _tree(h, Path(cache).expanduser())
+
+
+def inputs(content: Path, output: Path, options: dict[str, Any],
+           folders: Sequence[Path] = ()) -> str:
+    """The digest of everything a build of `content` into `output` with `options` (the
+    command line's, JSON-able) reads, but the output's own record (`holds` sees that).
+    `folders`: more folders the build reads (a `--reviews` folder)."""
+    h = hashlib.sha256()
+    where = {"content": os.path.abspath(content), "output": os.path.abspath(output),
+             "options": options, "env": {k: os.environ.get(k) for k in ENVIRONMENT}}
+    h.update(json.dumps(where, sort_keys=True, default=str).encode() + b"\n")
+    _tool(h)
+    for folder in (Path(content), *folders):
+        h.update(f"tree {os.path.abspath(folder)}\n".encode())
+        _tree(h, folder)
+    return h.hexdigest()
+
+
+def _output_digest(folder: OutputFolder) -> str:
+    """The output's record as the claim read it, and the link history's file."""
+    h = hashlib.sha256()
+    record = {"outputs": folder.state.get("outputs", {}), "owned": sorted(folder.owned),
+              "dirs": sorted(folder.dirs)}
+    h.update(json.dumps(record, sort_keys=True).encode())
+    history = folder.state_dir / LINK_HISTORY
+    try:
+        h.update(_stat_line(LINK_HISTORY, os.stat(history)))
+    except OSError:
+        h.update(b"no link history\n")
+    return h.hexdigest()
+
+
+def _path(output: Path) -> Path:
+    return Path(output) / STATE_DIR / STAMP_FILE
+
+
+def matches(output: Path, digest: str) -> bool:
+    """Whether the last build's record is of these very inputs (read without claiming
+    the output: a build with something to do must first see its content is readable)."""
+    try:
+        data = json.loads(_path(output).read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and data.get("inputs") == digest
+
+
+def holds(folder: OutputFolder, digest: str, now: float | None = None) -> dict[str, Any] | None:
+    """What the last build said, when its record still holds for `digest` in the claimed
+    output `folder`: same inputs, the output as that build left it, and no link due to
+    be asked again. None when there is anything to do."""
+    try:
+        data = json.loads(_path(Path(folder.root)).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("inputs") != digest \
+            or data.get("version") != VERSION:
+        return None
+    if data.get("output") != _output_digest(folder):
+        return None   # something of the output is gone, or another command wrote to it
+    until = data.get("until")
+    if until is not None and (not isinstance(until, int | float)
+                              or (now if now is not None else time.time()) >= until):
+        return None
+    if not (Path(folder.root) / "report.json").is_file():
+        return None
+    said = data.get("said")
+    return said if _well_formed(said) else None
+
+
+def _well_formed(said: object) -> bool:
+    """Whether `said` is what `record` was given (commands/build.py): a record damaged or
+    written by hand is no record, never a traceback."""
+    if not isinstance(said, dict) or said.get("lang") not in LANGS \
+            or not isinstance(said.get("notes", []), list):
+        return False
+    shown = said.get("findings")
+    if not isinstance(shown, dict) or not isinstance(shown.get("names"), dict) \
+            or not isinstance(shown.get("students"), int) \
+            or not isinstance(shown.get("items"), int) or shown.get("lang") != said["lang"]:
+        return False
+    found = shown.get("findings")
+    return isinstance(found, list) and all(
+        isinstance(f, dict) and f.get("severity") in SEVERITY_ORDER
+        and isinstance(f.get("code"), str) and isinstance(f.get("message", ""), str)
+        for f in found) and all(isinstance(n, str) for n in said.get("notes", []))
+
+
+def forget(output: Path) -> None:
+    """No record: the build about to run may change anything."""
+    atomic.remove(_path(output))
+
+
+def record(folder: OutputFolder, digest: str, said: dict[str, Any],
+           until: float | None = None) -> None:
+    """Remember that the output in `folder` is what a build of inputs `digest` makes, and
+    what that build said (`said`, for a build with nothing to do to say it again).
+    `until`: a time (seconds since the epoch) after which the build would ask the
+    network again."""
+    data = {"version": VERSION, "inputs": digest, "output": _output_digest(folder),
+            "until": until, "said": said}
+    atomic.write_text(_path(Path(folder.root)),
+                      json.dumps(data, ensure_ascii=False, sort_keys=True))
+
+
+def note_unchanged(folder: OutputFolder, seconds: float) -> int:
+    """Say in `build.json` that this build found nothing to do (as a build that asked
+    every step would: nothing rendered, every output kept); the number of outputs."""
+    log_path = Path(folder.root) / STATE_DIR / "build.json"
+    try:
+        last = json.loads(log_path.read_text("utf-8"))
+    except (OSError, ValueError):
+        last = {}
+    kept = len(folder.outputs)
+    log = {"rendered": [], "kept": kept, "removed": [], "failures": [], "timings": {},
+           "seconds": seconds, "unchanged": True,
+           **{k: last.get(k) for k in ("jobs", "lang", "theme")}, "scheduler": None}
+    atomic.write_text(log_path, json.dumps(log, ensure_ascii=False, indent=1, sort_keys=True))
+    return kept
