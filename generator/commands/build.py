@@ -88,14 +88,20 @@ def build(content: Path, output: Path, lang: str | None, today: dt.date | None, 
                "no_reviews": no_reviews}
     digest = build_stamp.inputs(content, output, options, [reviews] if reviews else [])
     try:
+        def build_it() -> BuildResult:
+            return _build(content, output, digest, lang=lang, today=today, offline=offline,
+                          jobs=jobs, scheduler=scheduler, skip=skip, quiet=quiet,
+                          reviews=reviews, no_reviews=no_reviews, err=err)
+
         if build_stamp.matches(output, digest):
             with holding(output, content) as folder:
                 said = build_stamp.holds(folder, digest)
                 if said is not None:
                     _unchanged(said, folder, output, started, strict, quiet, err)
-        result = _build(content, output, digest, lang=lang, today=today, offline=offline,
-                        jobs=jobs, scheduler=scheduler, skip=skip, quiet=quiet,
-                        reviews=reviews, no_reviews=no_reviews, err=err)
+                # Something to do after all: in the same claim (the output is swept once).
+                result = build_it()
+        else:
+            result = build_it()
     except Exception as exc:
         from generator.commands.printing import fail_unreadable
 
