@@ -65,9 +65,13 @@ def _stat_line(rel: str, st: os.stat_result) -> bytes:
            f"{st.st_ino}\n".encode()
 
 
-def _tree(h: Any, root: Path, skip_dirs: frozenset[str] = frozenset()) -> None:
+def _tree(h: Any, root: Path, skip_dirs: frozenset[str] = frozenset(),
+          hidden_top: bool = False) -> None:
     """Every entry under `root`, in a fixed order, by its stat (a symlink by its own and
-    its target's: what the loader would read through it)."""
+    its target's: what the loader would read through it). `hidden_top`: leave out the
+    folders directly in `root` whose names start with a dot, which the loader never
+    reads (content/loader.py: `student_folders`): a content folder kept in git has its
+    `.git` there, and git's own writes are no change of the content."""
     try:
         h.update(_stat_line(".", os.stat(root)))
     except OSError:
@@ -84,6 +88,9 @@ def _tree(h: Any, root: Path, skip_dirs: frozenset[str] = frozenset()) -> None:
             continue
         for entry in entries:
             rel = prefix + entry.name
+            if hidden_top and not prefix and entry.name.startswith(".") \
+                    and entry.is_dir(follow_symlinks=False):
+                continue
             try:
                 st = entry.stat(follow_symlinks=False)
                 h.update(_stat_line(rel, st))
@@ -118,9 +125,9 @@ def inputs(content: Path, output: Path, options: dict[str, Any],
              "options": options, "env": {k: os.environ.get(k) for k in ENVIRONMENT}}
     h.update(json.dumps(where, sort_keys=True, default=str).encode() + b"\n")
     _tool(h)
-    for folder in (Path(content), *folders):
+    for at, folder in enumerate((Path(content), *folders)):
         h.update(f"tree {os.path.abspath(folder)}\n".encode())
-        _tree(h, folder)
+        _tree(h, folder, hidden_top=at == 0)
     return h.hexdigest()
 
 

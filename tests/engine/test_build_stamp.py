@@ -213,6 +213,21 @@ def test_any_change_of_an_input_makes_a_real_build(
         assert (out / "ming" / "items" / "optics" / "index.html").is_file()
 
 
+def test_git_s_own_folder_in_the_content_root_is_no_change(student: ContentBuilder,
+                                                           tmp_path: Path) -> None:
+    """The loader reads no folder of the root whose name starts with a dot; a content
+    folder kept in git has its `.git` there, written by every commit and status."""
+    out = tmp_path / "out"
+    (student.root / ".git").mkdir()
+    build(student.root, out, *LIGHT)
+    (student.root / ".git" / "index").write_bytes(b"DIRC")
+    _, log = build(student.root, out, *LIGHT)
+    assert log["unchanged"] is True
+    (student.root / ".hidden-note.txt").write_text("a file, not a folder: it counts", "utf-8")
+    _, log = build(student.root, out, *LIGHT)
+    assert "unchanged" not in log
+
+
 def test_a_build_that_failed_leaves_no_record(student: ContentBuilder, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(student.root, out, *LIGHT)
