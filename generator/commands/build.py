@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import sys
 import time
@@ -141,24 +142,19 @@ def _build(content: Path, output: Path, digest: str, *, lang: str | None,
         result = run_build(content, output, lang=lang, today=today, offline=offline,
                            jobs=jobs, renderers=renderers, scheduler=scheduler,
                            reporter=Reporter(err, live=None if not quiet else False))
-        until = _answered_until(result, output, offline)
-        if not result.failures and until is not None:
+        # Online, links asked again once their answers age: until then (math.inf: never).
+        until = math.inf if offline else _answered_until(result, output)
+        if not result.failures and until is not None:   # None: a link went unchecked
             said = {"findings": said_of(result.check), "notes": result.notes,
                     "lang": result.check.lang}
-            build_stamp.record(folder, digest, said, None if until == float("inf") else until)
+            build_stamp.record(folder, digest, said, None if until == math.inf else until)
     return result
 
 
-def _answered_until(result: BuildResult, output: Path, offline: bool) -> float | None:
-    """Until when (seconds since the epoch) the same build would ask the network nothing:
-    forever offline; None when a link went unchecked, for the next build to ask again."""
-    if offline:
-        return float("inf")
-    from generator.links.service import answered_until
+def _answered_until(result: BuildResult, output: Path) -> float | None:
+    from generator.links.service import answered_until  # only online: the links' modules
 
-    when = answered_until(result.check.portfolio, output)
-    return None if when is None else (float("inf") if when == dt.datetime.max.replace(
-        tzinfo=dt.UTC) else when.timestamp())
+    return answered_until(result.check.portfolio, output)
 
 
 def _unchanged(said: dict[str, Any], folder: OutputFolder, output: Path, started: float,

@@ -7,6 +7,7 @@ the history when the last check is recent enough, and writes the history back.
 from __future__ import annotations
 
 import contextlib
+import math
 import time
 from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass, field
@@ -227,10 +228,11 @@ def settings_for(portfolio: Any) -> LinkSettings:
                                      else LinkCheckSettings())
 
 
-def answered_until(portfolio: Any, output: Path) -> datetime | None:
-    """Until when a build of `portfolio` into `output` would ask the network nothing: the
-    oldest last check of its web links plus the cache age. None when one of them has no
-    answer kept (no network, no time left): the next build asks again."""
+def answered_until(portfolio: Any, output: Path) -> float | None:
+    """Until when (seconds since the epoch) a build of `portfolio` into `output` would ask
+    the network nothing: the oldest last check of its web links plus the cache age
+    (`math.inf` with no link to ask about). None when one of them has no answer kept (no
+    network, no time left): the next build asks again."""
     history = History.load(output)
     age = settings_for(portfolio).max_age
     oldest: datetime | None = None
@@ -242,7 +244,7 @@ def answered_until(portfolio: Any, output: Path) -> datetime | None:
             return None
         checked = parse_time(record.last_checked)
         oldest = checked if oldest is None or checked < oldest else oldest
-    return datetime.max.replace(tzinfo=UTC) if oldest is None else oldest + age
+    return math.inf if oldest is None else (oldest + age).timestamp()
 
 
 def network_findings(portfolio: Any, *, archive: bool = False) -> list[Finding]:
