@@ -336,3 +336,32 @@ def _closed_up_pdf(folder: Path) -> Path:
         string='<p style="font-family: Noto Sans CJK TC" lang="zh-Hant">學習歷程</p>')
         .write_pdf(font_config=shared_fonts()))
     return path
+
+
+def test_the_print_theme_s_templates_compile_once_per_machine(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kept compiled in the build's cache, as the site's are: a new process (a new build,
+    each PDF worker) reads them instead of compiling every template again."""
+    import jinja2
+
+    from generator.render.pdf import print_theme
+    from generator.render.pdf.print_theme import PrintTheme
+
+    cache = tmp_path / "templates"
+    PrintTheme(cache=cache).warm()
+    kept = sorted(cache.glob("*.cache"))
+    assert len(kept) >= 3
+    print_theme._environment.cache_clear()   # as a new process finds it
+
+    def no_compiling(*args: object, **kwargs: object) -> None:
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(jinja2.Environment, "compile", no_compiling)
+    theme = PrintTheme(cache=cache)
+    theme.warm()
+    assert theme.env.get_template("portfolio.html") is not None
+    print_theme._environment.cache_clear()
+    monkeypatch.undo()
+    # Without a cache folder (a template shown on its own), nothing is kept anywhere.
+    PrintTheme().warm()
+    assert sorted(cache.glob("*.cache")) == kept

@@ -153,8 +153,10 @@ class KitStep:
         mine = ctx.plan.of(self.name)
         jobs = list(dict.fromkeys(out.task for out in mine
                                   if not ctx.fresh(out.rel, out.fingerprint)))
-        if jobs:
-            preload(settings_for(ctx).theme.css())   # once here, not in every worker
+        if jobs:   # once here, not in every worker
+            settings = settings_for(ctx)
+            preload(settings.theme.css())
+            settings.theme.warm()
         results = ctx.run(NAME, run_job, jobs, NAME) if jobs else []
         for job, done in zip(jobs, results, strict=True):
             if isinstance(done, TaskFailed):

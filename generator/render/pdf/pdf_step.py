@@ -81,8 +81,9 @@ class TaskResult:
 
 
 def settings_for(ctx: BuildContext) -> PdfSettings:
-    return PdfSettings(lang=ctx.lang, today=ctx.today, cache_dir=(ctx.cache_dir / NAME).resolve(),
-                       theme=PrintTheme(ctx.theme))
+    cache_dir = (ctx.cache_dir / NAME).resolve()
+    return PdfSettings(lang=ctx.lang, today=ctx.today, cache_dir=cache_dir,
+                       theme=PrintTheme(ctx.theme, cache=cache_dir / "templates"))
 
 
 def errors_of(found: list[Finding], student: Student,
@@ -203,6 +204,7 @@ class PdfStep:
         # (a 文件 that cannot be made to fit) are errors the portfolios are marked with.
         # Then the whole portfolios, the longest tasks, so both cores stay busy to the end.
         preload(settings.theme.css())
+        settings.theme.warm()
         uploads = [t for t in todo if t.kind == "upload"]
         portfolios = sorted((t for t in todo if t.kind == "portfolio"),
                             key=lambda t: t.department is not None)

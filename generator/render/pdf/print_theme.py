@@ -22,8 +22,10 @@ SUBDIR = "print"
 
 class PrintTheme:
     def __init__(self, theme: Theme | None = None, *, name: str | None = None,
-                 content_root: Path | None = None):
+                 content_root: Path | None = None, cache: Path | None = None):
+        """`cache`: a folder of the build's cache to keep the compiled templates in."""
         self.theme = theme or Theme.resolve(content_root, name)
+        self._cache = cache
         dirs = tuple(self.theme.search_path(SUBDIR))
         if not dirs:
             raise FileNotFoundError(f"no {SUBDIR}/ folder in theme {self.theme.name!r}")
@@ -32,7 +34,14 @@ class PrintTheme:
     @property
     def env(self) -> Environment:
         """The templates, loaded when a page is first rendered (a plan renders none)."""
-        return _environment(self._dirs)
+        return _environment(self._dirs, self._cache)
+
+    def warm(self) -> None:
+        """Load every template now, before a step forks its workers: each would otherwise
+        compile (or read from the cache) the same templates on its first page."""
+        env = self.env
+        for name in env.list_templates(extensions=["html"]):
+            env.get_template(name)
 
     def css(self) -> str:
         path = self.theme.find(f"{SUBDIR}/print.css")
@@ -51,8 +60,11 @@ class PrintTheme:
 
 
 @cache
-def _environment(dirs: tuple[str, ...]) -> Environment:
+def _environment(dirs: tuple[str, ...], cache: Path | None) -> Environment:
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
+    from generator.render.compiled_templates import CompiledTemplates
+
     loader = ChoiceLoader([FileSystemLoader(d) for d in dirs])
-    return Environment(loader=loader, autoescape=True, undefined=StrictUndefined)
+    return Environment(loader=loader, autoescape=True, undefined=StrictUndefined,
+                       bytecode_cache=CompiledTemplates(cache) if cache else None)

@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 
 
 def environment(search_path: list[str], cache: Path | None = None) -> Environment:
-    """The theme's templates (render/site/compiled_templates.py), Jinja2 loaded only now."""
-    from generator.render.site.compiled_templates import environment as compiled
+    """The theme's templates (render/compiled_templates.py), Jinja2 loaded only now."""
+    from generator.render.compiled_templates import environment as compiled
 
     return compiled(search_path, cache)
 

@@ -1,4 +1,6 @@
-"""The theme's page templates as Jinja2 environments, compiled once per theme.
+"""The theme's templates as Jinja2 environments, compiled once per theme and machine:
+the site's pages (`environment`) and the print theme's (render/pdf/print_theme.py) keep
+their compiled templates in the build's cache (`CompiledTemplates`).
 
 Imported only where a page is rendered: a build that renders no page (a no-op) does not
 load Jinja2 at all.
@@ -24,7 +26,7 @@ from generator.support.atomic import write_bytes
 _ENVS: dict[tuple[tuple[str, ...], Path | None], Environment] = {}
 
 
-class _CompiledTemplates(BytecodeCache):
+class CompiledTemplates(BytecodeCache):
     """Compiled templates kept in the build's cache: compiling the theme's templates is
     about a second of every build's CPU, however few pages it renders. Jinja checks
     each against its template's source, so an edited template compiles again.
@@ -59,6 +61,6 @@ def environment(search_path: list[str], cache: Path | None = None) -> Environmen
                           autoescape=select_autoescape(["html", "xml"], default=True),
                           undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                           keep_trailing_newline=True,
-                          bytecode_cache=_CompiledTemplates(cache) if cache else None)
+                          bytecode_cache=CompiledTemplates(cache) if cache else None)
         _ENVS[key] = env
     return _ENVS[key]
