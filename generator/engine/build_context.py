@@ -78,6 +78,9 @@ class BuildContext:
     failures: list[Failure] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     cluster: Cluster | None = None           # `--scheduler`: per-student tasks run there
+    # What a step worked out once for the steps after it, by name (`item_files` once the
+    # media step has made every web copy). Forked workers each fill their own copy.
+    memo: dict[str, Any] = field(default_factory=dict)
     _shown: list[Finding] = field(default_factory=list, init=False, repr=False)
     _shown_for: list[Finding] | None = field(default=None, init=False, repr=False)
     _shown_len: int = field(default=-1, init=False, repr=False)

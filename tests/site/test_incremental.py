@@ -160,3 +160,25 @@ def test_a_theme_change_rerenders_every_page(three_items: ContentBuilder,
     override.write_text((BUILTIN / "default/templates/macros.html").read_text("utf-8")
                         + "\n{# a school's tweak #}\n", "utf-8")
     assert pages(build_site(three_items.root, out)) == pages(first)
+
+
+def test_an_item_s_web_copies_are_worked_out_once_for_all_its_pages(
+        three_items: ContentBuilder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its page, its student's page and each department's page show the same copies:
+    once the media step has made them all, each item's are looked up once a process."""
+    asked: list[tuple[str, str]] = []
+    looked_up = media_renderer._item_files
+
+    def counting(ctx: BuildContext, slug: str, item_id: str) -> dict:
+        asked.append((slug, item_id))
+        return looked_up(ctx, slug, item_id)
+
+    monkeypatch.setattr(media_renderer, "_item_files", counting)
+    result = build_site(three_items.root, tmp_path / "out", jobs=1)
+    assert "ming/items/optics/index.html" in pages(result)
+    # Planning asks before the copies are made (the department's text images); then the
+    # pages: the optics item is shown on three of them, and looked up once.
+    ran = asked[asked.index(("ming", "optics")):]
+    assert ran.count(("ming", "optics")) == 1
+    page = (tmp_path / "out" / "ming" / "departments" / "001" / "index.html").read_text("utf-8")
+    assert "files/" in page or "photo" in page

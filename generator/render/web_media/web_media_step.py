@@ -241,6 +241,7 @@ class MediaStep:
                 if not ctx.fresh(rel, fingerprint):
                     _link(entry / generic, ctx.path(rel))
                     ctx.record(rel, fingerprint, self.name)
+        ctx.memo[MEMO] = {}   # every copy is made: item_files may remember its answers
 
 
 def _print_boxes(ctx: BuildContext, src: _Source) -> set[tuple[float, float]]:
@@ -286,10 +287,24 @@ def _with_print_boxes(ctx: BuildContext, todo: dict[str, Job],
             for key, job in todo.items()}
 
 
+MEMO = "item_files"
+
+
 def item_files(ctx: BuildContext, slug: str, item_id: str) -> dict[str, ItemFile]:
     """The web copies of one item's files (or a department's text images, `item_id`
     being `department_key(code)`), by the name the item gives each: what the media step
-    made, read from the cache it made them in."""
+    made, read from the cache it made them in. Once that step has run, each item's are
+    worked out once (a page of the item, its student's and each department's show them)."""
+    known = ctx.memo.get(MEMO)
+    if known is None:   # planning: the copies may not all be made yet
+        return _item_files(ctx, slug, item_id)
+    found = known.get((slug, item_id))
+    if found is None:
+        found = known[(slug, item_id)] = _item_files(ctx, slug, item_id)
+    return found
+
+
+def _item_files(ctx: BuildContext, slug: str, item_id: str) -> dict[str, ItemFile]:
     student = next((s for s in ctx.students() if s.slug == slug), None)
     if student is None:
         return {}
