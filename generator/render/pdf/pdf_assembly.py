@@ -63,9 +63,12 @@ def timestamp(today: date) -> str:
 def load_weasyprint() -> Any:
     """WeasyPrint, imported when a PDF is first laid out: a build that makes none (a
     no-op rebuild, `check`, the site alone) does not pay its second of start-up."""
+    from generator.support.deferred_font_tools import deferred
     from generator.support.library_lookup import one_listing
 
-    with one_listing():  # its seven libraries found without fifty subprocesses
+    # Its seven libraries found without fifty subprocesses; two fontTools modules it
+    # seldom uses imported when first used (0.2 s).
+    with one_listing(), deferred():
         import weasyprint
 
     from generator.render.pdf import font_subsetting
