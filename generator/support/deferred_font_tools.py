@@ -53,7 +53,7 @@ class _StandIn(types.ModuleType):
 
 def _instancer(stand_in: _StandIn) -> Callable[..., Any]:
     # fontTools's own name, as WeasyPrint imports it
-    def instantiateVariableFont(*args: Any, **kwargs: Any) -> Any:  # noqa: N802
+    def instantiateVariableFont(*args: Any, **kwargs: Any) -> Any:
         return stand_in.real().instantiateVariableFont(*args, **kwargs)
 
     return instantiateVariableFont
