@@ -30,6 +30,18 @@ class Run:
         return [f for f in self.doc["findings"] if f["code"] == code] if self.doc else []
 
 
+def settle(root: Path, seconds: float = 60) -> None:
+    """Every file and folder under `root` as if last modified `seconds` ago: content a
+    person wrote a while before building, not within the moments a build's record cannot
+    tell a later edit apart (engine/build_stamp.py, RACY_SECONDS)."""
+    import os
+    import time
+
+    when = time.time() - seconds
+    for path in [root, *root.rglob("*")]:
+        os.utime(path, (when, when), follow_symlinks=False)
+
+
 def run_cli(*args: str) -> Run:
     result = CliRunner().invoke(main, list(args), catch_exceptions=False)
     doc = None

@@ -94,7 +94,7 @@ def build(content: Path, output: Path, lang: str | None, today: dt.date | None, 
                           jobs=jobs, scheduler=scheduler, skip=skip, quiet=quiet,
                           reviews=reviews, no_reviews=no_reviews, err=err)
 
-        if build_stamp.matches(output, digest):
+        if digest is not None and build_stamp.matches(output, digest):
             with holding(output, content) as folder:
                 said = build_stamp.holds(folder, digest)
                 if said is not None:
@@ -124,7 +124,7 @@ def build(content: Path, output: Path, lang: str | None, today: dt.date | None, 
     sys.exit(result.exit_code(strict))
 
 
-def _build(content: Path, output: Path, digest: str, *, lang: str | None,
+def _build(content: Path, output: Path, digest: str | None, *, lang: str | None,
            today: dt.date | None, offline: bool, jobs: int | None, scheduler: str | None,
            skip: tuple[str, ...], quiet: bool, reviews: Path | None, no_reviews: bool,
            err: Console) -> BuildResult:
@@ -142,9 +142,11 @@ def _build(content: Path, output: Path, digest: str, *, lang: str | None,
         result = run_build(content, output, lang=lang, today=today, offline=offline,
                            jobs=jobs, renderers=renderers, scheduler=scheduler,
                            reporter=Reporter(err, live=None if not quiet else False))
+        if result.failures or digest is None:   # no record: the next build tries again
+            return result
         # Online, links asked again once their answers age: until then (math.inf: never).
         until = math.inf if offline else _answered_until(result, output)
-        if not result.failures and until is not None:   # None: a link went unchecked
+        if until is not None:   # None: a link went unchecked
             said = {"findings": said_of(result.check), "notes": result.notes,
                     "lang": result.check.lang}
             build_stamp.record(folder, digest, said, None if until == math.inf else until)

@@ -28,7 +28,10 @@ What a build's output depends on, and how it is seen here:
 
 The digest of the inputs is taken before the build reads anything, so a file edited
 while the build runs makes the next build a real one. A build that failed to make
-something leaves no record: the next one tries again.
+something leaves no record: the next one tries again. Nor does a build whose content had
+a file modified within `RACY_SECONDS` of its digest: on a disk that keeps times to the
+second or two (a USB stick's FAT), a second edit of the same size in the same tick
+would look like no change (git calls such entries "racily clean").
 """
 
 from __future__ import annotations
@@ -58,6 +61,8 @@ ENVIRONMENT = ("SOURCE_DATE_EPOCH", "PATH", "HTTP_PROXY", "HTTPS_PROXY", "NO_PRO
 # fontconfig rewrites a cache here whenever the fonts it knows change.
 FONT_CACHES = ("/var/cache/fontconfig", "~/.cache/fontconfig")
 LINK_HISTORY = "links.json"
+# FAT keeps modification times to two seconds; with a second's margin.
+RACY_SECONDS = 3
 
 
 def _stat_line(rel: str, st: os.stat_result) -> bytes:
@@ -66,17 +71,20 @@ def _stat_line(rel: str, st: os.stat_result) -> bytes:
 
 
 def _tree(h: Any, root: Path, skip_dirs: frozenset[str] = frozenset(),
-          hidden_top: bool = False) -> None:
+          hidden_top: bool = False) -> int:
     """Every entry under `root`, in a fixed order, by its stat (a symlink by its own and
     its target's: what the loader would read through it). `hidden_top`: leave out the
     folders directly in `root` whose names start with a dot, which the loader never
     reads (content/loader.py: `student_folders`): a content folder kept in git has its
-    `.git` there, and git's own writes are no change of the content."""
+    `.git` there, and git's own writes are no change of the content. Returns the newest
+    modification time seen (ns)."""
     try:
-        h.update(_stat_line(".", os.stat(root)))
+        st = os.stat(root)
     except OSError:
         h.update(b"absent\n")
-        return
+        return 0
+    h.update(_stat_line(".", st))
+    newest = st.st_mtime_ns
     stack = [(root, "")]
     while stack:
         folder, prefix = stack.pop()
@@ -94,13 +102,17 @@ def _tree(h: Any, root: Path, skip_dirs: frozenset[str] = frozenset(),
             try:
                 st = entry.stat(follow_symlinks=False)
                 h.update(_stat_line(rel, st))
+                newest = max(newest, st.st_mtime_ns)
                 if entry.is_symlink():
-                    h.update(_stat_line(rel + "\0->", os.stat(entry.path)))
+                    target = os.stat(entry.path)
+                    h.update(_stat_line(rel + "\0->", target))
+                    newest = max(newest, target.st_mtime_ns)
             except OSError:
                 h.update(f"{rel}\0gone\n".encode())
                 continue
             if entry.is_dir(follow_symlinks=False) and entry.name not in skip_dirs:
                 stack.append((Path(entry.path), rel + "/"))
+    return newest
 
 
 def _tool(h: Any) -> None:
@@ -116,18 +128,23 @@ def _tool(h: Any) -> None:
 
 
 def inputs(content: Path, output: Path, options: dict[str, Any],
-           folders: Sequence[Path] = ()) -> str:
+           folders: Sequence[Path] = ()) -> str | None:
     """The digest of everything a build of `content` into `output` with `options` (the
     command line's, JSON-able) reads, but the output's own record (`holds` sees that).
-    `folders`: more folders the build reads (a `--reviews` folder)."""
+    `folders`: more folders the build reads (a `--reviews` folder). None when a file of
+    them was modified too lately for its time to tell a later change (`RACY_SECONDS`)."""
+    taken = time.time_ns()
     h = hashlib.sha256()
     where = {"content": os.path.abspath(content), "output": os.path.abspath(output),
              "options": options, "env": {k: os.environ.get(k) for k in ENVIRONMENT}}
     h.update(json.dumps(where, sort_keys=True, default=str).encode() + b"\n")
     _tool(h)
+    newest = 0
     for at, folder in enumerate((Path(content), *folders)):
         h.update(f"tree {os.path.abspath(folder)}\n".encode())
-        _tree(h, folder, hidden_top=at == 0)
+        newest = max(newest, _tree(h, folder, hidden_top=at == 0))
+    if newest >= taken - RACY_SECONDS * 1_000_000_000:
+        return None
     return h.hexdigest()
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from generator.engine import build_stamp
 from generator.support.ownership import holding
-from tests.builder import TODAY, ContentBuilder, Run, run_cli
+from tests.builder import TODAY, ContentBuilder, Run, run_cli, settle
 from tests.links.server import LinkServer
 
 # The heavy steps are left out where they are not what a test is about: the record is the
@@ -41,6 +41,7 @@ def student(content: ContentBuilder, media) -> ContentBuilder:
     content.performance("contest", summary="參" * 120)
     content.departments([{"code": "001", "name": "某大學 物理學系",
                           "courses": ["optics"], "performances": ["contest"]}])
+    settle(content.root)
     return content
 
 
@@ -73,6 +74,7 @@ def test_strict_and_quiet_apply_to_what_is_said_again(content: ContentBuilder,
                                                       tmp_path: Path) -> None:
     content.student()
     content.course("essay", mood="好")   # a field no one reads: a warning
+    settle(content.root)
     out = tmp_path / "out"
     first, _ = build(content.root, out, *LIGHT, "--strict")
     again, log = build(content.root, out, *LIGHT, "--strict")
@@ -197,6 +199,7 @@ def test_any_change_of_an_input_makes_a_real_build(
     _, log = build(student.root, out, *LIGHT)
     assert log["unchanged"] is True
     how = CHANGES[change](student, out)
+    settle(student.root)   # but for the change, a while ago (RACY_SECONDS)
     for name, value in how.get("env", {}).items():
         monkeypatch.setenv(name, value)
     if how.get("tool"):
@@ -219,11 +222,13 @@ def test_git_s_own_folder_in_the_content_root_is_no_change(student: ContentBuild
     folder kept in git has its `.git` there, written by every commit and status."""
     out = tmp_path / "out"
     (student.root / ".git").mkdir()
+    settle(student.root)
     build(student.root, out, *LIGHT)
     (student.root / ".git" / "index").write_bytes(b"DIRC")
     _, log = build(student.root, out, *LIGHT)
     assert log["unchanged"] is True
     (student.root / ".hidden-note.txt").write_text("a file, not a folder: it counts", "utf-8")
+    settle(student.root)
     _, log = build(student.root, out, *LIGHT)
     assert "unchanged" not in log
 
@@ -236,6 +241,7 @@ def test_a_build_that_failed_leaves_no_record(student: ContentBuilder, tmp_path:
     foreign = out / "ming" / "items" / "essay" / "index.html"
     foreign.parent.mkdir(parents=True)
     foreign.write_text("mine", "utf-8")
+    settle(student.root)   # the failure, not the new item's fresh time, is why
     for _ in range(2):
         _, log = build(student.root, out, *LIGHT)
         assert log["failures"] and "unchanged" not in log
@@ -255,6 +261,7 @@ def test_online_the_record_holds_until_the_oldest_link_check_ages_out(
     content.settings("[link_check]\nallow_private = true\ncache_hours = 2\n")
     content.student()
     content.performance("site", category="work", links=[server.url("/ok")])
+    settle(content.root)
     out = tmp_path / "out"
     build(content.root, out, *LIGHT, offline=False)
     record = json.loads((out / ".portfolio" / build_stamp.STAMP_FILE).read_text("utf-8"))
@@ -273,9 +280,27 @@ def test_a_link_left_unchecked_means_no_record(content: ContentBuilder,
     content.settings("[link_check]\nallow_private = true\n")
     content.student()
     content.performance("site", category="work", links=["http://127.0.0.1:9/nothing-here"])
+    settle(content.root)
     out = tmp_path / "out"
     for _ in range(2):
         run, log = build(content.root, out, *LIGHT, offline=False)
         assert "link-unchecked" in run.output or "unchecked" in run.output
         assert "unchanged" not in log
         assert not (out / ".portfolio" / build_stamp.STAMP_FILE).exists()
+
+
+def test_a_file_modified_moments_before_the_build_leaves_no_record(
+        student: ContentBuilder, tmp_path: Path) -> None:
+    """A disk that keeps times to two seconds (FAT, a USB stick) would not tell a second
+    edit of the same size in the same tick: such a build leaves no record."""
+    out = tmp_path / "out"
+    page = student.root / "ming" / "items" / "optics" / "index.md"
+    page.write_text(page.read_text("utf-8") + "再一句。\n", "utf-8")
+    _, log = build(student.root, out, *LIGHT)
+    assert not (out / ".portfolio" / build_stamp.STAMP_FILE).exists()
+    _, log = build(student.root, out, *LIGHT)
+    assert "unchanged" not in log
+    settle(student.root)
+    build(student.root, out, *LIGHT)
+    _, log = build(student.root, out, *LIGHT)
+    assert log["unchanged"] is True

@@ -22,6 +22,7 @@ import pytest
 
 from generator.i18n import text
 from generator.support.atomic import TEMP_PREFIX
+from tests.builder import settle
 from tests.hostile.conftest import Arena, Outcome
 from tests.originals import assert_originals_unchanged
 
@@ -403,6 +404,7 @@ def test_a_lock_held_elsewhere_stops_a_build_with_nothing_to_do(arena: Arena) ->
     """A build with nothing to do (its record: engine/build_stamp.py) claims the output all
     the same: another command may be halfway through changing it."""
     _student(arena)
+    settle(arena.content.root)
     assert arena.run(*BUILD, "-o", "output").exit_code == 0
     assert arena.run(*BUILD, "-o", "output").exit_code == 0
     log = json.loads((arena.output / ".portfolio" / "build.json").read_text("utf-8"))
@@ -434,6 +436,7 @@ def _damaged(record: dict) -> list[str]:
 
 def test_a_damaged_record_of_the_last_build_is_no_record(arena: Arena) -> None:
     _student(arena)
+    settle(arena.content.root)
     assert arena.run(*BUILD, "-o", "output").exit_code == 0
     stamp = arena.output / ".portfolio" / "stamp.json"
     record = json.loads(stamp.read_text("utf-8"))
