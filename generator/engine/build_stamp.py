@@ -15,7 +15,8 @@ What a build's output depends on, and how it is seen here:
   change time, which no one can set back (git's index tells changes the same way);
 - the command: the content and output folders, `--lang`, `--today` (or the day, when
   the build would take the clock's), `--offline`, `--skip`, the reviews options;
-- the environment: SOURCE_DATE_EPOCH, PATH (which ffmpeg), the proxy variables;
+- the environment: SOURCE_DATE_EPOCH, the proxy variables, and the programs found on
+  PATH (ffmpeg, ffprobe, fontconfig's), by where they are and their files' state;
 - the tool: its package (code, words, rules tables, themes), Python, the installed
   libraries' folder (a package added, removed or upgraded changes it), fontconfig's
   caches (fonts added or removed);
@@ -39,6 +40,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sys
 import sysconfig
 import time
@@ -55,9 +57,12 @@ STAMP_FILE = "stamp.json"
 VERSION = 1
 PACKAGE = Path(__file__).resolve().parents[1]
 # What the build reads from the environment (engine/cluster.py passes the first on to
-# workers; the others choose ffmpeg and how links are fetched).
-ENVIRONMENT = ("SOURCE_DATE_EPOCH", "PATH", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY",
+# workers; the others say how links are fetched).
+ENVIRONMENT = ("SOURCE_DATE_EPOCH", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY",
                "http_proxy", "https_proxy", "no_proxy")
+# The programs the build runs, found on PATH: by where they are and their files' state,
+# not by PATH itself (an activated virtual environment is the same ffmpeg).
+PROGRAMS = ("ffmpeg", "ffprobe", "fc-match", "fc-list")
 # fontconfig rewrites a cache here whenever the fonts it knows change.
 FONT_CACHES = ("/var/cache/fontconfig", "~/.cache/fontconfig")
 LINK_HISTORY = "links.json"
@@ -123,6 +128,13 @@ def _tool(h: Any) -> None:
             h.update(_stat_line(name, os.stat(name)))
         except OSError:
             h.update(f"{name}\0absent\n".encode())
+    for program in PROGRAMS:
+        found = shutil.which(program)
+        try:
+            h.update(_stat_line(f"{program}={found}", os.stat(found)) if found
+                     else f"{program}\0absent\n".encode())
+        except OSError:
+            h.update(f"{program}\0unreadable\n".encode())
     for cache in FONT_CACHES:
         _tree(h, Path(cache).expanduser())
 

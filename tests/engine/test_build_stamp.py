@@ -304,3 +304,23 @@ def test_a_file_modified_moments_before_the_build_leaves_no_record(
     build(student.root, out, *LIGHT)
     _, log = build(student.root, out, *LIGHT)
     assert log["unchanged"] is True
+
+
+def test_path_counts_by_the_programs_found_on_it(student: ContentBuilder, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """An activated virtual environment puts a folder before PATH and finds the same
+    ffmpeg: no change. Another ffmpeg first on PATH is one."""
+    import shutil
+
+    out = tmp_path / "out"
+    build(student.root, out, *LIGHT)
+    nothing = tmp_path / "venv-bin"
+    nothing.mkdir()
+    monkeypatch.setenv("PATH", f"{nothing}{os.pathsep}{os.environ['PATH']}")
+    _, log = build(student.root, out, *LIGHT)
+    assert log["unchanged"] is True
+    real = shutil.which("ffmpeg")
+    assert real is not None
+    (nothing / "ffmpeg").symlink_to(real)
+    _, log = build(student.root, out, *LIGHT)
+    assert "unchanged" not in log
