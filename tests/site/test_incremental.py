@@ -182,3 +182,24 @@ def test_an_item_s_web_copies_are_worked_out_once_for_all_its_pages(
     assert ran.count(("ming", "optics")) == 1
     page = (tmp_path / "out" / "ming" / "departments" / "001" / "index.html").read_text("utf-8")
     assert "files/" in page or "photo" in page
+
+
+@pytest.mark.parametrize("changed", ["column_shares.py", "compare_views.py", "pdf_assembly.py",
+                                     "receipts.toml"])
+def test_the_checklists_are_made_again_when_their_code_or_words_change(
+        changed: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The comparison and checklist fingerprints carry a digest of the code and words they
+    are made with, not a version number someone must remember to raise (a change of the
+    printed tables' column shares alone once made no checklist again)."""
+    from pathlib import Path as P
+
+    from generator.render.site import compare_step
+
+    before = compare_step.code_digest.__wrapped__()
+    read = P.read_bytes
+
+    def edited(self: P) -> bytes:
+        return read(self) + (b"\n# edited" if self.name == changed else b"")
+
+    monkeypatch.setattr(P, "read_bytes", edited)
+    assert compare_step.code_digest.__wrapped__() != before

@@ -16,7 +16,6 @@ disk says).
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
@@ -41,6 +40,7 @@ from generator.render.kit.kit_uploads import uploaded_pdfs
 from generator.render.pdf.pdf_assembly import preload, timestamp
 from generator.render.pdf.pdf_step import settings_for
 from generator.support.atomic import owned, write_bytes
+from generator.support.code_digest import files_digest
 
 NAME = "kit"
 KIT_VERSION = 1
@@ -50,13 +50,10 @@ _PACKAGE = Path(__file__).parent
 @cache
 def code_digest() -> str:
     """This package's code, the PDF renderer's and the words: a fix re-renders the kits."""
-    h = hashlib.sha256()
     messages = _PACKAGE.parents[1] / "messages"
-    for path in sorted([*_PACKAGE.glob("*.py"), *(_PACKAGE.parent / "pdf").glob("*.py"),
-                        _PACKAGE.parent / "column_shares.py",
-                        messages / "kit.toml", messages / "pdf.toml"]):
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
+    return files_digest([*_PACKAGE.glob("*.py"), *(_PACKAGE.parent / "pdf").glob("*.py"),
+                         _PACKAGE.parent / "column_shares.py",
+                         messages / "kit.toml", messages / "pdf.toml"])
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,7 @@ from pathlib import Path
 from generator.render.pdf.pdf_assembly import Laid, lay_out, measure
 from generator.render.pdf.print_item import AttachmentView
 from generator.support.atomic import write_bytes
+from generator.support.code_digest import files_digest
 
 FRAGMENT_VERSION = 1
 _PACKAGE = Path(__file__).parent
@@ -71,10 +72,7 @@ _PDFSAFE = _PACKAGE.parents[1] / "support" / "pdf_cleaning.py"  # what is stripp
 @cache
 def code_digest() -> str:
     """This package's code and words: a fix to the renderer re-renders every PDF."""
-    h = hashlib.sha256()
-    for path in sorted([*_PACKAGE.glob("*.py"), _CATALOG, _PDFSAFE]):
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
+    return files_digest([*_PACKAGE.glob("*.py"), _CATALOG, _PDFSAFE])
 
 
 # The margin boxes that depend on where a page is in the whole: stamped at assembly.

@@ -14,6 +14,8 @@ unchanged student renders nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from generator.engine import output_paths as paths
@@ -25,6 +27,7 @@ from generator.render.site import item_views as views
 from generator.render.site import page_links as urls
 from generator.render.site.site_step import site_environment
 from generator.support.atomic import write_bytes
+from generator.support.code_digest import files_digest
 
 NAME = "compare"
 
@@ -136,13 +139,23 @@ def _run_job(ctx: BuildContext, job: ComparePageJob) -> bool:
     return True
 
 
+@cache
+def code_digest() -> str:
+    """This step's code, the printed tables' column shares, the PDF renderer's code and
+    the words: a fix to any of them makes the comparison and the checklists again."""
+    here = Path(__file__).parent
+    return files_digest([here / "compare_step.py", here / "compare_views.py",
+                         here.parent / "column_shares.py", *(here.parent / "pdf").glob("*.py"),
+                         *(here.parents[1] / "messages").glob("*.toml")])
+
+
 class CompareStep:
     name = NAME
 
     def plan(self, ctx: BuildContext) -> list[Output]:
         from generator.render.pdf.pdf_assembly import timestamp
 
-        common = [NAME, 3, ctx.theme.digest("templates"), ctx.theme.digest("static"),
+        common = [NAME, code_digest(), ctx.theme.digest("templates"), ctx.theme.digest("static"),
                   ctx.portfolio.rules.model_dump(mode="json", by_alias=True),
                   ctx.portfolio.settings.deadlines.model_dump(mode="json"),
                   ctx.portfolio.settings.school, ctx.today.isoformat(), timestamp(ctx.today)]
