@@ -365,3 +365,16 @@ def test_the_print_theme_s_templates_compile_once_per_machine(
     # Without a cache folder (a template shown on its own), nothing is kept anywhere.
     PrintTheme().warm()
     assert sorted(cache.glob("*.cache")) == kept
+
+
+def test_a_broken_template_no_pdf_uses_does_not_stop_the_warm_up(tmp_path: Path) -> None:
+    """A school's theme may hold a template with a mistake that no PDF uses: loading the
+    templates ahead (before the workers fork) passes it by."""
+    from generator.render.pdf.print_theme import PrintTheme
+
+    root = tmp_path / "content"
+    (root / "themes" / "school" / "print").mkdir(parents=True)
+    (root / "themes" / "school" / "print" / "unused.html").write_text("{% if %}", "utf-8")
+    theme = PrintTheme(name="school", content_root=root, cache=tmp_path / "templates")
+    theme.warm()
+    assert theme.env.get_template("portfolio.html") is not None

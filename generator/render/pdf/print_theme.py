@@ -39,9 +39,14 @@ class PrintTheme:
     def warm(self) -> None:
         """Load every template now, before a step forks its workers: each would otherwise
         compile (or read from the cache) the same templates on its first page."""
+        from jinja2 import TemplateError
+
         env = self.env
         for name in env.list_templates(extensions=["html"]):
-            env.get_template(name)
+            try:
+                env.get_template(name)
+            except (TemplateError, OSError, UnicodeDecodeError):
+                continue   # a school's broken template: said by the output that uses it
 
     def css(self) -> str:
         path = self.theme.find(f"{SUBDIR}/print.css")
