@@ -37,7 +37,7 @@ from generator.render.kit.kit_documents import (
     ticks_pdf,
 )
 from generator.render.kit.kit_uploads import uploaded_pdfs
-from generator.render.pdf.pdf_assembly import preload, timestamp
+from generator.render.pdf.pdf_assembly import timestamp
 from generator.render.pdf.pdf_step import settings_for
 from generator.support.atomic import owned, write_bytes
 from generator.support.code_digest import files_digest
@@ -150,10 +150,8 @@ class KitStep:
         mine = ctx.plan.of(self.name)
         jobs = list(dict.fromkeys(out.task for out in mine
                                   if not ctx.fresh(out.rel, out.fingerprint)))
-        if jobs:   # once here, not in every worker
-            settings = settings_for(ctx)
-            preload(settings.theme.css())
-            settings.theme.warm()
+        if jobs:
+            settings_for(ctx).theme.preload()   # once here, not in every worker
         results = ctx.run(NAME, run_job, jobs, NAME) if jobs else []
         for job, done in zip(jobs, results, strict=True):
             if isinstance(done, TaskFailed):

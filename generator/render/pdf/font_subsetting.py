@@ -34,7 +34,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
 _DROPPED = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF",
             b"LTSH", b"PCLT", b"SVG ")   # WeasyPrint's own list
@@ -183,7 +183,7 @@ def subset_once(font: Any, to_unicode: dict[int, Any], hinting: bool) -> None:
     (the emoji: bitmaps, SVG or colour layers) keeps WeasyPrint's two passes, which give
     it other tables: it is rare, and its pictures are taken out afterwards anyway."""
     if font.png or font.svg or font.colr:
-        _WEASYPRINTS[0](font, to_unicode, hinting)
+        _theirs().subset(font, to_unicode, hinting)
         return
     from weasyprint.text.ffi import ffi, harfbuzz
     from weasyprint.text.ffi import harfbuzz_subset as hbs
@@ -230,7 +230,7 @@ def fonts_dictionary(pdf: Any, fonts: Any, compress: bool, subset: bool, options
     """WeasyPrint's `build_fonts_dictionary`, each closed-up CFF subset (a bare CFF table,
     not an OpenType font) embedded as what it is: `/Subtype /CIDFontType0C`."""
     first = len(pdf.objects)
-    made = _WEASYPRINTS[1](pdf, fonts, compress, subset, options)
+    made = _theirs().dictionary(pdf, fonts, compress, subset, options)
     for obj in pdf.objects[first:]:
         data = obj.stream[0] if getattr(obj, "stream", None) else None
         if isinstance(data, bytes) and obj.extra.get("Subtype") == "/OpenType" \
@@ -254,7 +254,7 @@ def _font_init(font: Any, *args: Any, **kwargs: Any) -> None:
     """WeasyPrint's `Font.__init__`, its face's file read once a process (`_face_file`)."""
     _READING.face = True
     try:
-        _WEASYPRINTS[3](font, *args, **kwargs)
+        _theirs().init(font, *args, **kwargs)
     finally:
         _READING.face = False
 
@@ -266,7 +266,7 @@ def _face_file(hb_object: Any, ot_color: Any = None, glyph: Any = None) -> Any:
     (a CJK .ttc is 20 MB, 4 ms) to subset it. Pango's faces live as long as the process's
     font configuration, and each one kept here is held (`_held`). Only a face
     `Font.__init__` reads is kept: a subset face is fresh."""
-    own = _WEASYPRINTS[4]
+    own = _theirs().face_file
     if ot_color is not None or glyph is not None or not getattr(_READING, "face", False):
         return own(hb_object, ot_color, glyph)
     key = _held(hb_object)
@@ -276,16 +276,34 @@ def _face_file(hb_object: Any, ot_color: Any = None, glyph: Any = None) -> Any:
     return kept
 
 
-_WEASYPRINTS: list[Any] = []   # WeasyPrint's own subsetting, font dictionary, type, …
+class _Way(NamedTuple):
+    """How WeasyPrint's fonts are read, subset and embedded: its own or this module's."""
+
+    subset: Any
+    dictionary: Any
+    font_type: Any
+    init: Any
+    face_file: Any
 
 
-def _use(subset: Any, dictionary: Any, font_type: Any, init: Any, face_file: Any) -> None:
+_WEASYPRINTS: list[_Way] = []   # WeasyPrint's own, kept when `install` replaces it
+
+
+def _theirs() -> _Way:
+    return _WEASYPRINTS[0]
+
+
+def _ours() -> _Way:
+    return _Way(subset_once, fonts_dictionary, property(_font_type), _font_init, _face_file)
+
+
+def _use(way: _Way) -> None:
     import weasyprint.pdf
     from weasyprint.pdf.fonts import Font
 
-    Font._harfbuzz_subset, Font.type, Font.__init__ = subset, font_type, init
-    weasyprint.pdf.build_fonts_dictionary = dictionary
-    weasyprint.pdf.fonts.get_hb_object_data = face_file
+    Font._harfbuzz_subset, Font.type, Font.__init__ = way.subset, way.font_type, way.init
+    weasyprint.pdf.build_fonts_dictionary = way.dictionary
+    weasyprint.pdf.fonts.get_hb_object_data = way.face_file
 
 
 def install() -> None:
@@ -295,23 +313,24 @@ def install() -> None:
     from weasyprint.pdf.fonts import Font
 
     if not _WEASYPRINTS:
-        _WEASYPRINTS.extend((Font._harfbuzz_subset, weasyprint.pdf.build_fonts_dictionary,
-                             Font.type, Font.__init__, weasyprint.pdf.fonts.get_hb_object_data))
-        _use(subset_once, fonts_dictionary, property(_font_type), _font_init, _face_file)
+        _WEASYPRINTS.append(_Way(Font._harfbuzz_subset, weasyprint.pdf.build_fonts_dictionary,
+                                 Font.type, Font.__init__,
+                                 weasyprint.pdf.fonts.get_hb_object_data))
+        _use(_ours())
 
 
 @contextmanager
 def weasyprints_way() -> Iterator[None]:
     """Within: fonts read, subset and embedded as WeasyPrint does (for comparison)."""
     install()
-    _use(*_WEASYPRINTS)
+    _use(_theirs())
     try:
         yield
     finally:
-        _use(subset_once, fonts_dictionary, property(_font_type), _font_init, _face_file)
+        _use(_ours())
 
 
 def weasyprints_own() -> Any:
     """WeasyPrint's `Font._harfbuzz_subset` as it came (both passes)."""
     install()
-    return _WEASYPRINTS[0]
+    return _theirs().subset

@@ -37,7 +37,7 @@ from generator.engine.workers import TaskFailed
 from generator.findings import Finding, make
 from generator.model import Department, Item, Student
 from generator.render.pdf.fragments import code_digest
-from generator.render.pdf.pdf_assembly import preload, timestamp
+from generator.render.pdf.pdf_assembly import timestamp
 from generator.render.pdf.pdf_documents import PdfSettings, render_portfolio
 from generator.render.pdf.print_fonts import fonts_digest, glyph_findings
 from generator.render.pdf.print_theme import PrintTheme
@@ -203,8 +203,7 @@ class PdfStep:
         # The upload 文件 first: a department's copy lays them in, and their findings
         # (a 文件 that cannot be made to fit) are errors the portfolios are marked with.
         # Then the whole portfolios, the longest tasks, so both cores stay busy to the end.
-        preload(settings.theme.css())
-        settings.theme.warm()
+        settings.theme.preload()
         uploads = [t for t in todo if t.kind == "upload"]
         portfolios = sorted((t for t in todo if t.kind == "portfolio"),
                             key=lambda t: t.department is not None)

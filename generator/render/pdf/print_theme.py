@@ -36,6 +36,14 @@ class PrintTheme:
         """The templates, loaded when a page is first rendered (a plan renders none)."""
         return _environment(self._dirs, self._cache)
 
+    def preload(self) -> None:
+        """WeasyPrint, this theme's stylesheet and fonts, and its templates, loaded now,
+        before a step forks its workers: each would otherwise load them again."""
+        from generator.render.pdf.pdf_assembly import preload
+
+        preload(self.css())
+        self.warm()
+
     def warm(self) -> None:
         """Load every template now, before a step forks its workers: each would otherwise
         compile (or read from the cache) the same templates on its first page."""
