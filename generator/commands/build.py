@@ -129,27 +129,35 @@ def _build(content: Path, output: Path, digest: str | None, *, lang: str | None,
            skip: tuple[str, ...], quiet: bool, reviews: Path | None, no_reviews: bool,
            err: Console) -> BuildResult:
     """The build, and its record when it made everything it had to."""
-    from generator.commands.printing import said_of
-    from generator.content.loader import require_root
-    from generator.engine.progress import Reporter
-    from generator.pipeline.building import build as run_build
+    from generator.pipeline import early_loads
 
-    renderers = [_counselor(reviews, no_reviews) if r.name == "counselor" else r
-                 for r in chosen_renderers(skip)]
-    require_root(content)  # before the output is claimed: nothing made for nothing
-    with holding(output, content) as folder:
-        build_stamp.forget(output)
-        result = run_build(content, output, lang=lang, today=today, offline=offline,
-                           jobs=jobs, renderers=renderers, scheduler=scheduler,
-                           reporter=Reporter(err, live=None if not quiet else False))
-        if result.failures or digest is None:   # no record: the next build tries again
-            return result
-        # Online, links asked again once their answers age: until then (math.inf: never).
-        until = math.inf if offline else _answered_until(result, output)
-        if until is not None:   # None: a link went unchecked
-            said = {"findings": said_of(result.check), "notes": result.notes,
-                    "lang": result.check.lang}
-            build_stamp.record(folder, digest, said, None if until == math.inf else until)
+    # Before anything heavy is imported: the helpers load their steps' libraries on the
+    # other core meanwhile (pipeline/early_loads.py). They write nothing until they join
+    # the claim, so a refused output or a bad option costs them nothing but their load.
+    early = [name for name in early_loads.EARLY if name not in skip]
+    with early_loads.started(None, early, content, output, jobs, scheduler) as helpers:
+        from generator.commands.printing import said_of
+        from generator.content.content_root import require_root
+        from generator.engine.progress import Reporter
+        from generator.pipeline.building import build as run_build
+
+        renderers = [_counselor(reviews, no_reviews) if r.name == "counselor" else r
+                     for r in chosen_renderers(skip)]
+        require_root(content)  # before the output is claimed: nothing made for nothing
+        with holding(output, content) as folder:
+            build_stamp.forget(output)
+            result = run_build(content, output, lang=lang, today=today, offline=offline,
+                               jobs=jobs, renderers=renderers, scheduler=scheduler,
+                               reporter=Reporter(err, live=None if not quiet else False),
+                               warm=helpers)
+            if result.failures or digest is None:   # no record: the next build tries again
+                return result
+            # Online, links asked again once their answers age: until then (math.inf: never).
+            until = math.inf if offline else _answered_until(result, output)
+            if until is not None:   # None: a link went unchecked
+                said = {"findings": said_of(result.check), "notes": result.notes,
+                        "lang": result.check.lang}
+                build_stamp.record(folder, digest, said, None if until == math.inf else until)
     return result
 
 

@@ -25,6 +25,7 @@ from generator.support.atomic import make_dirs
 
 if TYPE_CHECKING:
     from generator.engine.cluster import Cluster
+    from generator.engine.warm_workers import WarmWorkers
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -81,6 +82,8 @@ class BuildContext:
     # What a step worked out once for the steps after it, by name (`item_files` once the
     # media step has made every web copy). Forked workers each fill their own copy.
     memo: dict[str, Any] = field(default_factory=dict)
+    # Steps' helpers forked at the build's start, by step name (engine/warm_workers.py).
+    warm: dict[str, WarmWorkers] = field(default_factory=dict)
     _shown: list[Finding] = field(default_factory=list, init=False, repr=False)
     _shown_for: list[Finding] | None = field(default=None, init=False, repr=False)
     _shown_len: int = field(default=-1, init=False, repr=False)
@@ -161,6 +164,6 @@ class BuildContext:
                                              trace=result.trace))
 
         try:
-            return run_tasks(self, fn, tasks, done)
+            return run_tasks(self, fn, tasks, done, step=renderer)
         finally:
             step.done()

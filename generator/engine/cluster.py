@@ -184,7 +184,8 @@ def _host() -> str:
     return socket.gethostname()
 
 
-def _context(recipe: Recipe, piece: Piece) -> BuildContext:
+def context_of(recipe: Recipe, piece: Piece) -> BuildContext:
+    """The build context a task of `piece`'s student runs with, away from the build."""
     from generator.checks.content_check import CheckedContent
     from generator.engine.build_context import BuildContext
     from generator.engine.output_record import DetachedState
@@ -201,7 +202,7 @@ def _context(recipe: Recipe, piece: Piece) -> BuildContext:
 
 
 @contextmanager
-def _environment(pairs: tuple[tuple[str, str | None], ...]) -> Iterator[None]:
+def environment(pairs: tuple[tuple[str, str | None], ...]) -> Iterator[None]:
     before = {name: os.environ.get(name) for name, _ in pairs}
     try:
         for name, value in pairs:
@@ -225,10 +226,10 @@ def run_chunk(recipe: Recipe, piece: Piece, fn: Callable[..., Any],
 
     with _WORKER_LOCK:
         guard = _shared(recipe)
-        ctx = _context(recipe, piece)
+        ctx = context_of(recipe, piece)
         previous = atomic.set_guard(guard)
         try:
-            with _environment(recipe.environment):
+            with environment(recipe.environment):
                 return [call(fn, ctx, task) for task in tasks]
         finally:
             atomic.set_guard(previous)
@@ -262,12 +263,7 @@ class Cluster:
             self.local.close()
 
     def recipe(self, ctx: BuildContext) -> Recipe:
-        portfolio = replace(ctx.portfolio, students=[])
-        return Recipe(self.build, ctx.content.resolve(), ctx.output.resolve(),
-                      ctx.cache_dir.resolve(), ctx.lang, ctx.theme.name, ctx.offline,
-                      ctx.running, portfolio,
-                      tuple((name, os.environ.get(name)) for name in ENVIRONMENT),
-                      machine_digest())
+        return recipe_of(ctx, self.build, machine_digest())
 
     def run(self, ctx: BuildContext, fn: Callable[..., Any], tasks: Sequence[Any],
             on_done: Callable[[Any], None] | None,
@@ -288,7 +284,7 @@ class Cluster:
         self._mark(ctx)
         if self._recipe is None:
             self._recipe = self.client.scatter(self.recipe(ctx), broadcast=True, hash=False)
-        pieces = _pieces(ctx, sorted(by_scope))
+        pieces = pieces_of(ctx, sorted(by_scope))
         per = max(1, min(16, len(tasks) // (self.workers * 4)))
         futures: dict[Any, list[int]] = {}
         for scope, numbers in by_scope.items():
@@ -331,7 +327,15 @@ class Cluster:
         self.client.cancel(list(futures))
 
 
-def _pieces(ctx: BuildContext, scopes: list[str]) -> dict[str, Piece]:
+def recipe_of(ctx: BuildContext, build: str, digest: str) -> Recipe:
+    """The shared part of `ctx`, to rebuild it elsewhere (`context_of`)."""
+    portfolio = replace(ctx.portfolio, students=[])
+    return Recipe(build, ctx.content.resolve(), ctx.output.resolve(), ctx.cache_dir.resolve(),
+                  ctx.lang, ctx.theme.name, ctx.offline, ctx.running, portfolio,
+                  tuple((name, os.environ.get(name)) for name in ENVIRONMENT), digest)
+
+
+def pieces_of(ctx: BuildContext, scopes: list[str]) -> dict[str, Piece]:
     """Each student's piece (scope "" is the piece of no student)."""
     from generator.engine import output_paths as paths
 

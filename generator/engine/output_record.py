@@ -44,11 +44,17 @@ class BuildState:
         except (OSError, ValueError, AttributeError):
             pass
 
+    def unchanged(self, rel: str, fingerprint: str) -> bool:
+        """Whether `rel` exists and was made from the same inputs (nothing noted)."""
+        entry = self.previous.get(rel)
+        return entry is not None and entry.get("fp") == fingerprint \
+            and (self.output / rel).exists()
+
     def fresh(self, rel: str, fingerprint: str) -> bool:
         """True (and the file is kept) when `rel` exists and was made from the same inputs."""
-        entry = self.previous.get(rel)
-        if entry is None or entry.get("fp") != fingerprint or not (self.output / rel).exists():
+        if not self.unchanged(rel, fingerprint):
             return False
+        entry = self.previous[rel]
         with self._lock:
             self.current[rel] = entry
             self.kept.append(rel)

@@ -76,19 +76,25 @@ def _in_worker(task: Any) -> Any:
 
 
 def run_tasks(ctx: BuildContext, fn: Callable[[BuildContext, T], R], tasks: Sequence[T],
-              on_done: Callable[[Any], None] | None = None) -> list[R | TaskFailed]:
+              on_done: Callable[[Any], None] | None = None,
+              step: str = "") -> list[R | TaskFailed]:
     """`fn(ctx, task)` for every task, in order; a task that raises gives a TaskFailed.
 
     `fn` must be a module-level function. It may write files under the output and
     the cache; it must not change `ctx` (changes made in a worker are lost). On a
     cluster (`ctx.cluster`, engine/cluster.py) the tasks that name their student run
-    there, the others here.
+    there, the others here. A `step` with a helper forked early (`ctx.warm`,
+    engine/warm_workers.py) runs its tasks in the helper's workers.
     """
     if ctx.cluster is not None and tasks:
         # The few tasks that need the whole build (the class index) run in this process:
         # forking beside the Dask client's threads could copy a lock one of them holds.
         return ctx.cluster.run(ctx, fn, tasks, on_done,
                                lambda here, done: _run_here(ctx, fn, here, done, may_fork=False))
+    helper = ctx.warm.get(step) if step else None
+    if helper is not None and ctx.jobs > 1:   # one task too: the helper has it loaded
+        return helper.run(ctx, fn, tasks, on_done,
+                          lambda here, done: _run_here(ctx, fn, here, done))
     return _run_here(ctx, fn, tasks, on_done)
 
 

@@ -24,12 +24,13 @@ from generator.engine.output_record import BuildState
 from generator.engine.progress import Reporter
 from generator.engine.steps import Step
 from generator.engine.themes import Theme
+from generator.engine.warm_workers import WarmWorkers
 from generator.engine.workers import default_jobs
 from generator.i18n import text
+from generator.pipeline import early_loads
 from generator.render.upload.upload_copies import fitted_findings
 from generator.support.atomic import OutputWriteError, as_write_error, is_fatal, write_text
-from generator.support.ownership import OutputFolder, holding
-from generator.support.ownership import cache_dir as output_cache
+from generator.support.ownership import OutputFolder, derived_dir, holding
 
 # The steps of a build, in the order they run: a name (for `--skip`) and where the step
 # is, "module:attribute" (a Step instance or a class made with no arguments). To add
@@ -93,7 +94,7 @@ class BuildResult:
 def cache_dir_for(output: Path) -> Path:
     """Derived files (thumbnails, copies, print pictures) live in the output's own
     `.portfolio/cache`: the content root is only ever read."""
-    return output_cache(output) / "derived"
+    return derived_dir(output)
 
 
 def make_context(check: CheckedContent, output: Path, *, jobs: int | None = None,
@@ -110,42 +111,51 @@ def make_context(check: CheckedContent, output: Path, *, jobs: int | None = None
 def build(content: Path, output: Path, *, lang: str | None = None, today: date | None = None,
           offline: bool = False, jobs: int | None = None,
           renderers: Sequence[Step] | None = None,
-          reporter: Reporter | None = None, scheduler: str | None = None) -> BuildResult:
+          reporter: Reporter | None = None, scheduler: str | None = None,
+          warm: dict[str, WarmWorkers] | None = None) -> BuildResult:
     """Build everything under `output` that is out of date. Raises ContentError (exit 2)
     when `content` cannot be worked on at all, OutputRefused or OutputWriteError (exit 2)
     when `output` may not or cannot be written, ClusterError (exit 2) when `scheduler`
     cannot run it; bad content only gives findings.
 
     `scheduler`: a Dask scheduler's address, or `local:N` for a LocalCluster of N
-    worker processes, to run the per-student tasks on (engine/cluster.py)."""
+    worker processes, to run the per-student tasks on (engine/cluster.py). `warm`: the
+    steps' helpers the caller started (pipeline/early_loads.py); None: started here."""
     started = time.perf_counter()
     require_root(content)  # before the output is claimed: nothing made for nothing
-    with holding(output, content):
+    chosen = list(renderers) if renderers is not None else default_renderers()
+    with holding(output, content), \
+            early_loads.started(warm, [s.name for s in chosen], content, output, jobs,
+                                scheduler) as helpers:
         check = check_content(content, today=today, lang=lang, offline=offline, output=output)
-        return build_checked(check, output, jobs=jobs, offline=offline, renderers=renderers,
-                             reporter=reporter, started=started, scheduler=scheduler)
+        return build_checked(check, output, jobs=jobs, offline=offline, renderers=chosen,
+                             reporter=reporter, started=started, scheduler=scheduler,
+                             warm=helpers)
 
 
 def build_checked(check: CheckedContent, output: Path, *, jobs: int | None = None,
                   offline: bool = False, renderers: Sequence[Step] | None = None,
                   reporter: Reporter | None = None,
-                  started: float | None = None, scheduler: str | None = None) -> BuildResult:
+                  started: float | None = None, scheduler: str | None = None,
+                  warm: dict[str, WarmWorkers] | None = None) -> BuildResult:
     """The build of already checked content (serve re-uses this after each reload)."""
     started = time.perf_counter() if started is None else started
     with holding(output, check.portfolio.root) as folder, connect(scheduler) as cluster:
         return _build(check, output, folder, jobs=jobs, offline=offline, renderers=renderers,
-                      reporter=reporter, started=started, cluster=cluster)
+                      reporter=reporter, started=started, cluster=cluster, warm=warm or {})
 
 
 def _build(check: CheckedContent, output: Path, folder: OutputFolder, *, jobs: int | None,
            offline: bool, renderers: Sequence[Step] | None, reporter: Reporter | None,
-           started: float, cluster: Cluster | None = None) -> BuildResult:
+           started: float, cluster: Cluster | None = None,
+           warm: dict[str, WarmWorkers]) -> BuildResult:
     # Upload copies an earlier `fit` or build made stand in for originals over their limit
     # (the upload and PDF steps say so again of the copies they make).
     check.findings[:] = fitted_findings(check.portfolio, check.findings, output)
     ctx = make_context(check, output, jobs=jobs, offline=offline, reporter=reporter,
                        folder=folder)
     ctx.cluster = cluster
+    ctx.warm = warm
     chosen = list(renderers) if renderers is not None else default_renderers()
     completed: set[str] = set()
     # Phase 1: every step says what it will make, before anything is made.
@@ -161,6 +171,9 @@ def _build(check: CheckedContent, output: Path, folder: OutputFolder, *, jobs: i
             unplanned.add(step.name)
             ctx.failures.append(Failure(step.name, "*", f"{type(exc).__name__}: {exc}"))
     planned = [step for step in chosen if step.name not in unplanned]
+    # A step with nothing to make needs no helper.
+    early_loads.stop_idle(warm, {name for name in warm if name in unplanned or all(
+        ctx.state.unchanged(o.rel, o.fingerprint) for o in ctx.plan.of(name))})
     # Phase 2: each step makes what is not fresh.
     with ctx.reporter.running():
         for step in planned:

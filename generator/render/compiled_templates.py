@@ -21,7 +21,7 @@ from jinja2 import (
 )
 from jinja2.bccache import Bucket
 
-from generator.support.atomic import write_bytes
+from generator.support.atomic import guarded, write_bytes
 
 _ENVS: dict[tuple[tuple[str, ...], Path | None], Environment] = {}
 
@@ -46,6 +46,10 @@ class CompiledTemplates(BytecodeCache):
             pass
 
     def dump_bytecode(self, bucket: Bucket) -> None:
+        if not guarded():
+            # A process with no claim on the output writes nothing there: the PDF step's
+            # helper loads the templates before the build has claimed it.
+            return
         out = io.BytesIO()
         bucket.write_bytecode(out)
         with contextlib.suppress(OSError):  # no cache, only a slower next build

@@ -103,6 +103,11 @@ def set_guard(guard: Guard | None) -> Guard | None:
     return previous
 
 
+def guarded() -> bool:
+    """Whether this process holds (or has joined) a claim on an output folder."""
+    return _guard is not None
+
+
 def owned(path: Path) -> bool:
     """Whether the tool wrote `path` (True when no output folder is held)."""
     return _guard is None or _guard.owns(path)

@@ -79,6 +79,12 @@ def cache_dir(output: Path) -> Path:
     return Path(output) / STATE_DIR / CACHE
 
 
+def derived_dir(output: Path) -> Path:
+    """The build's derived files (thumbnails, copies, print pictures, laid-out PDF
+    parts), in the output's cache: the content root is only ever read."""
+    return cache_dir(output) / "derived"
+
+
 def read_state(output: Path) -> dict[str, Any] | None:
     """The state file of an earlier output of this tool, or None."""
     try:

@@ -341,14 +341,21 @@ def _closed_up_pdf(folder: Path) -> Path:
 def test_the_print_theme_s_templates_compile_once_per_machine(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Kept compiled in the build's cache, as the site's are: a new process (a new build,
-    each PDF worker) reads them instead of compiling every template again."""
+    each PDF worker) reads them instead of compiling every template again. Kept only by a
+    process that holds the output's claim: the PDF step's helper loads them before it."""
     import jinja2
 
     from generator.render.pdf import print_theme
     from generator.render.pdf.print_theme import PrintTheme
+    from generator.support.ownership import derived_dir, holding
 
-    cache = tmp_path / "templates"
-    PrintTheme(cache=cache).warm()
+    output = tmp_path / "out"
+    cache = derived_dir(output) / "pdf" / "templates"
+    PrintTheme(cache=cache).warm()   # no claim on the output (a helper loading early)
+    assert not output.exists()
+    print_theme._environment.cache_clear()
+    with holding(output):            # as a build, which has claimed it
+        PrintTheme(cache=cache).warm()
     kept = sorted(cache.glob("*.cache"))
     assert len(kept) >= 3
     print_theme._environment.cache_clear()   # as a new process finds it

@@ -67,6 +67,10 @@ class KitJob:
     def __str__(self) -> str:  # how a failed job is named to the user
         return paths.kit_dir(self.slug, self.code)
 
+    @property
+    def cluster_scope(self) -> str:   # the student it needs (engine/cluster.py)
+        return self.slug
+
 
 def _department(student: Student, code: str) -> Department:
     return next(d for d in student.departments if d.code == code)
@@ -150,7 +154,7 @@ class KitStep:
         mine = ctx.plan.of(self.name)
         jobs = list(dict.fromkeys(out.task for out in mine
                                   if not ctx.fresh(out.rel, out.fingerprint)))
-        if jobs:
+        if jobs and NAME not in ctx.warm:   # a helper loaded it for its workers
             settings_for(ctx).theme.preload()   # once here, not in every worker
         results = ctx.run(NAME, run_job, jobs, NAME) if jobs else []
         for job, done in zip(jobs, results, strict=True):

@@ -174,6 +174,27 @@ def run_task(ctx: BuildContext, task: PdfTask) -> TaskResult:
     return TaskResult(written, result.findings)
 
 
+def load_early(content: Path, cache_dir: Path) -> None:
+    """What this step's workers need loaded, in a helper forked before the content is
+    read (pipeline/early_loads.py, engine/warm_workers.py): WeasyPrint,
+    the print theme's stylesheet, fonts and templates (PrintTheme.preload), and the
+    libraries its tasks use, which the build itself loads only later or never (reading
+    the content loads pypdf and Pillow's formats; pikepdf joins the PDFs)."""
+    import importlib
+
+    from PIL import Image
+
+    from generator.content.loader import load_settings
+    from generator.engine.themes import Theme
+
+    settings = load_settings(content)[0]
+    PrintTheme(Theme.resolve(content, settings.theme),
+               cache=(cache_dir / NAME).resolve() / "templates").preload()
+    Image.init()
+    for name in ("chrome_pages", "emoji_text", "pdf_joining"):
+        importlib.import_module(f"generator.render.pdf.{name}")
+
+
 class PdfStep:
     """The build's PDF step ("pdf" in the build's STEPS)."""
 
@@ -203,7 +224,8 @@ class PdfStep:
         # The upload 文件 first: a department's copy lays them in, and their findings
         # (a 文件 that cannot be made to fit) are errors the portfolios are marked with.
         # Then the whole portfolios, the longest tasks, so both cores stay busy to the end.
-        settings.theme.preload()
+        if NAME not in ctx.warm:   # a helper loaded it for its workers
+            settings.theme.preload()
         uploads = [t for t in todo if t.kind == "upload"]
         portfolios = sorted((t for t in todo if t.kind == "portfolio"),
                             key=lambda t: t.department is not None)

@@ -183,7 +183,7 @@ class CompareStep:
         # A checklist and its PDF are one job: made together when either is not fresh.
         jobs = list(dict.fromkeys(out.task for out in ctx.plan.of(self.name)
                                   if not ctx.fresh(out.rel, out.fingerprint)))
-        if any(job.pdf is not None for job in jobs):
+        if any(job.pdf is not None for job in jobs) and NAME not in ctx.warm:
             from generator.render.pdf.pdf_assembly import preload
 
             preload()   # once here, not in every worker
