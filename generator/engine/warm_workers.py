@@ -179,7 +179,12 @@ def _in_worker(task: Any) -> Any:
 
 def _pool(conn: Connection, tasks: Sequence[Any], jobs: int) -> None:
     """The wave over `jobs` workers forked from here, each result sent as it comes (in
-    order), with fresh workers every TASKS_PER_WORKER tasks each (engine/workers.py)."""
+    order), with fresh workers every TASKS_PER_WORKER tasks each (engine/workers.py). One
+    task runs here, as the build's own pool runs one task in the build: a fork would
+    only add its cost (one changed item's upload 文件 is such a wave)."""
+    if len(tasks) == 1:
+        conn.send(("done", 0, _in_worker(tasks[0])))
+        return
     batch = jobs * TASKS_PER_WORKER
     for start in range(0, len(tasks), batch):
         part = tasks[start:start + batch]

@@ -85,11 +85,15 @@ def test_a_step_s_tasks_run_in_workers_forked_from_the_warm_helper(
             tasks = [_Task("ming", n, write=True) for n in range(5)]
             results = helper.run(ctx, _task, tasks, done.append,
                                  lambda here, d: _local(ctx, here, d))
+            # A wave of one runs in the helper itself: no fork to wait for.
+            alone = helper.run(ctx, _task, [_Task("ming", 9)], done.append,
+                               lambda here, d: _local(ctx, here, d))
         state_after = read_state(output)   # the claim's record, as it was let go
     finally:
         helper.stop()
     assert not LOADED and "WARM_TEST_MARK" not in os.environ   # never loaded here
-    assert len(results) == 5 and len(done) == 5
+    assert len(results) == 5 and len(done) == 6
+    assert alone[0]["pid"] == helper.pid and alone[0]["loaded"] == [helper.pid]
     for result in results:
         assert "local" not in result
         assert result["parent"] == helper.pid          # forked from the helper…
