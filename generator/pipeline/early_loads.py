@@ -9,6 +9,7 @@ helpers before it imports the model, the rules or any step.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,12 +19,17 @@ from generator.support.ownership import derived_dir
 
 # A step's name and what loads its workers' libraries: "module:function", called with
 # the content root and the build's cache of derived files.
-# Steps that load the same share one helper: the kit and the checklists print with
-# WeasyPrint too.
-EARLY: dict[str, str] = {
-    "kit": "generator.render.pdf.pdf_step:load_early",
-    "pdf": "generator.render.pdf.pdf_step:load_early",
-    "compare": "generator.render.pdf.pdf_step:load_early",
+# A step's name: the library whose load a helper hides, and what loads it
+# ("module:function", called with the content root and the build's cache of derived
+# files). Steps that load the same share one helper: the kit and the checklists print
+# with WeasyPrint too. A process that has the library loaded already (`serve` after its
+# first build, a script that builds twice) gains nothing from a helper: its own workers
+# inherit it, as without one.
+_PRINTING = ("weasyprint", "generator.render.pdf.pdf_step:load_early")
+EARLY: dict[str, tuple[str, str]] = {
+    "kit": _PRINTING,
+    "pdf": _PRINTING,
+    "compare": _PRINTING,
 }
 
 
@@ -32,7 +38,8 @@ def started(given: dict[str, WarmWorkers] | None, steps: Sequence[str], content:
             output: Path, jobs: int | None, scheduler: str | None
             ) -> Iterator[dict[str, WarmWorkers]]:
     """The helpers of `steps` (those `given`, or started now), stopped when the build
-    ends. None on a cluster (its workers load their own), or with one core."""
+    ends. None on a cluster (its workers load their own), with one core, or for a library
+    this process has loaded already."""
     if given is not None:
         yield given
         return
@@ -42,8 +49,8 @@ def started(given: dict[str, WarmWorkers] | None, steps: Sequence[str], content:
     by_spec: dict[str, WarmWorkers | None] = {}
     if scheduler is None and (jobs or default_jobs()) > 1:
         for name in steps:
-            spec = EARLY.get(name)
-            if spec is None:
+            library, spec = EARLY.get(name, ("", ""))
+            if not spec or library in sys.modules:
                 continue
             if spec not in by_spec:
                 by_spec[spec] = WarmWorkers.start(spec, content, derived_dir(output))

@@ -176,3 +176,15 @@ def test_the_build_process_never_loads_weasyprint_its_helper_does(
     assert said == {"weasyprint": False, "children": 0}
     pdf = output / "ming" / "portfolio.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_a_process_that_has_weasyprint_already_forks_its_own_warm_workers(
+        tmp_path: Path) -> None:
+    # As `serve` after its first build: a helper would load what is loaded.
+    import weasyprint  # noqa: F401 - loaded, as in such a process
+
+    from generator.pipeline import early_loads
+
+    with early_loads.started(None, ["kit", "pdf", "compare"], tmp_path, tmp_path / "out",
+                             2, None) as helpers:
+        assert helpers == {}
