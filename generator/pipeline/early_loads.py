@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from generator.engine.warm_workers import WarmWorkers
-from generator.support.ownership import derived_dir
+from generator.support.ownership import derived_dir, is_ours
 
 # A step's name and what loads its workers' libraries: "module:function", called with
 # the content root and the build's cache of derived files.
@@ -38,8 +38,8 @@ def started(given: dict[str, WarmWorkers] | None, steps: Sequence[str], content:
             output: Path, jobs: int | None, scheduler: str | None
             ) -> Iterator[dict[str, WarmWorkers]]:
     """The helpers of `steps` (those `given`, or started now), stopped when the build
-    ends. None on a cluster (its workers load their own), with one core, or for a library
-    this process has loaded already."""
+    ends. None on a cluster (its workers load their own), with one core, for a first
+    build, or for a library this process has loaded already."""
     if given is not None:
         yield given
         return
@@ -47,7 +47,11 @@ def started(given: dict[str, WarmWorkers] | None, steps: Sequence[str], content:
 
     helpers: dict[str, WarmWorkers] = {}
     by_spec: dict[str, WarmWorkers | None] = {}
-    if scheduler is None and (jobs or default_jobs()) > 1:
+    # A rebuild, not a first build: one into an empty output makes everything, and its
+    # media step keeps both cores busy while the first printing step loads WeasyPrint
+    # itself, so a helper would only add its own imports (measured: the same wall time,
+    # more CPU). A rebuild after an edit is where the second core sits idle.
+    if scheduler is None and (jobs or default_jobs()) > 1 and is_ours(output):
         for name in steps:
             library, spec = EARLY.get(name, ("", ""))
             if not spec or library in sys.modules:
