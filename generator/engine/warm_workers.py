@@ -7,7 +7,7 @@ content, planning, the steps before. One changed item's PDFs take about as long 
 so the load was a third of the step.
 
 So the build forks a helper for such a step at its start (`WarmWorkers.start`, with what
-the step asks to load early, its `early`): the helper loads it on the other core while
+pipeline/early_loads.py names for the step): the helper loads it on the other core while
 the build reads the content, then waits. When the step runs, its tasks go to the helper
 (`run`), which forks the workers from itself: they start with everything loaded. The
 helper was forked before the content was read and before the build claimed its output,
@@ -19,9 +19,9 @@ early is only read (compiled templates are kept by a process that holds the clai
 The helper only ever saves time. When it cannot run a wave (it died, a worker of its
 died, a message could not be sent), the tasks it did not answer run in the build's own
 pool, as without it; a task's own error is its TaskFailed as anywhere. A step whose
-outputs are all fresh stops its helper after planning (`stop`), and the build stops
-every helper when it ends. The helper and its workers die with the build
-(support/lifeline.py).
+outputs are all fresh drops its helper after planning, and the build stops every helper
+when it ends (pipeline/early_loads.py, which also says when none is started). The
+helper and its workers die with the build (support/lifeline.py).
 """
 
 from __future__ import annotations
@@ -48,7 +48,8 @@ if TYPE_CHECKING:
 
 Local = Callable[[Sequence[Any], Callable[[Any], None] | None], list[Any]]
 
-# In the helper's workers: each student's context (by task scope) and the task's function.
+# In the helper (and its workers): each student's context (by task scope) and the wave's
+# function.
 _CONTEXTS: dict[str, Any] = {}
 _FN: list[Callable[..., Any]] = []
 _UNANSWERED = object()
@@ -148,12 +149,9 @@ def _serve(conn: Connection, early: str, args: tuple[Any, ...], parent: int) -> 
         getattr(importlib.import_module(module), name)(*args)
     while True:
         try:
-            message = conn.recv()
-        except (EOFError, OSError):
+            recipe, pieces, fn, tasks, jobs = conn.recv()
+        except (EOFError, OSError):   # the build closed its end: done
             return
-        if message is None:
-            return
-        recipe, pieces, fn, tasks, jobs = message
         try:
             # Forked before the build claimed its output (or beside the claim): its
             # workers write as a cluster's do, in their own journal (engine/cluster.py).

@@ -17,8 +17,6 @@ from pathlib import Path
 from generator.engine.warm_workers import WarmWorkers
 from generator.support.ownership import derived_dir, is_ours
 
-# A step's name and what loads its workers' libraries: "module:function", called with
-# the content root and the build's cache of derived files.
 # A step's name: the library whose load a helper hides, and what loads it
 # ("module:function", called with the content root and the build's cache of derived
 # files). Steps that load the same share one helper: the kit and the checklists print

@@ -72,22 +72,30 @@ def _context(content: ContentBuilder, output: Path) -> BuildContext:
     return make_context(check, output, jobs=2)
 
 
+def _helper() -> WarmWorkers:
+    helper = WarmWorkers.start(f"{__name__}:_load", "early")
+    assert helper is not None
+    return helper
+
+
+def _run(helper: WarmWorkers, ctx: BuildContext, tasks: list[_Task],
+         done: list[Any] | None = None) -> list[Any]:
+    return helper.run(ctx, _task, tasks, None if done is None else done.append,
+                      lambda here, d: _local(ctx, here, d))
+
+
 def test_a_step_s_tasks_run_in_workers_forked_from_the_warm_helper(
         content: ContentBuilder, tmp_path: Path) -> None:
     output = tmp_path / "out"
     ctx = _context(content, output)
     # Started before the output is claimed, as `portfolio build` starts it.
-    helper = WarmWorkers.start(f"{__name__}:_load", "early")
-    assert helper is not None
+    helper = _helper()
     done: list[Any] = []
     try:
         with holding(output, content.root):
-            tasks = [_Task("ming", n, write=True) for n in range(5)]
-            results = helper.run(ctx, _task, tasks, done.append,
-                                 lambda here, d: _local(ctx, here, d))
+            results = _run(helper, ctx, [_Task("ming", n, write=True) for n in range(5)], done)
             # A wave of one runs in the helper itself: no fork to wait for.
-            alone = helper.run(ctx, _task, [_Task("ming", 9)], done.append,
-                               lambda here, d: _local(ctx, here, d))
+            alone = _run(helper, ctx, [_Task("ming", 9)], done)
         state_after = read_state(output)   # the claim's record, as it was let go
     finally:
         helper.stop()
@@ -112,12 +120,10 @@ def test_a_step_s_tasks_run_in_workers_forked_from_the_warm_helper(
 def test_a_helper_that_is_gone_leaves_every_task_to_the_build_s_pool(
         content: ContentBuilder, tmp_path: Path) -> None:
     ctx = _context(content, tmp_path / "out")
-    helper = WarmWorkers.start(f"{__name__}:_load", "early")
-    assert helper is not None
+    helper = _helper()
     os.kill(helper.pid, signal.SIGKILL)
     helper._process.join(5)
-    results = helper.run(ctx, _task, [_Task("ming", n) for n in range(3)], None,
-                         lambda here, d: _local(ctx, here, d))
+    results = _run(helper, ctx, [_Task("ming", n) for n in range(3)])
     helper.stop()
     assert [r.get("local") for r in results] == [True, True, True]
     assert [r["name"] for r in results] == ["王小明"] * 3
@@ -128,11 +134,9 @@ def test_a_helper_that_dies_mid_wave_leaves_the_rest_to_the_build_s_pool(
         content: ContentBuilder, tmp_path: Path) -> None:
     output = tmp_path / "out"
     ctx = _context(content, output)
-    helper = WarmWorkers.start(f"{__name__}:_load", "early")
-    assert helper is not None
-    tasks = [_Task("ming", n, kill_helper=(n == 2)) for n in range(6)]
+    helper = _helper()
     with holding(output, content.root):
-        results = helper.run(ctx, _task, tasks, None, lambda here, d: _local(ctx, here, d))
+        results = _run(helper, ctx, [_Task("ming", n, kill_helper=(n == 2)) for n in range(6)])
     helper.stop()
     assert len(results) == 6 and all(r["name"] == "王小明" for r in results)
     assert any(r.get("local") for r in results)   # the task that killed it, at least
