@@ -318,6 +318,44 @@ def test_a_killed_build_leaves_no_process_behind(arena: Arena, moment: str) -> N
     arena.assert_untouched()
 
 
+def _parent(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def test_a_killed_rebuild_leaves_neither_its_helper_nor_the_helper_s_workers(
+        arena: Arena) -> None:
+    # A rebuild forks a helper that loads WeasyPrint while the content is read, and the
+    # PDF workers are forked from the helper, not from the build (engine/warm_workers.py).
+    # Killed mid-wave, the build takes both generations with it.
+    _student(arena, departments=True)
+    first = arena.run("build", "content", "-o", "output", "--offline", "--lang", "en")
+    assert first.exit_code == 0, first.stderr
+    index = arena.content.root / "ming" / "items" / "optics" / "index.md"
+    index.write_text(index.read_text("utf-8") + "\n再補一句。\n", "utf-8")
+    arena.freeze()
+    mark = uuid.uuid4().hex
+    build = _start(arena, mark, "build", "content", "-o", "output", "--offline", "--jobs", "2")
+    try:
+        def helper_working() -> bool:   # a worker whose parent is not the build
+            marked = set(_marked(mark)) - {build.pid}
+            return any(_parent(p) in marked for p in marked)
+
+        assert _wait_for(helper_working), f"no helper's worker seen: {build.poll()}"
+        build.send_signal(signal.SIGKILL)
+        build.wait(10)
+        assert _wait_for(lambda: not _marked(mark), 5.0), [_command(p) for p in _marked(mark)]
+    finally:
+        if build.poll() is None:
+            os.killpg(build.pid, signal.SIGKILL)
+            build.wait()
+        for pid in _marked(mark):
+            os.kill(pid, signal.SIGKILL)
+    arena.assert_untouched()
+
+
 def test_an_interrupted_build_leaves_no_temp_files_after_the_next(arena: Arena) -> None:
     # Before: 69 `.tmp` files were left behind after one interrupted build. Now every
     # temporary file is named `.portfolio-tmp-…` and the next command removes them; and
