@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -305,17 +306,27 @@ def test_a_killed_build_leaves_no_process_behind(arena: Arena, moment: str) -> N
                 return any(_command(p) == _command(build.pid) for p in others)
             return any(_command(p).endswith("ffmpeg") for p in others)
 
-        assert _wait_for(ready), f"no {moment} seen: {build.poll()} {_marked(mark)}"
-        build.send_signal(signal.SIGKILL)
-        build.wait(10)
-        assert _wait_for(lambda: not _marked(mark), 5.0), [_command(p) for p in _marked(mark)]
+        _kill_when(build, mark, ready, f"no {moment} seen")
     finally:
-        if build.poll() is None:
-            os.killpg(build.pid, signal.SIGKILL)
-            build.wait()
-        for pid in _marked(mark):
-            os.kill(pid, signal.SIGKILL)
+        _reap(build, mark)
     arena.assert_untouched()
+
+
+def _kill_when(build: subprocess.Popen[bytes], mark: str, ready: Callable[[], bool],
+               what: str) -> None:
+    """`kill -9` the build once `ready()`; then no process it started may be left."""
+    assert _wait_for(ready), f"{what}: {build.poll()} {_marked(mark)}"
+    build.send_signal(signal.SIGKILL)
+    build.wait(10)
+    assert _wait_for(lambda: not _marked(mark), 5.0), [_command(p) for p in _marked(mark)]
+
+
+def _reap(build: subprocess.Popen[bytes], mark: str) -> None:
+    if build.poll() is None:
+        os.killpg(build.pid, signal.SIGKILL)
+        build.wait()
+    for pid in _marked(mark):
+        os.kill(pid, signal.SIGKILL)
 
 
 def _parent(pid: int) -> int:
@@ -343,16 +354,9 @@ def test_a_killed_rebuild_leaves_neither_its_helper_nor_the_helper_s_workers(
             marked = set(_marked(mark)) - {build.pid}
             return any(_parent(p) in marked for p in marked)
 
-        assert _wait_for(helper_working), f"no helper's worker seen: {build.poll()}"
-        build.send_signal(signal.SIGKILL)
-        build.wait(10)
-        assert _wait_for(lambda: not _marked(mark), 5.0), [_command(p) for p in _marked(mark)]
+        _kill_when(build, mark, helper_working, "no helper's worker seen")
     finally:
-        if build.poll() is None:
-            os.killpg(build.pid, signal.SIGKILL)
-            build.wait()
-        for pid in _marked(mark):
-            os.kill(pid, signal.SIGKILL)
+        _reap(build, mark)
     arena.assert_untouched()
 
 
