@@ -122,8 +122,9 @@ class CounselorStep:
                 # a forked worker or on a cluster's alike.
                 pending.append(StudentPageJob(rel, row.slug, fp, _PageInputs(
                     row, reviews.get(row.slug), mine, self.with_reviews)))
+        # A page keeps nothing once written: one pool of workers makes them all.
         results = ctx.run(text("progress-counselor", ctx.lang), _student_page_task, pending,
-                          NAME)
+                          NAME, renew=False)
         for job, result in zip(pending, results, strict=True):
             if result is True:
                 ctx.record(job.rel, job.fp, NAME)

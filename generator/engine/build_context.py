@@ -150,10 +150,11 @@ class BuildContext:
         return target
 
     def run(self, label: str, fn: Callable[[BuildContext, T], R], tasks: Sequence[T],
-            renderer: str = "") -> list[R | TaskFailed]:
+            renderer: str = "", renew: bool = True) -> list[R | TaskFailed]:
         """`fn(self, task)` for each task over `jobs` cores, with a progress bar.
 
         A task that raises is reported as a Failure and gives a TaskFailed result.
+        `renew=False` keeps the same workers for every task (engine/workers.py).
         """
         step = self.reporter.task(label, len(tasks))
 
@@ -164,6 +165,6 @@ class BuildContext:
                                              trace=result.trace))
 
         try:
-            return run_tasks(self, fn, tasks, done, step=renderer)
+            return run_tasks(self, fn, tasks, done, step=renderer, renew=renew)
         finally:
             step.done()

@@ -33,7 +33,9 @@ _SHARED: tuple[BuildContext, Callable[..., Any]] | None = None
 # Workers are replaced after about this many tasks each. WeasyPrint and Pillow keep
 # caches that grow with every document, so a worker that drew a whole grade's PDFs
 # held several times the memory of one that drew a class's; fresh forks keep the
-# peak where a class of 40 puts it, for the cost of one fork per batch.
+# peak where a class of 40 puts it, for the cost of one fork per batch. A step whose
+# tasks keep nothing (the site's pages) asks for no such renewal: each new worker redoes
+# its lazy loads (templates, modules), about 60 ms a pool, a third of a pages-only build.
 TASKS_PER_WORKER = 100
 
 
@@ -77,14 +79,15 @@ def _in_worker(task: Any) -> Any:
 
 def run_tasks(ctx: BuildContext, fn: Callable[[BuildContext, T], R], tasks: Sequence[T],
               on_done: Callable[[Any], None] | None = None,
-              step: str = "") -> list[R | TaskFailed]:
+              step: str = "", renew: bool = True) -> list[R | TaskFailed]:
     """`fn(ctx, task)` for every task, in order; a task that raises gives a TaskFailed.
 
     `fn` must be a module-level function. It may write files under the output and
     the cache; it must not change `ctx` (changes made in a worker are lost). On a
     cluster (`ctx.cluster`, engine/cluster.py) the tasks that name their student run
     there, the others here. A `step` with a helper forked early (`ctx.warm`,
-    engine/warm_workers.py) runs its tasks in the helper's workers.
+    engine/warm_workers.py) runs its tasks in the helper's workers. `renew`: fresh
+    workers every TASKS_PER_WORKER tasks each (for tasks whose libraries keep caches).
     """
     if ctx.cluster is not None and tasks:
         # The few tasks that need the whole build (the class index) run in this process:
@@ -95,12 +98,12 @@ def run_tasks(ctx: BuildContext, fn: Callable[[BuildContext, T], R], tasks: Sequ
     if helper is not None and ctx.jobs > 1:   # one task too: the helper has it loaded
         return helper.run(ctx, fn, tasks, on_done,
                           lambda here, done: _run_here(ctx, fn, here, done))
-    return _run_here(ctx, fn, tasks, on_done)
+    return _run_here(ctx, fn, tasks, on_done, renew=renew)
 
 
 def _run_here(ctx: BuildContext, fn: Callable[[BuildContext, T], R], tasks: Sequence[T],
               on_done: Callable[[Any], None] | None,
-              may_fork: bool = True) -> list[R | TaskFailed]:
+              may_fork: bool = True, renew: bool = True) -> list[R | TaskFailed]:
     global _SHARED
     jobs = min(ctx.jobs, len(tasks))
     fork = may_fork and "fork" in multiprocessing.get_all_start_methods()
@@ -112,7 +115,7 @@ def _run_here(ctx: BuildContext, fn: Callable[[BuildContext, T], R], tasks: Sequ
                 on_done(results[-1])
         return results
     _SHARED = (ctx, fn)
-    batch = jobs * TASKS_PER_WORKER
+    batch = jobs * TASKS_PER_WORKER if renew else len(tasks)
     try:
         for start in range(0, len(tasks), batch):
             part = tasks[start:start + batch]

@@ -142,7 +142,11 @@ def test_workers_are_replaced_batch_by_batch(three_items: ContentBuilder, tmp_pa
     # Ten tasks, two workers, two tasks each before fresh ones take over: at least three
     # processes did the work, none of them this one.
     assert len(pids) >= 3 and os.getpid() not in pids
-    # A build whose workers are replaced every two pages writes the same site.
+    # Tasks that keep nothing (pages) are all done by the same two workers.
+    kept = parallel.run_tasks(ctx, _worker_pid, list(range(10)), renew=False)
+    assert [r[0] for r in kept] == [n * n for n in range(10)]
+    assert len({r[1] for r in kept}) <= 2 and os.getpid() not in {r[1] for r in kept}
+    # A build with workers this short-lived writes the same site.
     a = build_site(three_items.root, tmp_path / "a", jobs=1)
     b = build_site(three_items.root, tmp_path / "b", jobs=2)
     assert sorted(a.rendered) == sorted(b.rendered)

@@ -66,7 +66,9 @@ class SiteStep:
             env = site_environment(ctx)
             for name in {task.template for task in todo}:
                 env.get_template(name)
-        results = ctx.run(text("progress-pages", ctx.lang), _render_page, todo, renderer=self.name)
+        # A page keeps nothing once written: one pool of workers makes them all.
+        results = ctx.run(text("progress-pages", ctx.lang), _render_page, todo,
+                          renderer=self.name, renew=False)
         for task, result in zip(todo, results, strict=True):
             if not isinstance(result, TaskFailed):
                 ctx.record(task.rel, fingerprints[task.rel], self.name)
