@@ -32,23 +32,43 @@ class RealPaths:
 
     def resolve(self, path: Path) -> Path:
         """Where `path` really is; raises as `Path.resolve` does (RuntimeError on a loop)."""
+        return Path(self.where(path))
+
+    def where(self, path: Path) -> str:
+        """`resolve`, as a string: a reading asks it thousands of times, and strings are
+        what it compares."""
         if ".." in path.parts:
-            return path.resolve()   # `..` after a link is the link's parent: the slow way
-        parts = (path if path.is_absolute() else Path.cwd() / path).parts
-        given = real = parts[0]
-        for at, part in enumerate(parts[1:], start=1):
-            given = os.path.join(given, part)
-            known = self._known.get(given)
-            if known is None:
-                here = os.path.join(real, part)
-                try:
-                    mode = os.lstat(here).st_mode
-                except OSError:  # not there: the rest as given, as resolve() does
-                    return Path(here, *parts[at + 1:])
-                known = str(Path(here).resolve()) if stat.S_ISLNK(mode) else here
-                self._known[given] = known
-            real = known
-        return Path(real)
+            return str(path.resolve())   # `..` after a link is the link's parent: the slow way
+        given = str(path if path.is_absolute() else Path.cwd() / path)  # normalised by Path
+        known = self._known.get(given)
+        if known is not None:
+            return known
+        # Up to the nearest folder looked up already (or the top), then down from there.
+        names: list[str] = []
+        here = given
+        while (known := self._known.get(here)) is None:
+            parent, name = os.path.split(here)
+            if parent == here:
+                known = here
+                break
+            names.append(name)
+            here = parent
+        real = known
+        for name in reversed(names):
+            here = os.path.join(here, name)
+            step = os.path.join(real, name)
+            try:
+                mode = os.lstat(step).st_mode
+            except OSError:  # not there: the rest as given, as resolve() does
+                return step + given[len(here):]
+            real = str(Path(step).resolve()) if stat.S_ISLNK(mode) else step
+            self._known[here] = real
+        return real
+
+
+def _under(real: str, base: str) -> bool:
+    """Whether `real` is `base` or under it (both absolute and normalised)."""
+    return real == base or real.startswith(base.rstrip("/") + "/")
 
 
 def real_inside(root: Path, path: Path, paths: RealPaths | None = None) -> Path | None:
@@ -56,11 +76,11 @@ def real_inside(root: Path, path: Path, paths: RealPaths | None = None) -> Path 
     elsewhere (or nowhere: a symlink loop)."""
     paths = paths or RealPaths()
     try:
-        base = paths.resolve(root)
-        real = paths.resolve(path)
+        base = paths.where(root)
+        real = paths.where(path)
     except (OSError, RuntimeError):  # a symlink loop
         return None
-    return real if real.is_relative_to(base) else None
+    return Path(real) if _under(real, base) else None
 
 
 def resolve_inside(folder: Path, name: str,
@@ -76,15 +96,13 @@ def resolve_inside(folder: Path, name: str,
     paths = paths or RealPaths()
     candidate = folder / name
     try:
-        base = paths.resolve(folder)
-        real = paths.resolve(candidate)
+        base = paths.where(folder)
+        real = paths.where(candidate)
     except (OSError, RuntimeError):  # a symlink loop
         return None, "outside"
-    if not real.is_relative_to(base):
+    if not _under(real, base):
         return None, "outside"
-    try:
-        if not real.is_file():
-            return None, "missing"
-    except OSError:  # a name too long for the disk (ENAMETOOLONG): no such file can exist
+    # False too for a name too long for the disk (ENAMETOOLONG): no such file can exist.
+    if not os.path.isfile(real):
         return None, "missing"
-    return real, None
+    return Path(real), None

@@ -22,6 +22,7 @@ from generator.content.item_paths import RealPaths, real_inside, resolve_inside
 from generator.content.item_reader import read_item
 from generator.content.receipts import read_receipts
 from generator.content.site_settings import read_site_settings
+from generator.content.student_cache import StudentCache
 from generator.content.student_files import (
     read_cadres,
     read_courses,
@@ -123,16 +124,24 @@ def load_portfolio(root: Path, today: dt.date | None = None,
     portfolio = Portfolio(root=root, rules=rules, settings=settings,
                           today=resolve_today(today, settings.today))
     reader = reader_for(root, rules)
+    kept = StudentCache.open(cache_dir, root, rules, settings.track,
+                             (reader.max_bytes, reader.megabyte))
     for folder in student_folders(root):
         if real_inside(root, folder, reader.paths) is None:
             # A student folder that is a link to elsewhere: nothing in it is read.
             findings.append(make("path-outside", None, None, folder.name))
             continue
-        student, found = load_student(folder, rules, reader, settings.track)
+        hit = kept.get(folder)
+        if hit is None:
+            student, found = load_student(folder, rules, reader, settings.track)
+            kept.put(folder, student, found)
+        else:
+            student, found = hit
         portfolio.students.append(student)
         findings += found
         findings += _text_images_outside(student, root)
         findings += _other_files(student, root)
+    kept.prune()
     findings += attach_files(portfolio, InspectCache(cache_dir), reader.paths)
     return portfolio, findings
 

@@ -41,8 +41,6 @@ import hashlib
 import json
 import os
 import shutil
-import sys
-import sysconfig
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -52,10 +50,10 @@ from generator.findings import SEVERITY_ORDER
 from generator.i18n import LANGS
 from generator.support import atomic
 from generator.support.ownership import STATE_DIR, OutputFolder
+from generator.support.tree_state import RACY_SECONDS, code_state, stat_line, tree
 
 STAMP_FILE = "stamp.json"
 VERSION = 1
-PACKAGE = Path(__file__).resolve().parents[1]
 # What the build reads from the environment (engine/cluster.py passes the first on to
 # workers; the others say how links are fetched).
 ENVIRONMENT = ("SOURCE_DATE_EPOCH", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY",
@@ -66,77 +64,20 @@ PROGRAMS = ("ffmpeg", "ffprobe", "fc-match", "fc-list")
 # fontconfig rewrites a cache here whenever the fonts it knows change.
 FONT_CACHES = ("/var/cache/fontconfig", "~/.cache/fontconfig")
 LINK_HISTORY = "links.json"
-# FAT keeps modification times to two seconds; with a second's margin.
-RACY_SECONDS = 3
-
-
-def _stat_line(rel: str, st: os.stat_result) -> bytes:
-    return f"{rel}\0{st.st_mode}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0" \
-           f"{st.st_ino}\n".encode()
-
-
-def _tree(h: Any, root: Path, skip_dirs: frozenset[str] = frozenset(),
-          hidden_top: bool = False) -> int:
-    """Every entry under `root`, in a fixed order, by its stat (a symlink by its own and
-    its target's: what the loader would read through it). `hidden_top`: leave out the
-    folders directly in `root` whose names start with a dot, which the loader never
-    reads (content/loader.py: `student_folders`): a content folder kept in git has its
-    `.git` there, and git's own writes are no change of the content. Returns the newest
-    modification time seen (ns)."""
-    try:
-        st = os.stat(root)
-    except OSError:
-        h.update(b"absent\n")
-        return 0
-    h.update(_stat_line(".", st))
-    newest = st.st_mtime_ns
-    stack = [(root, "")]
-    while stack:
-        folder, prefix = stack.pop()
-        try:
-            with os.scandir(folder) as found:
-                entries = sorted(found, key=lambda e: e.name)
-        except OSError as exc:
-            h.update(f"{prefix}\0unreadable {exc.errno}\n".encode())
-            continue
-        for entry in entries:
-            rel = prefix + entry.name
-            if hidden_top and not prefix and entry.name.startswith(".") \
-                    and entry.is_dir(follow_symlinks=False):
-                continue
-            try:
-                st = entry.stat(follow_symlinks=False)
-                h.update(_stat_line(rel, st))
-                newest = max(newest, st.st_mtime_ns)
-                if entry.is_symlink():
-                    target = os.stat(entry.path)
-                    h.update(_stat_line(rel + "\0->", target))
-                    newest = max(newest, target.st_mtime_ns)
-            except OSError:
-                h.update(f"{rel}\0gone\n".encode())
-                continue
-            if entry.is_dir(follow_symlinks=False) and entry.name not in skip_dirs:
-                stack.append((Path(entry.path), rel + "/"))
-    return newest
 
 
 def _tool(h: Any) -> None:
-    h.update(f"{VERSION}\0{sys.version}\0{sys.executable}\n".encode())
-    _tree(h, PACKAGE, frozenset({"__pycache__"}))
-    for name in sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}):
-        try:
-            h.update(_stat_line(name, os.stat(name)))
-        except OSError:
-            h.update(f"{name}\0absent\n".encode())
+    h.update(f"{VERSION}\n".encode())
+    code_state(h)
     for program in PROGRAMS:
         found = shutil.which(program)
         try:
-            h.update(_stat_line(f"{program}={found}", os.stat(found)) if found
+            h.update(stat_line(f"{program}={found}", os.stat(found)) if found
                      else f"{program}\0absent\n".encode())
         except OSError:
             h.update(f"{program}\0unreadable\n".encode())
     for cache in FONT_CACHES:
-        _tree(h, Path(cache).expanduser())
+        tree(h, Path(cache).expanduser())
 
 
 def inputs(content: Path, output: Path, options: dict[str, Any],
@@ -154,7 +95,7 @@ def inputs(content: Path, output: Path, options: dict[str, Any],
     newest = 0
     for at, folder in enumerate((Path(content), *folders)):
         h.update(f"tree {os.path.abspath(folder)}\n".encode())
-        newest = max(newest, _tree(h, folder, hidden_top=at == 0))
+        newest = max(newest, tree(h, folder, hidden_top=at == 0).newest)
     if newest >= taken - RACY_SECONDS * 1_000_000_000:
         return None
     return h.hexdigest()
@@ -168,7 +109,7 @@ def _output_digest(folder: OutputFolder) -> str:
     h.update(json.dumps(record, sort_keys=True).encode())
     history = folder.state_dir / LINK_HISTORY
     try:
-        h.update(_stat_line(LINK_HISTORY, os.stat(history)))
+        h.update(stat_line(LINK_HISTORY, os.stat(history)))
     except OSError:
         h.update(b"no link history\n")
     return h.hexdigest()

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator.engine import build_stamp
+from generator.support import tree_state
 from generator.support.ownership import holding
 from tests.builder import TODAY, ContentBuilder, Run, run_cli, settle
 from tests.links.server import LinkServer
@@ -204,7 +205,7 @@ def test_any_change_of_an_input_makes_a_real_build(
         monkeypatch.setenv(name, value)
     if how.get("tool"):
         # The package as another version of the tool: one of its files newer.
-        monkeypatch.setattr(build_stamp, "PACKAGE", tmp_path / "another-tool")
+        monkeypatch.setattr(tree_state, "PACKAGE", tmp_path / "another-tool")
     _, log = build(student.root, out, *LIGHT, *how.get("args", ()))
     assert "unchanged" not in log, change
     _, log = build(student.root, out, *LIGHT, *how.get("args", ()))

@@ -495,6 +495,48 @@ def test_a_damaged_record_of_the_last_build_is_no_record(arena: Arena) -> None:
     arena.assert_untouched()
 
 
+def _planted(entry: dict) -> list[str]:
+    """A kept reading of a student folder (content/student_cache.py), damaged or made up:
+    each must be no entry at all, never a traceback or a finding of its own."""
+    student, found = entry["student"], entry["findings"]
+    return ["", "{", "[]", "null", "[" * 200_000, "\x00" * 100_000,
+            json.dumps({**entry, "version": 99}),
+            json.dumps({**entry, "student": {**student, "slug": ["x"]}}),
+            json.dumps({**entry, "student": {**student, "items": "everything"}}),
+            json.dumps({**entry, "findings": [["x", "fatal", None, None, None, {}]]}),
+            json.dumps({**entry, "findings": [[1, 2]]}),
+            json.dumps({**entry, "findings": {"a": found}})]
+
+
+def test_a_damaged_or_planted_reading_of_a_student_is_read_past(arena: Arena) -> None:
+    _student(arena)
+    arena.content.performance("contest", category="不存在的類別")   # a finding when read
+    settle(arena.content.root)
+    assert arena.run(*BUILD, "-o", "output").exit_code == 1    # the error found
+    check = ("check", "content", "--offline", "--format", "json", "-o", "output")
+    expected = json.loads(arena.run(*check).stdout)
+    entry_path = next((arena.output / ".portfolio" / "cache" / "students").glob("*.json"))
+    entry = json.loads(entry_path.read_text("utf-8"))
+    arena.freeze()
+    for text_ in _planted(entry):
+        entry_path.write_text(text_, "utf-8")
+        outcome = arena.run(*check)
+        assert outcome.exit_code == 1 and "Traceback" not in outcome.output, text_[:200]
+        assert json.loads(outcome.stdout) == expected, text_[:200]
+    # An entry that is a link to a bystander is neither read nor written through.
+    entry_path.unlink()
+    entry_path.symlink_to(arena.victim / "notes.txt")
+    assert json.loads(arena.run(*check).stdout) == expected
+    (arena.content.root / "ming" / "items" / "optics" / "index.md").write_text(
+        "---\ntype: course\ntitle: 光學\nsubject: 物理\nterm: 1131\n---\n改過了。\n", "utf-8")
+    settle(arena.content.root)
+    arena.freeze()
+    assert arena.run(*BUILD, "-o", "output").exit_code == 1
+    # The tool's own entry: the link is replaced by the new reading, never written through.
+    assert not entry_path.is_symlink() and json.loads(entry_path.read_text("utf-8"))["key"]
+    arena.assert_untouched()
+
+
 # ----------------------------------------------------------------------------- the disk
 
 def test_a_full_disk_says_so(arena: Arena) -> None:
