@@ -87,6 +87,8 @@ _FORMATTER = _Formatter()
 
 def fill(template: str, params: dict[str, Any]) -> str:
     """`template` with its placeholders filled; one without a value is left as it is."""
+    if "|" not in template:   # no plural: str's own (C) formatting does the same, faster
+        return template.format_map(_Missing(params))
     return _FORMATTER.vformat(template, (), _Missing(params))
 
 

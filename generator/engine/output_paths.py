@@ -56,6 +56,9 @@ class UnsafePath(ValueError):
 
 # ----------------------------------------------------------------- names and checks
 
+# A build asks these again and again of the same few thousand names (every link of every
+# page): each answer depends on the name alone (and the tool's fixed [paths] rules).
+@lru_cache(maxsize=1 << 16)
 def checked(rel: str) -> str:
     """`rel` itself, if it is a relative POSIX path that stays inside the output."""
     if (not rel or rel.startswith("/") or "\\" in rel or _CONTROL.search(rel)
@@ -83,6 +86,7 @@ def derived_name(name: str, keep_suffix: bool = True) -> str:
     return f"{stem}~{digest}{suffix}"
 
 
+@lru_cache(maxsize=1 << 16)
 def segment(name: str, reserved: frozenset[str] = frozenset()) -> str:
     """`name` as one path segment: as it is when safe, else `derived_name(name)`.
 
