@@ -177,6 +177,24 @@ class InspectCache:
         return f"{path}:{st.st_size}:{st.st_mtime_ns}"
 
     def get(self, path: Path, name: str, max_pixels: int) -> FileInfo:
+        return self._known(path, name, max_pixels) or self._inspect(path, name, max_pixels)
+
+    def _known(self, path: Path, name: str, max_pixels: int) -> FileInfo | None:
+        """The kept inspection of a file whose size and time are as they were (nothing
+        hashed); None when there is none."""
+        key = self._stat_key(path)
+        return self._kept(self.by_stat.get(key) if key else None, name, max_pixels)
+
+    def _kept(self, digest: str | None, name: str, max_pixels: int) -> FileInfo | None:
+        cached = self.by_hash.get(_key(digest, max_pixels)) if digest else None
+        if isinstance(cached, dict):
+            try:
+                return FileInfo(name=name, **cached)
+            except TypeError:
+                pass  # an entry this version did not write: inspect again
+        return None
+
+    def _inspect(self, path: Path, name: str, max_pixels: int) -> FileInfo:
         key = self._stat_key(path)
         digest = self.by_stat.get(key) if key else None
         if digest is None and key is not None:
@@ -184,12 +202,9 @@ class InspectCache:
                 digest = file_sha256(path)
             except OSError:
                 digest = None
-        cached = self.by_hash.get(_key(digest, max_pixels)) if digest else None
-        if isinstance(cached, dict):
-            try:
-                return FileInfo(name=name, **cached)
-            except TypeError:
-                pass  # an entry this version did not write: inspect again
+        kept = self._kept(digest, name, max_pixels)
+        if kept is not None:
+            return kept
         info = inspect_file(path, name, max_pixels)
         if info.sha256 and key:
             data = info.to_dict()
@@ -200,10 +215,17 @@ class InspectCache:
         return info
 
     def inspect_many(self, jobs: list[tuple[Path, str]], max_pixels: int) -> list[FileInfo]:
+        # What is known already is looked up here; only the rest is hashed and opened.
         # Threads suffice: the heavy parts (ffprobe, ffmpeg, Pillow decoding) release the GIL.
-        workers = min(8, (os.cpu_count() or 2) * 2)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(lambda job: self.get(job[0], job[1], max_pixels), jobs))
+        found = [self._known(path, name, max_pixels) for path, name in jobs]
+        rest = [job for job, info in zip(jobs, found, strict=True) if info is None]
+        if rest:
+            workers = min(8, (os.cpu_count() or 2) * 2)
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                made = iter(list(pool.map(lambda job: self._inspect(job[0], job[1],
+                                                                    max_pixels), rest)))
+            found = [info if info is not None else next(made) for info in found]
+        return [info for info in found if info is not None]
 
     def save(self) -> None:
         if not (self.path and self.dirty):

@@ -13,6 +13,7 @@ build only ever overwrites or deletes what the record says the tool wrote.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ class BuildState:
         self.output = output
         self.folder = folder
         self.path = output / STATE_DIR / "state.json"
+        self._root = os.path.join(os.fspath(output), "")   # a string to join: asked per output
         self.previous: dict[str, dict[str, str]] = {}
         self.current: dict[str, dict[str, str]] = {}
         self.rendered: list[str] = []   # written this run, in order
@@ -48,7 +50,7 @@ class BuildState:
         """Whether `rel` exists and was made from the same inputs (nothing noted)."""
         entry = self.previous.get(rel)
         return entry is not None and entry.get("fp") == fingerprint \
-            and (self.output / rel).exists()
+            and os.path.exists(self._root + rel)
 
     def fresh(self, rel: str, fingerprint: str) -> bool:
         """True (and the file is kept) when `rel` exists and was made from the same inputs."""
@@ -136,6 +138,7 @@ class DetachedState(BuildState):
         self.output = output
         self.folder = None
         self.path = output / STATE_DIR / "state.json"
+        self._root = os.path.join(os.fspath(output), "")   # a string to join: asked per output
         self.previous, self.current = {}, {}
         self.rendered, self.kept = [], []
         self._lock = threading.Lock()

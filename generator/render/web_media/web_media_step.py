@@ -211,16 +211,25 @@ class MediaStep:
 
     name = "media"
 
+    def __init__(self) -> None:
+        # What plan found, for run (a class's files are thousands of names to work out).
+        self._found: tuple[BuildContext, list[_Source]] | None = None
+
+    def _sources(self, ctx: BuildContext) -> list[_Source]:
+        if self._found is None or self._found[0] is not ctx:
+            self._found = (ctx, _sources(ctx))
+        return self._found[1]
+
     def plan(self, ctx: BuildContext) -> list[Output]:
         out = []
-        for src in _sources(ctx):
+        for src in self._sources(ctx):
             derived = _entry_or_none(ctx.cache_dir, src.job.key)
             if derived is not None:
                 out += [Output(rel, fp, src) for rel, fp in _copies(src, derived)]
         return out
 
     def run(self, ctx: BuildContext) -> None:
-        sources = _sources(ctx)
+        sources = self._sources(ctx)
         todo = {s.job.key: s.job for s in sources
                 if _entry_or_none(ctx.cache_dir, s.job.key) is None}
         if todo and "pdf" in ctx.running:
