@@ -12,8 +12,10 @@ two departments per student), then times, each as a fresh `portfolio build` proc
   pages      every page deleted, caches warm: the pages alone (what Pelican does)
 
 and Pelican (`pip install -e .[bench]`) on the same Markdown pages and photos, full
-and again with its content cache. Only the site's steps (media, site) are timed unless
---all-steps is given: PDFs, exports and the dashboard have benchmarks of their own.
+and again with its content cache. The pages run and Pelican's full run are each the
+median of --repeat runs (3), taking turns, so that a machine's drift touches both
+alike. Only the site's steps (media, site) are timed unless --all-steps is given:
+PDFs, exports and the dashboard have benchmarks of their own.
 Figures go to stdout and bench/results/site_bench.json.
 
 Every process runs with its Python bytecode cached (PYTHONPYCACHEPREFIX, in the bench's
@@ -182,6 +184,8 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=30)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--no-pelican", action="store_true")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of the pages build and of Pelican's, each the median")
     parser.add_argument("--all-steps", action="store_true",
                         help="time every step of the build, not only the site's (media, site)")
     parser.add_argument("--compile-each-time", action="store_true",
@@ -220,16 +224,31 @@ def main() -> None:
         # The pages alone: every page is made again, with the caches (which live in the
         # output folder's .portfolio/cache) and the web copies of the photos in place.
         # A new output folder would derive every photo again: that is the full build.
-        for page in (base / "out").rglob("*.html"):
-            if ".portfolio" not in page.relative_to(base / "out").parts:   # not the caches
-                page.unlink()
-        only_pages, pages_log = portfolio(content, base / "out", args.jobs, skip)
+        def pages_only() -> tuple[float, dict]:
+            for page in (base / "out").rglob("*.html"):
+                if ".portfolio" not in page.relative_to(base / "out").parts:  # not the caches
+                    page.unlink()
+            return portfolio(content, base / "out", args.jobs, skip)
+
+        conf = base / "pelicanconf.py"
+
+        def pelican_full(n: int) -> float:
+            return pelican_run(pel_content, base / f"pel-out-{n}", conf, cache=False)
+
+        runs, pel_runs = [], []
+        for n in range(max(1, args.repeat)):
+            runs.append(pages_only())
+            if with_pelican:
+                pel_runs.append(pelican_full(n))
+        only_pages = sorted(r[0] for r in runs)[len(runs) // 2]
+        pages_log = runs[-1][1]
 
         figures: dict[str, object] = {
             "students": args.students, "items": args.students * args.items,
             "jobs": args.jobs, "pages": pages, "files": files, "skipped_steps": skip,
             "full_s": round(full, 2), "noop_s": round(noop, 2), "one_item_s": round(one, 2),
             "pages_warm_cache_s": round(only_pages, 2),
+            "pages_warm_runs_s": [round(r[0], 2) for r in runs],
             "pages_warm_rendered": sum(1 for r in pages_log["rendered"] if r.endswith(".html")),
             "pages_warm_steps_s": pages_log.get("timings", {}),
             "load_at_start": load, "bytecode_cached": not args.compile_each_time,
@@ -241,13 +260,13 @@ def main() -> None:
             "ms_per_page_warm": round(1000 * only_pages / pages, 2),
         }
         if with_pelican:
-            conf = base / "pelicanconf.py"
-            pel_full = pelican_run(pel_content, base / "pel-out", conf, cache=False)
-            pel_pages = sum(1 for _ in (base / "pel-out").rglob("*.html"))
+            pel_full = sorted(pel_runs)[len(pel_runs) // 2]
+            pel_pages = sum(1 for _ in (base / "pel-out-0").rglob("*.html"))
             pelican_run(pel_content, base / "pel-out2", conf, cache=True)   # fill its cache
             pel_again = pelican_run(pel_content, base / "pel-out2", conf, cache=True)
             figures.update({
                 "pelican_full_s": round(pel_full, 2), "pelican_cached_rerun_s": round(pel_again, 2),
+                "pelican_full_runs_s": [round(t, 2) for t in pel_runs],
                 "pelican_pages": pel_pages,
                 "pelican_ms_per_page": round(1000 * pel_full / pel_pages, 2),
                 "ratio_per_page_full_vs_pelican": round((full / pages) / (pel_full / pel_pages), 2),
@@ -261,11 +280,13 @@ def main() -> None:
           f"{figures['noop_rendered']} files written  (target < 5%)")
     print(f"{'one-item rebuild':24}{one:10.2f}{one / full:10.1%}   "
           f"{len(figures['one_item_rendered_pages'])} pages  (target < 10%)")   # type: ignore[arg-type]
-    print(f"{'pages, caches warm':24}{only_pages:10.2f}{only_pages / full:10.1%}")
+    print(f"{'pages, caches warm':24}{only_pages:10.2f}{only_pages / full:10.1%}   "
+          f"median of {figures['pages_warm_runs_s']}")
     print(f"\nper page: full {figures['ms_per_page_full']} ms, "
           f"warm {figures['ms_per_page_warm']} ms (load average {load} at the start)")
     if with_pelican:
-        print(f"Pelican: {figures['pelican_full_s']} s for {figures['pelican_pages']} pages "
+        print(f"Pelican: {figures['pelican_full_s']} s (median of {figures['pelican_full_runs_s']})"
+              f" for {figures['pelican_pages']} pages "
               f"({figures['pelican_ms_per_page']} ms/page), cached re-run "
               f"{figures['pelican_cached_rerun_s']} s; per page, ours/Pelican: full "
               f"{figures['ratio_per_page_full_vs_pelican']}×, warm "

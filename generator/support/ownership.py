@@ -148,6 +148,9 @@ class OutputFolder:
         self.refused: dict[str, None] = {}
         self.swept = 0
         self._lock_fd: int | None = None
+        # The journal kept open by the process that opened it (a forked worker opens its
+        # own): a build that writes thousands of new files notes each one.
+        self._journal_fd: tuple[int, int] | None = None   # (pid, fd)
         self._read_to: dict[str, int] = {}
         # Whether the record in memory differs from state.json: a build writes it once,
         # at its end, unless the claim itself had something to keep at once.
@@ -214,6 +217,7 @@ class OutputFolder:
     def release(self) -> None:
         if atomic._guard is self:
             atomic.set_guard(self._previous_guard)
+        self._close_journal()
         if self._lock_fd is not None:
             os.close(self._lock_fd)
             self._lock_fd = None
@@ -254,6 +258,7 @@ class OutputFolder:
 
     def _drop_journals(self) -> None:
         """The record has taken them in: they are done with."""
+        self._close_journal()
         for path in self._journals():
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
@@ -296,13 +301,32 @@ class OutputFolder:
 
     def _note(self, kind: str, rel: str) -> None:
         line = f"{kind} {rel}\n".encode()
-        fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
         try:
-            os.write(fd, line)
+            os.write(self._journal(), line)
         except OSError as exc:
+            self._close_journal()
             raise atomic.as_write_error(exc, self.journal) from exc
-        finally:
-            os.close(fd)
+
+    def _journal(self) -> int:
+        """This process's descriptor of the journal, opened again when the file it was
+        opened on is gone (the record took it in and removed it)."""
+        pid = os.getpid()
+        if self._journal_fd is not None and self._journal_fd[0] == pid:
+            try:
+                if os.fstat(self._journal_fd[1]).st_nlink > 0:
+                    return self._journal_fd[1]
+            except OSError:
+                pass
+            self._close_journal()
+        fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        self._journal_fd = (pid, fd)
+        return fd
+
+    def _close_journal(self) -> None:
+        if self._journal_fd is not None and self._journal_fd[0] == os.getpid():
+            with contextlib.suppress(OSError):
+                os.close(self._journal_fd[1])
+        self._journal_fd = None
 
     def _read_journal(self) -> bool:
         """Take in what workers (or a killed command) wrote since the last reading."""

@@ -62,6 +62,33 @@ def test_what_a_forked_worker_writes_is_recorded(tmp_path: Path) -> None:
     assert "w/page.html" in state["owned"]
 
 
+def test_the_journal_kept_open_loses_nothing_once_the_record_took_it_in(
+        tmp_path: Path) -> None:
+    """Each process keeps its journal open; once the record has taken the journal in and
+    removed it, a worker's next note and the parent's own go to a new one."""
+    out = tmp_path / "out"
+    journal = out / ".portfolio" / "journal"
+    with holding(out) as folder:
+        assert atomic.write_text(out / "a.html", "first")
+        to_worker, to_parent = os.pipe(), os.pipe()
+        pid = os.fork()
+        if pid == 0:  # a worker, which opens its journal before the parent saves
+            ok = atomic.write_text(out / "w1.html", "before the save")
+            os.write(to_parent[1], b"x")
+            os.read(to_worker[0], 1)           # until the parent has saved the record
+            ok = atomic.write_text(out / "w2.html", "after the save") and ok
+            os._exit(0 if ok else 1)
+        os.read(to_parent[0], 1)
+        folder.save()
+        assert not journal.exists()
+        os.write(to_worker[1], b"x")
+        assert os.waitpid(pid, 0)[1] == 0
+        assert atomic.write_text(out / "b.html", "after the save too")
+        assert journal.read_text("utf-8").splitlines() == ["f w2.html", "f b.html"]
+    state = json.loads((out / ".portfolio" / "state.json").read_text("utf-8"))
+    assert state["owned"] == ["a.html", "b.html", "w1.html", "w2.html"]
+
+
 def test_a_killed_command_s_journal_is_folded_in(tmp_path: Path) -> None:
     out = tmp_path / "out"
     with holding(out):
