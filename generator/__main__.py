@@ -1,5 +1,5 @@
-from generator.cli import main
+from generator.cli import run
 
 if __name__ == "__main__":
     # Help and refusals name the command people type, not `python -m generator`.
-    main(prog_name="portfolio")
+    run()

@@ -135,6 +135,29 @@ def test_real_process_no_traceback_and_source_date_epoch(tmp_path):
     assert {f["code"] for f in doc["findings"]} == {"syntax-error", "encoding-invalid"}
 
 
+def test_the_program_ends_at_once_with_all_it_said_and_its_exit_code(content):
+    """`run` leaves without Python's teardown: what was printed is all there (flushed,
+    through a pipe, more than a pipe's buffer), and the exit code is the command's."""
+    content.student()
+    for n in range(250):   # every item a finding: a long findings document
+        content.course(f"c{n:03d}", summary="")
+    proc = subprocess.run([sys.executable, "-m", "generator", "check", str(content.root),
+                           "--offline", "--format", "json"], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 1 and len(proc.stdout.encode()) > 65536
+    assert len(json.loads(proc.stdout)["findings"]) >= 250
+    for args, code in [(["--version"], 0), (["check", str(content.root / "nope")], 2),
+                       (["frobnicate"], 2)]:
+        done = subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == code and (done.stdout or done.stderr), args
+    script = (f"import sys; sys.argv = ['portfolio', 'check', {str(content.root)!r}, "
+              "'--offline']\nfrom generator.cli import run\nrun()\nprint('never')")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 1 and "never" not in done.stdout and "c000" in done.stdout
+
+
 def _probe(code: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """`code` run by a new Python in the repository: what a fresh `portfolio` loads."""
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
