@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import secrets
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -147,22 +148,23 @@ def replacing(target: Path, mode: int | None = None) -> Iterator[Path]:
     guard refuses `target` the work is thrown away instead (`owned(target)` afterwards
     tells). The temporary file is gone on any exception.
     """
-    with _replacing(Path(target), mode) as (_fd, tmp):
+    with _replacing(Path(target), mode, tidy=True) as (_fd, tmp):
         yield tmp
 
 
 @contextlib.contextmanager
-def _replacing(target: Path, mode: int | None) -> Iterator[tuple[int, Path]]:
+def _replacing(target: Path, mode: int | None, tidy: bool = False
+               ) -> Iterator[tuple[int, Path]]:
     """`replacing`, giving the block the temporary file's descriptor too, which stays
     open until the block is done (the block must not close it): `write_bytes` writes
-    through it instead of opening the file a second time."""
+    through it instead of opening the file a second time. `tidy`: the block may have
+    put a link in the temporary file's place (see below)."""
     allowed = _prepare(target)
     try:
-        fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=target.suffix, dir=target.parent)
+        fd, tmp = _temp_beside(target)
     except OSError as exc:
         _reraise(exc, target)
-    tmp = Path(name)
-    closed = False
+    closed = replaced = False
     try:
         try:
             yield fd, tmp
@@ -176,19 +178,35 @@ def _replacing(target: Path, mode: int | None) -> Iterator[tuple[int, Path]]:
         os.close(fd)
         if allowed:
             try:
-                # mkstemp makes the file private; output is as readable as any other file.
-                os.chmod(tmp, mode if mode is not None else 0o666 & ~_umask())
+                if mode is not None:
+                    os.chmod(tmp, mode)
                 os.replace(tmp, target)
+                replaced = True
             except OSError as exc:
                 _reraise(exc, target)
     finally:
         if not closed:
             os.close(fd)
-        # Also after a replace: renaming a hard link over another link to the same file
-        # (copy_file's, when the target already links the same cache entry) does nothing
-        # and leaves the temporary name in place.
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        # Also after a replace when `tidy`: renaming a hard link over another link to
+        # the same file (copy_file's, when the target already links the same cache
+        # entry) does nothing and leaves the temporary name in place.
+        if not replaced or tidy:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+def _temp_beside(target: Path) -> tuple[int, Path]:
+    """A new file beside `target` named with TEMP_PREFIX, made as any file the tool
+    writes is (0666 less the umask, which the system applies): mkstemp's are private, and
+    making them readable took a chmod and two calls to swap the umask, per file."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
+    for _ in range(100):
+        tmp = target.parent / f"{TEMP_PREFIX}{secrets.token_hex(8)}{target.suffix}"
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no temporary name left", str(target.parent))
 
 
 def _reraise(exc: OSError, target: Path) -> NoReturn:
@@ -322,7 +340,3 @@ def sweep(folder: Path) -> int:
     return count
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -151,6 +151,7 @@ class OutputFolder:
         # The journal kept open by the process that opened it (a forked worker opens its
         # own): a build that writes thousands of new files notes each one.
         self._journal_fd: tuple[int, int] | None = None   # (pid, fd)
+        self._placed: set[str] = set()   # folders (relative) found to be where they seem
         self._read_to: dict[str, int] = {}
         # Whether the record in memory differs from state.json: a build writes it once,
         # at its end, unless the claim itself had something to keep at once.
@@ -389,10 +390,18 @@ class OutputFolder:
         return False
 
     def _in_place(self, path: Path, rel: str) -> bool:
-        """No folder on the way is a link leading out of the output."""
+        """No folder on the way is a link leading out of the output. A folder found in
+        place stays so for this process: while the claim is held nothing else writes in
+        the output, and the tool makes no links (a build writes thousands of files into
+        a few hundred folders, each asked once instead of component by component)."""
         parent = os.path.dirname(rel)
+        if parent in self._placed:
+            return True
         where = os.path.realpath(os.path.dirname(os.path.abspath(path)))
-        return where == os.path.join(self.real_root, parent).rstrip("/")
+        placed = where == os.path.join(self.real_root, parent).rstrip("/")
+        if placed:
+            self._placed.add(parent)
+        return placed
 
     def refuse(self, path: Path) -> None:
         rel = self._rel(path) or str(path)
@@ -476,6 +485,8 @@ def holding(output: Path, content: Path | None = None) -> Iterator[OutputFolder]
         if content is not None and overlaps(output, content):
             raise OutputRefused("output-overlaps-content", output=str(output),
                                 content=str(content))
+        # A claim held across commands (serve's rebuilds) looks at its folders anew.
+        already._placed.clear()
         yield already
         return
     folder = claim(output, content)
