@@ -91,6 +91,7 @@ class Guard(Protocol):
     def may_remove(self, path: Path) -> bool: ...
     def removed(self, path: Path) -> None: ...
     def made_dir(self, path: Path) -> None: ...   # about to create this folder
+    def may_make_in(self, path: Path) -> bool: ...  # may folders be made under `path`?
     def owns(self, path: Path) -> bool: ...
 
 
@@ -125,6 +126,9 @@ def make_dirs(folder: Path) -> None:
     while not here.exists() and here != here.parent:
         missing.append(here)
         here = here.parent
+    if missing and _guard is not None and not _guard.may_make_in(here):
+        # A link in the output: a folder made through it would be made elsewhere.
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(here))
     for made in reversed(missing):
         if _guard is not None:
             _guard.made_dir(made)
@@ -232,10 +236,10 @@ def _prepare(target: Path) -> bool:
 
 
 def _blocker(target: Path) -> Path:
-    """The file standing where one of `target`'s folders should be."""
+    """The file (or link) standing where one of `target`'s folders should be."""
     here = target.parent
     while here != here.parent:
-        if here.exists() and not here.is_dir():
+        if here.is_symlink() or (here.exists() and not here.is_dir()):
             return here
         here = here.parent
     return target

@@ -139,7 +139,6 @@ class OutputFolder:
     def __init__(self, output: Path):
         self.path = Path(output)
         self.root = os.path.abspath(output)
-        self.real_root = os.path.realpath(self.root)
         self.state_dir = Path(self.root) / STATE_DIR
         self.journal = self.state_dir / JOURNAL
         self.state: dict[str, Any] = {}
@@ -162,7 +161,6 @@ class OutputFolder:
     def _open(self) -> None:
         try:
             atomic.make_dirs(self.state_dir)
-            self.real_root = os.path.realpath(self.root)
             fd = os.open(self.state_dir / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         except OSError as exc:
             raise atomic.as_write_error(exc, self.path) from exc
@@ -295,10 +293,14 @@ class OutputFolder:
     def _rel(self, path: Path) -> str | None:
         """`path` relative to the output, or None when it is not the output's business
         (outside it, or in the tool's own `.portfolio/`)."""
-        rel = os.path.relpath(os.path.abspath(path), self.root)
-        if rel == "." or rel.startswith(("../", STATE_DIR + "/")) or rel in ("..", STATE_DIR):
+        full = os.path.abspath(path)   # normalised: no `..` left to climb out with
+        inside = self.root.rstrip(os.sep) + os.sep
+        if not full.startswith(inside):
             return None
-        return rel.replace(os.sep, "/")
+        rel = full[len(inside):].replace(os.sep, "/")
+        if rel == STATE_DIR or rel.startswith(STATE_DIR + "/"):
+            return None
+        return rel
 
     def _note(self, kind: str, rel: str) -> None:
         line = f"{kind} {rel}\n".encode()
@@ -390,17 +392,28 @@ class OutputFolder:
         return False
 
     def _in_place(self, path: Path, rel: str) -> bool:
-        """No folder on the way is a link leading out of the output. A folder found in
-        place stays so for this process: while the claim is held nothing else writes in
-        the output, and the tool makes no links (a build writes thousands of files into
-        a few hundred folders, each asked once instead of component by component)."""
-        parent = os.path.dirname(rel)
-        if parent in self._placed:
+        """No folder on the way is a link (out of the output, or to another folder in it).
+
+        A folder is in place when its parent is and it is no link itself; one found in
+        place stays so for this claim: while it is held nothing else writes in the
+        output, and the tool makes no links. So a build's thousands of files, most in
+        folders of their own, cost one look at each new folder, not at every folder on
+        the way."""
+        return self._folder_in_place(os.path.dirname(rel))
+
+    def may_make_in(self, path: Path) -> bool:
+        """Whether folders made under the existing folder `path` are made in the output
+        (no link on the way), or `path` is none of the output's business."""
+        rel = self._rel(path)
+        return rel is None or self._folder_in_place(rel)
+
+    def _folder_in_place(self, folder: str) -> bool:
+        if folder == "" or folder in self._placed:
             return True
-        where = os.path.realpath(os.path.dirname(os.path.abspath(path)))
-        placed = where == os.path.join(self.real_root, parent).rstrip("/")
+        placed = self._folder_in_place(os.path.dirname(folder)) \
+            and not os.path.islink(os.path.join(self.root, folder))
         if placed:
-            self._placed.add(parent)
+            self._placed.add(folder)
         return placed
 
     def refuse(self, path: Path) -> None:

@@ -137,6 +137,28 @@ def test_a_link_out_of_the_output_is_not_followed(tmp_path: Path) -> None:
     assert list(elsewhere.iterdir()) == []
 
 
+def test_a_link_deep_in_the_output_or_to_a_folder_of_it_is_not_followed(
+        tmp_path: Path) -> None:
+    """Folders are looked at one by one from the top, and a folder found in place is
+    remembered: a link further down, or one leading to another folder of the output,
+    is still refused, whichever folder was written to first; and no folder is made
+    through a link (which would make it outside the output)."""
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    with holding(out):
+        assert atomic.write_text(out / "a" / "b" / "page.html", "x")
+        assert atomic.write_text(out / "other" / "page.html", "x")
+    (out / "a" / "c").symlink_to(elsewhere)
+    (out / "a" / "d").symlink_to(out / "other")
+    with holding(out) as folder:
+        assert atomic.write_text(out / "a" / "b" / "again.html", "x")   # a/ is in place
+        assert not atomic.write_text(out / "a" / "c" / "deep" / "page.html", "x")
+        assert not atomic.write_text(out / "a" / "d" / "page.html", "y")
+        assert sorted(folder.refusals()) == ["a/c", "a/d/page.html"]
+    assert list(elsewhere.iterdir()) == []
+    assert (out / "other" / "page.html").read_text("utf-8") == "x"
+
+
 def test_one_claim_at_a_time(tmp_path: Path) -> None:
     out = tmp_path / "out"
     with holding(out):

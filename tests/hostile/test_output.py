@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -139,6 +140,25 @@ def test_a_file_not_ours_at_an_output_path_is_not_overwritten(arena: Arena) -> N
     outcome = arena.run(*BUILD, "-o", "output")
     assert outcome.exit_code == 0 and _failures(arena.output) == []
     assert "<html" in mine.read_text("utf-8")
+    arena.assert_untouched()
+
+
+def test_no_folder_is_made_through_a_link_in_the_output(arena: Arena) -> None:
+    # Before: the write through an item folder swapped for a link was refused, but the
+    # folders under it (its `files/` for the web copies) were made first, through the
+    # link: an empty folder appeared in a bystander's folder.
+    _student(arena)
+    settle(arena.content.root)
+    assert arena.run(*BUILD, "-o", "output").exit_code == 0
+    item = arena.output / "ming" / "items" / "optics"
+    shutil.rmtree(item)
+    item.symlink_to(arena.victim / "departments", target_is_directory=True)
+    arena.freeze()
+    outcome = arena.run(*BUILD, "-o", "output")
+    assert outcome.exit_code == 1 and "Traceback" not in outcome.output
+    assert "ming/items/optics" in _err(outcome)
+    assert (arena.output / "ming" / "index.html").is_file()   # the rest was built
+    assert sorted(p.name for p in (arena.victim / "departments").iterdir()) == ["a.zip"]
     arena.assert_untouched()
 
 
