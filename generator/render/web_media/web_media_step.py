@@ -230,6 +230,7 @@ class MediaStep:
 
     def run(self, ctx: BuildContext) -> None:
         sources = self._sources(ctx)
+        self._found = None   # a step kept between builds (serve) holds no old build
         todo = {s.job.key: s.job for s in sources
                 if _entry_or_none(ctx.cache_dir, s.job.key) is None}
         if todo and "pdf" in ctx.running:
