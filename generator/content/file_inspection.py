@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import warnings
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -217,15 +218,15 @@ class InspectCache:
     def inspect_many(self, jobs: list[tuple[Path, str]], max_pixels: int) -> list[FileInfo]:
         # What is known already is looked up here; only the rest is hashed and opened.
         # Threads suffice: the heavy parts (ffprobe, ffmpeg, Pillow decoding) release the GIL.
-        found = [self._known(path, name, max_pixels) for path, name in jobs]
-        rest = [job for job, info in zip(jobs, found, strict=True) if info is None]
+        known = [self._known(path, name, max_pixels) for path, name in jobs]
+        rest = [job for job, info in zip(jobs, known, strict=True) if info is None]
+        made: Iterator[FileInfo] = iter(())
         if rest:
             workers = min(8, (os.cpu_count() or 2) * 2)
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 made = iter(list(pool.map(lambda job: self._inspect(job[0], job[1],
                                                                     max_pixels), rest)))
-            found = [info if info is not None else next(made) for info in found]
-        return [info for info in found if info is not None]
+        return [info if info is not None else next(made) for info in known]
 
     def save(self) -> None:
         if not (self.path and self.dirty):

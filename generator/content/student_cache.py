@@ -52,8 +52,7 @@ class StudentCache:
 
     folder: Path | None
     given: str        # the digest of what every folder's reading is given
-    keys: dict[Path, str | None] = field(default_factory=dict)
-    used: set[str] = field(default_factory=set)
+    keys: dict[Path, str | None] = field(default_factory=dict)   # None: not to be kept
 
     @classmethod
     def open(cls, cache: Path | None, root: Path, rules: Rules, track: str,
@@ -68,9 +67,7 @@ class StudentCache:
 
     def _entry(self, folder: Path) -> Path:
         assert self.folder is not None
-        name = hashlib.sha256(os.path.abspath(folder).encode()).hexdigest()[:24]
-        self.used.add(f"{name}.json")
-        return self.folder / f"{name}.json"
+        return self.folder / _entry_name(folder)
 
     def _key(self, folder: Path) -> str | None:
         """The digest of `folder`'s reading, None when it may not be kept."""
@@ -123,10 +120,15 @@ class StudentCache:
         renamed or gone)."""
         if self.folder is None or not guarded():
             return
+        used = {_entry_name(folder) for folder, key in self.keys.items() if key is not None}
         with contextlib.suppress(OSError, OutputWriteError):
             for entry in os.scandir(self.folder):
-                if entry.name not in self.used and entry.name.endswith(".json"):
+                if entry.name not in used and entry.name.endswith(".json"):
                     remove(Path(entry.path))
+
+
+def _entry_name(folder: Path) -> str:
+    return hashlib.sha256(os.path.abspath(folder).encode()).hexdigest()[:24] + ".json"
 
 
 def _findings(rows: Any) -> list[Finding]:

@@ -376,7 +376,7 @@ class OutputFolder:
         rel = self._rel(path)
         if rel is None:
             return True
-        if not self._in_place(path, rel):
+        if not self._in_place(rel):
             self.refuse(path)
             return False
         if rel in self.owned:
@@ -391,7 +391,7 @@ class OutputFolder:
         self.refuse(path)
         return False
 
-    def _in_place(self, path: Path, rel: str) -> bool:
+    def _in_place(self, rel: str) -> bool:
         """No folder on the way is a link (out of the output, or to another folder in it).
 
         A folder is in place when its parent is and it is no link itself; one found in
@@ -424,7 +424,7 @@ class OutputFolder:
 
     def may_remove(self, path: Path) -> bool:
         rel = self._rel(path)
-        return rel is None or (self.owns(path) and self._in_place(path, rel))
+        return rel is None or (self.owns(path) and self._in_place(rel))
 
     def removed(self, path: Path) -> None:
         rel = self._rel(path)
