@@ -13,10 +13,12 @@ in the output's cache (`.portfolio/cache/students/`), keyed by:
 
 Never kept, so always read: a folder with a symbolic link anywhere in it (what a link
 leads to can change without the folder's entries changing), a folder modified within
-`RACY_SECONDS` (a disk that keeps times to the second could hide a second edit), and
-a reading that would not come back the same from JSON (a finding whose figures JSON
-cannot hold as they are). A kept file that is damaged, too large, of another version
-or of other inputs is no entry: the folder is read.
+`RACY_SECONDS` (a disk that keeps times to the second could hide a second edit), a
+reading that would not come back the same from JSON (a finding whose figures JSON
+cannot hold as they are), and a reading with a user name or password in an address
+(support/url_credentials.py: the tool writes none anywhere). A kept file that is
+damaged, too large, of another version or of other inputs is no entry: the folder is
+read.
 
 Only a command that holds the output (a build, support/ownership.py) keeps readings;
 `check -o` reads them. Only the reading of the folder is kept: resolving and inspecting
@@ -31,6 +33,7 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -40,6 +43,7 @@ from generator.model import Student
 from generator.rules import Rules
 from generator.support.atomic import OutputWriteError, guarded, remove, write_text
 from generator.support.tree_state import RACY_SECONDS, code_state, tree
+from generator.support.url_credentials import mentions_credentials
 
 VERSION = 1
 FOLDER = "students"
@@ -104,6 +108,10 @@ class StudentCache:
         data = {"version": VERSION, "key": key, "student": student.model_dump(mode="json"),
                 "findings": [[f.code, f.severity, f.student, f.item, f.file, f.params]
                              for f in found]}
+        if any(mentions_credentials(s) for s in _strings(data)):
+            # A password pasted into a link is in the student's own file and nowhere the
+            # tool writes (support/url_credentials.py): such a folder is read each time.
+            return
         try:
             text = json.dumps(data, ensure_ascii=False)
             back = json.loads(text)
@@ -129,6 +137,18 @@ class StudentCache:
 
 def _entry_name(folder: Path) -> str:
     return hashlib.sha256(os.path.abspath(folder).encode()).hexdigest()[:24] + ".json"
+
+
+def _strings(data: Any) -> Iterator[str]:
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(key)
+            yield from _strings(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _strings(value)
 
 
 def _findings(rows: Any) -> list[Finding]:

@@ -13,11 +13,20 @@ import re
 # or without a scheme, "\\" for "/" as browsers do, parsable or not): cutting too
 # much from a strange URL costs nothing, showing a password does.
 _USERINFO = re.compile(r"^(\s*(?:[A-Za-z][A-Za-z0-9+.\-]*:)?[/\\]{2})[^/?#]*@")
+# The same anywhere in a text (a link in a reflection's Markdown): an authority of
+# no white space, which ends a link written in running text.
+_USERINFO_IN_TEXT = re.compile(r"[/\\]{2}[^/?#\s]*@")
 
 
 def has_credentials(url: str) -> bool:
     """Whether `url` carries a user name or password (`user:pass@host`, `user@host`)."""
     return _USERINFO.match(url) is not None
+
+
+def mentions_credentials(text: str) -> bool:
+    """Whether `text`, as a whole or anywhere in it, holds an address with a user name
+    or password: what may not be kept where `redact` is not in the way."""
+    return has_credentials(text) or _USERINFO_IN_TEXT.search(text) is not None
 
 
 def redact(url: str) -> str:

@@ -146,6 +146,35 @@ def test_a_reading_json_would_change_is_not_kept(two: ContentBuilder, tmp_path: 
         assert cache.get(student.path) is None
 
 
+@pytest.mark.parametrize("where", ["links", "body", "document"])
+def test_a_reading_with_a_password_in_an_address_is_never_kept(
+        two: ContentBuilder, tmp_path: Path, read: list[str], where: str) -> None:
+    """The password is in the student's own file; the tool writes it nowhere, its cache
+    included (support/url_credentials.py)."""
+    secret = "http://alice:s3cret-Pw0rd@example.com/x"
+    front = {"type": "performance", "title": "機器人", "summary": "參加比賽的過程與收穫。",
+             "category": "competition", "date": dt.date(2025, 3, 1)}
+    body = "這次的心得。"
+    if where == "body":
+        body = f"心得，作品在 [這裡]({secret.replace('http:', 'https:')})。"
+    else:
+        front[where] = [secret] if where == "links" else secret
+    two.item("robot", body=body, slug="hua", **front)
+    settle(two.root)
+    out = tmp_path / "out"
+    _load(two.root, out)
+    read.clear()
+    _load(two.root, out)
+    kept = list((cache_dir(out) / FOLDER).iterdir())
+    assert not [p for p in kept if b"s3cret" in p.read_bytes()]
+    if where == "document":
+        # The reading holds the address as shown, the password already cut: kept.
+        assert read == [] and len(kept) == 2
+    else:
+        assert read == ["hua"]              # read again: its reading was not kept
+        assert len(kept) == 1               # ming's, which has no password
+
+
 def test_an_entry_of_other_inputs_is_no_entry(two: ContentBuilder, tmp_path: Path,
                                               read: list[str]) -> None:
     out = tmp_path / "out"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.builder import ContentBuilder
+from tests.builder import ContentBuilder, settle
 from tests.mediafactory import MediaFactory
 from tests.originals import originals
 
@@ -114,7 +114,12 @@ class Arena:
         self._content_before: dict[str, str] | None = None
 
     def freeze(self) -> None:
-        """Remember the whole parent tree (but the output) and the content tree."""
+        """Remember the whole parent tree (but the output) and the content tree.
+
+        The content is first dated a minute back, as a person's is by the time they
+        build: what a build keeps of unchanged folders (the student cache, the build's
+        record) then comes into play on every machine, not only on a slow one."""
+        settle(self.content.root)
         self._before = originals(self.root, skip=[self.output])
         self._content_before = originals(self.content.root)
 

@@ -16,7 +16,7 @@ from generator.links.checker import check_urls
 from generator.links.guard import GuardedBackend, GuardedTransport
 from generator.links.link_check import CheckerConfig
 from generator.links.service import LinkSettings
-from generator.support.url_credentials import has_credentials, redact
+from generator.support.url_credentials import has_credentials, mentions_credentials, redact
 
 from .server import LinkServer
 
@@ -56,6 +56,19 @@ def test_redact_removes_user_and_password(url: str, shown: str) -> None:
                                  "https://example.org/@user"])
 def test_an_at_sign_elsewhere_is_not_a_password(url: str) -> None:
     assert not has_credentials(url) and redact(url) == url
+
+
+@pytest.mark.parametrize(("text", "holds"), [
+    ("see [my work](https://alice:pw@example.org/a) here", True),
+    ("見 http://bob@example.org/、謝謝", True),
+    ("<//carol:pw@example.org>", True),
+    ("https://alice:pw 2@example.org/", True),    # as has_credentials reads a whole URL
+    ("mail a@b.org, see https://example.org/x?to=a@b.org", False),
+    ("https://example.org/ and a@b.org", False),
+])
+def test_an_address_with_a_password_is_found_anywhere_in_a_text(text: str,
+                                                                 holds: bool) -> None:
+    assert mentions_credentials(text) is holds
 
 
 def test_a_link_with_a_password_is_an_error_offline_too(content) -> None:  # type: ignore[no-untyped-def]
