@@ -23,7 +23,7 @@ from jinja2.bccache import Bucket
 
 from generator.support.atomic import guarded, write_bytes
 
-_ENVS: dict[tuple[tuple[str, ...], Path | None], Environment] = {}
+_ENVS: dict[tuple[tuple[str, ...], Path | None, str], Environment] = {}
 
 
 class CompiledTemplates(BytecodeCache):
@@ -56,15 +56,24 @@ class CompiledTemplates(BytecodeCache):
             write_bytes(self.folder / f"{bucket.key}.cache", out.getvalue())
 
 
-def environment(search_path: list[str], cache: Path | None = None) -> Environment:
+def environment(search_path: list[str], cache: Path | None = None,
+                digest: str = "") -> Environment:
     """One Jinja2 environment per theme and process (templates compile once), and with
-    `cache` (a folder of the build's cache) once per theme and machine."""
-    key = (tuple(search_path), cache)
+    `cache` (a folder of the build's cache) once per theme and machine.
+
+    `digest`, the theme's templates as they are now (Theme.digest): the environment is
+    that version's, and never looks at the files again. Without one, every use of a
+    template first checks that its file did not change: three looks at the disk for
+    each page (the page, base.html and macros.html)."""
+    key = (tuple(search_path), cache, digest)
     if key not in _ENVS:
         env = Environment(loader=FileSystemLoader(search_path),
                           autoescape=select_autoescape(["html", "xml"], default=True),
                           undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                          keep_trailing_newline=True,
+                          keep_trailing_newline=True, auto_reload=not digest,
                           bytecode_cache=CompiledTemplates(cache) if cache else None)
+        if digest:   # the theme's earlier versions (`serve`, the theme edited) are done with
+            for old in [k for k in _ENVS if k[:2] == key[:2] and k[2]]:
+                del _ENVS[old]
         _ENVS[key] = env
     return _ENVS[key]

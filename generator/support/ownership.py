@@ -171,14 +171,17 @@ class OutputFolder:
             raise OutputRefused("output-busy", output=str(self.path)) from None
         self._lock_fd = fd
         try:
-            self.swept = atomic.sweep(Path(self.root))
-            self._load()
+            found: tuple[set[str], set[str]] = (set(), set())
+            self.swept = atomic.sweep(Path(self.root), found)
+            self._load(found)
         except BaseException:
             self.release()
             raise
         self._previous_guard = atomic.set_guard(self)
 
-    def _load(self) -> None:
+    def _load(self, found: tuple[set[str], set[str]] | None = None) -> None:
+        """The record, and a killed command's journal folded in; `found`: what is in
+        the output now (atomic.sweep), for what the record must forget."""
         data = read_state(Path(self.root))
         recorded = data is not None and "owned" in data
         if data is None:
@@ -192,7 +195,7 @@ class OutputFolder:
         self.dirs = set(data.get("dirs") or [])
         left = self._read_journal()  # a killed command's: what it wrote is the tool's
         self.refused.clear()  # what a killed command skipped is for this one to find again
-        self._forget_missing()
+        self._forget_missing(found)
         # A new output is marked as ours at once (a command killed before its first save
         # must not leave a folder the next one refuses), and so are the adoption of an old
         # one and a killed command's journal. Otherwise the command's save writes the
@@ -263,12 +266,16 @@ class OutputFolder:
                 path.unlink()
         self._read_to = {}
 
-    def _forget_missing(self) -> None:
+    def _forget_missing(self, found: tuple[set[str], set[str]] | None = None) -> None:
         """Files and folders of the record that are no longer there are not the tool's:
-        whatever is put in their place later is someone else's."""
-        base = self.root + os.sep
-        owned = {r for r in self.owned if os.path.isfile(base + r)}
-        dirs = {d for d in self.dirs if os.path.isdir(base + d)}
+        whatever is put in their place later is someone else's. `found`: what is there
+        (atomic.sweep), else each is looked at."""
+        if found is not None:
+            owned, dirs = self.owned & found[0], self.dirs & found[1]
+        else:
+            base = self.root + os.sep
+            owned = {r for r in self.owned if os.path.isfile(base + r)}
+            dirs = {d for d in self.dirs if os.path.isdir(base + d)}
         if owned != self.owned or dirs != self.dirs:
             self.owned, self.dirs = owned, dirs
             self._dirty = True

@@ -137,6 +137,27 @@ def test_a_link_out_of_the_output_is_not_followed(tmp_path: Path) -> None:
     assert list(elsewhere.iterdir()) == []
 
 
+def test_a_file_of_the_record_replaced_by_a_link_is_no_longer_ours(tmp_path: Path) -> None:
+    """The claim measures its record by one walk of the output that follows no link: a
+    page of the tool's that someone replaced by a link is theirs now, left alone and said,
+    and neither the link nor what it leads to is written."""
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "notes.txt").write_text("mine", "utf-8")
+    with holding(out):
+        assert atomic.write_text(out / "s" / "index.html", "x")
+        assert atomic.write_text(out / "s" / "other.html", "x")
+    (out / "s" / "index.html").unlink()
+    (out / "s" / "index.html").symlink_to(elsewhere / "notes.txt")
+    with holding(out) as folder:
+        assert "s/index.html" not in folder.owned and "s/other.html" in folder.owned
+        assert not atomic.write_text(out / "s" / "index.html", "y")
+        assert atomic.write_text(out / "s" / "other.html", "y")
+        assert folder.refusals() == ["s/index.html"]
+    assert (out / "s" / "index.html").is_symlink()
+    assert (elsewhere / "notes.txt").read_text("utf-8") == "mine"
+
+
 def test_a_link_deep_in_the_output_or_to_a_folder_of_it_is_not_followed(
         tmp_path: Path) -> None:
     """Folders are looked at one by one from the top, and a folder found in place is

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from generator.engine import output_paths as paths
 from generator.engine.build_context import BuildContext
@@ -18,16 +18,23 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
 
-def environment(search_path: list[str], cache: Path | None = None) -> Environment:
+def environment(search_path: list[str], cache: Path | None = None,
+                digest: str = "") -> Environment:
     """The theme's templates (render/compiled_templates.py), Jinja2 loaded only now."""
     from generator.render.compiled_templates import environment as compiled
 
-    return compiled(search_path, cache)
+    return compiled(search_path, cache, digest)
 
 
 def site_environment(ctx: BuildContext) -> Environment:
-    """The theme's page templates, compiled once and kept in the build's cache."""
-    return environment(ctx.theme.search_path("templates"), ctx.cache_dir / "templates")
+    """The theme's page templates as this build found them, compiled once and kept in
+    the build's cache; looked up once per build and process, not once per page."""
+    env = ctx.memo.get("site-environment")
+    if env is None:
+        env = ctx.memo["site-environment"] = environment(
+            ctx.theme.search_path("templates"), ctx.cache_dir / "templates",
+            ctx.theme.digest("templates"))
+    return cast("Environment", env)
 
 
 def render_page(ctx: BuildContext, task: PageTask) -> str:
