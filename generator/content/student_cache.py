@@ -32,8 +32,8 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -108,12 +108,13 @@ class StudentCache:
         data = {"version": VERSION, "key": key, "student": student.model_dump(mode="json"),
                 "findings": [[f.code, f.severity, f.student, f.item, f.file, f.params]
                              for f in found]}
-        if any(mentions_credentials(s) for s in _strings(data)):
-            # A password pasted into a link is in the student's own file and nowhere the
-            # tool writes (support/url_credentials.py): such a folder is read each time.
-            return
         try:
             text = json.dumps(data, ensure_ascii=False)
+            if _has_credentials(text):
+                # A password pasted into a link is in the student's own file and nowhere
+                # the tool writes (support/url_credentials.py): such a folder is read
+                # each time.
+                return
             back = json.loads(text)
             if Student.model_validate(back["student"]) != student \
                     or _findings(back["findings"]) != found:
@@ -139,16 +140,17 @@ def _entry_name(folder: Path) -> str:
     return hashlib.sha256(os.path.abspath(folder).encode()).hexdigest()[:24] + ".json"
 
 
-def _strings(data: Any) -> Iterator[str]:
-    if isinstance(data, str):
-        yield data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(key)
-            yield from _strings(value)
-    elif isinstance(data, list):
-        for value in data:
-            yield from _strings(value)
+# A string of JSON text, as json.dumps writes one.
+_JSON_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+def _has_credentials(text: str) -> bool:
+    """Whether any string of the JSON `text` holds an address with a user name or
+    password. Every such address has an "@": most readings have none at all."""
+    if "@" not in text:
+        return False
+    return any(mentions_credentials(json.loads(f'"{m[1]}"'))
+               for m in _JSON_STRING.finditer(text) if "@" in m[1])
 
 
 def _findings(rows: Any) -> list[Finding]:

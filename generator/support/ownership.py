@@ -151,6 +151,9 @@ class OutputFolder:
         # own): a build that writes thousands of new files notes each one.
         self._journal_fd: tuple[int, int] | None = None   # (pid, fd)
         self._placed: set[str] = set()   # folders (relative) found to be where they seem
+        # Whether the record was measured against the output (the claim's walk) since it
+        # was last written.
+        self._measured = False
         self._read_to: dict[str, int] = {}
         # Whether the record in memory differs from state.json: a build writes it once,
         # at its end, unless the claim itself had something to keep at once.
@@ -196,6 +199,7 @@ class OutputFolder:
         left = self._read_journal()  # a killed command's: what it wrote is the tool's
         self.refused.clear()  # what a killed command skipped is for this one to find again
         self._forget_missing(found)
+        self._measured = found is not None
         # A new output is marked as ours at once (a command killed before its first save
         # must not leave a folder the next one refuses), and so are the adoption of an old
         # one and a killed command's journal. Otherwise the command's save writes the
@@ -204,6 +208,7 @@ class OutputFolder:
         if not recorded or left:
             self._write_state()
             self._drop_journals()
+            self._measured = found is not None
 
     def _everything(self) -> tuple[list[str], list[str]]:
         files, dirs = [], []
@@ -281,7 +286,12 @@ class OutputFolder:
             self._dirty = True
 
     def _write_state(self) -> None:
-        self._forget_missing()
+        if not self._measured:
+            self._forget_missing()
+        # The first record written after the claim's walk needs no look of its own: what
+        # this command removed it forgot as it went, and anything else gone since is
+        # forgotten by the next claim's walk. A claim held on (`serve`) looks again.
+        self._measured = False
         self.state.update(tool=TOOL, owned=sorted(self.owned), dirs=sorted(self.dirs))
         self.state.setdefault("version", STATE_VERSION)
         self.state.setdefault("outputs", {})

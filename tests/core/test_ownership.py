@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.support import atomic
-from generator.support.ownership import OutputRefused, claim, holding, is_ours
+from generator.support.ownership import OutputRefused, claim, holding, is_ours, read_state
 
 
 def test_a_failed_write_leaves_nothing(tmp_path: Path) -> None:
@@ -178,6 +178,27 @@ def test_a_link_deep_in_the_output_or_to_a_folder_of_it_is_not_followed(
         assert sorted(folder.refusals()) == ["a/c", "a/d/page.html"]
     assert list(elsewhere.iterdir()) == []
     assert (out / "other" / "page.html").read_text("utf-8") == "x"
+
+
+def test_files_gone_are_forgotten_by_the_next_walk_or_the_next_save(tmp_path: Path) -> None:
+    """The claim's walk measures the record, so its first save looks at nothing again; a
+    claim held on (serve's rebuilds) looks at what it records from then on."""
+    out = tmp_path / "out"
+    with holding(out) as folder:
+        for name in ("a", "b", "c"):
+            assert atomic.write_text(out / f"{name}.html", name)
+        folder.save()
+        (out / "b.html").unlink()          # gone while the claim is held
+        assert atomic.write_text(out / "d.html", "d")
+        folder.save()
+        assert "b.html" not in read_state(out)["owned"]
+        (out / "c.html").unlink()
+    assert "c.html" in read_state(out)["owned"]       # the held claim's last save kept it
+    with holding(out) as folder:
+        assert sorted(folder.owned) == ["a.html", "d.html"]   # the walk forgot it
+        (out / "c.html").write_text("someone else's", "utf-8")
+        assert not atomic.write_text(out / "c.html", "c")
+    assert (out / "c.html").read_text("utf-8") == "someone else's"
 
 
 def test_one_claim_at_a_time(tmp_path: Path) -> None:

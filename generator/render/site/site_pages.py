@@ -8,6 +8,7 @@ something new must say so in its fingerprint, or incremental builds go stale.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -61,6 +62,12 @@ def _finding_inputs(found: list[Finding]) -> list[str]:
                              default=str, ensure_ascii=False) for f in found)
 
 
+def _digest(inputs: Any) -> str:
+    """A hash of `inputs` (JSON data) that stands for them in a page's fingerprint."""
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str,
+                                     ensure_ascii=False).encode()).hexdigest()
+
+
 def _student_inputs(student: Student) -> dict[str, Any]:
     return student.model_dump(mode="json", exclude={"items", "path"})
 
@@ -90,8 +97,12 @@ def plan(ctx: BuildContext) -> list[tuple[PageTask, str]]:
     index_inputs: list[Any] = []
     for student in ctx.students():
         found = by_student.get(student.key, [])
-        items = {i.id: _item_inputs(i) for i in student.items}
-        info = _student_inputs(student)
+        # Each item and the student hashed once: a student page's fingerprint holds every
+        # item, a department page's a dozen, so serialising them again for each page
+        # was most of planning.
+        items = {i.id: _digest(_item_inputs(i)) for i in student.items}
+        whole = _student_inputs(student)
+        info, personal = _digest(whole), _digest(whole.get("info"))
         # The index shows counts, not items: an edited title or reflection leaves it alone.
         shape = sorted((i.id, i.type, i.term, i.submitted, bool(i.summary))
                        for i in student.items)
@@ -109,7 +120,7 @@ def plan(ctx: BuildContext) -> list[tuple[PageTask, str]]:
             out.append((PageTask("item", urls.item_page(student.slug, item.id), "item.html",
                                  student.slug, item.id),
                         ctx.fingerprint(common, "item", student.slug, student.name,
-                                        info.get("info"), items[item.id], deps,
+                                        personal, items[item.id], deps,
                                         _finding_inputs(mine), links["uploads"] is not None)))
         for dep in student.departments:
             chosen = [items.get(i) for i in [*dep.courses, *dep.performances]]
