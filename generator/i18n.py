@@ -145,14 +145,23 @@ def excerpt(value: Any, limit: int = EXCERPT_CHARS) -> str:
     return said if len(said) <= limit else said[: limit - 1] + "…"
 
 
+# The texts without placeholders, by (key, language): a page asks for dozens of them.
+_PLAIN: dict[tuple[str, str], str] = {}
+
+
 def text(key: str, lang: str, **params: Any) -> str:
     """A user-interface string (not a finding) from the `ui` table of the catalog."""
+    if not params:
+        found = _PLAIN.get((key, lang))
+        if found is not None:
+            return found
     entry = catalog().get("ui", {}).get(key)
     if entry is None:
         return key
     template = entry.get(lang) or entry.get(DEFAULT_LANG) or key
     if not params and "{" not in template and "}" not in template:
-        return str(template)   # a page asks thousands of these: nothing to fill
+        said = _PLAIN[(key, lang)] = str(template)
+        return said
     return fill(template, params)
 
 

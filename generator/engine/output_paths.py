@@ -365,8 +365,14 @@ def href(from_rel: str, to_rel: str, fragment: str | None = None) -> str:
     percent-encoded, so `#`, `?`, `%` and spaces in a name are part of the path, not a
     fragment or a query.
     """
-    rel = _relative(checked(to_rel), posixpath.dirname(checked(from_rel)))
-    return quote(rel, safe="/") + (anchor(fragment) if fragment else "")
+    rel = _relative(checked(to_rel), checked(from_rel).rpartition("/")[0])
+    # What quote would leave as it is, as it is: a page shows dozens of links.
+    url = rel if _URL_PLAIN.fullmatch(rel) else quote(rel, safe="/")
+    return url + (anchor(fragment) if fragment else "")
+
+
+# The characters urllib's quote never encodes (letters, digits, "_.-~"), and "/".
+_URL_PLAIN = re.compile(r"[A-Za-z0-9_.\-~/]*")
 
 
 def folder_prefix(from_rel: str, folder: str) -> str:

@@ -71,10 +71,32 @@ def call(fn: Callable[..., Any], ctx: BuildContext, task: Any) -> Any:
         return TaskFailed(task, exc)
 
 
-def _in_worker(task: Any) -> Any:
+def _in_worker(batch: list[Any]) -> list[Any]:
     assert _SHARED is not None
     ctx, fn = _SHARED
-    return call(fn, ctx, task)
+    return [call(fn, ctx, task) for task in batch]
+
+
+def batches(tasks: Sequence[T], jobs: int) -> list[list[T]]:
+    """`tasks` in the batches workers take them in, in order.
+
+    A student's tasks (their `cluster_scope`) go together, so that what a worker works
+    out for one of a student's pages (its items' files, its texts) serves the others,
+    instead of each of two workers working it out for half of them; such a batch holds
+    at most an eighth of each worker's share, so the work still spreads to the end.
+    Other tasks (pictures to derive, of very different costs) go in small batches."""
+    chunk = max(1, min(16, len(tasks) // (jobs * 4)))
+    most = max(chunk, -(-len(tasks) // (jobs * 8)))
+    out: list[list[T]] = []
+    scope: object = None
+    for task in tasks:
+        here = getattr(task, "cluster_scope", None) or None
+        if out and here == scope and len(out[-1]) < (chunk if here is None else most):
+            out[-1].append(task)
+        else:
+            out.append([task])
+        scope = here
+    return out
 
 
 def run_tasks(ctx: BuildContext, fn: Callable[[BuildContext, T], R], tasks: Sequence[T],
@@ -119,13 +141,13 @@ def _run_here(ctx: BuildContext, fn: Callable[[BuildContext, T], R], tasks: Sequ
     try:
         for start in range(0, len(tasks), batch):
             part = tasks[start:start + batch]
-            chunk = max(1, min(16, len(part) // (jobs * 4)))
             with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
                                      initializer=worker_initializer()) as pool:
-                for result in pool.map(_in_worker, part, chunksize=chunk):
-                    results.append(result)
-                    if on_done:
-                        on_done(result)
+                for done in pool.map(_in_worker, batches(part, jobs)):
+                    for result in done:
+                        results.append(result)
+                        if on_done:
+                            on_done(result)
     finally:
         _SHARED = None
     return results
