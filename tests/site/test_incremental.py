@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -152,6 +154,41 @@ def test_workers_are_replaced_batch_by_batch(three_items: ContentBuilder, tmp_pa
     assert sorted(a.rendered) == sorted(b.rendered)
     for rel in a.rendered:
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
+
+
+@dataclass(frozen=True)
+class _Scoped:
+    key: int
+    cluster_scope: str | None
+    pause: float = 0.002   # long enough for the other worker to take the next batch
+
+
+def _scoped_pid(ctx: BuildContext, task: _Scoped) -> tuple[int, int]:
+    time.sleep(task.pause)
+    return task.key, os.getpid()
+
+
+def test_a_student_s_pages_go_to_one_worker_and_one_student_s_to_both(
+        three_items: ContentBuilder, tmp_path: Path) -> None:
+    """What a worker works out for one of a student's pages (its items' files) serves
+    the others only if the same worker makes them (engine/workers.batches)."""
+    check = check_content(three_items.root, offline=True)
+    out = tmp_path / "out"
+    ctx = BuildContext(check, out, "zh-TW", 2, tmp_path / "cache", BuildState(out),
+                       Theme.resolve(None, None))
+    # The class index (no student), then 40 students of 10 pages each.
+    tasks = [_Scoped(0, None)] + [_Scoped(n, f"s{n // 10:02d}") for n in range(1, 401)]
+    done = parallel.run_tasks(ctx, _scoped_pid, tasks, renew=False)
+    assert [key for key, _pid in done] == [t.key for t in tasks]      # in order, all there
+    by_student: dict[str, set[int]] = {}
+    for task, (_key, pid) in zip(tasks[1:], done[1:], strict=True):
+        by_student.setdefault(str(task.cluster_scope), set()).add(pid)
+    assert all(len(pids) == 1 for pids in by_student.values())
+    assert len(set().union(*by_student.values())) == 2                # both workers worked
+    # One student's 33 pages alone still spread over both workers.
+    alone = parallel.run_tasks(ctx, _scoped_pid, [_Scoped(n, "s00", 0.01) for n in range(33)],
+                               renew=False)
+    assert len({pid for _key, pid in alone}) == 2
 
 
 def test_a_theme_change_rerenders_every_page(three_items: ContentBuilder,
