@@ -8,10 +8,12 @@ A command that writes (build, serve, export, fit, links) first claims its output
   tool (no `.portfolio/state.json` of ours): an unrelated folder is never written in;
 - it is locked (flock on `.portfolio/lock`), so a second command on the same output
   stops with exit 2 instead of interleaving its files with the first one's;
-- temporary files an interrupted command left there are removed.
+- temporary files an interrupted command left there are removed, in one walk of the
+  output that also tells which of the record's files and folders are still there.
 
 `state.json` records every file ("owned") and folder ("dirs") the tool made in the
-output. While the claim is held it is the guard of generator.support.atomic: a write to a
+output; one no longer there, or now a link, is forgotten: whatever is put in its place
+is someone else's. While the claim is held it is the guard of generator.support.atomic: a write to a
 path that holds something not in the record is skipped and reported, and removals
 and pruning touch recorded paths only. Each new path is appended to
 `.portfolio/journal` before the file is put in place, so the record stays complete

@@ -171,11 +171,12 @@ def _entry_or_none(cache: Path, key: str) -> Derived | None:
     return found
 
 
-def _copies(src: _Source, derived: Derived) -> list[tuple[str, str]]:
-    """(output path, fingerprint) of each web copy of `src`."""
+def _copies(src: _Source, derived: Derived) -> list[tuple[str, str, str]]:
+    """(output path, fingerprint, the cache entry's file) of each web copy of `src`."""
     folder = src.owner[2]
     generics = [v.file for v in derived.variants] + ([derived.copy] if derived.copy else [])
-    return [(paths.media_file(folder, src.name, g), f"{src.job.key}/{g}") for g in generics]
+    return [(paths.media_file(folder, src.name, g), f"{src.job.key}/{g}", g)
+            for g in generics]
 
 
 # `_shown` per (owner, name, entry), per process: an item's files are shown by its own
@@ -212,8 +213,10 @@ class MediaStep:
     name = "media"
 
     def __init__(self) -> None:
-        # What plan found, for run (a class's files are thousands of names to work out).
+        # What plan found, for run (a class's files are thousands of names to work out):
+        # the sources, and the copies of each whose entry was made already, by its id.
         self._found: tuple[BuildContext, list[_Source]] | None = None
+        self._planned: dict[int, list[tuple[str, str, str]]] = {}
 
     def _sources(self, ctx: BuildContext) -> list[_Source]:
         if self._found is None or self._found[0] is not ctx:
@@ -222,15 +225,22 @@ class MediaStep:
 
     def plan(self, ctx: BuildContext) -> list[Output]:
         out = []
+        self._planned = {}
         for src in self._sources(ctx):
             derived = _entry_or_none(ctx.cache_dir, src.job.key)
             if derived is not None:
-                out += [Output(rel, fp, src) for rel, fp in _copies(src, derived)]
+                copies = self._planned[id(src)] = _copies(src, derived)
+                out += [Output(rel, fp, src) for rel, fp, _generic in copies]
         return out
 
     def run(self, ctx: BuildContext) -> None:
+        # The copies planned are this build's only if its plan found these very sources
+        # (kept alive since, so their ids are theirs).
+        same = self._found is not None and self._found[0] is ctx
         sources = self._sources(ctx)
-        self._found = None   # a step kept between builds (serve) holds no old build
+        planned = self._planned if same else {}
+        # A step kept between builds (serve) holds no old build.
+        self._found, self._planned = None, {}
         todo = {s.job.key: s.job for s in sources
                 if _entry_or_none(ctx.cache_dir, s.job.key) is None}
         if todo and "pdf" in ctx.running:
@@ -245,9 +255,7 @@ class MediaStep:
             if derived is None:  # the derive task failed and was reported
                 continue
             entry = entry_dir(ctx.cache_dir, src.job.key)
-            for (rel, fingerprint), generic in zip(_copies(src, derived), [
-                    *(v.file for v in derived.variants),
-                    *([derived.copy] if derived.copy else [])], strict=True):
+            for rel, fingerprint, generic in planned.get(id(src)) or _copies(src, derived):
                 if not ctx.fresh(rel, fingerprint):
                     _link(entry / generic, ctx.path(rel))
                     ctx.record(rel, fingerprint, self.name)
