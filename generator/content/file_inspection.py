@@ -23,7 +23,7 @@ from generator.content.media_probe import probe, verify_packets
 from generator.content.sniff import sniff
 from generator.model.file_info import FileInfo
 from generator.support import pillow_settings as imaging
-from generator.support.atomic import OutputWriteError, write_text
+from generator.support.atomic import OutputWriteError, guarded, write_text
 
 # Bump when inspection learns something new, so cached results are redone. It is part
 # of every cache key too. 4: a truncated picture is damaged whatever Pillow's global
@@ -229,7 +229,9 @@ class InspectCache:
         return [info if info is not None else next(made) for info in known]
 
     def save(self) -> None:
-        if not (self.path and self.dirty):
+        # Only a command holding the output writes in it: `check -o` reads this cache of
+        # an earlier output, and writes nothing there.
+        if not (self.path and self.dirty and guarded()):
             return
         # An output that takes no writes still gets checked, just not cached.
         with contextlib.suppress(OSError, OutputWriteError):

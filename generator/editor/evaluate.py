@@ -90,7 +90,7 @@ class Evaluator:
     def _read_draft(self, slug: str, key: str, item_id: str, index_text: str,
                     rules: Rules) -> tuple[Item | None, list[Finding]]:
         base = self.output / STATE_DIR / "editor"
-        base.mkdir(parents=True, exist_ok=True)
+        atomic.make_dirs(base)   # in the output's own folder, never through a link
         # Named like the tool's temporary files: whatever a killed editor leaves here,
         # the next command on this output sweeps away.
         work = Path(tempfile.mkdtemp(prefix=atomic.TEMP_PREFIX, dir=base))

@@ -120,6 +120,9 @@ def make_dirs(folder: Path) -> None:
     ever pruned when they become empty)."""
     folder = Path(folder)
     if folder.is_dir():
+        if _guard is not None and not _guard.may_make_in(folder):
+            # A link in the output, to a folder: what is written there would be elsewhere.
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
         return
     missing = []
     here = folder
@@ -326,13 +329,17 @@ def replacing_dir(target: Path) -> Iterator[Path]:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def sweep(folder: Path, found: tuple[set[str], set[str]] | None = None) -> int:
+def sweep(folder: Path, found: tuple[set[str], set[str]] | None = None,
+          unlink: str | None = None) -> int:
     """Remove what interrupted runs left under `folder`: files and folders named with
     TEMP_PREFIX (no one else names files so). The number removed.
 
     `found`, two sets: filled with what is left under `folder`, as POSIX paths relative
     to it: its regular files, and its folders (a link is neither). A claim takes its
-    record's measure from this one walk instead of a look at each file it records."""
+    record's measure from this one walk instead of a look at each file it records.
+    `unlink`, a folder of `folder`'s that only the tool writes in (`.portfolio`): every
+    symbolic link in it goes too (the link, never what it leads to), since the tool
+    makes none and one there would take its reads and writes elsewhere."""
     count = 0
     files, dirs = found if found is not None else (None, None)
     stack = [("", os.fspath(folder))]
@@ -342,8 +349,14 @@ def sweep(folder: Path, found: tuple[set[str], set[str]] | None = None) -> int:
             listing = os.scandir(path)
         except OSError:
             continue
+        mine = unlink is not None and (rel == unlink + "/" or rel.startswith(unlink + "/"))
         with listing:
             for entry in listing:
+                if mine and entry.is_symlink():
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+                        count += 1
+                    continue
                 if entry.name.startswith(TEMP_PREFIX):
                     with contextlib.suppress(OSError):
                         if entry.is_dir(follow_symlinks=False):

@@ -27,6 +27,7 @@ shared filesystem can interleave, and the claim reads every journal.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -126,11 +127,21 @@ def check_place(output: Path, content: Path | None) -> None:
         empty = next(entries, None) is None
     if not empty and not is_ours(output):
         raise OutputRefused("output-not-ours", output=str(output))
+    if not _state_in_place(output):
+        raise OutputRefused("output-state-not-folder", output=str(output))
+
+
+def _state_in_place(output: Path) -> bool:
+    """Whether the output's `.portfolio` is absent or a folder of its own: a link there
+    would take the record, the lock and every cache somewhere else."""
+    state = Path(output) / STATE_DIR
+    return not state.is_symlink() and (state.is_dir() or not os.path.lexists(state))
 
 
 def usable_cache(output: Path | None, content: Path) -> Path | None:
     """The cache folder `check` may use: only that of an existing output of ours."""
-    if output is None or overlaps(output, content) or not is_ours(output):
+    if output is None or overlaps(output, content) or not is_ours(output) \
+            or not _state_in_place(output):
         return None
     return Path(output)
 
@@ -166,7 +177,7 @@ class OutputFolder:
     def _open(self) -> None:
         try:
             atomic.make_dirs(self.state_dir)
-            fd = os.open(self.state_dir / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            fd = self._open_lock()
         except OSError as exc:
             raise atomic.as_write_error(exc, self.path) from exc
         try:
@@ -177,12 +188,24 @@ class OutputFolder:
         self._lock_fd = fd
         try:
             found: tuple[set[str], set[str]] = (set(), set())
-            self.swept = atomic.sweep(Path(self.root), found)
+            self.swept = atomic.sweep(Path(self.root), found, unlink=STATE_DIR)
             self._load(found)
         except BaseException:
             self.release()
             raise
         self._previous_guard = atomic.set_guard(self)
+
+    def _open_lock(self) -> int:
+        flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW
+        lock = self.state_dir / LOCK
+        try:
+            return os.open(lock, flags, 0o644)
+        except OSError as exc:
+            if exc.errno != errno.ELOOP:
+                raise
+        # A link where the lock goes is no lock of ours: only the link goes.
+        lock.unlink()
+        return os.open(lock, flags, 0o644)
 
     def _load(self, found: tuple[set[str], set[str]] | None = None) -> None:
         """The record, and a killed command's journal folded in; `found`: what is in
@@ -309,17 +332,28 @@ class OutputFolder:
         self._read_journal()
         return list(self.refused)
 
-    def _rel(self, path: Path) -> str | None:
-        """`path` relative to the output, or None when it is not the output's business
-        (outside it, or in the tool's own `.portfolio/`)."""
+    def _inside(self, path: Path) -> str | None:
+        """`path` relative to the output (POSIX), `.portfolio/` included; None outside."""
         full = os.path.abspath(path)   # normalised: no `..` left to climb out with
         inside = self.root.rstrip(os.sep) + os.sep
         if not full.startswith(inside):
             return None
-        rel = full[len(inside):].replace(os.sep, "/")
-        if rel == STATE_DIR or rel.startswith(STATE_DIR + "/"):
+        return full[len(inside):].replace(os.sep, "/")
+
+    def _rel(self, path: Path) -> str | None:
+        """`path` relative to the output, or None when it is not the record's business
+        (outside the output, or in the tool's own `.portfolio/`, whose files the record
+        does not list: only the tool ever writes there)."""
+        rel = self._inside(path)
+        if rel is None or rel == STATE_DIR or rel.startswith(STATE_DIR + "/"):
             return None
         return rel
+
+    def _own_in_place(self, path: Path) -> bool:
+        """For a path in `.portfolio/` or outside the output: no link on its way in the
+        output (a cache folder swapped for a link would take writes elsewhere)."""
+        rel = self._inside(path)
+        return rel is None or self._in_place(rel)
 
     def _note(self, kind: str, rel: str) -> None:
         line = f"{kind} {rel}\n".encode()
@@ -394,7 +428,10 @@ class OutputFolder:
     def admit(self, path: Path) -> bool:
         rel = self._rel(path)
         if rel is None:
-            return True
+            if self._own_in_place(path):
+                return True
+            self.refuse(path)
+            return False
         if not self._in_place(rel):
             self.refuse(path)
             return False
@@ -423,7 +460,7 @@ class OutputFolder:
     def may_make_in(self, path: Path) -> bool:
         """Whether folders made under the existing folder `path` are made in the output
         (no link on the way), or `path` is none of the output's business."""
-        rel = self._rel(path)
+        rel = self._inside(path)
         return rel is None or self._folder_in_place(rel)
 
     def _folder_in_place(self, folder: str) -> bool:
@@ -436,14 +473,16 @@ class OutputFolder:
         return placed
 
     def refuse(self, path: Path) -> None:
-        rel = self._rel(path) or str(path)
+        rel = self._inside(path) or str(path)
         if rel not in self.refused:
             self.refused[rel] = None
             self._note("x", rel)
 
     def may_remove(self, path: Path) -> bool:
         rel = self._rel(path)
-        return rel is None or (self.owns(path) and self._in_place(rel))
+        if rel is None:
+            return self._own_in_place(path)
+        return self.owns(path) and self._in_place(rel)
 
     def removed(self, path: Path) -> None:
         rel = self._rel(path)

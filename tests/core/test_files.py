@@ -164,21 +164,35 @@ def test_originals_are_never_modified(content, media):
         content.check()
 
 
-def test_second_check_uses_the_cache(content, media, tmp_path):
-    from generator.support.ownership import holding
+def test_check_uses_the_cache_a_build_left(content, media, tmp_path, monkeypatch):
+    from generator.content import file_inspection
+    from tests.builder import run_cli
 
     content.student()
     content.course("report", document="report.pdf")
     content.file("report", "report.pdf", media.pdf)
     out = tmp_path / "output"
-    with holding(out):  # an output of the tool's (the cache lives there, not in the content)
-        pass
-    first = content.check("-o", str(out))
+    assert run_cli("build", str(content.root), "-o", str(out), "--offline",
+                   "--skip", "pdf").exit_code == 0
     cache = out / ".portfolio" / "cache" / "files.json"
     assert cache.is_file() and not (content.root / ".portfolio").exists()
     stamp = cache.stat().st_mtime_ns
+    inspected: list[str] = []
+    real = file_inspection.InspectCache._inspect
+
+    def counting(self, path, *args):  # type: ignore[no-untyped-def]
+        inspected.append(path.name)
+        return real(self, path, *args)
+
+    monkeypatch.setattr(file_inspection.InspectCache, "_inspect", counting)
+    first = content.check("-o", str(out))
+    assert inspected == []                    # known by its hash: not read again
     assert content.check("-o", str(out)).doc == first.doc
-    assert cache.stat().st_mtime_ns == stamp  # nothing new learned, nothing written
+    # A new file is inspected, and kept to itself: `check` holds no claim on the output.
+    content.course("more", document="more.pdf")
+    content.file("more", "more.pdf", media.pdf_with_text("新的", name="more.pdf"))
+    content.check("-o", str(out))
+    assert inspected == ["more.pdf"] and cache.stat().st_mtime_ns == stamp
 
 
 # A name that is a typo or a letter case away from a file that is there: the message

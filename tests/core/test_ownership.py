@@ -133,7 +133,7 @@ def test_a_link_out_of_the_output_is_not_followed(tmp_path: Path) -> None:
     (out / "s").symlink_to(elsewhere)
     with holding(out) as folder:
         assert not atomic.write_text(out / "s" / "index.html", "x")
-        assert folder.refusals() == ["s/index.html"]
+        assert folder.refusals() == ["s"]      # the link is what is in the way
     assert list(elsewhere.iterdir()) == []
 
 
@@ -175,7 +175,7 @@ def test_a_link_deep_in_the_output_or_to_a_folder_of_it_is_not_followed(
         assert atomic.write_text(out / "a" / "b" / "again.html", "x")   # a/ is in place
         assert not atomic.write_text(out / "a" / "c" / "deep" / "page.html", "x")
         assert not atomic.write_text(out / "a" / "d" / "page.html", "y")
-        assert sorted(folder.refusals()) == ["a/c", "a/d/page.html"]
+        assert sorted(folder.refusals()) == ["a/c", "a/d"]
     assert list(elsewhere.iterdir()) == []
     assert (out / "other" / "page.html").read_text("utf-8") == "x"
 
@@ -199,6 +199,32 @@ def test_files_gone_are_forgotten_by_the_next_walk_or_the_next_save(tmp_path: Pa
         (out / "c.html").write_text("someone else's", "utf-8")
         assert not atomic.write_text(out / "c.html", "c")
     assert (out / "c.html").read_text("utf-8") == "someone else's"
+
+
+def test_no_write_goes_through_a_link_in_the_tool_s_own_folder(tmp_path: Path) -> None:
+    """A link planted in `.portfolio/` while the claim is held (the claim's walk removes
+    those it finds): writes, folders and removals there are refused like anywhere else
+    in the output, and what the link leads to is left alone."""
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "theirs.json").write_text("theirs", "utf-8")
+    with holding(out) as folder:
+        cache = out / ".portfolio" / "cache"
+        assert atomic.write_text(cache / "a" / "entry.json", "ours")
+        (cache / "b").symlink_to(elsewhere, target_is_directory=True)
+        assert not atomic.write_text(cache / "b" / "entry.json", "x")
+        assert not atomic.write_text(cache / "b" / "deep" / "entry.json", "x")
+        assert not atomic.remove(cache / "b" / "theirs.json")
+        with pytest.raises(NotADirectoryError):
+            atomic.make_dirs(cache / "b")
+        with pytest.raises(NotADirectoryError), atomic.replacing_dir(cache / "b" / "key"):
+            pass
+        assert folder.refusals() == [".portfolio/cache/b"]
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["theirs.json"]
+    assert (out / ".portfolio" / "cache" / "a" / "entry.json").read_text("utf-8") == "ours"
+    with holding(out):    # the next claim's walk takes the link away, and only the link
+        assert not (out / ".portfolio" / "cache" / "b").exists()
+    assert (elsewhere / "theirs.json").read_text("utf-8") == "theirs"
 
 
 def test_one_claim_at_a_time(tmp_path: Path) -> None:

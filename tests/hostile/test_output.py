@@ -247,6 +247,74 @@ def test_check_uses_the_cache_of_an_earlier_output(arena: Arena) -> None:
     arena.assert_untouched()
 
 
+# ------------------------------------------------------------------- the tool's own folder
+
+def test_a_state_folder_that_is_a_link_refuses_the_output(arena: Arena) -> None:
+    """`.portfolio` swapped for a link to a bystander's folder (holding the moved record,
+    so the output still reads as ours): the record, the lock and every cache would be
+    written there. The output is refused; `check -o` reads no cache through it."""
+    _student(arena)
+    settle(arena.content.root)
+    assert arena.run(*BUILD, "-o", "output").exit_code == 0
+    theirs = arena.victim / "stash"
+    shutil.move(arena.output / ".portfolio", theirs)
+    (arena.output / ".portfolio").symlink_to(theirs, target_is_directory=True)
+    arena.freeze()
+    outcome = arena.run(*BUILD, "-o", "output")
+    assert outcome.exit_code == 2 and "Traceback" not in outcome.output
+    assert _said("output-state-not-folder") in _err(outcome)
+    checked = arena.run("check", "content", "--offline", "--format", "json", "-o", "output")
+    assert checked.exit_code == 0 and json.loads(checked.stdout)["counts"]["error"] == 0
+    arena.assert_untouched()
+
+
+@pytest.mark.parametrize("where", ["cache", "cache/derived", "cache/derived/markdown",
+                                   "cache/students", "lock", "journal"])
+def test_a_link_in_the_state_folder_is_removed_not_followed(arena: Arena, where: str) -> None:
+    """Before: a build wrote its caches (rendered texts, compiled templates, readings)
+    into whatever folder a link at `.portfolio/cache` led to."""
+    _student(arena)
+    settle(arena.content.root)
+    assert arena.run(*BUILD, "-o", "output").exit_code == 0
+    planted = arena.output / ".portfolio" / where
+    theirs = arena.victim / "stash"
+    if planted.is_dir():
+        shutil.move(planted, theirs)             # what it held, now a bystander's
+        planted.symlink_to(theirs, target_is_directory=True)
+    else:
+        theirs.mkdir()
+        planted.unlink(missing_ok=True)
+        planted.symlink_to(theirs / "file")      # dangling: O_CREAT would make it
+    # An edit, so that the build renders a text and keeps a reading again.
+    index = arena.content.root / "ming" / "items" / "optics" / "index.md"
+    index.write_text(index.read_text("utf-8") + "\n又寫了一段。\n", "utf-8")
+    arena.freeze()
+    outcome = arena.run(*BUILD, "-o", "output")
+    assert outcome.exit_code == 0 and "Traceback" not in outcome.output, outcome.output
+    assert not planted.is_symlink()
+    assert "又寫了一段" in (arena.output / "ming" / "items" / "optics" / "index.html").read_text(
+        "utf-8")
+    arena.assert_untouched()
+
+
+def test_check_writes_nothing_in_the_output_it_reads(arena: Arena) -> None:
+    """`check -o` holds no claim on the output: it reads its caches, and when it learns
+    something new (a new file inspected) it keeps it to itself."""
+    _student(arena)
+    assert arena.run(*BUILD, "-o", "output").exit_code == 0
+    arena.content.performance("contest", images=["pic.png"])
+    arena.content.file("contest", "pic.png", arena.content.media.png)
+    arena.freeze()
+    before = {p: p.read_bytes() for p in (arena.output / ".portfolio").rglob("*")
+              if p.is_file() and p.name != "lock"}
+    outcome = arena.run("check", "content", "--offline", "--format", "json", "-o", "output")
+    assert outcome.exit_code == 0, outcome.output
+    after = {p: p.read_bytes() for p in (arena.output / ".portfolio").rglob("*")
+             if p.is_file() and p.name != "lock"}
+    assert after == before
+    arena.assert_untouched()
+
+
 # ----------------------------------------------------------------------------- processes
 
 def _slow_video(arena: Arena) -> None:
