@@ -38,7 +38,7 @@ from generator.support.ownership import OutputRefused, holding
 
 def _listen(output: Path, port: int, reloads: Reloads, lang: str) -> ThreadingHTTPServer:
     """The server on `port`, or on the next free one when it is taken (0: any free port)."""
-    server = first_free(lambda candidate: make_server(output, candidate, reloads), port)
+    server = first_free(lambda candidate: make_server(output, candidate, reloads, lang), port)
     if server is None:
         raise SaidUsage("usage-ports-busy", first=port, last=port + PORT_TRIES - 1)
     return server

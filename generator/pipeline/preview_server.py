@@ -4,17 +4,29 @@ The files on disk are exactly what `portfolio build` writes; the live-reload scr
 is added to HTML pages only as they are sent, so a served build and a plain build
 never differ and switching between them re-renders nothing. The browser listens
 on a server-sent-events stream and reloads when a rebuild finishes.
+
+Only the site is served, to this computer's browser:
+- a request must name this server in its `Host` header (127.0.0.1, localhost or [::1]
+  and the port): a web page whose name was rebound to 127.0.0.1 cannot read the site;
+- the tool's own folder (`.portfolio/`: caches holding what the students wrote, the
+  record) is not served;
+- nor is anything reached through a symbolic link in the output (the tool makes none:
+  one there would lead to files of someone's that are not the site).
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterable
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+
+from generator.i18n import text
+from generator.support.ownership import STATE_DIR
 
 EVENTS_PATH = "/__portfolio/events"
 RELOAD_SCRIPT = (
@@ -54,12 +66,42 @@ def inject(html: bytes) -> bytes:
     return html[:at] + RELOAD_SCRIPT + html[at:] if at >= 0 else html + RELOAD_SCRIPT
 
 
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+
+
 class PreviewHandler(SimpleHTTPRequestHandler):
     reloads: Reloads
 
-    def __init__(self, *args: Any, reloads: Reloads, **kwargs: Any):
+    def __init__(self, *args: Any, reloads: Reloads, lang: str, **kwargs: Any):
         self.reloads = reloads
+        self.lang = lang
         super().__init__(*args, **kwargs)
+
+    def _refused(self) -> bool:
+        """Whether this request is answered with a refusal (sent here) instead."""
+        port = cast(ThreadingHTTPServer, self.server).server_port
+        if self.headers.get("Host", "") not in {f"{n}:{port}" for n in LOOPBACK_NAMES}:
+            self._refuse(HTTPStatus.FORBIDDEN, "serve-refused-host")
+            return True
+        target = self.translate_path(self.path).rstrip(os.sep) or os.sep
+        rel = os.path.relpath(target, self.directory)
+        if rel.split(os.sep)[0] == STATE_DIR or os.path.realpath(target) != target:
+            self._refuse(HTTPStatus.NOT_FOUND, "serve-not-found")
+            return True
+        return False
+
+    def _refuse(self, status: HTTPStatus, key: str) -> None:
+        body = text(key, self.lang).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def do_HEAD(self) -> None:
+        if not self._refused():
+            super().do_HEAD()
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the terminal is for findings and rebuilds, not for every request
@@ -73,6 +115,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         if path == EVENTS_PATH:
             return self._events()
+        if self._refused():
+            return None
         target = Path(self.translate_path(self.path))
         if target.is_dir():
             if not path.endswith("/"):
@@ -106,9 +150,12 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             pass
 
 
-def make_server(output: Path, port: int, reloads: Reloads,
+def make_server(output: Path, port: int, reloads: Reloads, lang: str,
                 host: str = "127.0.0.1") -> ThreadingHTTPServer:
-    handler = partial(PreviewHandler, directory=str(output), reloads=reloads)
+    # The folder as the system names it: a path reached through a link is then one
+    # whose real path differs from itself.
+    handler = partial(PreviewHandler, directory=os.path.realpath(output), reloads=reloads,
+                      lang=lang)
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     return server
