@@ -112,11 +112,11 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         super().end_headers()
 
     def do_GET(self) -> None:
+        if self._refused():
+            return None
         path = self.path.split("?", 1)[0]
         if path == EVENTS_PATH:
             return self._events()
-        if self._refused():
-            return None
         target = Path(self.translate_path(self.path))
         if target.is_dir():
             if not path.endswith("/"):

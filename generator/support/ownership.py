@@ -9,7 +9,11 @@ A command that writes (build, serve, export, fit, links) first claims its output
 - it is locked (flock on `.portfolio/lock`), so a second command on the same output
   stops with exit 2 instead of interleaving its files with the first one's;
 - temporary files an interrupted command left there are removed, in one walk of the
-  output that also tells which of the record's files and folders are still there.
+  output that also tells which of the record's files and folders are still there;
+- the tool's own `.portfolio/` must be a folder (a link or a file there refuses the
+  output), and the walk removes every symbolic link in it: the tool makes none, and one
+  would take its record, lock and caches somewhere else. Writes in `.portfolio/` go
+  through no link either, like every write in the output.
 
 `state.json` records every file ("owned") and folder ("dirs") the tool made in the
 output; one no longer there, or now a link, is forgotten: whatever is put in its place

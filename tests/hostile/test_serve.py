@@ -5,18 +5,13 @@ leads to, not to a page whose name was rebound to 127.0.0.1."""
 from __future__ import annotations
 
 import http.client
-import os
-import re
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 
 import pytest
 
 from tests.builder import settle
 from tests.hostile.conftest import Arena
+from tests.servekit import serving
 
 
 @pytest.fixture
@@ -30,28 +25,9 @@ def served(arena: Arena) -> Iterator[tuple[Arena, int]]:
     (arena.output / "ming" / "notes.txt").symlink_to(arena.victim / "notes.txt")
     (arena.output / "ming" / "theirs").symlink_to(arena.victim, target_is_directory=True)
     arena.freeze()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "content", "-o", "output", "--port", "0",
-         "--skip", "pdf", "-j", "1", "--lang", "en"], cwd=arena.root,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    try:
-        assert proc.stdout is not None
-        deadline, port = time.monotonic() + 60, None
-        while port is None and time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line and proc.poll() is not None:
-                break
-            found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-            port = int(found.group(1)) if found else None
-        assert port, proc.stderr.read() if proc.stderr else ""
-        yield arena, port
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with serving("content", "-o", "output", "--skip", "pdf", "-j", "1", "--lang", "en",
+                 cwd=arena.root) as url:
+        yield arena, int(url.rstrip("/").rpartition(":")[2])
 
 
 def _get(port: int, path: str, host: str | None = None) -> tuple[int, bytes]:

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import re
-import signal
-import subprocess
-import sys
 import threading
 import time
 import urllib.request
@@ -16,6 +11,7 @@ import pytest
 
 from generator.pipeline.preview_server import EVENTS_PATH, inject
 from tests.builder import ContentBuilder
+from tests.servekit import serving
 
 
 def test_inject_puts_the_script_before_body_end() -> None:
@@ -28,29 +24,9 @@ def test_inject_puts_the_script_before_body_end() -> None:
 def served(content: ContentBuilder, tmp_path: Path):  # type: ignore[no-untyped-def]
     content.student()
     content.course("a", title="第一版標題")
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", str(content.root), "-o",
-         str(tmp_path / "out"), "--port", "0", "--skip", "pdf", "-j", "1"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    try:
-        assert proc.stdout is not None
-        deadline = time.monotonic() + 60
-        url = None
-        while url is None and time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line and proc.poll() is not None:
-                break
-            m = re.search(r"http://127\.0\.0\.1:\d+/", line)
-            url = m.group(0) if m else None
-        assert url, proc.stderr.read() if proc.stderr else ""
+    with serving(str(content.root), "-o", str(tmp_path / "out"), "--skip", "pdf",
+                 "-j", "1") as url:
         yield content, url
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def _get(url: str) -> str:
