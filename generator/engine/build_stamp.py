@@ -50,6 +50,7 @@ from generator.findings import SEVERITY_ORDER
 from generator.i18n import LANGS
 from generator.support import atomic
 from generator.support.ownership import STATE_DIR, OutputFolder
+from generator.support.records import read_record
 from generator.support.tree_state import RACY_SECONDS, code_state, stat_line, tree
 
 STAMP_FILE = "stamp.json"
@@ -123,7 +124,7 @@ def matches(output: Path, digest: str) -> bool:
     """Whether the last build's record is of these very inputs (read without claiming
     the output: a build with something to do must first see its content is readable)."""
     try:
-        data = json.loads(_path(output).read_text("utf-8"))
+        data = json.loads(read_record(_path(output)))
     except (OSError, ValueError):
         return False
     return isinstance(data, dict) and data.get("inputs") == digest
@@ -134,7 +135,7 @@ def holds(folder: OutputFolder, digest: str, now: float | None = None) -> dict[s
     output `folder`: same inputs, the output as that build left it, and no link due to
     be asked again. None when there is anything to do."""
     try:
-        data = json.loads(_path(Path(folder.root)).read_text("utf-8"))
+        data = json.loads(read_record(_path(Path(folder.root))))
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or data.get("inputs") != digest \
@@ -192,7 +193,7 @@ def note_unchanged(folder: OutputFolder, seconds: float) -> int:
     every step would: nothing rendered, every output kept); the number of outputs."""
     log_path = Path(folder.root) / STATE_DIR / "build.json"
     try:
-        last = json.loads(log_path.read_text("utf-8"))
+        last = json.loads(read_record(log_path))
     except (OSError, ValueError):
         last = {}
     kept = len(folder.outputs)

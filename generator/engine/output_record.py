@@ -21,6 +21,7 @@ from typing import Any
 from generator.engine import output_paths as paths
 from generator.support import atomic
 from generator.support.ownership import STATE_DIR, STATE_VERSION, TOOL, OutputFolder
+from generator.support.records import read_record
 
 __all__ = ["STATE_DIR", "STATE_VERSION", "BuildState"]
 
@@ -40,7 +41,7 @@ class BuildState:
             self.previous = dict(folder.outputs)
             return
         try:
-            data = json.loads(self.path.read_text("utf-8"))
+            data = json.loads(read_record(self.path))
             if data.get("version") == STATE_VERSION:
                 self.previous = data.get("outputs", {})
         except (OSError, ValueError, AttributeError):

@@ -18,6 +18,7 @@ from typing import Any
 
 from generator.links.link_check import LinkCheck
 from generator.support.atomic import write_text
+from generator.support.records import read_record
 from generator.support.url_credentials import has_credentials, redact
 
 STATE_DIR = ".portfolio"
@@ -75,7 +76,7 @@ class History:
         if path is None or not path.is_file():
             return history
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(read_record(path))
             links = data.get("links", {}) if isinstance(data, dict) else {}
             known = set(LinkRecord.__dataclass_fields__)
             for url, raw in links.items():

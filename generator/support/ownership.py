@@ -43,6 +43,7 @@ from typing import Any
 
 from generator.i18n import DEFAULT_LANG, text
 from generator.support import atomic
+from generator.support.records import read_record
 
 STATE_DIR = ".portfolio"
 STATE_FILE = "state.json"
@@ -95,7 +96,7 @@ def derived_dir(output: Path) -> Path:
 def read_state(output: Path) -> dict[str, Any] | None:
     """The state file of an earlier output of this tool, or None."""
     try:
-        data = json.loads(state_path(output).read_text("utf-8"))
+        data = json.loads(read_record(state_path(output)))
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict):

@@ -297,6 +297,36 @@ def test_a_link_in_the_state_folder_is_removed_not_followed(arena: Arena, where:
     arena.assert_untouched()
 
 
+@pytest.mark.parametrize("record", ["state.json", "links.json", "stamp.json", "build.json",
+                                    "cache/files.json", "cache/students/*.json",
+                                    "cache/derived/site/*/*/meta.json"])
+def test_a_record_of_gigabytes_is_no_record(arena: Arena, record: str) -> None:
+    """A record of the tool's own swapped for a (sparse) file of 3 GB: read whole, it ran
+    the build out of memory ("cannot read content: MemoryError"). Each is read through a
+    cap now, and one over it is a damaged record: no record at all."""
+    _student(arena)
+    settle(arena.content.root)
+    assert arena.run(*BUILD, "-o", "output").exit_code == 0
+    state = arena.output / ".portfolio"
+    found = sorted(state.glob(record)) or [state / record]
+    with open(found[0], "wb") as fh:
+        fh.truncate(3 * 2**30)
+    # An edit, so that the build has something to do and reads what it keeps.
+    index = arena.content.root / "ming" / "items" / "optics" / "index.md"
+    index.write_text(index.read_text("utf-8") + "\n又寫了一段。\n", "utf-8")
+    arena.freeze()
+    outcome = arena.run(*BUILD, "-o", "output")
+    assert "Traceback" not in outcome.output and "MemoryError" not in outcome.output
+    if record == "state.json":
+        # The record that says the folder is ours: without it, it is a folder of someone's.
+        assert outcome.exit_code == 2 and _said("output-not-ours") in _err(outcome)
+    else:
+        assert outcome.exit_code == 0, outcome.output
+        page = arena.output / "ming" / "items" / "optics" / "index.html"
+        assert "又寫了一段" in page.read_text("utf-8")
+    arena.assert_untouched()
+
+
 def test_check_writes_nothing_in_the_output_it_reads(arena: Arena) -> None:
     """`check -o` holds no claim on the output: it reads its caches, and when it learns
     something new (a new file inspected) it keeps it to itself."""

@@ -62,6 +62,7 @@ from generator.render.pdf.pdf_assembly import Laid, lay_out, measure
 from generator.render.pdf.print_item import AttachmentView
 from generator.support.atomic import write_bytes
 from generator.support.code_digest import files_digest
+from generator.support.records import read_record
 
 FRAGMENT_VERSION = 1
 _PACKAGE = Path(__file__).parent
@@ -205,7 +206,7 @@ class FragmentStore:
         if self.used is not None:
             self.used.append(key[:40])
         try:
-            data = json.loads(facts.read_text("utf-8"))
+            data = json.loads(read_record(facts))
             laid = Laid(pdf.read_bytes(), **{k: v for k, v in data.items()})
             laid.anchors = {k: (v[0], v[1], v[2]) for k, v in laid.anchors.items()}
             laid.bookmarks = [tuple(b) for b in laid.bookmarks]  # type: ignore[misc]
@@ -374,7 +375,7 @@ def assemble(html: str, mark: str, folders: list[Path], attachments: list[Attach
 def _front_guess(path: Path, parts: int) -> tuple[list[int], dict[str, int]] | None:
     """The front's part lengths and its own anchors' pages kept in `path`, if any."""
     try:
-        data = json.loads(path.read_text("utf-8"))
+        data = json.loads(read_record(path))
         counts = [int(c) for c in data["counts"]]
         local = {str(k): int(v) for k, v in data["local"].items()}
     except (OSError, ValueError, TypeError, KeyError, AttributeError):

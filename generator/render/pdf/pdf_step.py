@@ -50,6 +50,7 @@ from generator.render.upload.upload_copies import (
     made_copies,
 )
 from generator.support.atomic import remove, write_bytes
+from generator.support.records import read_record
 
 PDF_VERSION = 1
 NAME = "pdf"
@@ -265,7 +266,7 @@ def prune_fragments(cache_dir: Path, tasks: list[PdfTask]) -> None:
         if task.kind != "portfolio":
             continue
         try:
-            data = json.loads(_verdict_path(cache_dir, task.fingerprint).read_text("utf-8"))
+            data = json.loads(read_record(_verdict_path(cache_dir, task.fingerprint)))
             keep.update(str(k) for k in data["uses"])
         except (OSError, ValueError, KeyError, TypeError):
             return
@@ -325,7 +326,7 @@ def _save_verdict(cache_dir: Path, fingerprint: str, written: bool,
 
 def _load_verdict(cache_dir: Path, fingerprint: str) -> tuple[bool, list[Finding]] | None:
     try:
-        data: dict[str, Any] = json.loads(_verdict_path(cache_dir, fingerprint).read_text("utf-8"))
+        data: dict[str, Any] = json.loads(read_record(_verdict_path(cache_dir, fingerprint)))
         found = [Finding(f["code"], f["severity"], f["student"], f["item"], f["file"],
                          f["params"]) for f in data["findings"]]
         return bool(data["written"]), found

@@ -30,6 +30,7 @@ from typing import Any
 from generator.findings import Finding, make
 from generator.model import Item
 from generator.support.atomic import write_bytes
+from generator.support.records import read_record
 
 _FAMILY = re.compile(r"font-family\s*:\s*([^;}]+)")
 _FACE = re.compile(r"@font-face\s*{([^}]*)}")
@@ -119,7 +120,7 @@ def _cmap(file: str, index: int, cache_dir: Path | None = None) -> _Covered:
             key = hashlib.sha256(f"{file}\0{index}\0{stat.st_size}\0{stat.st_mtime_ns}"
                                  .encode()).hexdigest()[:40]
             kept = cache_dir / "cmaps" / f"{key}.json"
-            return _Covered([(int(a), int(b)) for a, b in json.loads(kept.read_text("utf-8"))])
+            return _Covered([(int(a), int(b)) for a, b in json.loads(read_record(kept))])
         except (OSError, ValueError, TypeError):
             pass
     from fontTools.ttLib import TTFont, TTLibError  # read once per font, then kept

@@ -29,6 +29,7 @@ from generator.render.web_media.responsive_images import (
     write_variants,
 )
 from generator.support.atomic import replacing_dir
+from generator.support.records import read_record
 
 # Bump when what is derived changes: every entry is made again. 3: a large JPEG is
 # decoded at 1/2 scale when that leaves 90 % of the largest width (responsive_images).
@@ -108,7 +109,7 @@ def entry_dir(cache: Path, key: str) -> Path:
 
 def load_entry(cache: Path, key: str) -> Derived | None:
     try:
-        data = json.loads((entry_dir(cache, key) / "meta.json").read_text("utf-8"))
+        data = json.loads(read_record(entry_dir(cache, key) / "meta.json"))
         return Derived.from_json(data)
     except (OSError, ValueError, KeyError, TypeError):
         return None
