@@ -27,10 +27,15 @@ def read_record(path: Path, limit: int = RECORD_MAX_BYTES) -> str:
 
     Raises OSError when it cannot be read, ValueError (RecordTooLarge, or
     UnicodeDecodeError) when it is too large or not text."""
+    return read_record_bytes(path, limit).decode("utf-8")
+
+
+def read_record_bytes(path: Path, limit: int = RECORD_MAX_BYTES) -> bytes:
+    """The bytes of the record at `path` (a cached laid-out PDF), at most `limit`."""
     with open(path, "rb") as fh:
         if os.fstat(fh.fileno()).st_size > limit:
             raise RecordTooLarge(f"{path}: over {limit} bytes")
         data = fh.read(limit + 1)   # a file that grew since: still no more than this
     if len(data) > limit:
         raise RecordTooLarge(f"{path}: over {limit} bytes")
-    return data.decode("utf-8")
+    return data

@@ -327,6 +327,31 @@ def test_a_record_of_gigabytes_is_no_record(arena: Arena, record: str) -> None:
     arena.assert_untouched()
 
 
+def test_a_laid_out_item_of_gigabytes_is_laid_out_again(arena: Arena) -> None:
+    """The PDF step's cached item pages (fragments) are read through the same cap."""
+    _student(arena)
+    arena.content.performance("contest")
+    settle(arena.content.root)
+    build = ("build", "content", "--offline", "--lang", "en", "-o", "output")
+    assert arena.run(*build).exit_code == 0
+    fragments = sorted((arena.output / ".portfolio").glob("cache/derived/pdf/fragments/*.pdf"))
+    assert fragments
+    for fragment in fragments:
+        with open(fragment, "wb") as fh:
+            fh.truncate(3 * 2**30)
+    index = arena.content.root / "ming" / "items" / "contest" / "index.md"
+    index.write_text(index.read_text("utf-8") + "\n又寫了一段。\n", "utf-8")
+    arena.freeze()
+    outcome = arena.run(*build)
+    assert outcome.exit_code == 0 and "Traceback" not in outcome.output, outcome.output
+    assert all(f.stat().st_size < 2**30 for f in fragments if f.exists())
+    pdf = arena.output / "ming" / "portfolio.pdf"
+    text_ = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    assert "又寫了一段" in text_
+    arena.assert_untouched()
+
+
 def test_check_writes_nothing_in_the_output_it_reads(arena: Arena) -> None:
     """`check -o` holds no claim on the output: it reads its caches, and when it learns
     something new (a new file inspected) it keeps it to itself."""

@@ -62,7 +62,7 @@ from generator.render.pdf.pdf_assembly import Laid, lay_out, measure
 from generator.render.pdf.print_item import AttachmentView
 from generator.support.atomic import write_bytes
 from generator.support.code_digest import files_digest
-from generator.support.records import read_record
+from generator.support.records import read_record, read_record_bytes
 
 FRAGMENT_VERSION = 1
 _PACKAGE = Path(__file__).parent
@@ -207,7 +207,7 @@ class FragmentStore:
             self.used.append(key[:40])
         try:
             data = json.loads(read_record(facts))
-            laid = Laid(pdf.read_bytes(), **{k: v for k, v in data.items()})
+            laid = Laid(read_record_bytes(pdf), **{k: v for k, v in data.items()})
             laid.anchors = {k: (v[0], v[1], v[2]) for k, v in laid.anchors.items()}
             laid.bookmarks = [tuple(b) for b in laid.bookmarks]  # type: ignore[misc]
             laid.links = [(n, t, tuple(r)) for n, t, r in laid.links]  # type: ignore[misc]
