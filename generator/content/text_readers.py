@@ -20,9 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from generator.content import bounded_yaml as boundedyaml
 from generator.content.item_paths import RealPaths, real_inside
 from generator.content.toml_text import error_line, quote_impossible_dates
 from generator.i18n import said
@@ -135,6 +132,12 @@ def _loads(text: str) -> dict[str, Any]:
 def parse_yaml(text: str, line_offset: int = 0) -> tuple[Any, list[ReadError]]:
     """The YAML document in `text` and its `key-duplicate` problems (the later value is
     kept); `yaml-too-complex` or `syntax-error` when it cannot be used at all."""
+    # Imported when first needed: a build whose students' readings are all kept (the
+    # student cache) parses no YAML, and PyYAML is a hundredth of a second to load.
+    import yaml
+
+    from generator.content import bounded_yaml as boundedyaml
+
     try:
         data, duplicates = boundedyaml.load(text)
     except boundedyaml.TooComplex as exc:
