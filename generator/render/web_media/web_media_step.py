@@ -13,6 +13,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from generator.engine import output_paths as paths
 from generator.engine.build_context import BuildContext
@@ -196,9 +197,12 @@ def _shown(src: _Source, derived: Derived) -> ItemFile:
 def _shown_now(src: _Source, derived: Derived) -> ItemFile:
     folder = src.owner[2]
     page = f"{posixpath.dirname(folder)}/{paths.INDEX}"
+    # Every copy is in `folder`: the way there from the page is worked out once.
+    prefix = paths.folder_prefix(page, folder)
 
     def url(generic: str) -> str:
-        return paths.href(page, paths.media_file(folder, src.name, generic))
+        name = paths.media_file(folder, src.name, generic).rpartition("/")[2]
+        return prefix + quote(name, safe="")
 
     pictures = tuple((url(v.file), v) for v in derived.variants)
     copy = url(derived.copy) if derived.copy else None
