@@ -12,6 +12,7 @@ task one by one.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import traceback
@@ -138,6 +139,9 @@ def _run_here(ctx: BuildContext, fn: Callable[[BuildContext, T], R], tasks: Sequ
         return results
     _SHARED = (ctx, fn)
     batch = jobs * TASKS_PER_WORKER if renew else len(tasks)
+    # What this process holds is the workers' to read, not to collect: frozen, no
+    # collection in a worker walks (and so copies, page by page) the build's whole model.
+    gc.freeze()
     try:
         for start in range(0, len(tasks), batch):
             part = tasks[start:start + batch]
@@ -150,4 +154,5 @@ def _run_here(ctx: BuildContext, fn: Callable[[BuildContext, T], R], tasks: Sequ
                             on_done(result)
     finally:
         _SHARED = None
+        gc.unfreeze()
     return results
