@@ -11,7 +11,8 @@ Only the site is served, to this computer's browser:
 - the tool's own folder (`.portfolio/`: caches holding what the students wrote, the
   record) is not served;
 - nor is anything reached through a symbolic link in the output (the tool makes none:
-  one there would lead to files of someone's that are not the site).
+  one there would lead to files of someone's that are not the site);
+- no folder is listed.
 """
 
 from __future__ import annotations
@@ -102,6 +103,12 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     def do_HEAD(self) -> None:
         if not self._refused():
             super().do_HEAD()
+
+    def list_directory(self, path: str | os.PathLike[str]) -> None:
+        """No folder is listed: every page of the site is an `index.html` or linked from
+        one, and a listing would name what is not served (`.portfolio`, links) in words
+        of no catalog."""
+        self._refuse(HTTPStatus.NOT_FOUND, "serve-not-found")
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the terminal is for findings and rebuilds, not for every request

@@ -57,6 +57,10 @@ def test_only_the_site_is_served_to_this_computer(served: tuple[Arena, int]) -> 
         assert status == 404 and b"owned" not in body, path
     students = next((arena.output / ".portfolio" / "cache" / "students").glob("*.json"))
     assert _get(port, f"/.portfolio/cache/students/{students.name}")[0] == 404
+    # No folder is listed: a listing would name what is not served.
+    assert not (arena.output / "ming" / "items" / "index.html").exists()
+    status, body = _get(port, "/ming/items/")
+    assert status == 404 and b"optics" not in body
     # What a link in the output leads to.
     for path in ("/ming/notes.txt", "/ming/theirs/notes.txt", "/ming/theirs/"):
         status, body = _get(port, path)

@@ -71,6 +71,21 @@ def test_an_address_with_a_password_is_found_anywhere_in_a_text(text: str,
     assert mentions_credentials(text) is holds
 
 
+def test_a_password_in_a_reflection_s_link_is_an_error_too(content) -> None:  # type: ignore[no-untyped-def]
+    content.student()
+    content.item("robot", body="作品在 [這裡](https://alice:hunter2@example.org/demo)。"
+                 "也見 http://bob:hunter2@example.org/b，以及 https://example.org/ok。",
+                 type="course", title="機器人", summary="做了一台機器人。", subject="資訊科技",
+                 term=1131, certified=True, form="report")
+    run = content.check()
+    found = run.having("link-credentials")
+    assert len(found) == 2 and all(f["severity"] == "error" and f["file"] == "index.md"
+                                   for f in found)
+    assert "hunter2" not in run.output and run.exit_code == 1
+    messages = " ".join(f["message"] for f in found)
+    assert "https://example.org/demo" in messages and "http://example.org/b" in messages
+
+
 def test_a_link_with_a_password_is_an_error_offline_too(content) -> None:  # type: ignore[no-untyped-def]
     content.student()
     content.performance("robot", category="work",
