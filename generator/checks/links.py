@@ -7,20 +7,13 @@ as `redact` gives it: findings are printed in pages and reports.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from generator.findings import Finding, make
 from generator.i18n import said
 from generator.links.risk import assess
 from generator.model import Portfolio
-from generator.support.url_credentials import has_credentials, redact
-
-# An address as written in running text or Markdown: a scheme, "//", and what follows
-# up to white space, a quote, a bracket (the end of a Markdown link or autolink) or the
-# full-width punctuation a Chinese sentence goes on with.
-_URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[/\\]{2}"
-                          r"[^\s<>()\[\]\"'，。、；：！？「」『』（）]+")
+from generator.support.url_credentials import addresses_with_credentials, has_credentials, redact
 
 
 def check(portfolio: Portfolio) -> Iterator[Finding]:
@@ -31,10 +24,9 @@ def check(portfolio: Portfolio) -> Iterator[Finding]:
             # A password pasted into a link in the reflection: cut from every page and PDF
             # (render/markdown.py), and said here, since the student still has it in
             # their file and may have shared it elsewhere.
-            for url in dict.fromkeys(_URL_IN_TEXT.findall(item.body or "")):
-                if has_credentials(url):
-                    yield make("link-credentials", student.key, item.id, "index.md",
-                               url=redact(url))
+            for url in addresses_with_credentials(item.body or ""):
+                yield make("link-credentials", student.key, item.id, "index.md",
+                           url=redact(url))
             if not item.links:
                 continue
             if item.type == "course" or item.category not in allowed:

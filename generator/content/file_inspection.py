@@ -24,6 +24,7 @@ from generator.content.sniff import sniff
 from generator.model.file_info import FileInfo
 from generator.support import pillow_settings as imaging
 from generator.support.atomic import OutputWriteError, guarded, write_text
+from generator.support.records import read_record
 
 # Bump when inspection learns something new, so cached results are redone. It is part
 # of every cache key too. 4: a truncated picture is damaged whatever Pillow's global
@@ -159,9 +160,7 @@ class InspectCache:
         self.dirty = False
         if self.path and self.path.is_file() and not self.path.is_symlink():
             try:
-                if self.path.stat().st_size > MAX_CACHE_BYTES:
-                    return
-                data = json.loads(self.path.read_text("utf-8"))
+                data = json.loads(read_record(self.path, MAX_CACHE_BYTES))
                 if isinstance(data, dict) and data.get("version") == INSPECT_VERSION:
                     by_hash, by_stat = data.get("by_hash"), data.get("by_stat")
                     if isinstance(by_hash, dict) and isinstance(by_stat, dict):

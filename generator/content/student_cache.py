@@ -42,6 +42,7 @@ from generator.findings import SEVERITY_ORDER, Finding, Severity
 from generator.model import Student
 from generator.rules import Rules
 from generator.support.atomic import OutputWriteError, guarded, remove, write_text
+from generator.support.records import read_record_bytes
 from generator.support.tree_state import RACY_SECONDS, code_state, tree
 from generator.support.url_credentials import mentions_credentials
 
@@ -90,9 +91,9 @@ class StudentCache:
             return None
         entry = self._entry(folder)
         try:
-            if entry.is_symlink() or entry.stat().st_size > MAX_ENTRY_BYTES:
+            if entry.is_symlink():
                 return None
-            data = json.loads(entry.read_bytes())
+            data = json.loads(read_record_bytes(entry, MAX_ENTRY_BYTES))
             if not isinstance(data, dict) or data.get("version") != VERSION \
                     or data.get("key") != key:
                 return None

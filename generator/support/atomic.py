@@ -118,19 +118,14 @@ def owned(path: Path) -> bool:
 def make_dirs(folder: Path) -> None:
     """`mkdir -p folder`, telling the guard which folders the tool made (only those are
     ever pruned when they become empty)."""
-    folder = Path(folder)
-    if folder.is_dir():
-        if _guard is not None and not _guard.may_make_in(folder):
-            # A link in the output, to a folder: what is written there would be elsewhere.
-            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
-        return
     missing = []
-    here = folder
+    here = Path(folder)
     while not here.exists() and here != here.parent:
         missing.append(here)
         here = here.parent
-    if missing and _guard is not None and not _guard.may_make_in(here):
-        # A link in the output: a folder made through it would be made elsewhere.
+    if _guard is not None and not _guard.may_make_in(here):
+        # A link in the output (the folder itself, or one on its way): what is written
+        # there, or any folder made through it, would be elsewhere.
         raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(here))
     for made in reversed(missing):
         if _guard is not None:

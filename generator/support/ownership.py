@@ -151,6 +151,11 @@ def usable_cache(output: Path | None, content: Path) -> Path | None:
     return Path(output)
 
 
+def _private(rel: str) -> bool:
+    """Whether the output-relative `rel` is in the tool's own `.portfolio/`."""
+    return rel == STATE_DIR or rel.startswith(STATE_DIR + "/")
+
+
 class OutputFolder:
     """An output folder claimed by this process, and the guard of every write in it."""
 
@@ -350,15 +355,7 @@ class OutputFolder:
         (outside the output, or in the tool's own `.portfolio/`, whose files the record
         does not list: only the tool ever writes there)."""
         rel = self._inside(path)
-        if rel is None or rel == STATE_DIR or rel.startswith(STATE_DIR + "/"):
-            return None
-        return rel
-
-    def _own_in_place(self, path: Path) -> bool:
-        """For a path in `.portfolio/` or outside the output: no link on its way in the
-        output (a cache folder swapped for a link would take writes elsewhere)."""
-        rel = self._inside(path)
-        return rel is None or self._in_place(rel)
+        return None if rel is None or _private(rel) else rel
 
     def _note(self, kind: str, rel: str) -> None:
         line = f"{kind} {rel}\n".encode()
@@ -431,16 +428,15 @@ class OutputFolder:
         return rel in self.owned
 
     def admit(self, path: Path) -> bool:
-        rel = self._rel(path)
+        rel = self._inside(path)
         if rel is None:
-            if self._own_in_place(path):
-                return True
-            self.refuse(path)
-            return False
+            return True
+        # No link on the way, in `.portfolio/` too (a cache folder swapped for a link
+        # would take writes elsewhere); the record lists none of the tool's own files.
         if not self._in_place(rel):
             self.refuse(path)
             return False
-        if rel in self.owned:
+        if _private(rel) or rel in self.owned:
             return True
         if not os.path.lexists(path):
             self.owned.add(rel)
@@ -484,10 +480,10 @@ class OutputFolder:
             self._note("x", rel)
 
     def may_remove(self, path: Path) -> bool:
-        rel = self._rel(path)
+        rel = self._inside(path)
         if rel is None:
-            return self._own_in_place(path)
-        return self.owns(path) and self._in_place(rel)
+            return True
+        return self._in_place(rel) and (_private(rel) or self.owns(path))
 
     def removed(self, path: Path) -> None:
         rel = self._rel(path)

@@ -29,6 +29,19 @@ def mentions_credentials(text: str) -> bool:
     return has_credentials(text) or _USERINFO_IN_TEXT.search(text) is not None
 
 
+# An address as written in running text or Markdown: a scheme, "//", and what follows
+# up to white space, a quote, a bracket (the end of a Markdown link or autolink) or the
+# full-width punctuation a Chinese sentence goes on with.
+_URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[/\\]{2}"
+                          r"[^\s<>()\[\]\"'，。、；：！？「」『』（）]+")
+
+
+def addresses_with_credentials(text: str) -> list[str]:
+    """The addresses written in `text` (a reflection) that carry a user name or password,
+    each once, as written: for a finding, which shows them only through `redact`."""
+    return [url for url in dict.fromkeys(_URL_IN_TEXT.findall(text)) if has_credentials(url)]
+
+
 def redact(url: str) -> str:
     """`url` as it may be shown or stored: any user name and password removed.
 
